@@ -1,0 +1,42 @@
+/**
+ * The event loop of the simulator: merges the mention streams with the scheduled engagement
+ * snapshots into one sequence in non-decreasing eventTime order. Pure: no clock, no Math.random,
+ * so the same settings always give the same sequence.
+ */
+import type { SourceEvent } from "../../runtime/ingestor.js";
+import { createStreams, type MentionStream, type Scenario } from "./scenarios.js";
+import { World } from "./world.js";
+
+export interface SimulationSettings {
+  name: string;
+  seed: number;
+  startTime: number;
+  mentionsPerMinute: number;
+  /** Stop right after this many mentions; undefined runs for ever. */
+  maxMentions: number | undefined;
+  authors: number;
+  scenarios: readonly Scenario[];
+}
+
+export function* simulate(settings: SimulationSettings): Generator<SourceEvent, void, undefined> {
+  const world = new World(settings.name, settings.seed, settings.authors);
+  const streams = createStreams(settings);
+  const maxMentions = settings.maxMentions ?? Number.POSITIVE_INFINITY;
+  let mentions = 0;
+  while (mentions < maxMentions) {
+    let earliest: MentionStream | undefined;
+    for (const stream of streams) {
+      if (stream.nextTime < (earliest?.nextTime ?? Number.POSITIVE_INFINITY)) earliest = stream;
+    }
+    // Mentions happen at whole milliseconds; at a tie the mention goes first, so the snapshot counts it.
+    const mentionTime = earliest === undefined ? Number.POSITIVE_INFINITY : Math.floor(earliest.nextTime);
+    if (world.nextSnapshotTime < mentionTime) {
+      yield world.takeSnapshot();
+    } else if (earliest !== undefined) {
+      yield earliest.emit(world);
+      mentions++;
+    } else {
+      return;
+    }
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Assembles a running Simak process: adapters chosen by the configuration (Kafka or the in-process
+ * bus, Redis or in-process state, a ClickHouse server or embedded chdb), topics and schemas
+ * declared, the HTTP endpoint, and the requested stages started downstream-first. Shutdown runs
+ * upstream-first so every stage drains into a still-running successor.
+ */
+import type { Server } from "node:http";
+import { contracts } from "../schemas/contracts.js";
+import { TOPICS, type TopicId } from "../schemas/topics.js";
+import { startClickHouseSink } from "../sinks/clickhouse/index.js";
+import type { Bus } from "./bus/bus.js";
+import { KafkaBus } from "./bus/kafka-bus.js";
+import { MemoryBus } from "./bus/memory-bus.js";
+import type { SimakConfig } from "./config.js";
+import { type PipelineContext, type StageHandle, topicName } from "./context.js";
+import { startHttpServer } from "./http.js";
+import type { Ingestor } from "./ingestor.js";
+import { createLogger, type Logger } from "./logger.js";
+import { PipelineMetrics } from "./metrics.js";
+import { AvroCodec, createRegistryClient } from "./serde.js";
+import { startIngestStage } from "./stages/ingest.js";
+import { startProcessStage } from "./stages/process.js";
+import { MemoryStateStore } from "./state/memory-state.js";
+import { RedisStateStore } from "./state/redis-state.js";
+import type { StateStore } from "./state/state.js";
+import { createStorage, type Storage } from "./storage/clickhouse.js";
+import { migrate } from "./storage/migrations.js";
+
+export const STAGE_NAMES = ["sink", "process", "ingest"] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+export interface PipelineOptions {
+  config: SimakConfig;
+  stages: StageName[];
+  /** Required when the ingest stage runs. */
+  ingestor?: Ingestor;
+  logger?: Logger;
+  /** Serve /metrics and /healthz; tests that run several pipelines in one process turn it off. */
+  http?: boolean;
+}
+
+export interface Pipeline {
+  readonly context: PipelineContext;
+  readonly stages: StageHandle[];
+  readonly httpPort: number | undefined;
+  /** The ingest stage's completion, when it runs. */
+  readonly ingestFinished: Promise<unknown> | undefined;
+  /** Embedded bus only: resolves once every consumer has committed everything produced. */
+  drained(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function createState(config: SimakConfig): Promise<StateStore> {
+  if (!config.redis) return new MemoryStateStore();
+  const store = new RedisStateStore(config.redis.url);
+  await store.connect();
+  return store;
+}
+
+function createBus(config: SimakConfig, logger: Logger): Bus {
+  if (!config.kafka) return new MemoryBus(logger.child({ component: "bus" }));
+  return new KafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
+}
+
+/** Declares every topic in the catalogue and registers each value contract under its subject. */
+async function declareContracts(config: SimakConfig, bus: Bus, codec: AvroCodec): Promise<Record<TopicId, number>> {
+  const ids = Object.keys(TOPICS) as TopicId[];
+  await bus.ensureTopics(
+    ids.map((id) => ({
+      name: topicName(config, id),
+      partitions: TOPICS[id].partitions,
+      retentionMs: TOPICS[id].retentionMs,
+    })),
+  );
+  const schemaIds = {} as Record<TopicId, number>;
+  for (const id of ids) schemaIds[id] = await codec.register(topicName(config, id), contracts[TOPICS[id].value]);
+  return schemaIds;
+}
+
+export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.log.level);
+  const metrics = new PipelineMetrics();
+  const bus = createBus(config, logger);
+  const state = await createState(config);
+  const codec = new AvroCodec(createRegistryClient(config));
+  const schemaIds = await declareContracts(config, bus, codec);
+
+  let storage: Promise<Storage> | undefined;
+  const context: PipelineContext = {
+    config,
+    logger,
+    metrics,
+    bus,
+    state,
+    codec,
+    schemaIds,
+    storage: () => {
+      storage ??= (async () => {
+        const opened = createStorage(config.clickhouse);
+        await migrate(opened, logger);
+        return opened;
+      })();
+      return storage;
+    },
+  };
+
+  const stages: StageHandle[] = [];
+  let ingestFinished: Promise<unknown> | undefined;
+  for (const name of STAGE_NAMES) {
+    if (!options.stages.includes(name)) continue;
+    if (name === "sink") stages.push(await startClickHouseSink(context));
+    if (name === "process") stages.push(await startProcessStage(context));
+    if (name === "ingest") {
+      if (!options.ingestor) throw new Error("the ingest stage needs an ingestor");
+      const ingest = await startIngestStage(context, options.ingestor);
+      ingestFinished = ingest.finished;
+      stages.push(ingest);
+    }
+  }
+
+  let server: Server | undefined;
+  if (options.http !== false) {
+    server = await startHttpServer({
+      host: config.http.host,
+      port: config.http.port,
+      metrics,
+      logger,
+      health: () => stages.map((stage) => ({ name: stage.name, healthy: () => stage.healthy() })),
+      sql:
+        storage || options.stages.includes("sink")
+          ? async (query, format) => (await context.storage()).queryText(query, format)
+          : undefined,
+    });
+  }
+  const address = server?.address();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    context,
+    stages,
+    httpPort: address && typeof address === "object" ? address.port : undefined,
+    ingestFinished,
+    drained: async () => {
+      if (!(bus instanceof MemoryBus)) throw new Error("drained() is only defined for the embedded bus");
+      await bus.drained();
+    },
+    stop: () => {
+      stopping ??= (async () => {
+        for (const stage of [...stages].reverse()) await stage.stop();
+        await bus.close();
+        await state.close();
+        if (storage) await (await storage).close();
+        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+        logger.info("pipeline stopped");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The bus between stages: Kafka in production, an in-process log for the embedded default. Both
+ * keep records of one key on one partition and commit a consumer's offsets only after its batch
+ * handler resolves, i.e. after the stage's downstream write was acknowledged.
+ */
+
+export interface OutgoingRecord {
+  key: string;
+  value: Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface IncomingRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  offset: string;
+  timestamp: string;
+  headers: Record<string, string | undefined>;
+}
+
+export interface RecordBatch {
+  topic: string;
+  partition: number;
+  records: IncomingRecord[];
+  /** Offset of the next record the partition will receive; for lag. */
+  highWatermark: string;
+}
+
+export interface ProducerHandle {
+  /** Resolves once every record is acknowledged by the bus. */
+  send(topic: string, records: OutgoingRecord[]): Promise<void>;
+  /** Resolves once every record of every topic is acknowledged. */
+  sendMany(batches: { topic: string; records: OutgoingRecord[] }[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  groupId: string;
+  topics: string[];
+  /** Handles one partition's batch; offsets are committed only after it resolves. */
+  onBatch: (batch: RecordBatch) => Promise<void>;
+  /** How many partitions are handled at once; defaults to all assigned. */
+  concurrency?: number;
+}
+
+export interface ConsumerHandle {
+  /** Stops fetching, waits for in-flight batches to finish and commit, then leaves the group. */
+  stop(): Promise<void>;
+  healthy(): boolean;
+}
+
+export interface TopicDeclaration {
+  name: string;
+  partitions: number;
+  retentionMs: number;
+}
+
+export interface Bus {
+  readonly kind: "kafka" | "memory";
+  ensureTopics(topics: TopicDeclaration[]): Promise<void>;
+  producer(): Promise<ProducerHandle>;
+  consume(options: ConsumeOptions): Promise<ConsumerHandle>;
+  close(): Promise<void>;
+}

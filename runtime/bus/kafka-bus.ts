@@ -1,0 +1,154 @@
+/**
+ * The production bus on kafkajs. Consumers run with auto-commit off: a partition's offsets are
+ * committed right after the stage's batch handler resolves (its downstream write acknowledged), so
+ * a crash redelivers at most the batches in flight. Producers wait for acks from all in-sync
+ * replicas. Keys go through the DefaultPartitioner (murmur2, as the Java client).
+ */
+import kafkajs from "kafkajs";
+import type { Logger } from "../logger.js";
+import type { Bus, ConsumeOptions, ConsumerHandle, OutgoingRecord, ProducerHandle, TopicDeclaration } from "./bus.js";
+
+const { Kafka, logLevel, Partitioners } = kafkajs;
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+}
+
+function pinoLogCreator(logger: Logger): kafkajs.logCreator {
+  const child = logger.child({ component: "kafkajs" });
+  return () =>
+    ({ level, log }) => {
+      const { message, ...extra } = log;
+      if (level === logLevel.ERROR) child.error(extra, message);
+      else if (level === logLevel.WARN) child.warn(extra, message);
+      else if (level === logLevel.INFO) child.debug(extra, message);
+    };
+}
+
+function toMessages(records: OutgoingRecord[]): kafkajs.Message[] {
+  return records.map((record) => ({ key: record.key, value: record.value, headers: record.headers }));
+}
+
+export class KafkaBus implements Bus {
+  readonly kind = "kafka" as const;
+  private readonly kafka: kafkajs.Kafka;
+  private readonly producers: kafkajs.Producer[] = [];
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.INFO,
+      logCreator: pinoLogCreator(options.logger),
+      retry: { initialRetryTime: 200, retries: 10 },
+    });
+  }
+
+  async ensureTopics(topics: TopicDeclaration[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((topic) => !existing.has(topic.name));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic: topic.name,
+          numPartitions: topic.partitions,
+          configEntries: [{ name: "retention.ms", value: String(topic.retentionMs) }],
+        })),
+      });
+    } catch (error) {
+      // Another instance may have created the same topics between our list and create.
+      if ((error as { type?: string }).type !== "TOPIC_ALREADY_EXISTS") throw error;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async producer(): Promise<ProducerHandle> {
+    const producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    this.producers.push(producer);
+    return {
+      send: async (topic, records) => {
+        if (records.length > 0) await producer.send({ topic, acks: -1, messages: toMessages(records) });
+      },
+      sendMany: async (batches) => {
+        const topicMessages = batches
+          .filter((batch) => batch.records.length > 0)
+          .map((batch) => ({ topic: batch.topic, messages: toMessages(batch.records) }));
+        if (topicMessages.length > 0) await producer.sendBatch({ acks: -1, topicMessages });
+      },
+      close: async () => {
+        await producer.disconnect();
+        this.producers.splice(this.producers.indexOf(producer), 1);
+      },
+    };
+  }
+
+  async consume(options: ConsumeOptions): Promise<ConsumerHandle> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    let healthy = true;
+    const log = this.options.logger.child({ group: options.groupId });
+    consumer.on(consumer.events.CRASH, (event) => {
+      healthy = false;
+      log.error({ err: event.payload.error, restart: event.payload.restart }, "consumer crashed");
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      healthy = true;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.concurrency ?? 6,
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        if (batch.messages.length === 0) return;
+        await options.onBatch({
+          topic: batch.topic,
+          partition: batch.partition,
+          highWatermark: batch.highWatermark,
+          records: batch.messages.map((message) => ({
+            key: message.key,
+            value: message.value,
+            offset: message.offset,
+            timestamp: message.timestamp,
+            headers: Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString()]),
+            ),
+          })),
+        });
+        const last = batch.lastOffset();
+        resolveOffset(last);
+        await consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+        ]);
+        await heartbeat();
+      },
+    });
+    return {
+      stop: async () => {
+        await consumer.disconnect();
+      },
+      healthy: () => healthy,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.producers.map((producer) => producer.disconnect()));
+  }
+}

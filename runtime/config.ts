@@ -1,0 +1,212 @@
+/**
+ * One validated configuration for every stage: defaults, then an optional YAML/JSON file
+ * (SIMAK_CONFIG), then environment variables. An unknown or invalid key fails at start with an
+ * error naming it, so a typo never silently falls back to a default.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const positiveInt = z.coerce.number().int().positive();
+
+const ConfigSchema = z
+  .object({
+    kafka: z
+      .object({
+        brokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, "expected host:port")).min(1),
+        clientId: z.string().min(1).default("simak"),
+      })
+      .strict()
+      .optional(),
+    registry: z
+      .object({
+        url: z.url(),
+        username: z.string().optional(),
+        password: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    redis: z
+      .object({ url: z.string().regex(/^rediss?:\/\//, "expected redis:// or rediss:// URL") })
+      .strict()
+      .optional(),
+    clickhouse: z
+      .object({
+        url: z.url().optional(),
+        username: z.string().default("default"),
+        password: z.string().default(""),
+        database: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an identifier")
+          .default("simak"),
+        dataDir: z.string().min(1).default(".simak/chdb"),
+      })
+      .strict()
+      .default({ username: "default", password: "", database: "simak", dataDir: ".simak/chdb" }),
+    topicPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only")
+      .default(""),
+    http: z
+      .object({
+        host: z.string().min(1).default("127.0.0.1"),
+        port: z.coerce.number().int().min(0).max(65535).default(9464),
+      })
+      .strict()
+      .default({ host: "127.0.0.1", port: 9464 }),
+    log: z
+      .object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") })
+      .strict()
+      .default({ level: "info" }),
+    process: z
+      .object({ dedupTtlSeconds: positiveInt.default(3 * 24 * 3600) })
+      .strict()
+      .default({ dedupTtlSeconds: 3 * 24 * 3600 }),
+    sink: z
+      .object({ batchRows: positiveInt.default(5000), flushMs: positiveInt.default(1000) })
+      .strict()
+      .default({ batchRows: 5000, flushMs: 1000 }),
+    simulator: z
+      .object({
+        seed: z.coerce.number().int().default(42),
+        mentionsPerMinute: positiveInt.default(600),
+        maxMentions: positiveInt.optional(),
+        speed: z.coerce.number().min(0).default(1),
+        authors: positiveInt.default(5000),
+        /** Simulated clock's start (ISO 8601); unset: the moment the ingest stage starts. */
+        startTime: z.iso.datetime({ offset: true }).optional(),
+      })
+      .strict()
+      .default({ seed: 42, mentionsPerMinute: 600, speed: 1, authors: 5000 }),
+  })
+  .strict();
+
+export type SimakConfig = z.infer<typeof ConfigSchema>;
+
+/** Environment variable -> config path. Any other SIMAK_* variable is a typo and fails. */
+const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
+  KAFKA_BROKERS: { path: ["kafka", "brokers"], list: true },
+  KAFKA_CLIENT_ID: { path: ["kafka", "clientId"] },
+  SCHEMA_REGISTRY_URL: { path: ["registry", "url"] },
+  SCHEMA_REGISTRY_USERNAME: { path: ["registry", "username"] },
+  SCHEMA_REGISTRY_PASSWORD: { path: ["registry", "password"] },
+  REDIS_URL: { path: ["redis", "url"] },
+  CLICKHOUSE_URL: { path: ["clickhouse", "url"] },
+  CLICKHOUSE_USER: { path: ["clickhouse", "username"] },
+  CLICKHOUSE_PASSWORD: { path: ["clickhouse", "password"] },
+  CLICKHOUSE_DATABASE: { path: ["clickhouse", "database"] },
+  SIMAK_DATA_DIR: { path: ["clickhouse", "dataDir"] },
+  SIMAK_TOPIC_PREFIX: { path: ["topicPrefix"] },
+  SIMAK_HTTP_HOST: { path: ["http", "host"] },
+  SIMAK_HTTP_PORT: { path: ["http", "port"] },
+  SIMAK_LOG_LEVEL: { path: ["log", "level"] },
+  SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
+  SIMAK_SINK_BATCH_ROWS: { path: ["sink", "batchRows"] },
+  SIMAK_SINK_FLUSH_MS: { path: ["sink", "flushMs"] },
+  SIMAK_SIM_SEED: { path: ["simulator", "seed"] },
+  SIMAK_SIM_RATE: { path: ["simulator", "mentionsPerMinute"] },
+  SIMAK_SIM_MAX_MENTIONS: { path: ["simulator", "maxMentions"] },
+  SIMAK_SIM_SPEED: { path: ["simulator", "speed"] },
+  SIMAK_SIM_AUTHORS: { path: ["simulator", "authors"] },
+  SIMAK_SIM_START: { path: ["simulator", "startTime"] },
+};
+const CONFIG_FILE_ENV = "SIMAK_CONFIG";
+
+export class ConfigError extends Error {
+  readonly code = "SIMAK_CONFIG_INVALID";
+  constructor(
+    message: string,
+    readonly key: string,
+  ) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+type Tree = Record<string, unknown>;
+
+function setPath(tree: Tree, path: string[], value: unknown): void {
+  let node = tree;
+  for (const segment of path.slice(0, -1)) {
+    const child = node[segment];
+    node[segment] = child && typeof child === "object" ? child : {};
+    node = node[segment] as Tree;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+function readFile(path: string): Tree {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`${CONFIG_FILE_ENV}: cannot read ${path}: ${(error as Error).message}`, CONFIG_FILE_ENV);
+  }
+  const parsed: unknown = parseYaml(text);
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ConfigError(`${CONFIG_FILE_ENV}: ${path} must hold a mapping of keys`, CONFIG_FILE_ENV);
+  }
+  return parsed as Tree;
+}
+
+/** Which source a config path came from, so errors name the key the user actually wrote. */
+function describeKey(path: PropertyKey[], fromEnv: Map<string, string>): string {
+  const dotted = path.map(String).join(".");
+  for (const [envName, dottedPath] of fromEnv) {
+    if (dotted === dottedPath || dotted.startsWith(`${dottedPath}.`)) return `${envName} (${dotted})`;
+  }
+  return dotted;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Tree = {}): SimakConfig {
+  const tree: Tree = env[CONFIG_FILE_ENV] ? readFile(env[CONFIG_FILE_ENV]) : {};
+  const fromEnv = new Map<string, string>();
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw === undefined || raw === "" || name === CONFIG_FILE_ENV) continue;
+    const mapping = ENV_KEYS[name];
+    if (!mapping) {
+      if (name.startsWith("SIMAK_")) {
+        throw new ConfigError(`unknown configuration variable ${name}; known: ${knownEnvKeys().join(", ")}`, name);
+      }
+      continue;
+    }
+    const value = mapping.list ? raw.split(",").map((item) => item.trim()) : raw;
+    setPath(tree, mapping.path, value);
+    fromEnv.set(name, mapping.path.join("."));
+  }
+  for (const [key, value] of Object.entries(overrides)) setPath(tree, key.split("."), value);
+
+  const result = ConfigSchema.safeParse(tree);
+  if (!result.success) {
+    const issue = result.error.issues[0] as z.core.$ZodIssue;
+    const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0] ?? ""] : issue.path;
+    const key = describeKey(path, fromEnv);
+    const reason = issue.code === "unrecognized_keys" ? "unknown key" : issue.message;
+    throw new ConfigError(`invalid configuration at ${key}: ${reason}`, key);
+  }
+  const config = result.data;
+  if (config.kafka && !config.registry) {
+    throw new ConfigError(
+      "invalid configuration at SCHEMA_REGISTRY_URL (registry.url): required when KAFKA_BROKERS is set",
+      "registry.url",
+    );
+  }
+  return config;
+}
+
+export function knownEnvKeys(): string[] {
+  return [CONFIG_FILE_ENV, ...Object.keys(ENV_KEYS)];
+}
+
+/** The configuration with secrets masked, for logs and `simak config`. */
+export function redactConfig(config: SimakConfig): SimakConfig {
+  const mask = (value: string | undefined) => (value ? "***" : value);
+  const maskUrl = (value: string | undefined) => value?.replace(/\/\/([^:@/]+):([^@/]+)@/, "//$1:***@");
+  return {
+    ...config,
+    registry: config.registry && { ...config.registry, password: mask(config.registry.password) },
+    redis: config.redis && { url: maskUrl(config.redis.url) as string },
+    clickhouse: { ...config.clickhouse, password: mask(config.clickhouse.password) as string },
+  };
+}

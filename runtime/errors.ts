@@ -1,0 +1,24 @@
+/** Typed error codes: every error a stage reports to a dead letter or a log carries one. */
+export const ErrorCode = {
+  /** Bytes without the Confluent wire header or with an unknown schema id. */
+  BadWireFormat: "BAD_WIRE_FORMAT",
+  /** The Avro body does not decode with the schema its id names. */
+  SchemaViolation: "SCHEMA_VIOLATION",
+  /** The writer's schema lacks fields the reader requires (no defaults to fill them). */
+  IncompatibleSchema: "INCOMPATIBLE_SCHEMA",
+  /** Decoded, but required content is empty or out of range. */
+  MissingRequiredFields: "MISSING_REQUIRED_FIELDS",
+  /** The registry refused a schema as incompatible with the subject's earlier versions. */
+  SchemaRegistrationRefused: "SCHEMA_REGISTRATION_REFUSED",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class SimakError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "SimakError";
+  }
+}

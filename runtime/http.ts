@@ -1,0 +1,83 @@
+/**
+ * The runtime's HTTP endpoint: /metrics for Prometheus, /healthz for orchestrators, and a
+ * read-only SQL endpoint (/api/sql, POST body = query) so `simak sql` can query the embedded
+ * ClickHouse of a running process, which holds its data folder exclusively.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "./logger.js";
+import type { PipelineMetrics } from "./metrics.js";
+
+export interface HealthCheck {
+  name: string;
+  healthy(): boolean;
+}
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  metrics: PipelineMetrics;
+  health: () => HealthCheck[];
+  /** Runs a read-only query and returns its text result; absent when no storage is local. */
+  sql?: (query: string, format: string) => Promise<string>;
+  logger: Logger;
+}
+
+const MAX_QUERY_BYTES = 1 << 20;
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_QUERY_BYTES) throw new Error("query too large");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<Server> {
+  const { metrics, logger } = options;
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (req.method === "GET" && url.pathname === "/metrics") {
+      res.writeHead(200, { "content-type": metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+      return;
+    }
+    if (req.method === "GET" && url.pathname === "/healthz") {
+      const checks = options.health();
+      const ok = checks.every((check) => check.healthy());
+      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: ok ? "ok" : "unhealthy", checks: checks.map((c) => [c.name, c.healthy()]) }));
+      return;
+    }
+    if (req.method === "POST" && url.pathname === "/api/sql" && options.sql) {
+      const query = await readBody(req);
+      try {
+        const text = await options.sql(query, url.searchParams.get("format") ?? "PrettyCompactMonoBlock");
+        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+        res.end(text);
+      } catch (error) {
+        res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+        res.end((error as Error).message);
+      }
+      return;
+    }
+    res.writeHead(404).end();
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: Error) => {
+      logger.error({ err: error, path: req.url }, "http handler failed");
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  logger.info({ host: address.address, port: address.port }, "http endpoint listening (/metrics, /healthz)");
+  return server;
+}

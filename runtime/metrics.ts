@@ -1,0 +1,56 @@
+/**
+ * Prometheus metrics shared by every stage. One registry per process; stages label their series
+ * with `stage` so one process running all stages still tells them apart.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+export class PipelineMetrics {
+  readonly registry = new Registry();
+  readonly eventsIn = new Counter({
+    name: "simak_events_in_total",
+    help: "Events a stage received",
+    labelNames: ["stage", "topic"] as const,
+    registers: [this.registry],
+  });
+  readonly eventsOut = new Counter({
+    name: "simak_events_out_total",
+    help: "Events a stage emitted downstream (topic or table)",
+    labelNames: ["stage", "target"] as const,
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: "simak_errors_total",
+    help: "Errors by stage and error code",
+    labelNames: ["stage", "code"] as const,
+    registers: [this.registry],
+  });
+  readonly deadLetters = new Counter({
+    name: "simak_dead_letters_total",
+    help: "Inputs sent to the dead-letter topic",
+    labelNames: ["stage", "code"] as const,
+    registers: [this.registry],
+  });
+  readonly duplicates = new Counter({
+    name: "simak_duplicates_dropped_total",
+    help: "Inputs dropped because they were already processed",
+    labelNames: ["stage"] as const,
+    registers: [this.registry],
+  });
+  readonly batchSeconds = new Histogram({
+    name: "simak_batch_duration_seconds",
+    help: "Time to handle one batch, from receipt to downstream acknowledgement",
+    labelNames: ["stage"] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly consumerLag = new Gauge({
+    name: "simak_consumer_lag",
+    help: "Messages between a partition's high watermark and the last one handled",
+    labelNames: ["stage", "topic", "partition"] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: "simak_process_" });
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Pacing of timestamped events in wall-clock time, shared by the ingestors that replay or simulate
+ * a timeline: events are released at `speed` times the pace of their own timestamps, measured from
+ * the first event (1 = original pace, 60 = a minute per second, 0 or Infinity = as fast as
+ * possible). Waiting stops as soon as the AbortSignal fires.
+ */
+import type { SourceEvent } from "./ingestor.js";
+
+/**
+ * When events are not waited for (as fast as possible, or behind schedule), the pacer still gives
+ * the event loop a turn every this many events, so that timers, I/O and aborts are not starved.
+ */
+const EVENTS_PER_TURN = 1024;
+
+export function assertValidSpeed(speed: number): void {
+  if (!(speed >= 0)) throw new RangeError(`speed must be >= 0 (0 or Infinity: as fast as possible), got ${speed}`);
+}
+
+export class Pacer {
+  /** Wall-clock ms per event-time ms; 0 releases everything at once. */
+  private readonly wallPerEventMs: number;
+  private firstEventTime: number | undefined;
+  private firstWallTime = 0;
+  private eventsSinceTurn = 0;
+
+  constructor(speed: number) {
+    assertValidSpeed(speed);
+    this.wallPerEventMs = speed === 0 || speed === Number.POSITIVE_INFINITY ? 0 : 1 / speed;
+  }
+
+  /**
+   * Resolves true once the event stamped `eventTime` is due, false as soon as `signal` aborts.
+   * The first event is due at once; an event stamped earlier than the one before is due at once.
+   */
+  async wait(eventTime: number, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return false;
+    let delay = 0;
+    if (this.wallPerEventMs > 0) {
+      const now = performance.now();
+      if (this.firstEventTime === undefined) {
+        this.firstEventTime = eventTime;
+        this.firstWallTime = now;
+      }
+      // From the first event, not the previous one, so that rounding errors do not accumulate.
+      delay = Math.ceil(this.firstWallTime + (eventTime - this.firstEventTime) * this.wallPerEventMs - now);
+    }
+    if (delay > 0) {
+      this.eventsSinceTurn = 0;
+      return sleep(delay, signal);
+    }
+    if (++this.eventsSinceTurn < EVENTS_PER_TURN) return true;
+    this.eventsSinceTurn = 0;
+    return sleep(0, signal);
+  }
+}
+
+/** Resolves true after `ms` (0: after the current turn of the event loop), false on abort. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      if (ms > 0) clearTimeout(timer as ReturnType<typeof setTimeout>);
+      else clearImmediate(timer as ReturnType<typeof setImmediate>);
+      resolve(false);
+    };
+    const done = (): void => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    };
+    const timer = ms > 0 ? setTimeout(done, ms) : setImmediate(done);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** The time an event is stamped with; invalid inputs have none and pass without waiting. */
+function eventTimeOf(event: SourceEvent): number | undefined {
+  switch (event.type) {
+    case "mention":
+      return event.mention.eventTime;
+    case "engagement":
+      return event.engagement.eventTime;
+    case "invalid":
+      return undefined;
+  }
+}
+
+/** Re-emits `events` paced by their eventTime; ends early, without error, when `signal` aborts. */
+export async function* paceEvents(
+  events: Iterable<SourceEvent> | AsyncIterable<SourceEvent>,
+  speed: number,
+  signal: AbortSignal,
+): AsyncGenerator<SourceEvent, void, undefined> {
+  const pacer = new Pacer(speed);
+  for await (const event of events) {
+    const eventTime = eventTimeOf(event);
+    const due = eventTime === undefined ? !signal.aborted : await pacer.wait(eventTime, signal);
+    if (!due) return;
+    yield event;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The ingest stage: pulls events from one ingestor, encodes them and produces them to the raw
+ * topics keyed by post, in small batches that each wait for the bus's acknowledgement. Inputs the
+ * ingestor could not parse go to the dead-letter topic with their reason.
+ */
+import { postKey } from "../../schemas/topics.js";
+import type { OutgoingRecord } from "../bus/bus.js";
+import { deadLetter, encodeFor, type PipelineContext, type StageHandle, topicName } from "../context.js";
+import type { Ingestor } from "../ingestor.js";
+
+const STAGE = "ingest";
+const MAX_BATCH_EVENTS = 1000;
+const MAX_BATCH_DELAY_MS = 20;
+
+export interface IngestStageHandle extends StageHandle {
+  /** Resolves when the ingestor is exhausted and everything it produced is acknowledged. */
+  readonly finished: Promise<{ mentions: number; engagement: number; invalid: number }>;
+}
+
+export async function startIngestStage(ctx: PipelineContext, ingestor: Ingestor): Promise<IngestStageHandle> {
+  const { metrics, logger } = ctx;
+  const topics = {
+    mentions: topicName(ctx.config, "mentionsRaw"),
+    engagement: topicName(ctx.config, "engagementRaw"),
+    deadLetter: topicName(ctx.config, "deadLetter"),
+  };
+  const producer = await ctx.bus.producer();
+  const abort = new AbortController();
+  const counts = { mentions: 0, engagement: 0, invalid: 0 };
+  let healthy = true;
+
+  let pending = {
+    mentions: [] as OutgoingRecord[],
+    engagement: [] as OutgoingRecord[],
+    invalid: [] as OutgoingRecord[],
+  };
+  let size = 0;
+  let batchStarted = 0;
+  // Flushes are chained so that batches reach the bus in the order the ingestor produced them.
+  let flushed = Promise.resolve();
+  const flush = () => {
+    flushed = flushed.then(send);
+    return flushed;
+  };
+  const send = async () => {
+    if (size === 0) return;
+    const batch = pending;
+    pending = { mentions: [], engagement: [], invalid: [] };
+    size = 0;
+    const timer = metrics.batchSeconds.startTimer({ stage: STAGE });
+    await producer.sendMany([
+      { topic: topics.mentions, records: batch.mentions },
+      { topic: topics.engagement, records: batch.engagement },
+      { topic: topics.deadLetter, records: batch.invalid },
+    ]);
+    timer();
+    metrics.eventsOut.inc({ stage: STAGE, target: topics.mentions }, batch.mentions.length);
+    metrics.eventsOut.inc({ stage: STAGE, target: topics.engagement }, batch.engagement.length);
+  };
+
+  const run = async () => {
+    for await (const event of ingestor.events(abort.signal)) {
+      metrics.eventsIn.inc({ stage: STAGE, topic: ingestor.name });
+      if (size === 0) batchStarted = Date.now();
+      if (event.type === "mention") {
+        const { mention } = event;
+        pending.mentions.push(encodeFor(ctx, "mentionsRaw", postKey(mention.platform, mention.id), mention));
+        counts.mentions++;
+      } else if (event.type === "engagement") {
+        const { engagement } = event;
+        pending.engagement.push(
+          encodeFor(ctx, "engagementRaw", postKey(engagement.platform, engagement.postId), engagement),
+        );
+        counts.engagement++;
+      } else {
+        pending.invalid.push(
+          deadLetter(ctx, {
+            stage: STAGE,
+            sourceTopic: event.origin,
+            partition: 0,
+            offset: event.position,
+            key: null,
+            value: Buffer.from(event.raw),
+            errorCode: event.errorCode,
+            reason: event.reason,
+          }),
+        );
+        counts.invalid++;
+      }
+      size++;
+      if (size >= MAX_BATCH_EVENTS || Date.now() - batchStarted >= MAX_BATCH_DELAY_MS) await flush();
+      if (abort.signal.aborted) break;
+    }
+    await flush();
+    logger.info({ stage: STAGE, source: ingestor.name, ...counts }, "ingestor finished");
+    return { ...counts };
+  };
+
+  // A paced source may wait a long time for its next event; flush what is buffered meanwhile.
+  const idleFlush = setInterval(() => {
+    if (size > 0 && Date.now() - batchStarted >= MAX_BATCH_DELAY_MS) {
+      flush().catch((error: Error) => logger.error({ err: error }, "ingest flush failed"));
+    }
+  }, MAX_BATCH_DELAY_MS);
+  const finished = run()
+    .catch((error: Error) => {
+      healthy = false;
+      metrics.errors.inc({ stage: STAGE, code: "INGEST_FAILED" });
+      logger.error({ err: error, stage: STAGE }, "ingestor failed");
+      throw error;
+    })
+    .finally(() => clearInterval(idleFlush));
+  finished.catch(() => undefined);
+
+  logger.info({ stage: STAGE, source: ingestor.name, topics }, "stage started");
+  return {
+    name: STAGE,
+    finished,
+    healthy: () => healthy,
+    stop: async () => {
+      abort.abort();
+      await finished.catch(() => undefined);
+      await producer.close();
+    },
+  };
+}

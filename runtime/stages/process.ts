@@ -1,0 +1,97 @@
+/**
+ * The process stage: raw mentions -> validated, normalised, deduplicated TaggedMentions. Each
+ * partition batch is decoded, checked, tagged and produced together with its dead letters; the
+ * dedup state is updated and the offsets committed only after the producer's acknowledgement.
+ */
+import { Deduplicator } from "../../processors/dedup/index.js";
+import { normaliseMention } from "../../processors/normalise/index.js";
+import { type Tagger, untagged } from "../../processors/tagger.js";
+import { contracts } from "../../schemas/contracts.js";
+import { postKey } from "../../schemas/topics.js";
+import type { Mention, TaggedMention } from "../../schemas/types.generated.js";
+import type { OutgoingRecord, RecordBatch } from "../bus/bus.js";
+import {
+  deadLetterOf,
+  encodeFor,
+  errorCodeOf,
+  instrumented,
+  type PipelineContext,
+  type StageHandle,
+  topicName,
+} from "../context.js";
+import { ErrorCode } from "../errors.js";
+
+const STAGE = "process";
+
+export interface ProcessStageOptions {
+  taggers?: Tagger[];
+  groupId?: string;
+}
+
+export async function startProcessStage(ctx: PipelineContext, options: ProcessStageOptions = {}): Promise<StageHandle> {
+  const { metrics, codec } = ctx;
+  const taggers = options.taggers ?? [];
+  const dedup = new Deduplicator(ctx.state, ctx.config.process.dedupTtlSeconds, `${ctx.config.topicPrefix}simak:seen:`);
+  const source = topicName(ctx.config, "mentionsRaw");
+  const target = topicName(ctx.config, "mentionsTagged");
+  const deadLetters = topicName(ctx.config, "deadLetter");
+  const producer = await ctx.bus.producer();
+
+  const onBatch = async (batch: RecordBatch) => {
+    await codec.prepare(batch.records.map((record) => record.value));
+
+    const failed: OutgoingRecord[] = [];
+    const valid: Mention[] = [];
+    for (const record of batch.records) {
+      const fail = (errorCode: string, reason: string) =>
+        failed.push(deadLetterOf(ctx, STAGE, batch, record, errorCode, reason));
+      let mention: Mention;
+      try {
+        mention = codec.decode<Mention>(record.value, contracts.Mention);
+      } catch (error) {
+        fail(errorCodeOf(error, ErrorCode.SchemaViolation), (error as Error).message);
+        continue;
+      }
+      const result = normaliseMention(mention);
+      if (result.ok) valid.push(result.mention);
+      else fail(ErrorCode.MissingRequiredFields, result.reason);
+    }
+
+    const keys = valid.map((mention) => postKey(mention.platform, mention.id));
+    const fresh = await dedup.unseen(keys);
+    const processedTime = Date.now();
+    const tagged: TaggedMention[] = [];
+    const taggedKeys: string[] = [];
+    valid.forEach((mention, i) => {
+      if (!fresh[i]) return;
+      tagged.push({ mention, tags: untagged(), processedTime });
+      taggedKeys.push(keys[i] as string);
+    });
+    metrics.duplicates.inc({ stage: STAGE }, valid.length - tagged.length);
+    for (const tagger of taggers) await tagger.tag(tagged);
+
+    const out = tagged.map((item, i) => encodeFor(ctx, "mentionsTagged", taggedKeys[i] as string, item));
+    await producer.sendMany([
+      { topic: target, records: out },
+      { topic: deadLetters, records: failed },
+    ]);
+    await dedup.remember(taggedKeys);
+
+    metrics.eventsOut.inc({ stage: STAGE, target }, out.length);
+  };
+
+  const consumer = await ctx.bus.consume({
+    groupId: options.groupId ?? `${ctx.config.topicPrefix}simak-process`,
+    topics: [source],
+    onBatch: instrumented(ctx, STAGE, onBatch),
+  });
+  ctx.logger.info({ stage: STAGE, source, target, taggers: taggers.map((t) => t.name) }, "stage started");
+  return {
+    name: STAGE,
+    healthy: () => consumer.healthy() && ctx.state.healthy(),
+    stop: async () => {
+      await consumer.stop();
+      await producer.close();
+    },
+  };
+}

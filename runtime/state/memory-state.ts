@@ -1,0 +1,45 @@
+import type { StateEntry, StateStore } from "./state.js";
+
+const SWEEP_EVERY_WRITES = 10_000;
+
+/** In-process state with TTLs; expired keys are swept every so many writes. */
+export class MemoryStateStore implements StateStore {
+  readonly kind = "memory" as const;
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private writesSinceSweep = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async getMany(keys: string[]): Promise<(string | null)[]> {
+    const now = this.now();
+    return keys.map((key) => {
+      const entry = this.entries.get(key);
+      return entry && entry.expiresAt > now ? entry.value : null;
+    });
+  }
+
+  async setMany(entries: StateEntry[], ttlSeconds: number): Promise<void> {
+    const expiresAt = this.now() + ttlSeconds * 1000;
+    for (const { key, value } of entries) this.entries.set(key, { value, expiresAt });
+    this.writesSinceSweep += entries.length;
+    if (this.writesSinceSweep >= SWEEP_EVERY_WRITES) this.sweep();
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+    this.writesSinceSweep = 0;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  healthy(): boolean {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+}

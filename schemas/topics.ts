@@ -1,0 +1,81 @@
+/**
+ * The topic catalogue: every topic between stages, its key, value contract, partitions, retention,
+ * and which stages produce and consume it. Keys keep every event of one post on one partition:
+ * a mention and the engagement snapshots of the same post share the key `platform:postId`.
+ */
+import type { ContractName } from "./contracts.js";
+
+export type StageName = "ingest" | "process" | "sink" | "replay";
+
+export interface TopicSpec {
+  /** Topic name without the configurable prefix. */
+  name: string;
+  value: ContractName;
+  key: string;
+  partitions: number;
+  retentionMs: number;
+  producers: StageName[];
+  consumers: StageName[];
+  description: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const TOPICS = {
+  mentionsRaw: {
+    name: "simak.mentions.raw",
+    value: "Mention",
+    key: "platform:id (the post itself; replies and shares are keyed by their own id)",
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    producers: ["ingest", "replay"],
+    consumers: ["process"],
+    description: "Mentions as the ingestors saw them.",
+  },
+  engagementRaw: {
+    name: "simak.engagement.raw",
+    value: "EngagementEvent",
+    key: "platform:postId",
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    producers: ["ingest", "replay"],
+    consumers: ["sink"],
+    description: "Engagement count snapshots of posts.",
+  },
+  mentionsTagged: {
+    name: "simak.mentions.tagged",
+    value: "TaggedMention",
+    key: "platform:id",
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    producers: ["process"],
+    consumers: ["sink"],
+    description: "Validated, normalised, deduplicated mentions with their tags.",
+  },
+  alerts: {
+    name: "simak.alerts",
+    value: "Alert",
+    key: "alert id",
+    partitions: 1,
+    retentionMs: 30 * DAY_MS,
+    producers: [],
+    consumers: [],
+    description: "Alert rule firings and resolutions (stages arrive with the alerting work).",
+  },
+  deadLetter: {
+    name: "simak.deadletter",
+    value: "DeadLetter",
+    key: "source topic:partition:offset",
+    partitions: 1,
+    retentionMs: 30 * DAY_MS,
+    producers: ["process", "sink", "replay"],
+    consumers: [],
+    description: "Inputs a stage could not process, with the reason; the stream goes on without them.",
+  },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicId = keyof typeof TOPICS;
+
+export function postKey(platform: string, postId: string): string {
+  return `${platform}:${postId}`;
+}

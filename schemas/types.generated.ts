@@ -1,0 +1,152 @@
+// Generated from schemas/avro/*.avsc by `npm run gen:types`. Do not edit.
+
+export type Platform = "x" | "facebook" | "instagram" | "youtube" | "tiktok" | "news" | "forum" | "blog" | "web" | "other";
+
+export type MentionKind = "post" | "reply" | "share" | "comment" | "article";
+
+export interface Author {
+  id: string;
+  handle: string;
+  name: null | string;
+  followers: number;
+  verified: boolean;
+}
+
+export interface EngagementCounts {
+  likes: number;
+  shares: number;
+  replies: number;
+  views: number;
+  clicks: number;
+}
+
+/** One piece of public content that an ingestor saw: a post, reply, share, comment or news article. */
+export interface Mention {
+  platform: Platform;
+  /** The platform's own (native) id of this item. */
+  id: string;
+  kind: MentionKind;
+  url: null | string;
+  author: Author;
+  text: string;
+  /** BCP 47 code when the source states it. */
+  lang: null | string;
+  /** When it was published. */
+  eventTime: number;
+  /** When the ingestor saw it. */
+  ingestTime: number;
+  /** The item this one replies to or shares. */
+  parentId: null | string;
+  /** The original post at the top of the thread or cascade. */
+  rootId: null | string;
+  hashtags: string[];
+  mentionedHandles: string[];
+  links: string[];
+  /** Engagement counts as seen at ingest time (a snapshot, not a delta). */
+  engagement: EngagementCounts;
+  /** Name of the ingestor instance that produced it. */
+  source: string;
+}
+
+/** A snapshot of one post's engagement counts at one moment. */
+export interface EngagementEvent {
+  platform: Platform;
+  postId: string;
+  eventTime: number;
+  likes: number;
+  shares: number;
+  replies: number;
+  views: number;
+  clicks: number;
+  source: string;
+}
+
+export type SentimentLabel = "positive" | "neutral" | "negative";
+
+export interface SentimentTag {
+  label: SentimentLabel;
+  /** In [-1, 1]. */
+  score: number;
+  /** In [0, 1]. */
+  confidence: number;
+  language: string;
+  modelVersion: string;
+}
+
+export interface TopicMatch {
+  queryId: string;
+  agency: null | string;
+}
+
+export interface ViralityTag {
+  /** 0-100. */
+  score: number;
+  /** Engagements per minute. */
+  velocity: number;
+  viral: boolean;
+}
+
+export interface InfluenceTag {
+  /** 0-100. */
+  score: number;
+  tier: string;
+}
+
+export interface SegmentTag {
+  name: string;
+  confidence: number;
+}
+
+export interface Tags {
+  sentiment: null | SentimentTag;
+  topics: TopicMatch[];
+  virality: null | ViralityTag;
+  influence: null | InfluenceTag;
+  segment: null | SegmentTag;
+}
+
+/** A validated, normalised Mention with the tags the processors attached. Tags absent here are not computed yet. */
+export interface TaggedMention {
+  mention: Mention;
+  tags: Tags;
+  processedTime: number;
+}
+
+export type AlertStatus = "firing" | "resolved";
+
+export type AlertSeverity = "info" | "warning" | "critical";
+
+/** An alert rule firing or resolving, with the evidence for it. */
+export interface Alert {
+  /** Stable across redeliveries; receivers deduplicate on it. */
+  id: string;
+  ruleId: string;
+  status: AlertStatus;
+  severity: AlertSeverity;
+  agency: null | string;
+  queryId: null | string;
+  platform: null | Platform;
+  signal: string;
+  observed: number;
+  baseline: number;
+  threshold: number;
+  windowStart: number;
+  windowEnd: number;
+  firedAt: number;
+  message: string;
+  topPostIds: string[];
+  topAuthorIds: string[];
+}
+
+/** An input a stage could not process, kept with the reason so it can be inspected and replayed. */
+export interface DeadLetter {
+  stage: string;
+  sourceTopic: string;
+  partition: number;
+  offset: number;
+  key: null | Buffer;
+  value: null | Buffer;
+  errorCode: string;
+  reason: string;
+  failedAt: number;
+}

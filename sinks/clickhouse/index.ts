@@ -1,0 +1,99 @@
+/**
+ * The ClickHouse sink stage: tagged mentions -> `tagged_mentions`, engagement snapshots ->
+ * `engagement_events`. A partition's offsets are committed only after the rows of its batch are
+ * flushed and acknowledged by ClickHouse (TableWriter resolves the batch's promise then).
+ */
+
+import type { OutgoingRecord, RecordBatch } from "../../runtime/bus/bus.js";
+import {
+  deadLetterOf,
+  errorCodeOf,
+  instrumented,
+  type PipelineContext,
+  type StageHandle,
+  topicName,
+} from "../../runtime/context.js";
+import { ErrorCode } from "../../runtime/errors.js";
+import { contracts } from "../../schemas/contracts.js";
+import type { EngagementEvent, TaggedMention } from "../../schemas/types.generated.js";
+import { engagementRow, type Row, type SourcePosition, taggedMentionRow } from "./rows.js";
+import { TableWriter } from "./table-writer.js";
+
+const STAGE = "sink";
+
+export interface SinkStageOptions {
+  groupId?: string;
+}
+
+export async function startClickHouseSink(ctx: PipelineContext, options: SinkStageOptions = {}): Promise<StageHandle> {
+  const { metrics, codec, config } = ctx;
+  const storage = await ctx.storage();
+  const mentionsTopic = topicName(config, "mentionsTagged");
+  const engagementTopic = topicName(config, "engagementRaw");
+  const deadLetters = topicName(config, "deadLetter");
+  const producer = await ctx.bus.producer();
+
+  const writerFor = (table: string, keyColumns: string[], lookupColumn: string, timeColumn: string) =>
+    new TableWriter({
+      storage,
+      table: storage.table(table),
+      keyColumns,
+      lookupColumn,
+      timeColumn,
+      batchRows: config.sink.batchRows,
+      flushMs: config.sink.flushMs,
+      onFlush: (written, skipped) => {
+        metrics.eventsOut.inc({ stage: STAGE, target: table }, written);
+        metrics.duplicates.inc({ stage: STAGE }, skipped);
+      },
+    });
+  const routes = new Map<string, { writer: TableWriter; toRow: (value: Buffer | null, at: SourcePosition) => Row }>([
+    [
+      mentionsTopic,
+      {
+        writer: writerFor("tagged_mentions", ["platform", "id"], "id", "event_time"),
+        toRow: (value, at) => taggedMentionRow(codec.decode<TaggedMention>(value, contracts.TaggedMention), at),
+      },
+    ],
+    [
+      engagementTopic,
+      {
+        writer: writerFor("engagement_events", ["platform", "post_id", "event_time"], "post_id", "event_time"),
+        toRow: (value, at) => engagementRow(codec.decode<EngagementEvent>(value, contracts.EngagementEvent), at),
+      },
+    ],
+  ]);
+
+  const onBatch = async (batch: RecordBatch) => {
+    const route = routes.get(batch.topic);
+    if (!route) throw new Error(`sink received a batch of unexpected topic ${batch.topic}`);
+    await codec.prepare(batch.records.map((record) => record.value));
+    const rows: Row[] = [];
+    const failed: OutgoingRecord[] = [];
+    for (const record of batch.records) {
+      try {
+        rows.push(route.toRow(record.value, { topic: batch.topic, partition: batch.partition, offset: record.offset }));
+      } catch (error) {
+        const code = errorCodeOf(error, ErrorCode.SchemaViolation);
+        failed.push(deadLetterOf(ctx, STAGE, batch, record, code, (error as Error).message));
+      }
+    }
+    await Promise.all([route.writer.write(rows), producer.send(deadLetters, failed)]);
+  };
+
+  const consumer = await ctx.bus.consume({
+    groupId: options.groupId ?? `${config.topicPrefix}simak-sink`,
+    topics: [mentionsTopic, engagementTopic],
+    onBatch: instrumented(ctx, STAGE, onBatch),
+  });
+  ctx.logger.info({ stage: STAGE, topics: [...routes.keys()], storage: storage.kind }, "stage started");
+  return {
+    name: STAGE,
+    healthy: () => consumer.healthy(),
+    stop: async () => {
+      await consumer.stop();
+      await Promise.all([...routes.values()].map((route) => route.writer.flush()));
+      await producer.close();
+    },
+  };
+}

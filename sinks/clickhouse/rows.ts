@@ -1,0 +1,66 @@
+/** Row shapes of the ClickHouse tables, mapped from the Avro contracts (see migrations). */
+import type { EngagementEvent, TaggedMention } from "../../schemas/types.generated.js";
+
+export interface SourcePosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export type Row = Record<string, unknown>;
+
+export function taggedMentionRow({ mention, tags, processedTime }: TaggedMention, at: SourcePosition): Row {
+  return {
+    platform: mention.platform,
+    id: mention.id,
+    kind: mention.kind,
+    url: mention.url,
+    author_id: mention.author.id,
+    author_handle: mention.author.handle,
+    author_name: mention.author.name,
+    author_followers: mention.author.followers,
+    author_verified: mention.author.verified,
+    text: mention.text,
+    lang: mention.lang,
+    event_time: mention.eventTime,
+    ingest_time: mention.ingestTime,
+    processed_time: processedTime,
+    parent_id: mention.parentId,
+    root_id: mention.rootId,
+    hashtags: mention.hashtags,
+    mentioned_handles: mention.mentionedHandles,
+    links: mention.links,
+    ...mention.engagement,
+    source: mention.source,
+    sentiment_label: tags.sentiment?.label ?? null,
+    sentiment_score: tags.sentiment?.score ?? null,
+    sentiment_confidence: tags.sentiment?.confidence ?? null,
+    topic_query_ids: tags.topics.map((topic) => topic.queryId),
+    topic_agencies: tags.topics.map((topic) => topic.agency ?? ""),
+    virality_score: tags.virality?.score ?? null,
+    viral: tags.virality?.viral ?? null,
+    influence_score: tags.influence?.score ?? null,
+    influence_tier: tags.influence?.tier ?? null,
+    segment: tags.segment?.name ?? null,
+    kafka_topic: at.topic,
+    kafka_partition: at.partition,
+    kafka_offset: at.offset,
+  };
+}
+
+export function engagementRow(event: EngagementEvent, at: SourcePosition): Row {
+  return {
+    platform: event.platform,
+    post_id: event.postId,
+    event_time: event.eventTime,
+    likes: event.likes,
+    shares: event.shares,
+    replies: event.replies,
+    views: event.views,
+    clicks: event.clicks,
+    source: event.source,
+    kafka_topic: at.topic,
+    kafka_partition: at.partition,
+    kafka_offset: at.offset,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The real services the integration tests run against, as started by deploy/local/services.sh
+ * (which `npm test` runs first). Every test isolates itself with its own topic prefix, consumer
+ * groups, Redis key namespace and ClickHouse data folder, so runs never see each other's data.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig, type SimakConfig } from "../../runtime/config.js";
+
+export const SERVICES = {
+  kafkaBrokers: `127.0.0.1:${process.env.LOCAL_KAFKA_PORT ?? "9092"}`,
+  registryUrl: `http://127.0.0.1:${process.env.LOCAL_REGISTRY_PORT ?? "8081"}/apis/ccompat/v7`,
+  redisUrl: `redis://127.0.0.1:${process.env.LOCAL_REDIS_PORT ?? "6379"}`,
+};
+
+export const ARTIFACTS_DIR = join(process.cwd(), "test-artifacts");
+
+let counter = 0;
+/** A topic prefix no other test or run uses. */
+export function uniquePrefix(name: string): string {
+  counter++;
+  return `test.${name}.${Date.now().toString(36)}${process.pid.toString(36)}${counter}.`;
+}
+
+export function tempDir(name: string): string {
+  return mkdtempSync(join(tmpdir(), `simak-${name}-`));
+}
+
+/** Environment for a Simak process on the real services, isolated by `prefix`. */
+export function serviceEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    KAFKA_BROKERS: SERVICES.kafkaBrokers,
+    SCHEMA_REGISTRY_URL: SERVICES.registryUrl,
+    REDIS_URL: SERVICES.redisUrl,
+    SIMAK_TOPIC_PREFIX: prefix,
+    SIMAK_LOG_LEVEL: "warn",
+    ...extra,
+  };
+}
+
+export function serviceConfig(prefix: string, extra: Record<string, string> = {}): SimakConfig {
+  return loadConfig(serviceEnv(prefix, extra));
+}
+
+/** The environment without SIMAK_/service variables of the developer's shell. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith("SIMAK_") || /^(KAFKA|SCHEMA_REGISTRY|REDIS|CLICKHOUSE)_/.test(name)) continue;
+    env[name] = value;
+  }
+  return env;
+}
+
+export interface SimakProcess {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  logFile: string;
+}
+
+/** Starts `simak <args>` as its own process; its output goes to test-artifacts/logs/<label>.log. */
+export function spawnSimak(label: string, args: string[], env: Record<string, string>): SimakProcess {
+  mkdirSync(join(ARTIFACTS_DIR, "logs"), { recursive: true });
+  const logFile = join(ARTIFACTS_DIR, "logs", `${label}.log`);
+  const log = createWriteStream(logFile, { flags: "a" });
+  const child = spawn(process.execPath, ["bin/simak.js", ...args], {
+    env: { ...cleanEnv(), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { child, exited, logFile };
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+}
+
+/** Runs SQL on the embedded ClickHouse of a running Simak process through its /api/sql endpoint. */
+export async function sqlOverHttp(port: number, query: string): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/sql?format=TabSeparated`, { method: "POST", body: query });
+  const text = await response.text();
+  if (!response.ok) throw new Error(text);
+  return text.trim();
+}
+
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
