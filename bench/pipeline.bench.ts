@@ -55,7 +55,12 @@ function trackRss(): { stop: () => number } {
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 50);
-  return { stop: () => (clearInterval(timer), peak) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+  };
 }
 
 async function generateMentions(): Promise<Mention[]> {
@@ -68,11 +73,7 @@ async function generateMentions(): Promise<Mention[]> {
 }
 
 /** Produces the mentions in chunks, stamping each with its send time (header and/or ingestTime). */
-async function produceAll(
-  topic: string,
-  mentions: Mention[],
-  encode: (mention: Mention) => Buffer,
-): Promise<number> {
+async function produceAll(topic: string, mentions: Mention[], encode: (mention: Mention) => Buffer): Promise<number> {
   const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
   await producer.connect();
   const firstSend = Date.now();

@@ -30,7 +30,8 @@ export class Pacer {
 
   /**
    * Resolves true once the event stamped `eventTime` is due, false as soon as `signal` aborts.
-   * The first event is due at once; an event stamped earlier than the one before is due at once.
+   * The first event is due at once, and so is any event whose time the pace has already reached
+   * (e.g. one stamped earlier than the event before it).
    */
   async wait(eventTime: number, signal: AbortSignal): Promise<boolean> {
     if (signal.aborted) return false;
@@ -57,16 +58,22 @@ export class Pacer {
 /** Resolves true after `ms` (0: after the current turn of the event loop), false on abort. */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
+    let cancel: () => void;
     const onAbort = (): void => {
-      if (ms > 0) clearTimeout(timer as ReturnType<typeof setTimeout>);
-      else clearImmediate(timer as ReturnType<typeof setImmediate>);
+      cancel();
       resolve(false);
     };
-    const done = (): void => {
+    const onDue = (): void => {
       signal.removeEventListener("abort", onAbort);
       resolve(true);
     };
-    const timer = ms > 0 ? setTimeout(done, ms) : setImmediate(done);
+    if (ms > 0) {
+      const timer = setTimeout(onDue, ms);
+      cancel = () => clearTimeout(timer);
+    } else {
+      const turn = setImmediate(onDue);
+      cancel = () => clearImmediate(turn);
+    }
     signal.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -3,7 +3,7 @@
  * government agencies, for demos, load tests and end-to-end tests with known ground truth.
  * See README.md for the options and scenarios.
  */
-import type { Ingestor } from "../../runtime/ingestor.js";
+import type { Ingestor, SourceEvent } from "../../runtime/ingestor.js";
 import { assertValidSpeed, paceEvents } from "../../runtime/pace.js";
 import { checkScenario, DEFAULT_SCENARIOS, type Scenario } from "./scenarios.js";
 import { simulate } from "./simulation.js";
@@ -38,16 +38,17 @@ export interface SyntheticOptions {
   scenarios?: readonly Scenario[];
 }
 
+/** Defaults of every option but maxMentions (unset: never stop). */
 export const SYNTHETIC_DEFAULTS = {
   name: "synthetic",
   seed: 42,
+  // Monday 2 June 2025, 08:00 WIB.
   startTime: Date.UTC(2025, 5, 2, 1, 0, 0),
   mentionsPerMinute: 600,
-  maxMentions: undefined,
   authors: 5000,
   speed: 1,
   scenarios: DEFAULT_SCENARIOS,
-} as const satisfies Required<Omit<SyntheticOptions, "maxMentions">> & { maxMentions: undefined };
+} as const satisfies SyntheticOptions;
 
 export function createSyntheticIngestor(options: SyntheticOptions = {}): Ingestor {
   const settings = { ...SYNTHETIC_DEFAULTS, ...withoutUndefined(options) };
@@ -58,16 +59,30 @@ export function createSyntheticIngestor(options: SyntheticOptions = {}): Ingesto
   if (maxMentions !== undefined && !(Number.isInteger(maxMentions) && maxMentions >= 0)) {
     throw new RangeError(`maxMentions must be an integer >= 0, got ${maxMentions}`);
   }
-  if (!(Number.isInteger(authors) && authors >= 1))
+  if (!(Number.isInteger(authors) && authors >= 1)) {
     throw new RangeError(`authors must be an integer >= 1, got ${authors}`);
-  if (!Number.isFinite(settings.startTime))
+  }
+  if (!Number.isFinite(settings.startTime)) {
     throw new RangeError(`startTime must be epoch ms, got ${settings.startTime}`);
+  }
   assertValidSpeed(speed);
   settings.scenarios.forEach(checkScenario);
   return {
     name: settings.name,
-    events: (signal) => paceEvents(simulate(settings), speed, signal),
+    events: (signal) => paceEvents(speed > 0 ? seenOnRelease(simulate(settings)) : simulate(settings), speed, signal),
   };
+}
+
+/**
+ * A paced run releases each mention at its event time, so that is when the ingestor sees it; the
+ * modelled ingest delay would put ingestTime in the future. Unpaced runs keep the modelled delay.
+ */
+function* seenOnRelease(events: Iterable<SourceEvent>): Generator<SourceEvent> {
+  for (const event of events) {
+    yield event.type === "mention"
+      ? { ...event, mention: { ...event.mention, ingestTime: event.mention.eventTime } }
+      : event;
+  }
 }
 
 /** Options given as undefined mean "default", as if they were left out. */

@@ -13,10 +13,6 @@ export class Schedule<T extends Timed> {
   private readonly heap: T[] = [];
   private inserted = 0;
 
-  get size(): number {
-    return this.heap.length;
-  }
-
   /** The earliest entry, without removing it. */
   peek(): T | undefined {
     return this.heap[0];

@@ -12,8 +12,8 @@ export interface SimulationSettings {
   seed: number;
   startTime: number;
   mentionsPerMinute: number;
-  /** Stop right after this many mentions; undefined runs for ever. */
-  maxMentions: number | undefined;
+  /** Stop right after this many mentions; unset: run for ever. */
+  maxMentions?: number;
   authors: number;
   scenarios: readonly Scenario[];
 }

@@ -58,12 +58,20 @@ export function compileTemplates(sources: TemplatesBySentiment): TemplateSet {
 
 const HEADLINE_LOWERCASE_WORDS = new Set(["di", "ke", "dari", "dan", "yang", "untuk", "atau"]);
 
+/** Phrases in headline case, computed once per phrase. */
+const headlineCased = new Map<string, string>();
+
 /** "stok obat di puskesmas" -> "Stok Obat di Puskesmas"; acronyms keep their capitals. */
 function headlineCase(phrase: string): string {
-  return phrase
-    .split(" ")
-    .map((word) => (HEADLINE_LOWERCASE_WORDS.has(word) ? word : word.charAt(0).toUpperCase() + word.slice(1)))
-    .join(" ");
+  let cased = headlineCased.get(phrase);
+  if (cased === undefined) {
+    cased = phrase
+      .split(" ")
+      .map((word) => (HEADLINE_LOWERCASE_WORDS.has(word) ? word : word.charAt(0).toUpperCase() + word.slice(1)))
+      .join(" ");
+    headlineCased.set(phrase, cased);
+  }
+  return cased;
 }
 
 /** What one text is about, chosen once per mention so that repeated slots agree. */

@@ -28,6 +28,11 @@ export interface ThreadItem extends ThreadAnchor {
   shares: number;
 }
 
+const PLATFORM_INDEX = Object.fromEntries(SIMULATED_PLATFORMS.map((platform, i) => [platform, i])) as Record<
+  SimulatedPlatform,
+  number
+>;
+
 /** How many recent items are remembered per platform and agency. */
 const CAPACITY = 256;
 
@@ -46,15 +51,15 @@ class RecentItems {
    * one with more followers: a cheap form of preferential attachment.
    */
   pick(random: Random): ThreadItem | undefined {
-    const count = this.items.length;
-    if (count === 0) return undefined;
-    const draw = (): ThreadItem => {
-      const u = random.next();
-      return this.items[(this.newest - Math.floor(count * u * u) + CAPACITY) % CAPACITY] as ThreadItem;
-    };
-    const a = draw();
-    const b = draw();
+    if (this.items.length === 0) return undefined;
+    const a = this.recent(random);
+    const b = this.recent(random);
     return a.account.author.followers >= b.account.author.followers ? a : b;
+  }
+
+  private recent(random: Random): ThreadItem {
+    const u = random.next();
+    return this.items[(this.newest - Math.floor(this.items.length * u * u) + CAPACITY) % CAPACITY] as ThreadItem;
   }
 }
 
@@ -86,6 +91,6 @@ export class Threads {
   }
 
   private slot(platform: SimulatedPlatform, agency: number): number {
-    return SIMULATED_PLATFORMS.indexOf(platform) * this.agencyCount + agency;
+    return PLATFORM_INDEX[platform] * this.agencyCount + agency;
   }
 }

@@ -173,8 +173,18 @@ export class World {
     const pending = this.snapshots.pop();
     if (pending === undefined) throw new Error("no engagement snapshot is pending");
     const { item, curve, postTime, time } = pending;
-    const counts = countsAt(curve, time - postTime, item.shares, item.replies);
-    const engagement = { platform: item.platform, postId: item.id, eventTime: time, ...counts, source: this.source };
+    const { likes, shares, replies, views, clicks } = countsAt(curve, time - postTime, item.shares, item.replies);
+    const engagement = {
+      platform: item.platform,
+      postId: item.id,
+      eventTime: time,
+      likes,
+      shares,
+      replies,
+      views,
+      clicks,
+      source: this.source,
+    };
     pending.step++;
     const nextAge = pending.ages[pending.step];
     if (nextAge !== undefined) {
@@ -212,7 +222,8 @@ export class World {
     const random = this.random;
     const account = this.authors.personWithFollowers("x", ...VIRAL_AUTHOR_FOLLOWERS, random);
     const issue = this.issueOf(agency);
-    const text = this.write(random.pick(VIRAL_POSTS.negative), "x", agency, issue, random.chance(CASUAL_CHANCE.x));
+    this.about("x", agency, issue);
+    const text = this.write(random.pick(VIRAL_POSTS.negative), random.chance(CASUAL_CHANCE.x));
     return this.publish({
       time,
       platform: "x",
@@ -260,7 +271,8 @@ export class World {
       const official = this.authors.official(platform, agency);
       if (official && random.chance(OFFICIAL_POST_CHANCE)) {
         const mood = OFFICIAL_TONE.pick(random);
-        const text = this.write(random.pick(OFFICIAL_POSTS[mood]), platform, agency, issue, false);
+        this.about(platform, agency, issue);
+        const text = this.write(random.pick(OFFICIAL_POSTS[mood]), false);
         return this.publish({ ...draft, account: official, text, issue, sentiment: mood });
       }
       if (random.chance(MEDIA_POST_CHANCE)) {
@@ -274,13 +286,8 @@ export class World {
       }
     }
     const account = this.authors.person(platform, random);
-    let text = this.write(
-      random.pick(POSTS[sentiment]),
-      platform,
-      agency,
-      issue,
-      random.chance(CASUAL_CHANCE[platform]),
-    );
+    this.about(platform, agency, issue);
+    let text = this.write(random.pick(POSTS[sentiment]), random.chance(CASUAL_CHANCE[platform]));
     if (random.chance(HASHTAG_CHANCE[platform])) text += ` ${this.subject.tag}`;
     const generic = GENERIC_HASHTAGS[platform];
     if (generic && random.chance(GENERIC_HASHTAG_CHANCE)) text += ` #${random.pick(generic)}`;
@@ -293,8 +300,9 @@ export class World {
 
   private article(time: number, agency: number, issue: Issue, sentiment: Sentiment, scenario: string | null): Composed {
     const random = this.random;
-    const headline = this.write(random.pick(HEADLINES[sentiment]), "news", agency, issue, false);
-    const lede = this.write(random.pick(LEDES[sentiment]), "news", agency, issue, false);
+    this.about("news", agency, issue);
+    const headline = this.write(random.pick(HEADLINES[sentiment]), false);
+    const lede = this.write(random.pick(LEDES[sentiment]), false);
     const account = this.authors.mediaAccount("news", random);
     const identity = (account.outlet as Outlet).article(++this.articles, slugify(headline), time);
     return this.publish({
@@ -330,13 +338,8 @@ export class World {
     const account = answeredByAgency ? official : this.authors.person(platform, random);
     const mood = answeredByAgency ? "neutral" : sentiment;
     const template = random.pick((answeredByAgency ? OFFICIAL_REPLIES : REPLIES)[mood]);
-    let text = this.write(
-      template,
-      platform,
-      agency,
-      issue,
-      !answeredByAgency && random.chance(this.casualChance(platform)),
-    );
+    this.about(platform, agency, issue);
+    let text = this.write(template, !answeredByAgency && random.chance(this.casualChance(platform)));
     // On X a reply starts with the handle it answers.
     if (platform === "x") text = `@${parent.account.author.handle} ${text}`;
     parent.replies++;
@@ -365,13 +368,8 @@ export class World {
     if (plainRetweet) {
       text = `RT @${original.account.author.handle}: ${original.text}`;
     } else {
-      text = this.write(
-        random.pick(SHARES[sentiment]),
-        platform,
-        agency,
-        issue,
-        random.chance(this.casualChance(platform)),
-      );
+      this.about(platform, agency, issue);
+      text = this.write(random.pick(SHARES[sentiment]), random.chance(this.casualChance(platform)));
       if (platform === "x" && original.url !== null) text += ` ${original.url}`;
     }
     original.shares++;
@@ -448,14 +446,12 @@ export class World {
     };
   }
 
-  private write(
-    template: Template,
-    platform: SimulatedPlatform,
-    agency: number,
-    issue: Issue,
-    casual: boolean,
-  ): string {
+  /** Sets what the next texts are about; texts written until the next call agree on it. */
+  private about(platform: SimulatedPlatform, agency: number, issue: Issue): void {
     this.subject.choose(agencyAt(agency), issue, platform, this.random);
+  }
+
+  private write(template: Template, casual: boolean): string {
     return writeText(template, casual, this.subject, this.friendHandle, this.random);
   }
 

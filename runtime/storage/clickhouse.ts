@@ -49,7 +49,8 @@ export function createStorage(config: SimakConfig["clickhouse"]): Storage {
     table: (name) => `\`${database}\`.\`${name}\``,
     queryText: async (query, format, readonly = true) => {
       const trimmed = query.trim().replace(/;+\s*$/, "");
-      const target = readonly ? (reader ??= openReader()) : client;
+      if (readonly) reader ??= openReader();
+      const target = readonly && reader ? reader : client;
       const result = await target.exec({
         query: `${trimmed}\nFORMAT ${format}`,
         clickhouse_settings: readonly ? { readonly: "1" } : {},

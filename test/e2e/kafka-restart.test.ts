@@ -20,6 +20,14 @@ import {
 
 const N = 20_000;
 
+/** A daytime start (steady rate) recent enough for the mentions table's 90-day TTL. */
+function yesterdayAtTenWib(): string {
+  const yesterday = new Date(Date.now() - 24 * 3_600_000);
+  return new Date(
+    Date.UTC(yesterday.getUTCFullYear(), yesterday.getUTCMonth(), yesterday.getUTCDate(), 3),
+  ).toISOString();
+}
+
 async function metric(port: number, name: string, labels: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(labels));
@@ -65,7 +73,7 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
       SIMAK_SIM_MAX_MENTIONS: String(N),
       SIMAK_SIM_RATE: "60000",
       SIMAK_SIM_SPEED: "1",
-      SIMAK_SIM_START: "2026-11-27T03:00:00Z",
+      SIMAK_SIM_START: yesterdayAtTenWib(),
       SIMAK_SIM_SEED: "20261127",
       SIMAK_LOG_LEVEL: "info",
     });

@@ -28,6 +28,26 @@ const minimalMention = {
   eventTime: T0,
 };
 
+/** `minimalMention` as the replay completes it, read by an ingestor named "replay-test". */
+const completeMention: Mention = {
+  platform: "x",
+  id: "1001",
+  kind: "post",
+  url: null,
+  author: { id: "u1", handle: "budi_s", name: null, followers: 0, verified: false },
+  text: "antrean BPJS lama bgt",
+  lang: null,
+  eventTime: T0,
+  ingestTime: T0,
+  parentId: null,
+  rootId: null,
+  hashtags: [],
+  mentionedHandles: [],
+  links: [],
+  engagement: { likes: 0, shares: 0, replies: 0, views: 0, clicks: 0 },
+  source: "replay-test",
+};
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "simak-replay-"));
 });
@@ -51,6 +71,14 @@ describe("replay ingestor", () => {
     expect(await collect(createReplayIngestor({ name: "replay", path, speed: 0 }))).toEqual(expected);
   });
 
+  it("writes no line for an invalid event, and counts it as skipped", async () => {
+    const path = join(dir, "skipped.jsonl");
+    const invalid: SourceEvent = { type: "invalid", origin: "f", position: 1, raw: "{", errorCode: "E", reason: "r" };
+    const counts = await writeReplayFile(path, [invalid, { type: "mention", mention: completeMention }]);
+    expect(counts).toEqual({ mentions: 1, engagement: 0, skipped: 1 });
+    expect(await readFile(path, "utf8")).toBe(`${JSON.stringify(completeMention)}\n`);
+  });
+
   it("fills Avro defaults, source and ingestTime into incomplete lines", async () => {
     const path = await replayFile([
       JSON.stringify(minimalMention),
@@ -60,27 +88,7 @@ describe("replay ingestor", () => {
     const [mention, engagement, explicit] = await collect(
       createReplayIngestor({ name: "replay-test", path, speed: 0 }),
     );
-    expect(mention).toEqual({
-      type: "mention",
-      mention: {
-        platform: "x",
-        id: "1001",
-        kind: "post",
-        url: null,
-        author: { id: "u1", handle: "budi_s", name: null, followers: 0, verified: false },
-        text: "antrean BPJS lama bgt",
-        lang: null,
-        eventTime: T0,
-        ingestTime: T0,
-        parentId: null,
-        rootId: null,
-        hashtags: [],
-        mentionedHandles: [],
-        links: [],
-        engagement: { likes: 0, shares: 0, replies: 0, views: 0, clicks: 0 },
-        source: "replay-test",
-      },
-    });
+    expect(mention).toEqual({ type: "mention", mention: completeMention });
     // Field order follows the schema, whatever order the line had.
     expect(Object.keys((mention as { mention: Mention }).mention)).toEqual([
       "platform",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSyntheticIngestor, DEMO_SCENARIOS, type SyntheticOptions } from "../../../ingestors/synthetic/index.js";
-import { collect, mentions } from "../events.js";
+import { collect, engagements, mentions } from "../events.js";
 
 const FAST = { speed: 0 } satisfies SyntheticOptions;
 
@@ -56,11 +56,8 @@ describe("synthetic ingestor determinism", () => {
     );
     const defaults = await collect(createSyntheticIngestor({ ...FAST, name: "sim-a", maxMentions: 300 }));
     expect(JSON.stringify(events)).toBe(JSON.stringify(defaults));
-    for (const event of events) {
-      expect(
-        event.type === "mention" ? event.mention.source : event.type === "engagement" && event.engagement.source,
-      ).toBe("sim-a");
-    }
+    const sources = new Set([...mentions(events), ...engagements(events)].map((item) => item.source));
+    expect(sources).toEqual(new Set(["sim-a"]));
     expect(createSyntheticIngestor({ name: "sim-a" }).name).toBe("sim-a");
   });
 

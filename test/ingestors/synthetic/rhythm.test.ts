@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSyntheticIngestor } from "../../../ingestors/synthetic/index.js";
-import { mentions } from "../events.js";
+import { collect, eventTime, mentions } from "../events.js";
 
 const HOUR_MS = 3_600_000;
 /** Monday 2 June 2025, 00:00 WIB. */
@@ -10,13 +10,12 @@ describe("synthetic daily rhythm (WIB)", () => {
   it("is quiet at night, and averages mentionsPerMinute over 08:00-22:00", async () => {
     const mentionsPerMinute = 30;
     const ingestor = createSyntheticIngestor({ speed: 0, startTime: MIDNIGHT_WIB, mentionsPerMinute });
+    const events = await collect(ingestor, (event) => (eventTime(event) as number) >= MIDNIGHT_WIB + 24 * HOUR_MS);
     const perHour = new Array<number>(24).fill(0);
-    const events = [];
-    for await (const event of ingestor.events(new AbortController().signal)) {
-      if (event.type === "mention" && event.mention.eventTime >= MIDNIGHT_WIB + 24 * HOUR_MS) break;
-      events.push(event);
+    for (const m of mentions(events)) {
+      const hour = Math.floor((m.eventTime - MIDNIGHT_WIB) / HOUR_MS);
+      if (hour < 24) perHour[hour] = (perHour[hour] ?? 0) + 1;
     }
-    for (const m of mentions(events)) perHour[Math.floor((m.eventTime - MIDNIGHT_WIB) / HOUR_MS)]++;
     const meanPerHour = (from: number, to: number) => perHour.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
 
     const night = meanPerHour(1, 5); // 01:00-05:00
