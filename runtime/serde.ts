@@ -48,10 +48,9 @@ export class AvroCodec {
    */
   async register(topic: string, contract: Contract): Promise<number> {
     const subject = valueSubject(topic);
-    const schema = { schemaType: "AVRO", schema: contract.schemaText };
+    await this.requireBackward(subject);
     try {
-      await this.client.updateCompatibility(subject, Compatibility.BACKWARD);
-      const id = await this.client.register(subject, schema, false);
+      const id = await this.client.register(subject, { schemaType: "AVRO", schema: contract.schemaText }, false);
       this.writers.set(id, { writer: contract.type, resolvers: new Map() });
       return id;
     } catch (error) {
@@ -63,6 +62,22 @@ export class AvroCodec {
         );
       }
       throw error;
+    }
+  }
+
+  /**
+   * Sets the subject's compatibility to BACKWARD. Instances starting together race to create the
+   * rule; the registry answers the loser with 409, which is fine once the level reads BACKWARD.
+   */
+  private async requireBackward(subject: string): Promise<void> {
+    try {
+      await this.client.updateCompatibility(subject, Compatibility.BACKWARD);
+    } catch (error) {
+      if (!(error instanceof RestError && error.status === 409)) throw error;
+      const level = await this.client.getCompatibility(subject);
+      if (level !== Compatibility.BACKWARD) {
+        throw new Error(`subject ${subject} has compatibility ${level}; expected ${Compatibility.BACKWARD}`);
+      }
     }
   }
 

@@ -21,7 +21,10 @@ function pinoLogCreator(logger: Logger): kafkajs.logCreator {
   return () =>
     ({ level, log }) => {
       const { message, ...extra } = log;
-      if (level === logLevel.ERROR) child.error(extra, message);
+      // kafkajs logs every CreateTopics response with errors, including "already exists" from
+      // instances starting together, which it then treats as success; real failures reach the caller.
+      if (extra.error === "Topic creation errors") child.debug(extra, message);
+      else if (level === logLevel.ERROR) child.error(extra, message);
       else if (level === logLevel.WARN) child.warn(extra, message);
       else if (level === logLevel.INFO) child.debug(extra, message);
     };
@@ -53,6 +56,7 @@ export class KafkaBus implements Bus {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((topic) => !existing.has(topic.name));
       if (missing.length === 0) return;
+      // Topics another instance created meanwhile count as created (kafkajs ignores TOPIC_ALREADY_EXISTS).
       await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((topic) => ({
@@ -61,9 +65,6 @@ export class KafkaBus implements Bus {
           configEntries: [{ name: "retention.ms", value: String(topic.retentionMs) }],
         })),
       });
-    } catch (error) {
-      // Another instance may have created the same topics between our list and create.
-      if ((error as { type?: string }).type !== "TOPIC_ALREADY_EXISTS") throw error;
     } finally {
       await admin.disconnect();
     }

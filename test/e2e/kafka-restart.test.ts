@@ -1,7 +1,8 @@
 /**
  * Acceptance: on real Kafka, schema registry and Redis (ClickHouse embedded in the sink process),
  * the simulator produces exactly N mentions; the process stage is SIGKILLed mid-stream and
- * restarted; the table ends with exactly N distinct mentions and no duplicate rows.
+ * restarted, and so is the sink; the table ends with exactly N distinct mentions and no duplicate
+ * rows.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -40,9 +41,10 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
     for (const process of running) process.child.kill("SIGKILL");
   });
 
-  it(`keeps exactly ${N} distinct mentions through a SIGKILL and restart of the process stage`, async () => {
+  it(`keeps exactly ${N} distinct mentions through SIGKILL and restart of the process and sink stages`, async () => {
     const prefix = uniquePrefix("restart");
-    const [sinkPort, processPort, processPort2, ingestPort] = await Promise.all([
+    const [sinkPort, sinkPort2, processPort, processPort2, ingestPort] = await Promise.all([
+      freePort(),
       freePort(),
       freePort(),
       freePort(),
@@ -55,7 +57,7 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
       return process;
     };
 
-    start("restart-sink", ["run", "sink"], sinkPort);
+    const firstSink = start("restart-sink-1", ["run", "sink"], sinkPort);
     const firstProcess = start("restart-process-1", ["run", "process"], processPort);
     await waitFor(
       "sink and process to serve /healthz",
@@ -92,6 +94,21 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
     expect(processedAtKill).toBeLessThan(N);
 
     start("restart-process-2", ["run", "process"], processPort2);
+
+    // Then the sink, once it has stored a few thousand rows; the new one opens the same data folder.
+    const storedAtKill = await waitFor(
+      "the sink to have stored a few thousand rows",
+      async () => {
+        const out = await metric(sinkPort, "simak_events_out_total", 'target="tagged_mentions"');
+        return out >= 8000 ? out : undefined;
+      },
+      120_000,
+      20,
+    );
+    firstSink.child.kill("SIGKILL");
+    expect((await firstSink.exited).signal).toBe("SIGKILL");
+    expect(storedAtKill).toBeLessThan(N);
+    start("restart-sink-2", ["run", "sink"], sinkPort2);
     const ingestExit = await ingest.exited;
     expect(ingestExit.code, `ingest log: ${ingest.logFile}`).toBe(0);
     const finished = readFileSync(ingest.logFile, "utf8")
@@ -106,7 +123,7 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
       `${N} mentions in ClickHouse`,
       async () => {
         const [total, distinct] = (
-          await sqlOverHttp(sinkPort, "SELECT count(), uniqExact(platform, id) FROM simak.tagged_mentions")
+          await sqlOverHttp(sinkPort2, "SELECT count(), uniqExact(platform, id) FROM simak.tagged_mentions")
         )
           .split("\t")
           .map(Number);
@@ -118,14 +135,14 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
     expect(counted).toEqual({ total: N, distinct: N });
     // Settle: nothing more arrives after the last redelivery.
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(await sqlOverHttp(sinkPort, "SELECT count(), uniqExact(platform, id) FROM simak.tagged_mentions")).toBe(
+    expect(await sqlOverHttp(sinkPort2, "SELECT count(), uniqExact(platform, id) FROM simak.tagged_mentions")).toBe(
       `${N}\t${N}`,
     );
     // For the record: how many redelivered or re-produced rows the sink recognised and skipped.
-    const skipped = await metric(sinkPort, "simak_duplicates_dropped_total", 'stage="sink"');
+    const skipped = await metric(sinkPort2, "simak_duplicates_dropped_total", 'stage="sink"');
     writeFileSync(
       join(ARTIFACTS_DIR, "restart-summary.json"),
-      JSON.stringify({ mentions: N, processedAtKill, sinkSkippedDuplicates: skipped }, null, 2),
+      JSON.stringify({ mentions: N, processedAtKill, storedAtKill, sinkSkippedDuplicates: skipped }, null, 2),
     );
   }, 400_000);
 });

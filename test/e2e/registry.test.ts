@@ -56,3 +56,16 @@ describe("schema registry (Apicurio, ccompat v7)", () => {
     expect(reader.decode<{ id: string }>(bytes, contracts.Mention).id).toBe("1790000000000000001");
   });
 });
+
+describe("schema registration by instances starting together", () => {
+  it("lets every instance register the same contracts at once", async () => {
+    const prefix = uniquePrefix("registry-race");
+    const topic = `${prefix}simak.mentions.tagged`;
+    const ids = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        new AvroCodec(createRegistryClient(serviceConfig(prefix))).register(topic, contracts.TaggedMention),
+      ),
+    );
+    expect(new Set(ids).size).toBe(1);
+  });
+});

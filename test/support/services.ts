@@ -64,7 +64,7 @@ export interface SimakProcess {
 export function spawnSimak(label: string, args: string[], env: Record<string, string>): SimakProcess {
   mkdirSync(join(ARTIFACTS_DIR, "logs"), { recursive: true });
   const logFile = join(ARTIFACTS_DIR, "logs", `${label}.log`);
-  const log = createWriteStream(logFile, { flags: "a" });
+  const log = createWriteStream(logFile, { flags: "w" });
   const child = spawn(process.execPath, ["bin/simak.js", ...args], {
     env: { ...cleanEnv(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
