@@ -31,6 +31,16 @@ describe("simak start (embedded default)", () => {
         15_000,
       );
       expect(Date.now() - started).toBeLessThan(15_000);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({
+        status: "ok",
+        checks: [
+          ["sink", true],
+          ["process", true],
+          ["ingest", true],
+        ],
+      });
       for (const stage of ["ingest", "process", "sink"]) {
         expect(flowing).toMatch(new RegExp(`^simak_events_in_total\\{stage="${stage}",[^}]*\\} [1-9]`, "m"));
       }

@@ -43,7 +43,8 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
 
   it(`keeps exactly ${N} distinct mentions through SIGKILL and restart of the process and sink stages`, async () => {
     const prefix = uniquePrefix("restart");
-    const [sinkPort, sinkPort2, processPort, processPort2, ingestPort] = await Promise.all([
+    const [sinkPort, sinkPort2, processPort, processPort2, processPort3, ingestPort] = await Promise.all([
+      freePort(),
       freePort(),
       freePort(),
       freePort(),
@@ -93,7 +94,9 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
     expect((await firstProcess.exited).signal).toBe("SIGKILL");
     expect(processedAtKill).toBeLessThan(N);
 
+    // Two instances take over: the group splits the partitions between them.
     start("restart-process-2", ["run", "process"], processPort2);
+    start("restart-process-3", ["run", "process"], processPort3);
 
     // Then the sink, once it has stored a few thousand rows; the new one opens the same data folder.
     const storedAtKill = await waitFor(
@@ -138,11 +141,19 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
     expect(await sqlOverHttp(sinkPort2, "SELECT count(), uniqExact(platform, id) FROM simak.tagged_mentions")).toBe(
       `${N}\t${N}`,
     );
+    const takenOver = await Promise.all(
+      [processPort2, processPort3].map((port) => metric(port, "simak_events_out_total", 'stage="process"')),
+    );
+    for (const emitted of takenOver) expect(emitted).toBeGreaterThan(0);
     // For the record: how many redelivered or re-produced rows the sink recognised and skipped.
     const skipped = await metric(sinkPort2, "simak_duplicates_dropped_total", 'stage="sink"');
     writeFileSync(
       join(ARTIFACTS_DIR, "restart-summary.json"),
-      JSON.stringify({ mentions: N, processedAtKill, storedAtKill, sinkSkippedDuplicates: skipped }, null, 2),
+      JSON.stringify(
+        { mentions: N, processedAtKill, storedAtKill, takenOver, sinkSkippedDuplicates: skipped },
+        null,
+        2,
+      ),
     );
   }, 400_000);
 });
