@@ -164,24 +164,26 @@ async function simak(mentions: Mention[]): Promise<Result> {
 
   const rss = trackRss();
   const producing = produceAll(topicName(config, "mentionsRaw"), mentions, encode);
-  // Visibility: poll ClickHouse for rows it did not show before; latency = first seen - sent.
-  const seen = new Set<string>();
+  // Visibility: poll ClickHouse for rows past the last offset seen in each partition of the tagged
+  // topic (the sink stores a partition's rows in offset order); latency = first seen - sent.
+  const lastOffset = new Map<number, number>();
   const latencies: number[] = [];
-  let since = 0;
   let lastSeen = 0;
-  while (seen.size < mentions.length) {
+  while (latencies.length < mentions.length) {
+    const partitions = [...lastOffset.entries()].map(
+      ([partition, offset]) => `(kafka_partition = ${partition} AND kafka_offset > ${offset})`,
+    );
+    const known = [...lastOffset.keys()];
+    const unseenPartitions = known.length ? `kafka_partition NOT IN (${known.join(",")})` : "1";
     const result = await storage.client.query({
-      query: `SELECT id, toUnixTimestamp64Milli(ingest_time) AS sent, toUnixTimestamp64Milli(processed_time) AS processed
-              FROM ${storage.table("tagged_mentions")} WHERE processed_time >= fromUnixTimestamp64Milli({since:Int64})`,
-      query_params: { since },
+      query: `SELECT kafka_partition AS partition, kafka_offset AS offset, toUnixTimestamp64Milli(ingest_time) AS sent
+              FROM ${storage.table("tagged_mentions")} WHERE ${[...partitions, unseenPartitions].join(" OR ")}`,
       format: "JSONEachRow",
     });
     const now = Date.now();
-    for (const row of await result.json<{ id: string; sent: string; processed: string }>()) {
-      if (seen.has(row.id)) continue;
-      seen.add(row.id);
+    for (const row of await result.json<{ partition: number; offset: string; sent: string }>()) {
       latencies.push(now - Number(row.sent));
-      since = Math.max(since, Number(row.processed) - 10_000);
+      lastOffset.set(row.partition, Math.max(lastOffset.get(row.partition) ?? -1, Number(row.offset)));
       lastSeen = now;
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
