@@ -145,28 +145,11 @@ up() {
 }
 
 down() {
-  if [[ -z $(read_pid "$KAFKA_PID" "$KAFKA_MARK") ]]; then
-    rm -f "$KAFKA_PID" "$KAFKA_PORTS"
-    log "not running"
-    return 0
-  fi
-  stop_pid "$KAFKA_PID" "$LOCAL_STOP_TIMEOUT" "$KAFKA_MARK"
-  rm -f "$KAFKA_PORTS"
-  log "stopped"
+  stop_service "$KAFKA_PID" "$KAFKA_MARK" "$KAFKA_PORTS"
 }
 
 status() {
-  local pid
-  pid=$(read_pid "$KAFKA_PID" "$KAFKA_MARK")
-  if [[ -n $pid ]] && port_open "$LOCAL_HOST" "$LOCAL_KAFKA_PORT"; then
-    echo "kafka: running (pid $pid) at $KAFKA_ADDR"
-  elif [[ -n $pid ]]; then
-    echo "kafka: starting (pid $pid), $KAFKA_ADDR not open yet"
-    return 3
-  else
-    echo "kafka: stopped"
-    return 3
-  fi
+  report_status kafka "$KAFKA_PID" "$KAFKA_MARK" "$LOCAL_KAFKA_PORT" "$KAFKA_ADDR"
 }
 
 case ${1:-} in

@@ -259,3 +259,31 @@ mvn_run() {
     return 1
   fi
 }
+
+# stop_service PIDFILE MARK PORTSFILE: stops the service if these scripts started it.
+stop_service() {
+  local pidfile=$1 mark=$2 portsfile=$3
+  if [[ -z $(read_pid "$pidfile" "$mark") ]]; then
+    rm -f "$pidfile" "$portsfile"
+    log "not running"
+    return 0
+  fi
+  stop_pid "$pidfile" "$LOCAL_STOP_TIMEOUT" "$mark"
+  rm -f "$portsfile"
+  log "stopped"
+}
+
+# report_status NAME PIDFILE MARK PORT ADDRESS: one line; exit 3 unless running and listening.
+report_status() {
+  local name=$1 pid
+  pid=$(read_pid "$2" "$3")
+  if [[ -n $pid ]] && port_open "$LOCAL_HOST" "$4"; then
+    echo "$name: running (pid $pid) at $5"
+  elif [[ -n $pid ]]; then
+    echo "$name: starting (pid $pid), port $4 not open yet"
+    return 3
+  else
+    echo "$name: stopped"
+    return 3
+  fi
+}

@@ -119,28 +119,11 @@ up() {
 }
 
 down() {
-  if [[ -z $(read_pid "$REG_PID" "$REG_MARK") ]]; then
-    rm -f "$REG_PID" "$REG_PORTS"
-    log "not running"
-    return 0
-  fi
-  stop_pid "$REG_PID" "$LOCAL_STOP_TIMEOUT" "$REG_MARK"
-  rm -f "$REG_PORTS"
-  log "stopped"
+  stop_service "$REG_PID" "$REG_MARK" "$REG_PORTS"
 }
 
 status() {
-  local pid
-  pid=$(read_pid "$REG_PID" "$REG_MARK")
-  if [[ -n $pid ]] && port_open "$LOCAL_HOST" "$LOCAL_REGISTRY_PORT"; then
-    echo "registry: running (pid $pid) at $REG_CCOMPAT"
-  elif [[ -n $pid ]]; then
-    echo "registry: starting (pid $pid), port $LOCAL_REGISTRY_PORT not open yet"
-    return 3
-  else
-    echo "registry: stopped"
-    return 3
-  fi
+  report_status registry "$REG_PID" "$REG_MARK" "$LOCAL_REGISTRY_PORT" "$REG_CCOMPAT"
 }
 
 case ${1:-} in

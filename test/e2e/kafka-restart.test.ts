@@ -35,6 +35,22 @@ async function metric(port: number, name: string, labels: string): Promise<numbe
   return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
 }
 
+/** SIGKILLs a stage once its simak_events_out_total series reaches `threshold`; returns the count then. */
+async function killWhenReached(stage: SimakProcess, port: number, labels: string, threshold: number): Promise<number> {
+  const reached = await waitFor(
+    `${labels} to reach ${threshold}`,
+    async () => {
+      const out = await metric(port, "simak_events_out_total", labels);
+      return out >= threshold ? out : undefined;
+    },
+    120_000,
+    20,
+  );
+  stage.child.kill("SIGKILL");
+  expect((await stage.exited).signal).toBe("SIGKILL");
+  return reached;
+}
+
 describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
   const running: SimakProcess[] = [];
   afterAll(async () => {
@@ -81,17 +97,7 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
       SIMAK_LOG_LEVEL: "info",
     });
 
-    const processedAtKill = await waitFor(
-      "the process stage to have emitted a few thousand mentions",
-      async () => {
-        const out = await metric(processPort, "simak_events_out_total", 'stage="process"');
-        return out >= 4000 ? out : undefined;
-      },
-      120_000,
-      20,
-    );
-    firstProcess.child.kill("SIGKILL");
-    expect((await firstProcess.exited).signal).toBe("SIGKILL");
+    const processedAtKill = await killWhenReached(firstProcess, processPort, 'stage="process"', 4000);
     expect(processedAtKill).toBeLessThan(N);
 
     // Two instances take over: the group splits the partitions between them.
@@ -99,17 +105,7 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
     start("restart-process-3", ["run", "process"], processPort3);
 
     // Then the sink, once it has stored a few thousand rows; the new one opens the same data folder.
-    const storedAtKill = await waitFor(
-      "the sink to have stored a few thousand rows",
-      async () => {
-        const out = await metric(sinkPort, "simak_events_out_total", 'target="tagged_mentions"');
-        return out >= 8000 ? out : undefined;
-      },
-      120_000,
-      20,
-    );
-    firstSink.child.kill("SIGKILL");
-    expect((await firstSink.exited).signal).toBe("SIGKILL");
+    const storedAtKill = await killWhenReached(firstSink, sinkPort, 'target="tagged_mentions"', 8000);
     expect(storedAtKill).toBeLessThan(N);
     start("restart-sink-2", ["run", "sink"], sinkPort2);
     const ingestExit = await ingest.exited;
