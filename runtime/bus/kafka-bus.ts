@@ -111,38 +111,63 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       healthy = true;
     });
+    // Stopping: no new batch is started (one fetched meanwhile is left uncommitted for the
+    // successor), and stop() waits for the batches in flight to finish and commit.
+    let stopping = false;
+    let inFlight = 0;
+    let onIdle: (() => void) | undefined;
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+    const handle = async (
+      batch: kafkajs.Batch,
+      resolveOffset: (offset: string) => void,
+      heartbeat: () => Promise<void>,
+    ): Promise<void> => {
+      await options.onBatch({
+        topic: batch.topic,
+        partition: batch.partition,
+        highWatermark: batch.highWatermark,
+        records: batch.messages.map((message) => ({
+          key: message.key,
+          value: message.value,
+          offset: message.offset,
+          timestamp: message.timestamp,
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString()]),
+          ),
+        })),
+      });
+      const last = batch.lastOffset();
+      resolveOffset(last);
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ]);
+      await heartbeat();
+    };
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.concurrency ?? 6,
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-        if (batch.messages.length === 0) return;
-        await options.onBatch({
-          topic: batch.topic,
-          partition: batch.partition,
-          highWatermark: batch.highWatermark,
-          records: batch.messages.map((message) => ({
-            key: message.key,
-            value: message.value,
-            offset: message.offset,
-            timestamp: message.timestamp,
-            headers: Object.fromEntries(
-              Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString()]),
-            ),
-          })),
-        });
-        const last = batch.lastOffset();
-        resolveOffset(last);
-        await consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-        ]);
-        await heartbeat();
+        if (stopping || batch.messages.length === 0) return;
+        inFlight++;
+        try {
+          await handle(batch, resolveOffset, heartbeat);
+        } finally {
+          inFlight--;
+          if (inFlight === 0) onIdle?.();
+        }
       },
     });
     return {
       stop: async () => {
+        stopping = true;
+        consumer.pause(options.topics.map((topic) => ({ topic })));
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            onIdle = resolve;
+          });
+        }
         await consumer.disconnect();
       },
       healthy: () => healthy,

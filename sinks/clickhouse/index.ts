@@ -91,8 +91,11 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
     name: STAGE,
     healthy: () => consumer.healthy(),
     stop: async () => {
-      await consumer.stop();
+      // Batches in flight wait for their rows to be flushed: flush now rather than at the timer, so
+      // they finish and commit before the consumer leaves.
+      const stopped = consumer.stop();
       await Promise.all([...routes.values()].map((route) => route.writer.flush()));
+      await stopped;
       await producer.close();
     },
   };
