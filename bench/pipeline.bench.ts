@@ -65,7 +65,13 @@ function trackRss(): { stop: () => number } {
 
 async function generateMentions(): Promise<Mention[]> {
   const mentions: Mention[] = [];
-  const ingestor = createSyntheticIngestor({ seed: 7, speed: 0, maxMentions: MENTIONS });
+  // Recent event times: rows older than the mentions table's 90-day TTL are dropped on insert.
+  const ingestor = createSyntheticIngestor({
+    seed: 7,
+    speed: 0,
+    maxMentions: MENTIONS,
+    startTime: Date.now() - 3_600_000,
+  });
   for await (const event of ingestor.events(new AbortController().signal)) {
     if (event.type === "mention") mentions.push(event.mention);
   }

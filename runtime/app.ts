@@ -5,6 +5,7 @@
  * upstream-first so every stage drains into a still-running successor.
  */
 import type { Server } from "node:http";
+import { openTaggers } from "../processors/index.js";
 import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
 import { startClickHouseSink } from "../sinks/clickhouse/index.js";
@@ -106,11 +107,16 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   };
 
   const stages: StageHandle[] = [];
+  const closers: (() => void)[] = [];
   let ingestFinished: Promise<unknown> | undefined;
   for (const name of STAGE_NAMES) {
     if (!options.stages.includes(name)) continue;
     if (name === "sink") stages.push(await startClickHouseSink(context));
-    if (name === "process") stages.push(await startProcessStage(context));
+    if (name === "process") {
+      const opened = await openTaggers(config.process, logger);
+      closers.push(opened.close);
+      stages.push(await startProcessStage(context, { taggers: opened.taggers }));
+    }
     if (name === "ingest") {
       if (!options.ingestor) throw new Error("the ingest stage needs an ingestor");
       const ingest = await startIngestStage(context, options.ingestor);
@@ -148,6 +154,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     stop: () => {
       stopping ??= (async () => {
         for (const stage of [...stages].reverse()) await stage.stop();
+        for (const close of closers) close();
         await bus.close();
         await state.close();
         if (storage) await (await storage).close();

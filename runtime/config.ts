@@ -59,13 +59,27 @@ const ConfigSchema = z
       .strict()
       .default({ level: "info" }),
     process: z
-      .object({ dedupTtlSeconds: positiveInt.default(3 * 24 * 3600) })
+      .object({
+        dedupTtlSeconds: positiveInt.default(3 * 24 * 3600),
+        /** Monitoring queries per agency (processors/topics); reloaded when the file changes. */
+        queriesFile: z.string().min(1).default("config/examples/queries.yaml"),
+        /** Official accounts per agency (processors/accounts); reloaded when the file changes. */
+        accountsFile: z.string().min(1).default("config/examples/accounts.yaml"),
+      })
       .strict()
-      .default({ dedupTtlSeconds: 3 * 24 * 3600 }),
+      .default({
+        dedupTtlSeconds: 3 * 24 * 3600,
+        queriesFile: "config/examples/queries.yaml",
+        accountsFile: "config/examples/accounts.yaml",
+      }),
     sink: z
-      .object({ batchRows: positiveInt.default(5000), flushMs: positiveInt.default(1000) })
+      .object({
+        batchRows: positiveInt.default(5000),
+        flushMs: positiveInt.default(1000),
+        minFlushIntervalMs: z.coerce.number().int().min(0).default(200),
+      })
       .strict()
-      .default({ batchRows: 5000, flushMs: 1000 }),
+      .default({ batchRows: 5000, flushMs: 1000, minFlushIntervalMs: 200 }),
     simulator: z
       .object({
         seed: z.coerce.number().int().default(42),
@@ -101,8 +115,11 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_HTTP_PORT: { path: ["http", "port"] },
   SIMAK_LOG_LEVEL: { path: ["log", "level"] },
   SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
+  SIMAK_QUERIES_FILE: { path: ["process", "queriesFile"] },
+  SIMAK_ACCOUNTS_FILE: { path: ["process", "accountsFile"] },
   SIMAK_SINK_BATCH_ROWS: { path: ["sink", "batchRows"] },
   SIMAK_SINK_FLUSH_MS: { path: ["sink", "flushMs"] },
+  SIMAK_SINK_MIN_FLUSH_INTERVAL_MS: { path: ["sink", "minFlushIntervalMs"] },
   SIMAK_SIM_SEED: { path: ["simulator", "seed"] },
   SIMAK_SIM_RATE: { path: ["simulator", "mentionsPerMinute"] },
   SIMAK_SIM_MAX_MENTIONS: { path: ["simulator", "maxMentions"] },

@@ -97,12 +97,24 @@ export interface SegmentTag {
   confidence: number;
 }
 
+export type AccountRole = "official" | "audience_response" | "impersonation_suspect" | "other";
+
+export interface AccountTag {
+  role: AccountRole;
+  agency: null | string;
+  /** Impersonation likelihood in [0, 1] for suspects. */
+  score: null | number;
+  reasons: string[];
+}
+
 export interface Tags {
   sentiment: null | SentimentTag;
   topics: TopicMatch[];
   virality: null | ViralityTag;
   influence: null | InfluenceTag;
   segment: null | SegmentTag;
+  /** Who speaks: an agency's official account, an audience response to one, a suspected impersonator, or other. */
+  account: null | AccountTag;
 }
 
 /** A validated, normalised Mention with the tags the processors attached. Tags absent here are not computed yet. */

@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, redactConfig, type SimakConfig } from "../conf
 import { createLogger } from "../logger.js";
 import { createStorage } from "../storage/clickhouse.js";
 import { migrate } from "../storage/migrations.js";
+import { sentimentCommand } from "./sentiment.js";
 
 function speedOption(value: string): number {
   const speed = Number(value);
@@ -125,6 +126,8 @@ program
     await storage.close();
     process.stdout.write(`applied migrations: ${applied.length ? applied.join(", ") : "none (up to date)"}\n`);
   });
+
+program.addCommand(sentimentCommand());
 
 program
   .command("config")

@@ -81,6 +81,16 @@ export const MIGRATIONS: Migration[] = [
       TTL toDateTime(event_time) + INTERVAL 90 DAY`,
     ],
   },
+  {
+    version: 2,
+    name: "account role of the author (official, audience response, impersonation suspect)",
+    statements: (t) => [
+      `ALTER TABLE ${t("tagged_mentions")}
+        ADD COLUMN IF NOT EXISTS account_role LowCardinality(Nullable(String)) AFTER segment,
+        ADD COLUMN IF NOT EXISTS account_agency LowCardinality(Nullable(String)) AFTER account_role,
+        ADD COLUMN IF NOT EXISTS account_score Nullable(Float32) AFTER account_agency`,
+    ],
+  },
 ];
 
 export async function migrate(storage: Storage, logger: Logger, migrations = MIGRATIONS): Promise<number[]> {

@@ -42,6 +42,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
       timeColumn,
       batchRows: config.sink.batchRows,
       flushMs: config.sink.flushMs,
+      minFlushIntervalMs: config.sink.minFlushIntervalMs,
       onFlush: (written, skipped) => {
         metrics.eventsOut.inc({ stage: STAGE, target: table }, written);
         metrics.duplicates.inc({ stage: STAGE }, skipped);
@@ -64,21 +65,33 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
     ],
   ]);
 
+  // Batches between receipt and handing their rows to a writer. When none is, every batch in
+  // flight waits for a flush and no row is on its way: the writers may flush without waiting.
+  let preparing = 0;
   const onBatch = async (batch: RecordBatch) => {
     const route = routes.get(batch.topic);
     if (!route) throw new Error(`sink received a batch of unexpected topic ${batch.topic}`);
-    await codec.prepare(batch.records.map((record) => record.value));
     const rows: Row[] = [];
     const failed: OutgoingRecord[] = [];
-    for (const record of batch.records) {
-      try {
-        rows.push(route.toRow(record.value, { topic: batch.topic, partition: batch.partition, offset: record.offset }));
-      } catch (error) {
-        const code = errorCodeOf(error, ErrorCode.SchemaViolation);
-        failed.push(deadLetterOf(ctx, STAGE, batch, record, code, (error as Error).message));
+    preparing++;
+    try {
+      await codec.prepare(batch.records.map((record) => record.value));
+      for (const record of batch.records) {
+        try {
+          rows.push(
+            route.toRow(record.value, { topic: batch.topic, partition: batch.partition, offset: record.offset }),
+          );
+        } catch (error) {
+          const code = errorCodeOf(error, ErrorCode.SchemaViolation);
+          failed.push(deadLetterOf(ctx, STAGE, batch, record, code, (error as Error).message));
+        }
       }
+    } finally {
+      preparing--;
     }
-    await Promise.all([route.writer.write(rows), producer.send(deadLetters, failed)]);
+    const written = route.writer.write(rows);
+    if (preparing === 0) for (const { writer } of routes.values()) writer.flushSoon();
+    await Promise.all([written, producer.send(deadLetters, failed)]);
   };
 
   const consumer = await ctx.bus.consume({

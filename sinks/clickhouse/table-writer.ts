@@ -1,6 +1,7 @@
 /**
- * Buffered, idempotent writes of rows to one ClickHouse table. Rows accumulate until `batchRows`
- * or `flushMs`; a flush first asks ClickHouse which of the buffered keys it already holds and
+ * Buffered, idempotent writes of rows to one ClickHouse table. Rows accumulate until `batchRows`,
+ * `flushMs`, or `flushSoon()` says no more rows are on their way (then at most one insert per
+ * `minFlushIntervalMs`, so light traffic does not become a stream of tiny parts). A flush first asks ClickHouse which of the buffered keys it already holds and
  * inserts only the others, so a batch redelivered after a crash (inserted, offsets not yet
  * committed) or a mention produced twice upstream never becomes a second row.
  */
@@ -17,7 +18,10 @@ export interface TableWriterOptions {
   /** DateTime64 column bounding the lookup to the partitions the batch touches. */
   timeColumn: string;
   batchRows: number;
+  /** Longest a row waits in the buffer. */
   flushMs: number;
+  /** Shortest time between the starts of two flushes triggered by flushSoon(). */
+  minFlushIntervalMs: number;
   /** Called after each successful flush with the rows written and the duplicates skipped. */
   onFlush?: (written: number, skipped: number, seconds: number) => void;
 }
@@ -33,6 +37,7 @@ export class TableWriter {
   private bufferedRows = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private lastFlushAt = 0;
 
   constructor(private readonly options: TableWriterOptions) {}
 
@@ -45,6 +50,21 @@ export class TableWriter {
       if (this.bufferedRows >= this.options.batchRows) this.flushNow();
       else this.timer ??= setTimeout(() => this.flushNow(), this.options.flushMs);
     });
+  }
+
+  /**
+   * The caller has nothing more to add for now (every batch in flight has written its rows and
+   * waits for this flush): flush as soon as the minimum interval allows instead of at flushMs.
+   */
+  flushSoon(): void {
+    if (this.buffer.length === 0) return;
+    const wait = this.lastFlushAt + this.options.minFlushIntervalMs - Date.now();
+    if (wait <= 0) {
+      this.flushNow();
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flushNow(), Math.min(wait, this.options.flushMs));
   }
 
   /** Flushes what is buffered and waits for every flush in progress. */
@@ -60,6 +80,7 @@ export class TableWriter {
     if (pending.length === 0) return;
     this.buffer = [];
     this.bufferedRows = 0;
+    this.lastFlushAt = Date.now();
     // Flushes run one after another so the existence lookup sees every earlier insert.
     this.flushing = this.flushing.then(() => this.insert(pending));
   }

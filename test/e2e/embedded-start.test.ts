@@ -58,6 +58,13 @@ describe("simak start (embedded default)", () => {
       expect(sql(port, "SELECT countIf(id = '' OR author_handle = '' OR source = '') FROM simak.tagged_mentions")).toBe(
         "0",
       );
+      // Every mention carries its sentiment and account role; the example queries match some.
+      expect(
+        sql(port, "SELECT countIf(sentiment_label IS NULL OR account_role IS NULL) FROM simak.tagged_mentions"),
+      ).toBe("0");
+      expect(Number(sql(port, "SELECT countIf(notEmpty(topic_query_ids)) FROM simak.tagged_mentions"))).toBeGreaterThan(
+        0,
+      );
     } finally {
       simak.child.kill("SIGTERM");
     }

@@ -21,6 +21,7 @@ describe("Avro contracts", () => {
         virality: null,
         influence: null,
         segment: null,
+        account: { role: "audience_response", agency: "bpjs", score: null, reasons: ["replies to @BPJSKesehatanRI"] },
       },
       processedTime: sampleMention.ingestTime + 5,
     };

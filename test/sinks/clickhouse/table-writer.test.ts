@@ -17,7 +17,7 @@ beforeAll(async () => {
     database: "simak_writer_test",
     dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
   });
-  expect(await migrate(storage, pino({ level: "silent" }))).toEqual([1]);
+  expect(await migrate(storage, pino({ level: "silent" }))).toEqual([1, 2]);
   expect(await migrate(storage, pino({ level: "silent" }))).toEqual([]);
 });
 
@@ -61,6 +61,7 @@ describe("TableWriter", () => {
       timeColumn: "event_time",
       batchRows: 3,
       flushMs: 50,
+      minFlushIntervalMs: 0,
       onFlush: (written, skipped) => flushes.push([written, skipped]),
     });
     await writer.write([snapshot("p1", 0, 1, 0), snapshot("p1", 1, 5, 1), snapshot("p2", 0, 2, 2)]);

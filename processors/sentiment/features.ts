@@ -1,0 +1,412 @@
+/**
+ * Tokens -> a sparse feature vector, shared by training and tagging so the two can never drift:
+ *   - word unigrams and bigrams (the . and , tokens break n-grams and are not features);
+ *   - negation-scoped unigrams (`tidak bagus` also gives NEG:bagus; the scope is the next 3 words
+ *     after tidak, tak, bukan, belum, jangan, kurang, tanpa, ended by punctuation or a clause word
+ *     such as tapi; a second negator inside a scope cancels it);
+ *   - character n-grams of each word with boundary marks (` bagus ` -> ` b`, `ba`, ..., `us `);
+ *   - optionally stems from natural's Indonesian stemmer;
+ *   - dense polarity evidence: Indonesian lexicon, emoji and English AFINN hits, with intensifiers
+ *     and negation applied, split into positive and negative mass; question and exclamation marks.
+ * Sparse features are hashed (FNV-1a, one seed per kind) into 2^hashBits buckets; each block
+ * (words, characters) is a binary vector scaled to unit length times its block weight.
+ */
+import { createRequire } from "node:module";
+import { AFINN } from "./english.js";
+import {
+  EMOJI_POLARITY,
+  EN_NEGATORS,
+  EXPLETIVES,
+  ID_LEXICON,
+  NEGATORS,
+  POST_INTENSIFIERS,
+  PRE_INTENSIFIERS,
+  SCOPE_BREAKERS,
+} from "./lexicon.js";
+
+export interface FeatureConfig {
+  hashBits: number;
+  charMin: number;
+  charMax: number;
+  wordWeight: number;
+  charWeight: number;
+  denseWeight: number;
+  bigrams: boolean;
+  negation: boolean;
+  stems: boolean;
+}
+
+export const DEFAULT_FEATURES: FeatureConfig = {
+  hashBits: 20,
+  charMin: 2,
+  charMax: 5,
+  wordWeight: 1,
+  charWeight: 1,
+  denseWeight: 1,
+  bigrams: true,
+  negation: true,
+  stems: false,
+};
+
+/** Names of the dense features, in order; their indices follow the hash buckets. */
+export const DENSE_NAMES = ["polarPos", "polarNeg", "polarBalance", "question", "exclaim", "negator"] as const;
+export const DENSE_COUNT = DENSE_NAMES.length;
+
+/** The polarity evidence found in one text (also reported by the tagger for explanations). */
+export interface Evidence {
+  /** Positive mass: lexicon words, emoji and English words read as positive after negation. */
+  positive: number;
+  /** Negative mass, as a positive number. */
+  negative: number;
+  /** Polar hits whose word the training text never showed (emoji, unseen slang, English). */
+  unseenPositive: number;
+  unseenNegative: number;
+  /** Hits on English AFINN words. */
+  englishHits: number;
+  question: boolean;
+  exclaim: boolean;
+  negators: number;
+}
+
+const SCOPE = 3;
+const SEED_WORD = 0x811c9dc5;
+const SEED_BIGRAM = 0x01000193;
+const SEED_NEG = 0x5bd1e995;
+const SEED_CHAR = 0x27d4eb2d;
+const SEED_STEM = 0x165667b1;
+const PHRASE_FIRST = new Set([...ID_LEXICON.keys()].filter((key) => key.includes(" ")).map((key) => key.split(" ")[0]));
+const MAX_PHRASE = Math.max(...[...ID_LEXICON.keys()].map((key) => key.split(" ").length));
+const GRATITUDE = "terima kasih";
+const PERFECT = new Set(["sudah", "telah", "udah", "sdh"]);
+
+function hashString(seed: number, text: string): number {
+  let hash = seed;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function isPunctuation(token: string): boolean {
+  return token === "." || token === "," || token === "!" || token === "?";
+}
+
+function isEmoji(token: string): boolean {
+  const code = token.codePointAt(0) ?? 0;
+  return code > 0x2000 && !/^[\p{L}\p{N}]/u.test(token);
+}
+
+const require = createRequire(import.meta.url);
+let stemmer: { stem(word: string): string } | undefined;
+const stemCache = new Map<string, string>();
+
+/** natural's Indonesian (Sastrawi) stemmer, memoised (bounded). */
+export function stem(word: string): string {
+  let cached = stemCache.get(word);
+  if (cached === undefined) {
+    // The stemmer module itself: natural's index also loads its storage back-ends, and through
+    // them dotenv, which prints to stdout.
+    stemmer ??= require("natural/lib/natural/stemmers/indonesian/stemmer_id") as { stem(word: string): string };
+    cached = /^[a-z]+$/.test(word) && word.length > 4 ? stemmer.stem(word) : word;
+    if (stemCache.size > 200_000) stemCache.clear();
+    stemCache.set(word, cached);
+  }
+  return cached;
+}
+
+/** The lexicon reading of the text: polar mass after intensifiers, negation and sarcasm cues. */
+export function evidence(tokens: readonly string[], seen: (word: string) => boolean): Evidence {
+  const result: Evidence = {
+    positive: 0,
+    negative: 0,
+    unseenPositive: 0,
+    unseenNegative: 0,
+    englishHits: 0,
+    question: false,
+    exclaim: false,
+    negators: 0,
+  };
+  let scope = 0;
+  let sentenceNegative = 0;
+  let gratitude: { value: number; perfect: boolean; unseen: boolean } | undefined;
+  const closeSentence = () => {
+    // "makasih ya sudah bikin macet": thanks followed by "sudah" and a complaint is sarcasm.
+    if (gratitude?.perfect && sentenceNegative > 0) {
+      result.positive -= gratitude.value;
+      result.negative += gratitude.value;
+      if (gratitude.unseen) {
+        result.unseenPositive -= gratitude.value;
+        result.unseenNegative += gratitude.value;
+      }
+    }
+    gratitude = undefined;
+    sentenceNegative = 0;
+  };
+  const add = (value: number, unseen: boolean) => {
+    if (value > 0) {
+      result.positive += value;
+      if (unseen) result.unseenPositive += value;
+    } else if (value < 0) {
+      result.negative -= value;
+      sentenceNegative -= value;
+      if (unseen) result.unseenNegative -= value;
+    }
+  };
+  const n = tokens.length;
+  for (let i = 0; i < n; i++) {
+    const token = tokens[i] as string;
+    if (isPunctuation(token)) {
+      if (token === "?") result.question = true;
+      if (token === "!") result.exclaim = true;
+      scope = 0;
+      if (token !== ",") closeSentence();
+      continue;
+    }
+    if (isEmoji(token)) {
+      const value = EMOJI_POLARITY.get(token);
+      if (value) add(value, true);
+      continue;
+    }
+    if (SCOPE_BREAKERS.has(token)) {
+      scope = 0;
+      continue;
+    }
+    // Phrases first: "kurang ajar" is not a negated "ajar", "terima kasih" is one word.
+    let value: number | undefined;
+    let length = 1;
+    let key = token;
+    if (PHRASE_FIRST.has(token)) {
+      for (let len = Math.min(MAX_PHRASE, n - i); len >= 2; len--) {
+        const phrase = tokens.slice(i, i + len).join(" ");
+        const phraseValue = ID_LEXICON.get(phrase);
+        if (phraseValue !== undefined) {
+          value = phraseValue;
+          length = len;
+          key = phrase;
+          break;
+        }
+      }
+    }
+    if (value === undefined && isNegator(token, tokens[i + 1])) {
+      result.negators++;
+      scope = scope > 0 ? 0 : SCOPE;
+      continue;
+    }
+    if (value === undefined) {
+      if (EXPLETIVES.has(token) && hasPolarNeighbour(tokens, i)) {
+        if (scope > 0) scope--;
+        continue;
+      }
+      value = ID_LEXICON.get(token);
+      if (value === undefined) {
+        const valence = AFINN.get(token);
+        if (valence !== undefined) {
+          value = Math.max(-1, Math.min(1, (valence / 5) * 2));
+          result.englishHits++;
+        }
+      }
+    }
+    if (value !== undefined && value !== 0) {
+      value *= intensity(tokens, i, length);
+      if (scope > 0) value = value > 0 ? -value : -value * 0.5;
+      const unseen = !seen(key.includes(" ") ? (key.split(" ")[1] as string) : key);
+      if (key === GRATITUDE && value > 0) {
+        gratitude = { value, perfect: false, unseen };
+        result.positive += value;
+        if (unseen) result.unseenPositive += value;
+      } else {
+        add(value, unseen);
+      }
+    } else if (gratitude && PERFECT.has(token)) {
+      gratitude.perfect = true;
+    }
+    i += length - 1;
+    if (scope > 0) scope--;
+  }
+  closeSentence();
+  return result;
+}
+
+/** A negator opens a scope, except in idioms: "bukan main bagus" is "extremely good". */
+function isNegator(token: string, next: string | undefined): boolean {
+  if (!NEGATORS.has(token) && !EN_NEGATORS.has(token)) return false;
+  return !(token === "bukan" && next === "main");
+}
+
+function polarity(token: string | undefined): number {
+  if (token === undefined) return 0;
+  return ID_LEXICON.get(token) ?? EMOJI_POLARITY.get(token) ?? 0;
+}
+
+function hasPolarNeighbour(tokens: readonly string[], i: number): boolean {
+  const before = tokens[i - 1];
+  const after = tokens[i + 1];
+  return (
+    (before !== undefined && !EXPLETIVES.has(before) && polarity(before) !== 0) ||
+    (after !== undefined && !EXPLETIVES.has(after) && polarity(after) !== 0)
+  );
+}
+
+function intensity(tokens: readonly string[], i: number, length: number): number {
+  let factor = 1;
+  const before = tokens[i - 1];
+  if (before !== undefined)
+    factor *= PRE_INTENSIFIERS.get(before) ?? (before === "main" && tokens[i - 2] === "bukan" ? 1.5 : 1);
+  const after = tokens[i + length];
+  if (after !== undefined) {
+    const post = POST_INTENSIFIERS.get(after);
+    if (post !== undefined) factor *= post;
+    else if (EXPLETIVES.has(after)) factor *= 1.5;
+  }
+  if (before !== undefined && EXPLETIVES.has(before) && factor === 1) factor = 1.5;
+  return factor;
+}
+
+/** A reusable buffer of hashed feature indices and values. */
+export class FeatureVector {
+  index = new Int32Array(1024);
+  value = new Float32Array(1024);
+  length = 0;
+
+  push(index: number, value: number): void {
+    if (this.length === this.index.length) {
+      const index = new Int32Array(this.length * 2);
+      index.set(this.index);
+      this.index = index;
+      const values = new Float32Array(this.length * 2);
+      values.set(this.value);
+      this.value = values;
+    }
+    this.index[this.length] = index;
+    this.value[this.length] = value;
+    this.length++;
+  }
+}
+
+/** Turns token lists into feature vectors; holds scratch space, so one per thread of use. */
+export class FeatureExtractor {
+  private readonly mask: number;
+  private buckets = new Int32Array(4096);
+  private count = 0;
+
+  constructor(
+    readonly config: FeatureConfig,
+    private readonly seen: (word: string) => boolean,
+  ) {
+    this.mask = (1 << config.hashBits) - 1;
+  }
+
+  /** Index of the first dense feature. */
+  get denseOffset(): number {
+    return 1 << this.config.hashBits;
+  }
+
+  get dimension(): number {
+    return this.denseOffset + DENSE_COUNT;
+  }
+
+  private add(hash: number): void {
+    if (this.count === this.buckets.length) {
+      const grown = new Int32Array(this.count * 2);
+      grown.set(this.buckets);
+      this.buckets = grown;
+    }
+    this.buckets[this.count++] = hash & this.mask;
+  }
+
+  /** Sorts and de-duplicates the collected buckets into `out`, each at `weight / sqrt(unique)`. */
+  private flush(out: FeatureVector, weight: number): void {
+    if (this.count === 0 || weight === 0) {
+      this.count = 0;
+      return;
+    }
+    const view = this.buckets.subarray(0, this.count);
+    view.sort();
+    let unique = 1;
+    for (let i = 1; i < this.count; i++) if (view[i] !== view[i - 1]) unique++;
+    const value = weight / Math.sqrt(unique);
+    let last = -1;
+    for (let i = 0; i < this.count; i++) {
+      const bucket = view[i] as number;
+      if (bucket !== last) out.push(bucket, value);
+      last = bucket;
+    }
+    this.count = 0;
+  }
+
+  /** Fills `out` (cleared first) with the features of `tokens`; returns the polarity evidence. */
+  extract(tokens: readonly string[], out: FeatureVector): Evidence {
+    const { config } = this;
+    out.length = 0;
+    // Word block: unigrams, bigrams, negation-scoped unigrams, stems.
+    let previous: string | undefined;
+    let scope = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as string;
+      if (token === "." || token === ",") {
+        previous = undefined;
+        scope = 0;
+        continue;
+      }
+      this.add(hashString(SEED_WORD, token));
+      if (config.bigrams && previous !== undefined) {
+        this.add(hashString(hashString(SEED_BIGRAM, previous) ^ 0x20, token));
+      }
+      previous = token;
+      if (config.negation) {
+        if (isNegator(token, tokens[i + 1])) {
+          scope = scope > 0 ? 0 : SCOPE;
+          continue;
+        }
+        if (SCOPE_BREAKERS.has(token) || token === "!" || token === "?") {
+          scope = 0;
+        } else if (scope > 0) {
+          this.add(hashString(SEED_NEG, token));
+          scope--;
+        }
+      }
+      if (config.stems) {
+        const root = stem(token);
+        if (root !== token) this.add(hashString(SEED_STEM, root));
+      }
+    }
+    this.flush(out, config.wordWeight);
+    // Character block: n-grams of each word padded with spaces.
+    if (config.charWeight > 0) {
+      for (const token of tokens) {
+        if (token.length === 1 && isPunctuation(token)) continue;
+        const padded = ` ${token} `;
+        const length = padded.length;
+        for (let start = 0; start < length; start++) {
+          let hash = SEED_CHAR;
+          const end = Math.min(length, start + config.charMax);
+          for (let j = start; j < end; j++) {
+            hash ^= padded.charCodeAt(j);
+            hash = Math.imul(hash, 0x01000193);
+            if (j - start + 1 >= config.charMin) this.add(hash >>> 0);
+          }
+        }
+      }
+      this.flush(out, config.charWeight);
+    }
+    const found = evidence(tokens, this.seen);
+    if (config.denseWeight > 0) {
+      const offset = this.denseOffset;
+      const w = config.denseWeight;
+      const values = [
+        Math.log1p(found.positive),
+        Math.log1p(found.negative),
+        (found.positive - found.negative) / (found.positive + found.negative + 1),
+        found.question ? 1 : 0,
+        found.exclaim ? 1 : 0,
+        found.negators > 0 ? 1 : 0,
+      ];
+      for (let k = 0; k < values.length; k++) {
+        const value = values[k] as number;
+        if (value !== 0) out.push(offset + k, value * w);
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { NEGATORS } from "../../../processors/sentiment/lexicon.js";
+import { SLANG, SLANG_ENTRY_COUNT } from "../../../processors/sentiment/slang.js";
+import { isLaughter, normalise, normaliseWord, splitHashtag } from "../../../processors/sentiment/text.js";
+
+const tokens = (text: string) => normalise(text).tokens;
+
+describe("slang and abbreviations", () => {
+  it("maps the informal forms named in the issue to the training text's forms", () => {
+    expect(tokens("gak ga nggak gk tdk")).toEqual(["tidak", "tidak", "tidak", "tidak", "tidak"]);
+    expect(tokens("yg bgt udh blm krn tp aja")).toEqual(["yang", "banget", "sudah", "belum", "karena", "tapi", "saja"]);
+    expect(tokens("sih dong")).toEqual(["sih", "dong"]);
+  });
+
+  it("expands to several words and keeps clitics", () => {
+    expect(tokens("makasih gpp")).toEqual(["terima", "kasih", "tidak", "apa-apa"]);
+    expect(tokens("lemotnya")).toEqual(["lambatnya"]);
+    expect(tokens("nyebelinlah")).toEqual(["menyebalkan", "lah"]);
+  });
+
+  it("has hundreds of entries, every key lower case and single word", () => {
+    expect(SLANG_ENTRY_COUNT).toBeGreaterThanOrEqual(400);
+    expect(SLANG.size).toBeGreaterThanOrEqual(350);
+    for (const key of SLANG.keys()) expect(key).toMatch(/^[\p{Ll}\p{N}'-]+$/u);
+  });
+
+  it("keeps every negator a word (no stopword list removes them)", () => {
+    for (const negator of ["tidak", "tak", "bukan", "belum", "jangan", "kurang", "tanpa"]) {
+      expect(NEGATORS.has(negator)).toBe(true);
+      expect(tokens(`${negator} bagus`)).toEqual([negator, "bagus"]);
+    }
+  });
+});
+
+describe("elongation, laughter, reduplication", () => {
+  it("folds elongations to the known word", () => {
+    expect(tokens("bagussss kerennnn maaaaf gooood bangettt")).toEqual(["bagus", "keren", "maaf", "good", "banget"]);
+    expect(normaliseWord("mantaaaap").tokens).toEqual(["mantap"]);
+    expect(normaliseWord("tidaaaak").tokens).toEqual(["tidak"]);
+  });
+
+  it("keeps words that are spelled with a double letter", () => {
+    expect(tokens("maaf saat taat")).toEqual(["maaf", "saat", "taat"]);
+  });
+
+  it("unifies laughter but not crying", () => {
+    expect(tokens("wkwkwk awokawok hahaha xixixi")).toEqual(["haha", "haha", "haha", "haha"]);
+    expect(isLaughter("huhu")).toBe(false);
+    expect(isLaughter("kwkwkw")).toBe(true);
+    expect(isLaughter("koko")).toBe(false);
+  });
+
+  it("spells out reduplication with 2", () => {
+    expect(tokens("anak2 hati2")).toEqual(["anak-anak", "hati-hati"]);
+  });
+});
+
+describe("urls, mentions, hashtags, unicode", () => {
+  it("drops urls and mentions, keeps hashtag words", () => {
+    expect(tokens("@PLN_123 listrik mati lagi https://t.co/abc #PelayananPublikBuruk")).toEqual([
+      "listrik",
+      "mati",
+      "lagi",
+      "pelayanan",
+      "publik",
+      "buruk",
+    ]);
+  });
+
+  it("splits hashtags on case, underscores and digits, and lower-case tags into known words", () => {
+    expect(splitHashtag("save_KPK")).toBe("save kpk");
+    expect(splitHashtag("2019GantiPresiden")).toBe("2019 ganti presiden");
+    expect(splitHashtag("KPKLemah")).toBe("kpk lemah");
+    expect(splitHashtag("jalanrusak")).toBe("jalan rusak");
+  });
+
+  it("reads styled letters as plain ones and lower-cases", () => {
+    expect(tokens("𝐁𝐚𝐠𝐮𝐬 SEKALI")).toEqual(["bagus", "sekali"]);
+  });
+
+  it("keeps one punctuation token per run", () => {
+    expect(tokens("kenapa??!! lama...")).toEqual(["kenapa", "?", "lama", "."]);
+  });
+});
+
+describe("emoji and emoticons", () => {
+  it("keeps each emoji as a token without skin tone or variation selector", () => {
+    expect(tokens("mantap👍🏽❤️ 😡😡")).toEqual(["mantap", "👍", "❤", "😡", "😡"]);
+  });
+
+  it("turns emoticons into the emoji with the same reading", () => {
+    expect(tokens("oke :) sedih :( T_T -_- xD <3")).toEqual(["oke", "😊", "sedih", "☹", "😢", "😑", "😆", "❤"]);
+  });
+
+  it("does not read emoticons inside words", () => {
+    expect(tokens("Kata:Dia")).toEqual(["kata", ",", "dia"]);
+  });
+});
