@@ -12,8 +12,10 @@
  * names and issue words, phrases, wildcards, NEAR, NOT, hashtags, handles, field filters) over the
  * simulator's own vocabulary, weighted by frequency so both common and rare words appear.
  */
+
 import { readFileSync } from "node:fs";
 import { createSyntheticIngestor } from "../ingestors/synthetic/index.js";
+import { Random } from "../ingestors/synthetic/random.js";
 import { normaliseMention } from "../processors/normalise/index.js";
 import {
   compileQueries,
@@ -44,17 +46,6 @@ async function generateMentions(): Promise<Mention[]> {
   return mentions;
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Example-file queries first, then generated ones, `count` in all. */
 function buildQueries(mentions: readonly Mention[], count: number): QueryDefinition[] {
   const examples = parseQueryFile(readFileSync("config/examples/queries.yaml", "utf8"), "queries.yaml");
@@ -68,7 +59,8 @@ function buildQueries(mentions: readonly Mention[], count: number): QueryDefinit
     for (const handle of mention.mentionedHandles)
       if (/^[a-z0-9_]+$/.test(handle)) handles.set(handle, (handles.get(handle) ?? 0) + 1);
   }
-  const next = random(7);
+  const rng = new Random(7, "queries");
+  const next = () => rng.next();
   // Monitoring queries name things, not function words: the most frequent words ("kak", "soal",
   // "di", "yang", ...) are left out; the rest is weighted by sqrt(frequency), so common words still
   // appear (expensive for an index) while rarer ones dominate.

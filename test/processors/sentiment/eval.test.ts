@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DENSE_COUNT, FeatureExtractor, FeatureVector } from "../../../processors/sentiment/features.js";
+import { DEFAULT_FEATURES, DENSE_COUNT, FeatureExtractor, FeatureVector } from "../../../processors/sentiment/features.js";
 import { computeMetrics, formatReport } from "../../../processors/sentiment/metrics.js";
 import { decodeModel, encodeModel, type ModelHeader } from "../../../processors/sentiment/model.js";
 import { parseLabelledTsv } from "../../../processors/sentiment/tsv.js";
@@ -103,20 +103,7 @@ describe("model file", () => {
   });
 
   it("extracts the same features for the same tokens", () => {
-    const extractor = new FeatureExtractor(
-      {
-        hashBits: 20,
-        charMin: 2,
-        charMax: 5,
-        wordWeight: 1,
-        charWeight: 1,
-        denseWeight: 1,
-        bigrams: true,
-        negation: true,
-        stems: false,
-      },
-      () => true,
-    );
+    const extractor = new FeatureExtractor(DEFAULT_FEATURES, () => true);
     const a = new FeatureVector();
     const b = new FeatureVector();
     extractor.extract(["tidak", "bagus", "!"], a);

@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { Random } from "../../../ingestors/synthetic/random.js";
 import { compileQueries, naiveEvaluate, QueryConfigError } from "../../../processors/topics/index.js";
 import type { Mention, Platform } from "../../../schemas/types.generated.js";
 import { mention } from "./helpers.js";
-
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   "bpjs",
@@ -37,7 +26,8 @@ const FIELDS = ["platform:x", "platform:tiktok", "lang:id", "kind:reply", "autho
 
 describe("compiled, indexed matcher vs naive AST evaluation", () => {
   it("agree on every mention for randomly generated queries", () => {
-    const next = random(20260101);
+    const rng = new Random(20260101, "queries");
+    const next = () => rng.next();
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
     const positional = (depth: number): string => {
       const r = next();
