@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_FEATURES, DENSE_COUNT, FeatureExtractor, FeatureVector } from "../../../processors/sentiment/features.js";
+import {
+  DEFAULT_FEATURES,
+  DENSE_COUNT,
+  FeatureExtractor,
+  FeatureVector,
+} from "../../../processors/sentiment/features.js";
 import { computeMetrics, formatReport } from "../../../processors/sentiment/metrics.js";
 import { decodeModel, encodeModel, type ModelHeader } from "../../../processors/sentiment/model.js";
 import { parseLabelledTsv } from "../../../processors/sentiment/tsv.js";
@@ -113,5 +118,13 @@ describe("model file", () => {
     let words = 0;
     for (let k = 0; k < a.length; k++) if ((a.index[k] as number) < 1 << 20) words += (a.value[k] as number) ** 2;
     expect(words).toBeCloseTo(2, 5);
+  });
+});
+
+describe("macro-F1 over the labels that occur", () => {
+  it("leaves out a label absent from both gold and predictions, as scikit-learn does", () => {
+    expect(computeMetrics([0, 2], [0, 2]).macroF1).toBe(1);
+    // negative: P 1/2, R 1 -> F1 2/3; neutral: missed -> 0; positive: 1.
+    expect(computeMetrics([0, 1, 2], [0, 0, 2]).macroF1).toBeCloseTo((2 / 3 + 0 + 1) / 3, 10);
   });
 });
