@@ -59,7 +59,13 @@ export function metricsFromConfusion(confusion: number[][]): Metrics {
   // As scikit-learn's f1_score(average="macro"): over the labels that occur in gold or predictions.
   const occurring = perClass.filter((m) => m.support > 0 || m.predicted > 0);
   const macroF1 = occurring.length ? occurring.reduce((sum, m) => sum + m.f1, 0) / occurring.length : 0;
-  return { confusion, perClass: perClass.map(({ predicted: _, ...m }) => m), accuracy: total ? correct / total : 0, macroF1, total };
+  return {
+    confusion,
+    perClass: perClass.map(({ predicted: _, ...m }) => m),
+    accuracy: total ? correct / total : 0,
+    macroF1,
+    total,
+  };
 }
 
 export function computeMetrics(gold: ArrayLike<number>, predicted: ArrayLike<number>): Metrics {
