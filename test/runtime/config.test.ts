@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, redactConfig } from "../../runtime/config.js";
+import { ConfigError, knownEnvKeys, loadConfig, redactConfig } from "../../runtime/config.js";
 
 function errorOf(fn: () => unknown): ConfigError {
   try {
@@ -73,6 +73,12 @@ describe("configuration", () => {
   it("requires a schema registry with Kafka", () => {
     const error = errorOf(() => loadConfig({ KAFKA_BROKERS: "127.0.0.1:9092" }));
     expect(error.key).toBe("registry.url");
+  });
+
+  it("every variable is documented in the README's configuration table", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const undocumented = knownEnvKeys().filter((name) => !readme.includes(`\`${name}`));
+    expect(undocumented).toEqual([]);
   });
 
   it("masks secrets when printing", () => {
