@@ -6,6 +6,7 @@ const SWEEP_EVERY_WRITES = 10_000;
 export class MemoryStateStore implements StateStore {
   readonly kind = "memory" as const;
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly sets = new Map<string, { members: Set<string>; expiresAt: number }>();
   private writesSinceSweep = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -25,14 +26,29 @@ export class MemoryStateStore implements StateStore {
     if (this.writesSinceSweep >= SWEEP_EVERY_WRITES) this.sweep();
   }
 
+  async addToSets(entries: StateEntry[], ttlSeconds: number): Promise<boolean[]> {
+    const now = this.now();
+    const added = entries.map(({ key, value }) => {
+      let set = this.sets.get(key);
+      if (!set || set.expiresAt <= now) {
+        set = { members: new Set(), expiresAt: 0 };
+        this.sets.set(key, set);
+      }
+      set.expiresAt = now + ttlSeconds * 1000;
+      if (set.members.has(value)) return false;
+      set.members.add(value);
+      return true;
+    });
+    this.writesSinceSweep += entries.length;
+    if (this.writesSinceSweep >= SWEEP_EVERY_WRITES) this.sweep();
+    return added;
+  }
+
   private sweep(): void {
     const now = this.now();
     for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+    for (const [key, set] of this.sets) if (set.expiresAt <= now) this.sets.delete(key);
     this.writesSinceSweep = 0;
-  }
-
-  get size(): number {
-    return this.entries.size;
   }
 
   healthy(): boolean {
@@ -41,5 +57,6 @@ export class MemoryStateStore implements StateStore {
 
   async close(): Promise<void> {
     this.entries.clear();
+    this.sets.clear();
   }
 }

@@ -1,3 +1,4 @@
+import type { ChainableCommander } from "ioredis";
 import { Redis } from "ioredis";
 import type { StateEntry, StateStore } from "./state.js";
 
@@ -23,9 +24,16 @@ export class RedisStateStore implements StateStore {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const { key, value } of entries) pipeline.set(key, value, "EX", ttlSeconds);
-    const results = (await pipeline.exec()) ?? [];
-    const failure = results.find(([error]) => error);
-    if (failure) throw failure[0];
+    await run(pipeline);
+  }
+
+  async addToSets(entries: StateEntry[], ttlSeconds: number): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const { key, value } of entries) pipeline.sadd(key, value).expire(key, ttlSeconds);
+    const results = await run(pipeline);
+    // Replies alternate SADD (1 = added) and EXPIRE.
+    return entries.map((_, i) => results[2 * i]?.[1] === 1);
   }
 
   healthy(): boolean {
@@ -35,4 +43,12 @@ export class RedisStateStore implements StateStore {
   async close(): Promise<void> {
     await this.redis.quit();
   }
+}
+
+/** Executes a pipeline; fails with the first command's error, if any. */
+async function run(pipeline: ChainableCommander): Promise<[Error | null, unknown][]> {
+  const results = (await pipeline.exec()) ?? [];
+  const failure = results.find(([error]) => error);
+  if (failure) throw failure[0];
+  return results;
 }
