@@ -19,6 +19,7 @@ import type { Ingestor } from "./ingestor.js";
 import { createLogger, type Logger } from "./logger.js";
 import { PipelineMetrics } from "./metrics.js";
 import { AvroCodec, createRegistryClient } from "./serde.js";
+import { startEnrichStage } from "./stages/enrich.js";
 import { startIngestStage } from "./stages/ingest.js";
 import { startProcessStage } from "./stages/process.js";
 import { MemoryStateStore } from "./state/memory-state.js";
@@ -27,7 +28,7 @@ import type { StateStore } from "./state/state.js";
 import { createStorage, type Storage } from "./storage/clickhouse.js";
 import { migrate } from "./storage/migrations.js";
 
-export const STAGE_NAMES = ["sink", "process", "ingest"] as const;
+export const STAGE_NAMES = ["sink", "enrich", "process", "ingest"] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface PipelineOptions {
@@ -112,6 +113,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   for (const name of STAGE_NAMES) {
     if (!options.stages.includes(name)) continue;
     if (name === "sink") stages.push(await startClickHouseSink(context));
+    if (name === "enrich") stages.push(await startEnrichStage(context));
     if (name === "process") {
       const opened = await openTaggers(config.process, logger);
       closers.push(opened.close);

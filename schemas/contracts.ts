@@ -6,7 +6,15 @@
 import { readFileSync } from "node:fs";
 import avro from "avsc";
 
-export const CONTRACT_NAMES = ["Mention", "EngagementEvent", "TaggedMention", "Alert", "DeadLetter"] as const;
+export const CONTRACT_NAMES = [
+  "Mention",
+  "EngagementEvent",
+  "TaggedMention",
+  "Alert",
+  "DeadLetter",
+  "PostSignal",
+  "ViralityUpdate",
+] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 export interface Contract {

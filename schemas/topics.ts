@@ -5,7 +5,7 @@
  */
 import type { ContractName } from "./contracts.js";
 
-export type StageName = "ingest" | "process" | "sink" | "replay";
+export type StageName = "ingest" | "process" | "enrich" | "sink" | "replay";
 
 export interface TopicSpec {
   /** Topic name without the configurable prefix. */
@@ -39,7 +39,7 @@ export const TOPICS = {
     partitions: 6,
     retentionMs: 7 * DAY_MS,
     producers: ["ingest", "replay"],
-    consumers: ["sink"],
+    consumers: ["sink", "enrich"],
     description: "Engagement count snapshots of posts.",
   },
   mentionsTagged: {
@@ -49,8 +49,28 @@ export const TOPICS = {
     partitions: 6,
     retentionMs: 7 * DAY_MS,
     producers: ["process"],
-    consumers: ["sink"],
+    consumers: ["sink", "enrich"],
     description: "Validated, normalised, deduplicated mentions with their tags.",
+  },
+  enrichPosts: {
+    name: "simak.enrich.posts",
+    value: "PostSignal",
+    key: "platform:rootId (re-keyed: one enrich instance owns each root post's state)",
+    partitions: 6,
+    retentionMs: 2 * DAY_MS,
+    producers: ["enrich"],
+    consumers: ["enrich"],
+    description: "Internal: root posts, their engagement snapshots and cascade members, by root post.",
+  },
+  virality: {
+    name: "simak.virality",
+    value: "ViralityUpdate",
+    key: "platform:postId",
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    producers: ["enrich"],
+    consumers: ["sink"],
+    description: "Post virality assessments (score, velocity, cascade, viral flag).",
   },
   alerts: {
     name: "simak.alerts",
@@ -68,7 +88,7 @@ export const TOPICS = {
     key: "source topic:partition:offset",
     partitions: 1,
     retentionMs: 30 * DAY_MS,
-    producers: ["process", "sink", "replay"],
+    producers: ["process", "enrich", "sink", "replay"],
     consumers: [],
     description: "Inputs a stage could not process, with the reason; the stream goes on without them.",
   },

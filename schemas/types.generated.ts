@@ -162,3 +162,48 @@ export interface DeadLetter {
   reason: string;
   failedAt: number;
 }
+
+export type PostSignalKind = "root" | "snapshot" | "cascade";
+
+export interface CascadeMember {
+  itemId: string;
+  parentId: string;
+  authorFollowers: number;
+}
+
+/** Something that happened to a root post, re-keyed by the root so that one enrichment instance owns each post's state: the post itself, an engagement snapshot, or a member of its cascade. */
+export interface PostSignal {
+  platform: Platform;
+  rootId: string;
+  kind: PostSignalKind;
+  /** Event time of what happened. */
+  at: number;
+  /** kind root: the post itself. */
+  root: null | Mention;
+  /** kind snapshot. */
+  snapshot: null | EngagementEvent;
+  /** kind cascade: a share, reply or comment below the root. */
+  cascade: null | CascadeMember;
+}
+
+/** A post's virality as assessed after something happened to it (processors/virality, docs/virality.md). */
+export interface ViralityUpdate {
+  platform: Platform;
+  postId: string;
+  /** Event time the assessment refers to. */
+  assessedAt: number;
+  /** 0-100, relative to what the author's audience predicts. */
+  score: number;
+  /** Weighted engagements per minute, last 5 minutes. */
+  velocity: number;
+  acceleration: number;
+  expectedVelocity: number;
+  cascadeSize: number;
+  cascadeDepth: number;
+  /** New cascade members per minute, last 5 minutes. */
+  cascadeVelocity: number;
+  /** Sum of the cascade members' followers. */
+  cascadeReach: number;
+  viral: boolean;
+  reason: string;
+}

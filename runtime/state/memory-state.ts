@@ -26,22 +26,26 @@ export class MemoryStateStore implements StateStore {
     if (this.writesSinceSweep >= SWEEP_EVERY_WRITES) this.sweep();
   }
 
-  async addToSets(entries: StateEntry[], ttlSeconds: number): Promise<boolean[]> {
+  async hasMembers(entries: StateEntry[]): Promise<boolean[]> {
     const now = this.now();
-    const added = entries.map(({ key, value }) => {
+    return entries.map(({ key, value }) => {
+      const set = this.sets.get(key);
+      return set !== undefined && set.expiresAt > now && set.members.has(value);
+    });
+  }
+
+  async writeAtomically(values: StateEntry[], members: StateEntry[], ttlSeconds: number): Promise<void> {
+    await this.setMany(values, ttlSeconds);
+    const now = this.now();
+    for (const { key, value } of members) {
       let set = this.sets.get(key);
       if (!set || set.expiresAt <= now) {
         set = { members: new Set(), expiresAt: 0 };
         this.sets.set(key, set);
       }
       set.expiresAt = now + ttlSeconds * 1000;
-      if (set.members.has(value)) return false;
       set.members.add(value);
-      return true;
-    });
-    this.writesSinceSweep += entries.length;
-    if (this.writesSinceSweep >= SWEEP_EVERY_WRITES) this.sweep();
-    return added;
+    }
   }
 
   private sweep(): void {

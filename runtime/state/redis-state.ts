@@ -27,13 +27,19 @@ export class RedisStateStore implements StateStore {
     await run(pipeline);
   }
 
-  async addToSets(entries: StateEntry[], ttlSeconds: number): Promise<boolean[]> {
+  async hasMembers(entries: StateEntry[]): Promise<boolean[]> {
     if (entries.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const { key, value } of entries) pipeline.sadd(key, value).expire(key, ttlSeconds);
-    const results = await run(pipeline);
-    // Replies alternate SADD (1 = added) and EXPIRE.
-    return entries.map((_, i) => results[2 * i]?.[1] === 1);
+    for (const { key, value } of entries) pipeline.sismember(key, value);
+    return (await run(pipeline)).map(([, reply]) => reply === 1);
+  }
+
+  async writeAtomically(values: StateEntry[], members: StateEntry[], ttlSeconds: number): Promise<void> {
+    if (values.length === 0 && members.length === 0) return;
+    const transaction = this.redis.multi();
+    for (const { key, value } of values) transaction.set(key, value, "EX", ttlSeconds);
+    for (const { key, value } of members) transaction.sadd(key, value).expire(key, ttlSeconds);
+    await run(transaction);
   }
 
   healthy(): boolean {

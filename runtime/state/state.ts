@@ -13,12 +13,15 @@ export interface StateStore {
   getMany(keys: string[]): Promise<(string | null)[]>;
   /** Sets every entry, each expiring after ttlSeconds. */
   setMany(entries: StateEntry[], ttlSeconds: number): Promise<void>;
+  /** For each entry, whether `value` is a member of the set at `key`. */
+  hasMembers(entries: StateEntry[]): Promise<boolean[]>;
   /**
-   * Adds each member to its set (the set expires ttlSeconds after its last addition) and says, per
-   * entry, whether the member was new. Enrichment applies an item's effect only when it is new, so
-   * a redelivered item changes nothing.
+   * Sets the values and adds the set members in one atomic step (all or nothing), each key
+   * expiring after ttlSeconds. The owner of some state writes its new value together with the ids
+   * of the items that produced it, so a redelivered item is recognised by its membership and never
+   * applied twice, whatever moment a crash interrupts.
    */
-  addToSets(entries: StateEntry[], ttlSeconds: number): Promise<boolean[]>;
+  writeAtomically(values: StateEntry[], members: StateEntry[], ttlSeconds: number): Promise<void>;
   healthy(): boolean;
   close(): Promise<void>;
 }

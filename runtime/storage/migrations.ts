@@ -91,6 +91,34 @@ export const MIGRATIONS: Migration[] = [
         ADD COLUMN IF NOT EXISTS account_score Nullable(Float32) AFTER account_agency`,
     ],
   },
+  {
+    version: 3,
+    name: "post virality assessments",
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t("post_virality")} (
+        platform LowCardinality(String),
+        post_id String,
+        assessed_at DateTime64(3, 'UTC'),
+        score Float32,
+        velocity Float32,
+        acceleration Float32,
+        expected_velocity Float32,
+        cascade_size UInt32,
+        cascade_depth UInt16,
+        cascade_velocity Float32,
+        cascade_reach UInt64,
+        viral Bool,
+        reason String,
+        kafka_topic LowCardinality(String),
+        kafka_partition UInt16,
+        kafka_offset UInt64
+      )
+      ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMMDD(assessed_at)
+      ORDER BY (platform, post_id, assessed_at)
+      TTL toDateTime(assessed_at) + INTERVAL 90 DAY`,
+    ],
+  },
 ];
 
 export async function migrate(storage: Storage, logger: Logger, migrations = MIGRATIONS): Promise<number[]> {

@@ -15,8 +15,8 @@ import {
 } from "../../runtime/context.js";
 import { ErrorCode } from "../../runtime/errors.js";
 import { contracts } from "../../schemas/contracts.js";
-import type { EngagementEvent, TaggedMention } from "../../schemas/types.generated.js";
-import { engagementRow, type Row, type SourcePosition, taggedMentionRow } from "./rows.js";
+import type { EngagementEvent, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
+import { engagementRow, type Row, type SourcePosition, taggedMentionRow, viralityRow } from "./rows.js";
 import { TableWriter } from "./table-writer.js";
 
 const STAGE = "sink";
@@ -30,6 +30,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
   const storage = await ctx.storage();
   const mentionsTopic = topicName(config, "mentionsTagged");
   const engagementTopic = topicName(config, "engagementRaw");
+  const viralityTopic = topicName(config, "virality");
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
 
@@ -61,6 +62,13 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
       {
         writer: writerFor("engagement_events", ["platform", "post_id", "event_time"], "post_id", "event_time"),
         toRow: (value, at) => engagementRow(codec.decode<EngagementEvent>(value, contracts.EngagementEvent), at),
+      },
+    ],
+    [
+      viralityTopic,
+      {
+        writer: writerFor("post_virality", ["platform", "post_id", "assessed_at"], "post_id", "assessed_at"),
+        toRow: (value, at) => viralityRow(codec.decode<ViralityUpdate>(value, contracts.ViralityUpdate), at),
       },
     ],
   ]);
@@ -96,7 +104,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
 
   const consumer = await ctx.bus.consume({
     groupId: options.groupId ?? `${config.topicPrefix}simak-sink`,
-    topics: [mentionsTopic, engagementTopic],
+    topics: [mentionsTopic, engagementTopic, viralityTopic],
     onBatch: instrumented(ctx, STAGE, onBatch),
   });
   ctx.logger.info({ stage: STAGE, topics: [...routes.keys()], storage: storage.kind }, "stage started");

@@ -1,5 +1,5 @@
 /** Row shapes of the ClickHouse tables, mapped from the Avro contracts (see migrations). */
-import type { EngagementEvent, TaggedMention } from "../../schemas/types.generated.js";
+import type { EngagementEvent, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
 
 export interface SourcePosition {
   topic: string;
@@ -62,6 +62,27 @@ export function engagementRow(event: EngagementEvent, at: SourcePosition): Row {
     views: event.views,
     clicks: event.clicks,
     source: event.source,
+    kafka_topic: at.topic,
+    kafka_partition: at.partition,
+    kafka_offset: at.offset,
+  };
+}
+
+export function viralityRow(update: ViralityUpdate, at: SourcePosition): Row {
+  return {
+    platform: update.platform,
+    post_id: update.postId,
+    assessed_at: update.assessedAt,
+    score: update.score,
+    velocity: update.velocity,
+    acceleration: update.acceleration,
+    expected_velocity: update.expectedVelocity,
+    cascade_size: update.cascadeSize,
+    cascade_depth: update.cascadeDepth,
+    cascade_velocity: update.cascadeVelocity,
+    cascade_reach: update.cascadeReach,
+    viral: update.viral,
+    reason: update.reason,
     kafka_topic: at.topic,
     kafka_partition: at.partition,
     kafka_offset: at.offset,

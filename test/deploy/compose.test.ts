@@ -14,9 +14,9 @@ describe("docker-compose.yml", () => {
       services: Record<string, { command?: string[]; deploy?: { replicas?: number } }>;
     };
     expect(Object.keys(compose.services).sort()).toEqual(
-      ["clickhouse", "ingest", "kafka", "process", "prometheus", "redis", "registry", "sink"].sort(),
+      ["clickhouse", "enrich", "ingest", "kafka", "process", "prometheus", "redis", "registry", "sink"].sort(),
     );
-    for (const stage of ["ingest", "process", "sink"]) {
+    for (const stage of ["ingest", "process", "enrich", "sink"]) {
       expect(compose.services[stage]?.command?.slice(0, 2)).toEqual(["run", stage]);
       expect(compose.services[stage]?.deploy?.replicas).toBeGreaterThanOrEqual(1);
     }

@@ -37,11 +37,12 @@ describe("simak start (embedded default)", () => {
         status: "ok",
         checks: [
           ["sink", true],
+          ["enrich", true],
           ["process", true],
           ["ingest", true],
         ],
       });
-      for (const stage of ["ingest", "process", "sink"]) {
+      for (const stage of ["ingest", "process", "enrich", "sink"]) {
         expect(flowing).toMatch(new RegExp(`^simak_events_in_total\\{stage="${stage}",[^}]*\\} [1-9]`, "m"));
       }
       const first = Number(sql(port, "SELECT count() FROM simak.tagged_mentions"));

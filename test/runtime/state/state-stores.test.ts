@@ -36,31 +36,27 @@ describe.each(stores)("%s state store", (_, open) => {
     expect(await store.getMany([])).toEqual([]);
   });
 
-  it("adds set members and tells which were new, within and across batches", async () => {
+  it("writes values and set members together, and tells members apart", async () => {
     const store = await open();
     const ns = uniquePrefix("sets");
-    expect(
-      await store.addToSets(
-        [
-          { key: `${ns}root1`, value: "share-1" },
-          { key: `${ns}root1`, value: "share-2" },
-          { key: `${ns}root1`, value: "share-1" },
-          { key: `${ns}root2`, value: "share-1" },
-        ],
-        60,
-      ),
-    ).toEqual([true, true, false, true]);
-    // A redelivered batch: nothing is new.
-    expect(
-      await store.addToSets(
-        [
-          { key: `${ns}root1`, value: "share-2" },
-          { key: `${ns}root2`, value: "share-1" },
-        ],
-        60,
-      ),
-    ).toEqual([false, false]);
-    expect(await store.addToSets([], 60)).toEqual([]);
+    const probe = [
+      { key: `${ns}root1`, value: "share-1" },
+      { key: `${ns}root1`, value: "share-2" },
+      { key: `${ns}root2`, value: "share-1" },
+    ];
+    expect(await store.hasMembers(probe)).toEqual([false, false, false]);
+    await store.writeAtomically(
+      [{ key: `${ns}state1`, value: '{"cascadeSize":1}' }],
+      [
+        { key: `${ns}root1`, value: "share-1" },
+        { key: `${ns}root1`, value: "share-1" },
+      ],
+      60,
+    );
+    expect(await store.hasMembers(probe)).toEqual([true, false, false]);
+    expect(await store.getMany([`${ns}state1`])).toEqual(['{"cascadeSize":1}']);
+    expect(await store.hasMembers([])).toEqual([]);
+    await store.writeAtomically([], [], 60);
   });
 });
 
@@ -68,20 +64,20 @@ describe("state TTLs", () => {
   it("forget values and set members after their TTL (in-process clock)", async () => {
     let now = 1_000_000;
     const store = new MemoryStateStore(() => now);
-    await store.setMany([{ key: "k", value: "v" }], 10);
-    expect(await store.addToSets([{ key: "s", value: "m" }], 10)).toEqual([true]);
+    await store.writeAtomically([{ key: "k", value: "v" }], [{ key: "s", value: "m" }], 10);
+    expect(await store.hasMembers([{ key: "s", value: "m" }])).toEqual([true]);
     now += 10_000;
     expect(await store.getMany(["k"])).toEqual([null]);
-    expect(await store.addToSets([{ key: "s", value: "m" }], 10)).toEqual([true]);
+    expect(await store.hasMembers([{ key: "s", value: "m" }])).toEqual([false]);
   });
 
   it("forget values and set members after their TTL (Redis)", async () => {
     const store = await (stores[1] as [string, () => Promise<StateStore>])[1]();
     const ns = uniquePrefix("ttl");
-    await store.setMany([{ key: `${ns}k`, value: "v" }], 1);
-    expect(await store.addToSets([{ key: `${ns}s`, value: "m" }], 1)).toEqual([true]);
+    await store.writeAtomically([{ key: `${ns}k`, value: "v" }], [{ key: `${ns}s`, value: "m" }], 1);
+    expect(await store.hasMembers([{ key: `${ns}s`, value: "m" }])).toEqual([true]);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(await store.getMany([`${ns}k`])).toEqual([null]);
-    expect(await store.addToSets([{ key: `${ns}s`, value: "m" }], 1)).toEqual([true]);
+    expect(await store.hasMembers([{ key: `${ns}s`, value: "m" }])).toEqual([false]);
   });
 });

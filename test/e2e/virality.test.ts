@@ -1,0 +1,205 @@
+/**
+ * Acceptance (issue 4, virality): through real Kafka and Redis, the simulator's viral scenario
+ * makes the viral post flagged within 60 s of simulated time after it takes off (its publication:
+ * the cascade starts there), and no other post is flagged. Then the enrich stage, run as its own
+ * process, is SIGKILLed mid-stream and restarted: the post states it keeps in Redis end equal to
+ * those of the uninterrupted run.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { Redis } from "ioredis";
+import pino from "pino";
+import { afterAll, describe, expect, it } from "vitest";
+import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
+import { type Pipeline, type StageName, startPipeline } from "../../runtime/app.js";
+import type { Ingestor } from "../../runtime/ingestor.js";
+import {
+  freePort,
+  SERVICES,
+  type SimakProcess,
+  serviceConfig,
+  serviceEnv,
+  spawnSimak,
+  tempDir,
+  uniquePrefix,
+  waitFor,
+} from "../support/services.js";
+
+const MENTIONS = 12_000;
+const START = (() => {
+  const yesterday = new Date(Date.now() - 24 * 3_600_000);
+  return Date.UTC(yesterday.getUTCFullYear(), yesterday.getUTCMonth(), yesterday.getUTCDate(), 3);
+})();
+
+/**
+ * The simulator with a viral post at minute 20; remembers which post it is. `speed` 0 replays as
+ * fast as possible; a paced run delivers events in about the order they happen, as live traffic
+ * does, which detection time depends on (an engagement snapshot overtaken by the replies it counts
+ * is assessed without them).
+ */
+function viralScenario(
+  speed: number,
+  maxMentions: number,
+): { ingestor: Ingestor; viralPost: () => { id: string; at: number } } {
+  const inner = createSyntheticIngestor({
+    seed: 11,
+    speed,
+    maxMentions,
+    mentionsPerMinute: 200,
+    startTime: START,
+    scenarios: [{ type: "viral-post", agency: "kemenkes", startMinute: 20 }],
+  });
+  let viral: { id: string; at: number } | undefined;
+  return {
+    ingestor: {
+      name: "synthetic",
+      async *events(signal) {
+        for await (const event of inner.events(signal)) {
+          if (event.type === "mention" && !viral && event.mention.parentId === null) {
+            if (event.truth?.scenario?.startsWith("viral-post"))
+              viral = { id: event.mention.id, at: event.mention.eventTime };
+          }
+          yield event;
+        }
+      },
+    },
+    viralPost: () => viral as { id: string; at: number },
+  };
+}
+
+/** Runs `query` with {table} replaced by the pipeline's post_virality table. */
+async function rows<T>(pipeline: Pipeline, query: string): Promise<T[]> {
+  const storage = await pipeline.context.storage();
+  const sql = query.replace("{table}", storage.table("post_virality"));
+  return (await storage.client.query({ query: sql, format: "JSONEachRow" })).json<T>();
+}
+
+/** Waits until the enrich stage has nothing left: the virality table stops growing. */
+async function settled(pipeline: Pipeline): Promise<void> {
+  let last = -1;
+  await waitFor(
+    "post_virality to stop growing",
+    async () => {
+      const [row] = await rows<{ n: string }>(pipeline, "SELECT count() AS n FROM {table}");
+      const n = Number(row?.n);
+      const stable = n > 0 && n === last;
+      last = n;
+      return stable || undefined;
+    },
+    240_000,
+    3000,
+  );
+}
+
+/** Every post state the enrich stage keeps under `prefix`, by post. */
+async function postStates(prefix: string): Promise<Map<string, unknown>> {
+  const redis = new Redis(SERVICES.redisUrl);
+  const states = new Map<string, unknown>();
+  const pattern = `${prefix}simak:virality:post:*`;
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (keys.length === 0) continue;
+    const values = await redis.mget(keys);
+    keys.forEach((key, i) => {
+      // Cascade depth depends on whether a reply's parent was seen first, which the interleaving of
+      // partitions decides; everything else in the state is independent of arrival order.
+      const { cascadeDepth: _, recentMemberIds: __, ...rest } = JSON.parse(values[i] as string);
+      states.set(key.slice(prefix.length), rest);
+    });
+  } while (cursor !== "0");
+  await redis.quit();
+  return states;
+}
+
+describe("virality on Kafka and Redis", () => {
+  const pipelines: Pipeline[] = [];
+  const processes: SimakProcess[] = [];
+  afterAll(async () => {
+    for (const child of processes) child.child.kill("SIGKILL");
+    for (const pipeline of pipelines) await pipeline.stop();
+  });
+
+  // One embedded ClickHouse data folder per process (chdb): the two runs use a database each.
+  const dataDir = tempDir("virality-chdb");
+  const run = async (prefix: string, stages: StageName[], database: string, speed = 0, mentions = MENTIONS) => {
+    const scenario = viralScenario(speed, mentions);
+    const config = serviceConfig(prefix, { SIMAK_DATA_DIR: dataDir, CLICKHOUSE_DATABASE: database });
+    const pipeline = await startPipeline({
+      config,
+      stages,
+      ingestor: scenario.ingestor,
+      http: false,
+      logger: pino({ level: "silent" }),
+    });
+    pipelines.push(pipeline);
+    return { pipeline, scenario };
+  };
+
+  let uninterrupted: Map<string, unknown>;
+
+  it("flags the viral post within 60 s of its take-off and no other post", async () => {
+    const prefix = uniquePrefix("viral");
+    // 60x real time: the viral post at minute 20 comes after 20 s; ~35 simulated minutes in all.
+    const { pipeline, scenario } = await run(prefix, ["sink", "enrich", "process", "ingest"], "paced", 60, 7_000);
+    await pipeline.ingestFinished;
+    await settled(pipeline);
+    const viral = scenario.viralPost();
+    const flagged = await rows<{ post_id: string; first: string }>(
+      pipeline,
+      "SELECT post_id, toUnixTimestamp64Milli(min(assessed_at)) AS first FROM {table} WHERE viral GROUP BY post_id",
+    );
+    expect(flagged.map((row) => row.post_id)).toEqual([viral.id]);
+    const delay = Number(flagged[0]?.first) - viral.at;
+    expect(delay).toBeGreaterThanOrEqual(0);
+    expect(delay).toBeLessThanOrEqual(60_000);
+  }, 400_000);
+
+  it("computes post states in Redis from an uninterrupted fast replay", async () => {
+    const prefix = uniquePrefix("viral-fast");
+    const { pipeline } = await run(prefix, ["sink", "enrich", "process", "ingest"], "uninterrupted");
+    await pipeline.ingestFinished;
+    await settled(pipeline);
+    uninterrupted = await postStates(prefix);
+    expect(uninterrupted.size).toBeGreaterThan(1000);
+  }, 400_000);
+
+  it("keeps the same post states when the enrich stage is SIGKILLed and restarted mid-stream", async () => {
+    const prefix = uniquePrefix("viral-restart");
+    const env = serviceEnv(prefix);
+    const start = async (label: string) => {
+      const port = await freePort();
+      const child = spawnSimak(label, ["run", "enrich"], { ...env, SIMAK_HTTP_PORT: String(port) });
+      processes.push(child);
+      return { child, port };
+    };
+    const first = await start("virality-enrich-1");
+    const { pipeline } = await run(prefix, ["sink", "process", "ingest"], "restarted");
+    const emitted = async (port: number) => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return Number(text.match(/^simak_events_out_total\{stage="enrich",target="[^"]*virality"\} (\d+)/m)?.[1] ?? 0);
+    };
+    await waitFor(
+      "the enrich stage to have assessed a few thousand posts",
+      async () => ((await emitted(first.port)) >= 3000 ? true : undefined),
+      240_000,
+      20,
+    );
+    first.child.child.kill("SIGKILL");
+    await first.child.exited;
+    await start("virality-enrich-2");
+    await pipeline.ingestFinished;
+    // The successor takes over once the group gives up on the killed member (session timeout).
+    const restarted = await waitFor(
+      "the restarted enrich stage to reach the uninterrupted run's states",
+      async () => {
+        const states = await postStates(prefix);
+        return isDeepStrictEqual(states, uninterrupted) ? states : undefined;
+      },
+      240_000,
+      2000,
+    ).catch(() => postStates(prefix));
+    expect(restarted.size).toBe(uninterrupted.size);
+    expect(restarted).toEqual(uninterrupted);
+  }, 400_000);
+});
