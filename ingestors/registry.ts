@@ -5,7 +5,7 @@
 import type { SimakConfig } from "../runtime/config.js";
 import type { Ingestor } from "../runtime/ingestor.js";
 import { createReplayIngestor } from "./replay/index.js";
-import { createSyntheticIngestor } from "./synthetic/index.js";
+import { createSyntheticIngestor, DEMO_SCENARIOS } from "./synthetic/index.js";
 
 export interface IngestorOptions {
   file?: string;
@@ -22,6 +22,7 @@ const FACTORIES = {
       maxMentions: config.simulator.maxMentions,
       authors: config.simulator.authors,
       speed: options.speed ?? config.simulator.speed,
+      scenarios: config.simulator.scenarios === "demo" ? DEMO_SCENARIOS : [],
     }),
   replay: (_config: SimakConfig, options: IngestorOptions): Ingestor => {
     if (!options.file) throw new Error("the replay source needs --file <path>");

@@ -89,9 +89,11 @@ const ConfigSchema = z
         authors: positiveInt.default(5000),
         /** Simulated clock's start (ISO 8601); unset: the moment the ingest stage starts. */
         startTime: z.iso.datetime({ offset: true }).optional(),
+        /** "demo": a negative spike, a viral post and a volume surge in the first two hours. */
+        scenarios: z.enum(["none", "demo"]).default("none"),
       })
       .strict()
-      .default({ seed: 42, mentionsPerMinute: 600, speed: 1, authors: 5000 }),
+      .default({ seed: 42, mentionsPerMinute: 600, speed: 1, authors: 5000, scenarios: "none" }),
   })
   .strict();
 
@@ -126,6 +128,7 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_SIM_SPEED: { path: ["simulator", "speed"] },
   SIMAK_SIM_AUTHORS: { path: ["simulator", "authors"] },
   SIMAK_SIM_START: { path: ["simulator", "startTime"] },
+  SIMAK_SIM_SCENARIOS: { path: ["simulator", "scenarios"] },
 };
 const CONFIG_FILE_ENV = "SIMAK_CONFIG";
 

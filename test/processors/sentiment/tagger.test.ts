@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { loadSentimentModel, SentimentTagger, sentimentTagger } from "../../../processors/sentiment/index.js";
 import { readModel } from "../../../processors/sentiment/model.js";
 import { untagged } from "../../../processors/tagger.js";
-import type { Mention, TaggedMention } from "../../../schemas/types.generated.js";
+import type { TaggedMention } from "../../../schemas/types.generated.js";
+import { postWith } from "../../fixtures/mentions.js";
 
 const tagger = loadSentimentModel();
 const label = (text: string) => tagger.tag(text).label;
@@ -77,25 +78,7 @@ describe("SentimentTagger", () => {
 });
 
 function mention(id: string, text: string): TaggedMention {
-  const base: Mention = {
-    platform: "x",
-    id,
-    kind: "post",
-    url: null,
-    author: { id: "a1", handle: "warga", name: null, followers: 10, verified: false },
-    text,
-    lang: null,
-    eventTime: Date.UTC(2024, 0, 1),
-    ingestTime: Date.UTC(2024, 0, 1),
-    parentId: null,
-    rootId: null,
-    hashtags: [],
-    mentionedHandles: [],
-    links: [],
-    engagement: { likes: 0, shares: 0, replies: 0, views: 0, clicks: 0 },
-    source: "test",
-  };
-  return { mention: base, tags: untagged(), processedTime: Date.UTC(2024, 0, 1) };
+  return { mention: postWith({ id, text }), tags: untagged(), processedTime: Date.UTC(2024, 0, 1) };
 }
 
 describe("sentimentTagger (process stage)", () => {
