@@ -1,17 +1,24 @@
 /**
  * The process stage's taggers, in order: sentiment (text), topics (monitoring queries per agency),
- * accounts (official / audience response / impersonation suspect). The query and account files
+ * accounts (official / audience response / impersonation suspect), virality (of the post's root,
+ * as the enrich stage last stored it). The query and account files
  * are watched and reloaded at run time; a bad edit keeps the previous version and is logged.
  */
 import type { Logger } from "../runtime/logger.js";
+import type { StateStore } from "../runtime/state/state.js";
 import { accountsTagger, openAccountFile } from "./accounts/index.js";
 import { sentimentTagger } from "./sentiment/index.js";
 import type { Tagger } from "./tagger.js";
 import { QueryRegistry, topicsTagger } from "./topics/index.js";
+import { viralityTagger } from "./virality/index.js";
 
-export interface TaggerFiles {
+export interface TaggerOptions {
   queriesFile: string;
   accountsFile: string;
+  state: StateStore;
+  /** The deployment's topic prefix, which also prefixes its keys in the state store. */
+  prefix: string;
+  logger: Logger;
 }
 
 export interface OpenTaggers {
@@ -19,7 +26,8 @@ export interface OpenTaggers {
   close(): void;
 }
 
-export async function openTaggers(files: TaggerFiles, logger: Logger): Promise<OpenTaggers> {
+export async function openTaggers(options: TaggerOptions): Promise<OpenTaggers> {
+  const { logger, ...files } = options;
   const onError = (file: string) => (error: Error) =>
     logger.error({ file, err: error }, "config file edit refused; the previous version stays in force");
   const onReload = (file: string) => (event: { generation: number }) =>
@@ -48,6 +56,7 @@ export async function openTaggers(files: TaggerFiles, logger: Logger): Promise<O
           };
         },
       }),
+      viralityTagger(options.state, options.prefix),
     ],
     close: () => {
       queries.close();

@@ -115,7 +115,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     if (name === "sink") stages.push(await startClickHouseSink(context));
     if (name === "enrich") stages.push(await startEnrichStage(context));
     if (name === "process") {
-      const opened = await openTaggers(config.process, logger);
+      const opened = await openTaggers({ ...config.process, state, prefix: config.topicPrefix, logger });
       closers.push(opened.close);
       stages.push(await startProcessStage(context, { taggers: opened.taggers }));
     }

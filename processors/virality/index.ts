@@ -18,6 +18,7 @@ export {
   weightedEngagement,
 } from "./assess.js";
 export { CALIBRATION } from "./calibration.js";
+export { viralityKeys } from "./keys.js";
 export {
   type Calibration,
   expectedAt60,
@@ -40,3 +41,4 @@ export {
   type PostVirality,
   STATE_VERSION,
 } from "./state.js";
+export { viralityTagger } from "./tagger.js";

@@ -17,6 +17,7 @@ import {
   emptyPostState,
   type PostVirality,
   type ViralityAssessment,
+  viralityKeys,
 } from "../../processors/virality/index.js";
 import { contracts } from "../../schemas/contracts.js";
 import { postKey } from "../../schemas/topics.js";
@@ -98,10 +99,7 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
   const signalsTopic = topicName(config, "enrichPosts");
   const viralityTopic = topicName(config, "virality");
   const deadLetters = topicName(config, "deadLetter");
-  const ns = `${config.topicPrefix}simak:virality:`;
-  const stateKey = (key: string) => `${ns}post:${key}`;
-  const membersKey = (key: string) => `${ns}members:${key}`;
-  const depthKey = (platform: string, itemId: string) => `${ns}depth:${platform}:${itemId}`;
+  const { post: stateKey, members: membersKey, depth: depthKey } = viralityKeys(config.topicPrefix);
   const producer = await ctx.bus.producer();
 
   const decodeAll = async <T>(

@@ -153,6 +153,16 @@ describe("virality on Kafka and Redis", () => {
     const delay = Number(flagged[0]?.first) - viral.at;
     expect(delay).toBeGreaterThanOrEqual(0);
     expect(delay).toBeLessThanOrEqual(60_000);
+    // The process stage tags the cascade's replies and shares with their root's virality.
+    const storage = await pipeline.context.storage();
+    const tagged = await storage.client.query({
+      query: `SELECT countIf(viral) AS viral_rows, countIf(viral IS NULL) AS untagged_rows FROM ${storage.table("tagged_mentions")}
+              WHERE root_id = {root:String}`,
+      query_params: { root: viral.id },
+      format: "JSONEachRow",
+    });
+    const [cascade] = await tagged.json<{ viral_rows: string; untagged_rows: string }>();
+    expect(Number(cascade?.viral_rows)).toBeGreaterThan(100);
   }, 400_000);
 
   it("computes post states in Redis from an uninterrupted fast replay", async () => {
