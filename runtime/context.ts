@@ -7,7 +7,7 @@ import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
 import type { Bus, IncomingRecord, OutgoingRecord, RecordBatch } from "./bus/bus.js";
 import type { SimakConfig } from "./config.js";
-import { SimakError } from "./errors.js";
+import { ErrorCode, SimakError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { PipelineMetrics } from "./metrics.js";
 import type { AvroCodec } from "./serde.js";
@@ -124,4 +124,29 @@ export function deadLetterOf(
 
 export function errorCodeOf(error: unknown, fallback: string): string {
   return error instanceof SimakError ? error.code : fallback;
+}
+
+/**
+ * Decodes every record of a batch with `decode` (after resolving its writer schemas); a record
+ * that fails becomes a dead letter with the error's code and message, and the batch goes on.
+ * `decode` may throw a SimakError with its own code (e.g. a validation failure).
+ */
+export async function decodeBatch<T>(
+  ctx: PipelineContext,
+  stage: string,
+  batch: RecordBatch,
+  decode: (record: IncomingRecord) => T,
+): Promise<{ values: T[]; failed: OutgoingRecord[] }> {
+  await ctx.codec.prepare(batch.records.map((record) => record.value));
+  const values: T[] = [];
+  const failed: OutgoingRecord[] = [];
+  for (const record of batch.records) {
+    try {
+      values.push(decode(record));
+    } catch (error) {
+      const code = errorCodeOf(error, ErrorCode.SchemaViolation);
+      failed.push(deadLetterOf(ctx, stage, batch, record, code, (error as Error).message));
+    }
+  }
+  return { values, failed };
 }

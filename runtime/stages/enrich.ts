@@ -22,17 +22,8 @@ import {
 import { contracts } from "../../schemas/contracts.js";
 import { postKey } from "../../schemas/topics.js";
 import type { EngagementEvent, PostSignal, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
-import type { IncomingRecord, OutgoingRecord, RecordBatch } from "../bus/bus.js";
-import {
-  deadLetterOf,
-  encodeFor,
-  errorCodeOf,
-  instrumented,
-  type PipelineContext,
-  type StageHandle,
-  topicName,
-} from "../context.js";
-import { ErrorCode } from "../errors.js";
+import type { RecordBatch } from "../bus/bus.js";
+import { decodeBatch, encodeFor, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
 import type { StateEntry } from "../state/state.js";
 
 const STAGE = "enrich";
@@ -102,27 +93,9 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
   const { post: stateKey, members: membersKey, depth: depthKey } = viralityKeys(config.topicPrefix);
   const producer = await ctx.bus.producer();
 
-  const decodeAll = async <T>(
-    batch: RecordBatch,
-    decode: (record: IncomingRecord) => T,
-  ): Promise<{ values: T[]; failed: OutgoingRecord[] }> => {
-    await codec.prepare(batch.records.map((record) => record.value));
-    const values: T[] = [];
-    const failed: OutgoingRecord[] = [];
-    for (const record of batch.records) {
-      try {
-        values.push(decode(record));
-      } catch (error) {
-        const code = errorCodeOf(error, ErrorCode.SchemaViolation);
-        failed.push(deadLetterOf(ctx, STAGE, batch, record, code, (error as Error).message));
-      }
-    }
-    return { values, failed };
-  };
-
   const route = async (batch: RecordBatch) => {
     const contract = batch.topic === taggedTopic ? contracts.TaggedMention : contracts.EngagementEvent;
-    const { values, failed } = await decodeAll(batch, (record) =>
+    const { values, failed } = await decodeBatch(ctx, STAGE, batch, (record) =>
       signalOf(batch.topic, taggedTopic, codec.decode(record.value, contract)),
     );
     const signals = values.map((signal) =>
@@ -136,7 +109,7 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
   };
 
   const own = async (batch: RecordBatch) => {
-    const { values: signals, failed } = await decodeAll(batch, (record) =>
+    const { values: signals, failed } = await decodeBatch(ctx, STAGE, batch, (record) =>
       codec.decode<PostSignal>(record.value, contracts.PostSignal),
     );
     const roots = [...new Set(signals.map((signal) => postKey(signal.platform, signal.rootId)))];
@@ -175,6 +148,8 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
     const newDepths: StateEntry[] = [];
     const lastAt = new Map<string, number>();
     const viralNow = new Map<string, boolean>();
+    /** Per root, the time of the last update already emitted in this batch. */
+    const emittedAt = new Map<string, number>();
     for (const signal of signals) {
       const key = postKey(signal.platform, signal.rootId);
       let post = states.get(key) ?? emptyPostState(signal.platform, signal.rootId);
@@ -201,12 +176,12 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
       if (assessment.viral !== viralNow.get(key)) {
         viralNow.set(key, assessment.viral);
         updates.push(updateOf(post, signal.at, assessment));
+        emittedAt.set(key, signal.at);
       }
     }
     for (const [key, at] of lastAt) {
       const post = states.get(key) as PostVirality;
-      const last = updates.findLast((update) => postKey(update.platform, update.postId) === key);
-      if (last?.assessedAt !== at) updates.push(updateOf(post, at, assessVirality(post, at)));
+      if (emittedAt.get(key) !== at) updates.push(updateOf(post, at, assessVirality(post, at)));
     }
 
     await producer.sendMany([

@@ -9,17 +9,9 @@ import { type Tagger, untagged } from "../../processors/tagger.js";
 import { contracts } from "../../schemas/contracts.js";
 import { postKey } from "../../schemas/topics.js";
 import type { Mention, TaggedMention } from "../../schemas/types.generated.js";
-import type { OutgoingRecord, RecordBatch } from "../bus/bus.js";
-import {
-  deadLetterOf,
-  encodeFor,
-  errorCodeOf,
-  instrumented,
-  type PipelineContext,
-  type StageHandle,
-  topicName,
-} from "../context.js";
-import { ErrorCode } from "../errors.js";
+import type { RecordBatch } from "../bus/bus.js";
+import { decodeBatch, encodeFor, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
+import { ErrorCode, SimakError } from "../errors.js";
 
 const STAGE = "process";
 
@@ -38,24 +30,11 @@ export async function startProcessStage(ctx: PipelineContext, options: ProcessSt
   const producer = await ctx.bus.producer();
 
   const onBatch = async (batch: RecordBatch) => {
-    await codec.prepare(batch.records.map((record) => record.value));
-
-    const failed: OutgoingRecord[] = [];
-    const valid: Mention[] = [];
-    for (const record of batch.records) {
-      const fail = (errorCode: string, reason: string) =>
-        failed.push(deadLetterOf(ctx, STAGE, batch, record, errorCode, reason));
-      let mention: Mention;
-      try {
-        mention = codec.decode<Mention>(record.value, contracts.Mention);
-      } catch (error) {
-        fail(errorCodeOf(error, ErrorCode.SchemaViolation), (error as Error).message);
-        continue;
-      }
-      const result = normaliseMention(mention);
-      if (result.ok) valid.push(result.mention);
-      else fail(ErrorCode.MissingRequiredFields, result.reason);
-    }
+    const { values: valid, failed } = await decodeBatch(ctx, STAGE, batch, (record) => {
+      const result = normaliseMention(codec.decode<Mention>(record.value, contracts.Mention));
+      if (!result.ok) throw new SimakError(ErrorCode.MissingRequiredFields, result.reason);
+      return result.mention;
+    });
 
     const keys = valid.map((mention) => postKey(mention.platform, mention.id));
     const fresh = await dedup.unseen(keys);

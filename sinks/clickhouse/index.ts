@@ -5,15 +5,7 @@
  */
 
 import type { OutgoingRecord, RecordBatch } from "../../runtime/bus/bus.js";
-import {
-  deadLetterOf,
-  errorCodeOf,
-  instrumented,
-  type PipelineContext,
-  type StageHandle,
-  topicName,
-} from "../../runtime/context.js";
-import { ErrorCode } from "../../runtime/errors.js";
+import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../../runtime/context.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { EngagementEvent, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
 import { engagementRow, type Row, type SourcePosition, taggedMentionRow, viralityRow } from "./rows.js";
@@ -79,24 +71,16 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
   const onBatch = async (batch: RecordBatch) => {
     const route = routes.get(batch.topic);
     if (!route) throw new Error(`sink received a batch of unexpected topic ${batch.topic}`);
-    const rows: Row[] = [];
-    const failed: OutgoingRecord[] = [];
+    let decoded: { values: Row[]; failed: OutgoingRecord[] };
     preparing++;
     try {
-      await codec.prepare(batch.records.map((record) => record.value));
-      for (const record of batch.records) {
-        try {
-          rows.push(
-            route.toRow(record.value, { topic: batch.topic, partition: batch.partition, offset: record.offset }),
-          );
-        } catch (error) {
-          const code = errorCodeOf(error, ErrorCode.SchemaViolation);
-          failed.push(deadLetterOf(ctx, STAGE, batch, record, code, (error as Error).message));
-        }
-      }
+      decoded = await decodeBatch(ctx, STAGE, batch, (record) =>
+        route.toRow(record.value, { topic: batch.topic, partition: batch.partition, offset: record.offset }),
+      );
     } finally {
       preparing--;
     }
+    const { values: rows, failed } = decoded;
     const written = route.writer.write(rows);
     if (preparing === 0) for (const { writer } of routes.values()) writer.flushSoon();
     await Promise.all([written, producer.send(deadLetters, failed)]);

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   freePort,
+  metric,
   type SimakProcess,
   serviceEnv,
   spawnSimak,
@@ -18,12 +19,10 @@ import {
 const N = 6000;
 
 async function sinkCounts(port: number): Promise<{ received: number; written: number; skipped: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const value = (pattern: RegExp) => Number(text.match(pattern)?.[1] ?? 0);
   return {
-    received: value(/^simak_events_in_total\{stage="sink",topic="[^"]*mentions\.tagged"\} (\d+)/m),
-    written: value(/^simak_events_out_total\{stage="sink",target="tagged_mentions"\} (\d+)/m),
-    skipped: value(/^simak_duplicates_dropped_total\{stage="sink"\} (\d+)/m),
+    received: await metric(port, "simak_events_in_total", 'simak.mentions.tagged"'),
+    written: await metric(port, "simak_events_out_total", 'target="tagged_mentions"'),
+    skipped: await metric(port, "simak_duplicates_dropped_total", 'stage="sink"'),
   };
 }
 

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   ARTIFACTS_DIR,
   freePort,
+  metric,
   type SimakProcess,
   serviceEnv,
   spawnSimak,
@@ -27,12 +28,6 @@ function yesterdayAtTenWib(): string {
   return new Date(
     Date.UTC(yesterday.getUTCFullYear(), yesterday.getUTCMonth(), yesterday.getUTCDate(), 3),
   ).toISOString();
-}
-
-async function metric(port: number, name: string, labels: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(labels));
-  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
 }
 
 /** SIGKILLs a stage once its simak_events_out_total series reaches `threshold`; returns the count then. */

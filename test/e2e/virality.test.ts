@@ -14,6 +14,7 @@ import { type Pipeline, type StageName, startPipeline } from "../../runtime/app.
 import type { Ingestor } from "../../runtime/ingestor.js";
 import {
   freePort,
+  metric,
   SERVICES,
   type SimakProcess,
   serviceConfig,
@@ -185,10 +186,8 @@ describe("virality on Kafka and Redis", () => {
     };
     const first = await start("virality-enrich-1");
     const { pipeline } = await run(prefix, ["sink", "process", "ingest"], "restarted");
-    const emitted = async (port: number) => {
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return Number(text.match(/^simak_events_out_total\{stage="enrich",target="[^"]*virality"\} (\d+)/m)?.[1] ?? 0);
-    };
+    const emitted = (port: number) =>
+      metric(port, "simak_events_out_total", `stage="enrich",target="${prefix}simak.virality"`);
     await waitFor(
       "the enrich stage to have assessed a few thousand posts",
       async () => ((await emitted(first.port)) >= 3000 ? true : undefined),

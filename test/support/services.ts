@@ -116,3 +116,10 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** A counter or gauge from a running Simak process's /metrics: the series of `name` whose labels contain `labels` (0 if none). */
+export async function metric(port: number, name: string, labels: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+}
