@@ -1,12 +1,13 @@
 /**
  * The process stage's taggers, in order: sentiment (text), topics (monitoring queries per agency),
  * accounts (official / audience response / impersonation suspect), virality (of the post's root,
- * as the enrich stage last stored it). The query and account files
+ * as the enrich stage last stored it), authors (influence and audience segment, likewise). The query and account files
  * are watched and reloaded at run time; a bad edit keeps the previous version and is logged.
  */
 import type { Logger } from "../runtime/logger.js";
 import type { StateStore } from "../runtime/state/state.js";
 import { accountsTagger, openAccountFile } from "./accounts/index.js";
+import { authorsTagger } from "./authors/index.js";
 import { sentimentTagger } from "./sentiment/index.js";
 import type { Tagger } from "./tagger.js";
 import { QueryRegistry, topicsTagger } from "./topics/index.js";
@@ -57,6 +58,7 @@ export async function openTaggers(options: TaggerOptions): Promise<OpenTaggers> 
         },
       }),
       viralityTagger(options.state, options.prefix),
+      authorsTagger(options.state, options.prefix),
     ],
     close: () => {
       queries.close();

@@ -77,9 +77,11 @@ const ConfigSchema = z
         batchRows: positiveInt.default(5000),
         flushMs: positiveInt.default(1000),
         minFlushIntervalMs: z.coerce.number().int().min(0).default(200),
+        /** How often the sink recomputes author PageRank over the stored mentions; 0: never. */
+        pagerankIntervalMs: z.coerce.number().int().min(0).default(300_000),
       })
       .strict()
-      .default({ batchRows: 5000, flushMs: 1000, minFlushIntervalMs: 200 }),
+      .default({ batchRows: 5000, flushMs: 1000, minFlushIntervalMs: 200, pagerankIntervalMs: 300_000 }),
     simulator: z
       .object({
         seed: z.coerce.number().int().default(42),
@@ -122,6 +124,7 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_SINK_BATCH_ROWS: { path: ["sink", "batchRows"] },
   SIMAK_SINK_FLUSH_MS: { path: ["sink", "flushMs"] },
   SIMAK_SINK_MIN_FLUSH_INTERVAL_MS: { path: ["sink", "minFlushIntervalMs"] },
+  SIMAK_PAGERANK_INTERVAL_MS: { path: ["sink", "pagerankIntervalMs"] },
   SIMAK_SIM_SEED: { path: ["simulator", "seed"] },
   SIMAK_SIM_RATE: { path: ["simulator", "mentionsPerMinute"] },
   SIMAK_SIM_MAX_MENTIONS: { path: ["simulator", "maxMentions"] },

@@ -14,6 +14,7 @@ export const CONTRACT_NAMES = [
   "DeadLetter",
   "PostSignal",
   "ViralityUpdate",
+  "AuthorSignal",
 ] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 

@@ -62,6 +62,16 @@ export const TOPICS = {
     consumers: ["enrich"],
     description: "Internal: root posts, their engagement snapshots and cascade members, by root post.",
   },
+  enrichAuthors: {
+    name: "simak.enrich.authors",
+    value: "AuthorSignal",
+    key: "platform:authorId or platform:@handle (re-keyed: one enrich instance owns each author's state)",
+    partitions: 6,
+    retentionMs: 2 * DAY_MS,
+    producers: ["enrich"],
+    consumers: ["enrich"],
+    description: "Internal: items authors wrote, engagement of their posts and amplification they received, by author.",
+  },
   virality: {
     name: "simak.virality",
     value: "ViralityUpdate",

@@ -207,3 +207,40 @@ export interface ViralityUpdate {
   viral: boolean;
   reason: string;
 }
+
+export type AuthorSignalKind = "authored" | "engagement" | "amplified";
+
+export interface AuthoredItem {
+  mention: Mention;
+  sentiment: null | SentimentLabel;
+}
+
+export interface PostEngagement {
+  postId: string;
+  likes: number;
+  shares: number;
+  replies: number;
+}
+
+export interface AmplifiedBy {
+  /** The amplifier's key. */
+  by: string;
+  byFollowers: number;
+  /** The amplifying item: with authorKey, the idempotency key. */
+  itemId: string;
+}
+
+/** Something that happened to an author, re-keyed by the author so that one enrichment instance owns each author's influence and behaviour state: an item the author wrote, an engagement snapshot of one of the author's posts, or an amplification by another account. */
+export interface AuthorSignal {
+  /** platform:authorId, or platform:@handle for an account known only by a mention of its handle. */
+  authorKey: string;
+  kind: AuthorSignalKind;
+  /** Event time of what happened. */
+  at: number;
+  /** kind authored: the item and its sentiment label, if tagged. */
+  authored: null | AuthoredItem;
+  /** kind engagement: the latest counts of one of the author's posts. */
+  engagement: null | PostEngagement;
+  /** kind amplified: another account shared, replied to, commented on or mentioned this one. */
+  amplified: null | AmplifiedBy;
+}

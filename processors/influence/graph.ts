@@ -94,6 +94,29 @@ export function amplificationEdges(
   return edges;
 }
 
+const LEADING_ADDRESSEES = /^(?:\s*@([A-Za-z0-9_.]+))+/;
+
+/**
+ * The handles (lower case, without "@") a mention amplifies by naming them, each once: none for a
+ * share (a retweet's text and its @handles are the original author's), never the author's own,
+ * and for a reply or comment not the handles it opens with (an X reply starts with "@parent": the
+ * reply itself is that amplification). Depends on the mention alone, so on no arrival order.
+ */
+export function mentionedAccounts(mention: Mention): string[] {
+  if (mention.kind === "share") return [];
+  const skip = new Set([mention.author.handle.replace(/^@/, "").toLowerCase()]);
+  if (mention.kind === "reply" || mention.kind === "comment") {
+    const opening = LEADING_ADDRESSEES.exec(mention.text)?.[0] ?? "";
+    for (const match of opening.matchAll(/@([A-Za-z0-9_.]+)/g)) skip.add((match[1] as string).toLowerCase());
+  }
+  const handles = new Set<string>();
+  for (const handle of mention.mentionedHandles) {
+    const lower = handle.replace(/^@/, "").toLowerCase();
+    if (lower !== "" && !skip.has(lower)) handles.add(lower);
+  }
+  return [...handles];
+}
+
 export interface WindowOptions {
   windowMs?: number;
   halfLifeMs?: number;

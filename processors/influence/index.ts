@@ -15,6 +15,7 @@ export {
   EDGE_WINDOW_MS,
   type HandleResolver,
   handleKey,
+  mentionedAccounts,
   type TimedEdge,
   type WindowOptions,
   windowEdges,
@@ -58,6 +59,7 @@ export {
   engagementTotal,
   type InfluenceState,
   MAX_TRACKED_POSTS,
+  mergeAmplification,
   newAuthorState,
   type TrackedPost,
 } from "./state.js";

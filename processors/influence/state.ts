@@ -149,6 +149,27 @@ export function applyAmplification(
   };
 }
 
+/**
+ * `state` with the amplification `other` received added to its own, at the later of the two
+ * reference times: an account's amplification kept under two identities (its id and its handle).
+ */
+export function mergeAmplification(state: InfluenceState, other: InfluenceState): InfluenceState {
+  const a = state.amplification;
+  const b = other.amplification;
+  if (b.at === null) return state;
+  if (a.at === null) return { ...state, amplification: { ...b }, lastSeen: later(state.lastSeen, b.at) };
+  const at = Math.max(a.at, b.at);
+  return {
+    ...state,
+    amplification: {
+      count: a.count + b.count,
+      weight: a.weight * decay(at - a.at) + b.weight * decay(at - b.at),
+      at,
+    },
+    lastSeen: later(state.lastSeen, at),
+  };
+}
+
 /** Reach of an amplifier: log10(1 + followers); a share by an account nobody follows reaches no one. */
 export function amplifierWeight(followers: number): number {
   return Math.log10(1 + nonNegative(followers));

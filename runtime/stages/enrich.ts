@@ -1,5 +1,6 @@
 /**
- * The enrich stage: post virality (processors/virality) from engagement snapshots and cascades.
+ * The enrich stage: post virality (processors/virality) from engagement snapshots and cascades,
+ * and author influence and behaviour (processors/authors, in enrich-authors.ts).
  *
  * Two consumers. The router re-keys what happens to a post (the post itself, its engagement
  * snapshots, the shares/replies/comments below it) by the root post onto simak.enrich.posts, so
@@ -25,13 +26,14 @@ import type { EngagementEvent, PostSignal, TaggedMention, ViralityUpdate } from 
 import type { RecordBatch } from "../bus/bus.js";
 import { decodeBatch, encodeFor, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
 import type { StateEntry } from "../state/state.js";
+import { authorOwner, authorRouter, type RoutedInput } from "./enrich-authors.js";
 
 const STAGE = "enrich";
 const STATE_TTL_SECONDS = 2 * 24 * 3600;
 
-function signalOf(topic: string, taggedTopic: string, value: unknown): PostSignal {
-  if (topic === taggedTopic) {
-    const { mention } = value as TaggedMention;
+function signalOf(input: RoutedInput): PostSignal {
+  if ("tagged" in input) {
+    const { mention } = input.tagged;
     if (mention.parentId === null) {
       return {
         platform: mention.platform,
@@ -53,7 +55,7 @@ function signalOf(topic: string, taggedTopic: string, value: unknown): PostSigna
       cascade: { itemId: mention.id, parentId: mention.parentId, authorFollowers: mention.author.followers },
     };
   }
-  const snapshot = value as EngagementEvent;
+  const { snapshot } = input;
   return {
     platform: snapshot.platform,
     rootId: snapshot.postId,
@@ -88,24 +90,35 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
   const taggedTopic = topicName(config, "mentionsTagged");
   const engagementTopic = topicName(config, "engagementRaw");
   const signalsTopic = topicName(config, "enrichPosts");
+  const authorsTopic = topicName(config, "enrichAuthors");
   const viralityTopic = topicName(config, "virality");
   const deadLetters = topicName(config, "deadLetter");
   const { post: stateKey, members: membersKey, depth: depthKey } = viralityKeys(config.topicPrefix);
   const producer = await ctx.bus.producer();
+  const routeAuthors = authorRouter(ctx);
+  const ownAuthors = authorOwner(ctx);
 
   const route = async (batch: RecordBatch) => {
-    const contract = batch.topic === taggedTopic ? contracts.TaggedMention : contracts.EngagementEvent;
-    const { values, failed } = await decodeBatch(ctx, STAGE, batch, (record) =>
-      signalOf(batch.topic, taggedTopic, codec.decode(record.value, contract)),
+    const { values: inputs, failed } = await decodeBatch(
+      ctx,
+      STAGE,
+      batch,
+      (record): RoutedInput =>
+        batch.topic === taggedTopic
+          ? { tagged: codec.decode<TaggedMention>(record.value, contracts.TaggedMention) }
+          : { snapshot: codec.decode<EngagementEvent>(record.value, contracts.EngagementEvent) },
     );
-    const signals = values.map((signal) =>
-      encodeFor(ctx, "enrichPosts", postKey(signal.platform, signal.rootId), signal),
-    );
+    const signals = inputs
+      .map(signalOf)
+      .map((signal) => encodeFor(ctx, "enrichPosts", postKey(signal.platform, signal.rootId), signal));
+    const authorSignals = await routeAuthors(inputs);
     await producer.sendMany([
       { topic: signalsTopic, records: signals },
+      { topic: authorsTopic, records: authorSignals },
       { topic: deadLetters, records: failed },
     ]);
     ctx.metrics.eventsOut.inc({ stage: STAGE, target: signalsTopic }, signals.length);
+    ctx.metrics.eventsOut.inc({ stage: STAGE, target: authorsTopic }, authorSignals.length);
   };
 
   const own = async (batch: RecordBatch) => {
@@ -212,13 +225,19 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
     topics: [signalsTopic],
     onBatch: instrumented(ctx, STAGE, own),
   });
+  const authorOwnerConsumer = await ctx.bus.consume({
+    groupId: `${config.topicPrefix}simak-enrich-authors`,
+    topics: [authorsTopic],
+    onBatch: instrumented(ctx, STAGE, (batch) => ownAuthors(batch, producer)),
+  });
   ctx.logger.info({ stage: STAGE, consumes: [taggedTopic, engagementTopic], produces: viralityTopic }, "stage started");
   return {
     name: STAGE,
-    healthy: () => router.healthy() && owner.healthy() && state.healthy(),
+    healthy: () => router.healthy() && owner.healthy() && authorOwnerConsumer.healthy() && state.healthy(),
     stop: async () => {
       await router.stop();
       await owner.stop();
+      await authorOwnerConsumer.stop();
       await producer.close();
     },
   };

@@ -26,6 +26,14 @@ export class MemoryStateStore implements StateStore {
     if (this.writesSinceSweep >= SWEEP_EVERY_WRITES) this.sweep();
   }
 
+  async membersOf(keys: string[]): Promise<string[][]> {
+    const now = this.now();
+    return keys.map((key) => {
+      const set = this.sets.get(key);
+      return set !== undefined && set.expiresAt > now ? [...set.members] : [];
+    });
+  }
+
   async hasMembers(entries: StateEntry[]): Promise<boolean[]> {
     const now = this.now();
     return entries.map(({ key, value }) => {

@@ -27,6 +27,13 @@ export class RedisStateStore implements StateStore {
     await run(pipeline);
   }
 
+  async membersOf(keys: string[]): Promise<string[][]> {
+    if (keys.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.smembers(key);
+    return (await run(pipeline)).map(([, reply]) => reply as string[]);
+  }
+
   async hasMembers(entries: StateEntry[]): Promise<boolean[]> {
     if (entries.length === 0) return [];
     const pipeline = this.redis.pipeline();

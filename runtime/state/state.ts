@@ -13,6 +13,8 @@ export interface StateStore {
   getMany(keys: string[]): Promise<(string | null)[]>;
   /** Sets every entry, each expiring after ttlSeconds. */
   setMany(entries: StateEntry[], ttlSeconds: number): Promise<void>;
+  /** The members of the set at each key (empty for a missing key), in no particular order. */
+  membersOf(keys: string[]): Promise<string[][]>;
   /** For each entry, whether `value` is a member of the set at `key`. */
   hasMembers(entries: StateEntry[]): Promise<boolean[]>;
   /**

@@ -119,6 +119,23 @@ export const MIGRATIONS: Migration[] = [
       TTL toDateTime(assessed_at) + INTERVAL 90 DAY`,
     ],
   },
+  {
+    version: 4,
+    name: "author PageRank runs (the top of each run)",
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t("author_ranks")} (
+        computed_for DateTime64(3, 'UTC'),
+        author_key String,
+        platform LowCardinality(String),
+        position UInt32,
+        normalised_rank Float32
+      )
+      ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMMDD(computed_for)
+      ORDER BY (computed_for, author_key)
+      TTL toDateTime(computed_for) + INTERVAL 90 DAY`,
+    ],
+  },
 ];
 
 export async function migrate(storage: Storage, logger: Logger, migrations = MIGRATIONS): Promise<number[]> {

@@ -1,6 +1,7 @@
 /**
  * The ClickHouse sink stage: tagged mentions -> `tagged_mentions`, engagement snapshots ->
- * `engagement_events`. A partition's offsets are committed only after the rows of its batch are
+ * `engagement_events`, virality assessments -> `post_virality`; and every so often the authors'
+ * PageRank (author-ranks.ts). A partition's offsets are committed only after the rows of its batch are
  * flushed and acknowledged by ClickHouse (TableWriter resolves the batch's promise then).
  */
 
@@ -8,6 +9,7 @@ import type { OutgoingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../../runtime/context.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { EngagementEvent, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
+import { scheduleAuthorRanks } from "./author-ranks.js";
 import { engagementRow, type Row, type SourcePosition, taggedMentionRow, viralityRow } from "./rows.js";
 import { TableWriter } from "./table-writer.js";
 
@@ -91,6 +93,13 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
     topics: [mentionsTopic, engagementTopic, viralityTopic],
     onBatch: instrumented(ctx, STAGE, onBatch),
   });
+  const ranks =
+    config.sink.pagerankIntervalMs > 0
+      ? scheduleAuthorRanks(
+          { storage, state: ctx.state, prefix: config.topicPrefix, logger: ctx.logger },
+          config.sink.pagerankIntervalMs,
+        )
+      : undefined;
   ctx.logger.info({ stage: STAGE, topics: [...routes.keys()], storage: storage.kind }, "stage started");
   return {
     name: STAGE,
@@ -101,6 +110,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
       const stopped = consumer.stop();
       await Promise.all([...routes.values()].map((route) => route.writer.flush()));
       await stopped;
+      await ranks?.stop();
       await producer.close();
     },
   };

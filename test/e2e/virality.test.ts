@@ -91,11 +91,10 @@ async function settled(pipeline: Pipeline): Promise<void> {
   );
 }
 
-/** Every post state the enrich stage keeps under `prefix`, by post. */
-async function postStates(prefix: string): Promise<Map<string, unknown>> {
+/** Every value under `pattern` in Redis, by key without `prefix`, through `view`. */
+async function stored(prefix: string, pattern: string, view: (state: Record<string, unknown>) => unknown) {
   const redis = new Redis(SERVICES.redisUrl);
   const states = new Map<string, unknown>();
-  const pattern = `${prefix}simak:virality:post:*`;
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
@@ -103,14 +102,54 @@ async function postStates(prefix: string): Promise<Map<string, unknown>> {
     if (keys.length === 0) continue;
     const values = await redis.mget(keys);
     keys.forEach((key, i) => {
-      // Cascade depth depends on whether a reply's parent was seen first, which the interleaving of
-      // partitions decides; everything else in the state is independent of arrival order.
-      const { cascadeDepth: _, recentMemberIds: __, ...rest } = JSON.parse(values[i] as string);
-      states.set(key.slice(prefix.length), rest);
+      states.set(key.slice(prefix.length), view(JSON.parse(values[i] as string)));
     });
   } while (cursor !== "0");
   await redis.quit();
   return states;
+}
+
+/** Every post state the enrich stage keeps under `prefix`, by post. */
+function postStates(prefix: string): Promise<Map<string, unknown>> {
+  return stored(prefix, `${prefix}simak:virality:post:*`, (state) => {
+    // Cascade depth depends on whether a reply's parent was seen first, which the interleaving of
+    // partitions decides; everything else in the state is independent of arrival order.
+    const { cascadeDepth: _, recentMemberIds: __, ...rest } = state;
+    return rest;
+  });
+}
+
+/**
+ * Every author state (influence and behaviour) the enrich stage keeps under `prefix`: all of it is
+ * independent of arrival order, but for the last bits of decayed sums added in another order.
+ */
+function authorStates(prefix: string): Promise<Map<string, unknown>> {
+  return stored(prefix, `${prefix}simak:authors:state:*`, (state) =>
+    JSON.parse(JSON.stringify(state), (_, value) =>
+      typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value,
+    ),
+  );
+}
+
+/** Post and author states together. */
+async function enrichStates(prefix: string): Promise<Map<string, unknown>> {
+  return new Map([...(await postStates(prefix)), ...(await authorStates(prefix))]);
+}
+
+/** The enrich states once they stop changing (the author owner may still be busy after post_virality settles). */
+async function settledStates(prefix: string): Promise<Map<string, unknown>> {
+  let last: Map<string, unknown> | undefined;
+  return waitFor(
+    "the enrich states to stop changing",
+    async () => {
+      const states = await enrichStates(prefix);
+      const stable = last !== undefined && isDeepStrictEqual(states, last);
+      last = states;
+      return stable ? states : undefined;
+    },
+    120_000,
+    3000,
+  );
 }
 
 describe("virality on Kafka and Redis", () => {
@@ -171,8 +210,10 @@ describe("virality on Kafka and Redis", () => {
     const { pipeline } = await run(prefix, ["sink", "enrich", "process", "ingest"], "uninterrupted");
     await pipeline.ingestFinished;
     await settled(pipeline);
-    uninterrupted = await postStates(prefix);
-    expect(uninterrupted.size).toBeGreaterThan(1000);
+    uninterrupted = await settledStates(prefix);
+    const authors = [...uninterrupted.keys()].filter((key) => key.includes(":authors:"));
+    expect(authors.length).toBeGreaterThan(1000);
+    expect(uninterrupted.size - authors.length).toBeGreaterThan(1000);
   }, 400_000);
 
   it("keeps the same post states when the enrich stage is SIGKILLed and restarted mid-stream", async () => {
@@ -202,12 +243,12 @@ describe("virality on Kafka and Redis", () => {
     const restarted = await waitFor(
       "the restarted enrich stage to reach the uninterrupted run's states",
       async () => {
-        const states = await postStates(prefix);
+        const states = await enrichStates(prefix);
         return isDeepStrictEqual(states, uninterrupted) ? states : undefined;
       },
       240_000,
       2000,
-    ).catch(() => postStates(prefix));
+    ).catch(() => enrichStates(prefix));
     expect(restarted.size).toBe(uninterrupted.size);
     expect(restarted).toEqual(uninterrupted);
   }, 400_000);

@@ -56,6 +56,9 @@ describe.each(stores)("%s state store", (_, open) => {
     expect(await store.hasMembers(probe)).toEqual([true, false, false]);
     expect(await store.getMany([`${ns}state1`])).toEqual(['{"cascadeSize":1}']);
     expect(await store.hasMembers([])).toEqual([]);
+    const members = await store.membersOf([`${ns}root1`, `${ns}root2`]);
+    expect(members).toEqual([["share-1"], []]);
+    expect(await store.membersOf([])).toEqual([]);
     await store.writeAtomically([], [], 60);
   });
 });

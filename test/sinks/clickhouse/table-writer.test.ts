@@ -4,7 +4,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
+import { MIGRATIONS, migrate } from "../../../runtime/storage/migrations.js";
 import { engagementRow } from "../../../sinks/clickhouse/rows.js";
 import { TableWriter } from "../../../sinks/clickhouse/table-writer.js";
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
     database: "simak_writer_test",
     dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
   });
-  expect(await migrate(storage, pino({ level: "silent" }))).toEqual([1, 2, 3]);
+  expect(await migrate(storage, pino({ level: "silent" }))).toEqual(MIGRATIONS.map((m) => m.version));
   expect(await migrate(storage, pino({ level: "silent" }))).toEqual([]);
 });
 
