@@ -13,28 +13,16 @@
  * simulator's own vocabulary, weighted by frequency so both common and rare words appear.
  */
 
-import { readFileSync } from "node:fs";
 import { createSyntheticIngestor } from "../ingestors/synthetic/index.js";
-import { Random } from "../ingestors/synthetic/random.js";
 import { normaliseMention } from "../processors/normalise/index.js";
-import {
-  compileQueries,
-  naiveEvaluate,
-  parseQueryFile,
-  type QueryDefinition,
-  type QuerySet,
-  slangFold,
-} from "../processors/topics/index.js";
-import { normaliseText, textWords } from "../processors/topics/text.js";
+import { compileQueries, naiveEvaluate, type QuerySet, slangFold } from "../processors/topics/index.js";
 import type { Mention } from "../schemas/types.generated.js";
+import { buildQueries } from "./support/queries.js";
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = 6;
 const QUERY_COUNTS = [10, 100, 1000, 5000];
-/** The simulator's most frequent words, left out of generated queries. */
-const STOPWORD_RANKS = 150;
-
 async function generateMentions(): Promise<Mention[]> {
   const mentions: Mention[] = [];
   const ingestor = createSyntheticIngestor({ seed: 11, speed: 0, maxMentions: MENTIONS });
@@ -44,71 +32,6 @@ async function generateMentions(): Promise<Mention[]> {
     if (result.ok) mentions.push(result.mention);
   }
   return mentions;
-}
-
-/** Example-file queries first, then generated ones, `count` in all. */
-function buildQueries(mentions: readonly Mention[], count: number): QueryDefinition[] {
-  const examples = parseQueryFile(readFileSync("config/examples/queries.yaml", "utf8"), "queries.yaml");
-  const frequency = new Map<string, number>();
-  const tags = new Map<string, number>();
-  const handles = new Map<string, number>();
-  for (const mention of mentions.slice(0, 5000)) {
-    for (const word of textWords(mention.text))
-      if (word.length >= 3 && !/^\d+$/.test(word)) frequency.set(word, (frequency.get(word) ?? 0) + 1);
-    for (const tag of mention.hashtags) tags.set(tag, (tags.get(tag) ?? 0) + 1);
-    for (const handle of mention.mentionedHandles)
-      if (/^[a-z0-9_]+$/.test(handle)) handles.set(handle, (handles.get(handle) ?? 0) + 1);
-  }
-  const rng = new Random(7, "queries");
-  const next = () => rng.next();
-  // Monitoring queries name things, not function words: the most frequent words ("kak", "soal",
-  // "di", "yang", ...) are left out; the rest is weighted by sqrt(frequency), so common words still
-  // appear (expensive for an index) while rarer ones dominate.
-  const sampler = (table: Map<string, number>, skipTop = 0) => {
-    const entries = [...table.entries()].sort((a, b) => b[1] - a[1]).slice(skipTop);
-    const cumulative: number[] = [];
-    let sum = 0;
-    for (const [, n] of entries) {
-      sum += Math.sqrt(n);
-      cumulative.push(sum);
-    }
-    return () => {
-      const r = next() * sum;
-      let lo = 0;
-      let hi = cumulative.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if ((cumulative[mid] as number) < r) lo = mid + 1;
-        else hi = mid;
-      }
-      return normaliseText((entries[lo] as [string, number])[0]);
-    };
-  };
-  const word = sampler(frequency, STOPWORD_RANKS);
-  const tag = sampler(tags);
-  const handle = sampler(handles);
-  const orList = (n: number) => Array.from({ length: n }, () => word()).join(" OR ");
-  const prefix = () => {
-    const w = word();
-    return w.length >= 5 ? `${w.slice(0, Math.max(3, w.length - 2))}*` : w;
-  };
-  const shapes = [
-    () => `(${orList(3)}) AND (${orList(2)} OR ${prefix()})`,
-    () => `"${word()} ${word()}" OR #${tag()} OR @${handle()}`,
-    () => `${word()} NEAR/3 ${prefix()} NOT ${word()}`,
-    () => `platform:x (${orList(2)}) AND NOT ${word()}`,
-    () => `(${orList(2)}) AND (${orList(2)}) NOT (${orList(2)})`,
-    () => `(${word()} OR ${word()}) NEAR/2 (${word()} OR "${word()} ${word()}")`,
-    () => `#${tag()} OR (${orList(4)}) lang:id`,
-  ];
-  const definitions: QueryDefinition[] = examples
-    .slice(0, count)
-    .map(({ id, agency, query }) => ({ id, agency, query }));
-  for (let i = 0; definitions.length < count; i++) {
-    const shape = shapes[i % shapes.length] as () => string;
-    definitions.push({ id: `generated/${i}`, agency: null, query: shape() });
-  }
-  return definitions;
 }
 
 interface Measurement {

@@ -211,7 +211,17 @@ export interface ViralityUpdate {
 export type AuthorSignalKind = "authored" | "engagement" | "amplified";
 
 export interface AuthoredItem {
-  mention: Mention;
+  id: string;
+  platform: Platform;
+  kind: MentionKind;
+  parentId: null | string;
+  rootId: null | string;
+  /** The author's, when the item was seen. */
+  followers: number;
+  ingestTime: number;
+  likes: number;
+  shares: number;
+  replies: number;
   sentiment: null | SentimentLabel;
 }
 
@@ -237,7 +247,7 @@ export interface AuthorSignal {
   kind: AuthorSignalKind;
   /** Event time of what happened. */
   at: number;
-  /** kind authored: the item and its sentiment label, if tagged. */
+  /** kind authored: what influence and behaviour need of the item (its event time is `at`), and its sentiment label, if tagged. */
   authored: null | AuthoredItem;
   /** kind engagement: the latest counts of one of the author's posts. */
   engagement: null | PostEngagement;

@@ -28,7 +28,7 @@ export function emptyAuthor(authorKey: string): AuthorState {
  * itself, as a snapshot replaces the previous one).
  */
 export function appliedItemId(signal: AuthorSignal): string | null {
-  if (signal.authored) return `m:${signal.authored.mention.id}`;
+  if (signal.authored) return `m:${signal.authored.id}`;
   if (signal.amplified) return `a:${signal.amplified.itemId}`;
   return null;
 }
@@ -36,7 +36,8 @@ export function appliedItemId(signal: AuthorSignal): string | null {
 /** Applies one signal; `isNew` is false when its appliedItemId was already applied. */
 export function applyAuthorSignal(state: AuthorState, signal: AuthorSignal, isNew: boolean): AuthorState {
   if (signal.authored) {
-    const { mention, sentiment } = signal.authored;
+    const { likes, shares, replies, followers, sentiment, ...item } = signal.authored;
+    const mention = { ...item, eventTime: signal.at, author: { followers }, engagement: { likes, shares, replies } };
     return {
       ...state,
       influence: applyAuthored(state.influence, mention, isNew),

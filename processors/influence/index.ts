@@ -50,6 +50,7 @@ export {
 export {
   AMPLIFICATION_HALF_LIFE_MS,
   type Amplification,
+  type AuthoredMention,
   amplificationAt,
   amplifierWeight,
   applyAmplification,

@@ -61,6 +61,12 @@ export interface Amplification {
   at: number;
 }
 
+/** What applyAuthored reads of a mention; a Mention will do. */
+export type AuthoredMention = Pick<Mention, "id" | "parentId" | "eventTime" | "ingestTime"> & {
+  author: Pick<Mention["author"], "followers">;
+  engagement: Pick<Mention["engagement"], "likes" | "shares" | "replies">;
+};
+
 /** Engagement counts of one snapshot; an EngagementEvent will do. */
 export type EngagementSnapshot = Pick<EngagementEvent, "likes" | "shares" | "replies" | "eventTime">;
 
@@ -88,7 +94,7 @@ export function engagementTotal(counts: Pick<EngagementEvent, "likes" | "shares"
  * `isNew`, counts the item and, for a top post or article (no parent), starts tracking its
  * engagement with the counts it carries (a snapshot at its ingestTime).
  */
-export function applyAuthored(state: InfluenceState, mention: Mention, isNew: boolean): InfluenceState {
+export function applyAuthored(state: InfluenceState, mention: AuthoredMention, isNew: boolean): InfluenceState {
   let next = state;
   const followers = nonNegative(mention.author.followers);
   const at = mention.eventTime;

@@ -18,6 +18,9 @@ export const VIDEO_PLATFORMS: readonly Platform[] = ["youtube", "tiktok"];
 /** Platforms whose top posts are long-form writing (blog posts, articles). */
 export const LONG_FORM_PLATFORMS: readonly Platform[] = ["blog", "news"];
 
+/** What applyMention reads of a mention; a Mention will do. */
+export type BehaviourMention = Pick<Mention, "kind" | "platform" | "eventTime" | "parentId" | "rootId">;
+
 export interface Behaviour {
   v: 1;
   /** Items written, by kind. */
@@ -80,7 +83,7 @@ export function dayOf(time: number): number {
  */
 export function applyMention(
   state: Behaviour,
-  mention: Mention,
+  mention: BehaviourMention,
   sentimentLabel: SentimentLabel | null,
   isNew: boolean,
 ): Behaviour {

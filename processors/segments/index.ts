@@ -7,6 +7,7 @@ export {
   applyMention,
   applyView,
   type Behaviour,
+  type BehaviourMention,
   DAY_MS,
   DAY_OFFSET_MS,
   dayOf,

@@ -259,7 +259,7 @@ describe("behaviour state", () => {
     expect(dayOf(at(23.5))).toBe(dayOf(at(24.5)) - 1);
     expect(dayOf(at(0.5))).toBe(dayOf(at(23.5)));
     const state = [0.5, 23.5, 24.5].reduce(
-      (s, h, i) => applyMention(s, { ...reply, id: `r${i}`, eventTime: at(h) }, null, true),
+      (s, h, i) => applyMention(s, { ...reply, eventTime: at(h) }, null, true),
       newBehaviour(),
     );
     expect(state.activeDays).toBe(2);
@@ -269,11 +269,11 @@ describe("behaviour state", () => {
   it(`keeps the latest ${MAX_TRACKED_DAYS} days and does not count a forgotten old day again`, () => {
     let state = newBehaviour();
     for (let day = 0; day <= MAX_TRACKED_DAYS; day++) {
-      state = applyMention(state, { ...reply, id: `d${day}`, eventTime: T0 + day * DAY_MS }, null, true);
+      state = applyMention(state, { ...reply, eventTime: T0 + day * DAY_MS }, null, true);
     }
     expect(state.days).toHaveLength(MAX_TRACKED_DAYS);
     expect(state.activeDays).toBe(MAX_TRACKED_DAYS + 1);
-    const late = applyMention(state, { ...reply, id: "late", eventTime: T0 }, null, true);
+    const late = applyMention(state, { ...reply, eventTime: T0 }, null, true);
     expect(late.activeDays).toBe(MAX_TRACKED_DAYS + 1);
     expect(late.replies).toBe(state.replies + 1);
   });
