@@ -17,7 +17,7 @@ beforeAll(async () => {
     database: "simak_writer_test",
     dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
   });
-  expect(await migrate(storage, pino({ level: "silent" }))).toEqual([1, 2, 3]);
+  expect(await migrate(storage, pino({ level: "silent" }))).toEqual([1, 2, 3, 5]);
   expect(await migrate(storage, pino({ level: "silent" }))).toEqual([]);
 });
 
