@@ -19,6 +19,7 @@ import type { Ingestor } from "./ingestor.js";
 import { createLogger, type Logger } from "./logger.js";
 import { PipelineMetrics } from "./metrics.js";
 import { AvroCodec, createRegistryClient } from "./serde.js";
+import { startAggregateStage } from "./stages/aggregate.js";
 import { startEnrichStage } from "./stages/enrich.js";
 import { startIngestStage } from "./stages/ingest.js";
 import { startProcessStage } from "./stages/process.js";
@@ -28,7 +29,7 @@ import type { StateStore } from "./state/state.js";
 import { createStorage, type Storage } from "./storage/clickhouse.js";
 import { migrate } from "./storage/migrations.js";
 
-export const STAGE_NAMES = ["sink", "enrich", "process", "ingest"] as const;
+export const STAGE_NAMES = ["sink", "aggregate", "enrich", "process", "ingest"] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface PipelineOptions {
@@ -100,7 +101,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     storage: () => {
       storage ??= (async () => {
         const opened = createStorage(config.clickhouse);
-        await migrate(opened, logger);
+        await migrate(opened, logger, config.retention);
         return opened;
       })();
       return storage;
@@ -113,6 +114,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   for (const name of STAGE_NAMES) {
     if (!options.stages.includes(name)) continue;
     if (name === "sink") stages.push(await startClickHouseSink(context));
+    if (name === "aggregate") stages.push(await startAggregateStage(context));
     if (name === "enrich") stages.push(await startEnrichStage(context));
     if (name === "process") {
       const opened = await openTaggers({ ...config.process, state, prefix: config.topicPrefix, logger });
@@ -136,7 +138,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       logger,
       health: () => stages.map((stage) => ({ name: stage.name, healthy: () => stage.healthy() })),
       sql:
-        storage || options.stages.includes("sink")
+        storage || options.stages.includes("sink") || options.stages.includes("aggregate")
           ? async (query, format) => (await context.storage()).queryText(query, format)
           : undefined,
     });

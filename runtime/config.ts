@@ -82,6 +82,22 @@ const ConfigSchema = z
       })
       .strict()
       .default({ batchRows: 5000, flushMs: 1000, minFlushIntervalMs: 200, pagerankIntervalMs: 300_000 }),
+    aggregate: z
+      .object({
+        /** How far behind the largest event time of a partition an event may arrive and still count. */
+        latenessMs: z.coerce.number().int().min(0).default(600_000),
+      })
+      .strict()
+      .default({ latenessMs: 600_000 }),
+    retention: z
+      .object({
+        /** Days raw rows (mentions, engagement snapshots, window deltas) are kept. */
+        rawDays: positiveInt.default(90),
+        /** Days the 1-minute, 1-hour and 1-day aggregates are kept. */
+        aggregateDays: positiveInt.default(730),
+      })
+      .strict()
+      .default({ rawDays: 90, aggregateDays: 730 }),
     simulator: z
       .object({
         seed: z.coerce.number().int().default(42),
@@ -125,6 +141,9 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_SINK_FLUSH_MS: { path: ["sink", "flushMs"] },
   SIMAK_SINK_MIN_FLUSH_INTERVAL_MS: { path: ["sink", "minFlushIntervalMs"] },
   SIMAK_PAGERANK_INTERVAL_MS: { path: ["sink", "pagerankIntervalMs"] },
+  SIMAK_WINDOW_LATENESS_MS: { path: ["aggregate", "latenessMs"] },
+  SIMAK_RETENTION_RAW_DAYS: { path: ["retention", "rawDays"] },
+  SIMAK_RETENTION_AGGREGATE_DAYS: { path: ["retention", "aggregateDays"] },
   SIMAK_SIM_SEED: { path: ["simulator", "seed"] },
   SIMAK_SIM_RATE: { path: ["simulator", "mentionsPerMinute"] },
   SIMAK_SIM_MAX_MENTIONS: { path: ["simulator", "maxMentions"] },

@@ -36,6 +36,12 @@ export class PipelineMetrics {
     labelNames: ["stage"] as const,
     registers: [this.registry],
   });
+  readonly lateEvents = new Counter({
+    name: "simak_late_events_total",
+    help: "Events behind their partition's watermark: stored raw, left out of the window aggregates",
+    labelNames: ["stage"] as const,
+    registers: [this.registry],
+  });
   readonly batchSeconds = new Histogram({
     name: "simak_batch_duration_seconds",
     help: "Time to handle one batch, from receipt to downstream acknowledgement",

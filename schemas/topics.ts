@@ -5,7 +5,7 @@
  */
 import type { ContractName } from "./contracts.js";
 
-export type StageName = "ingest" | "process" | "enrich" | "sink" | "replay";
+export type StageName = "ingest" | "process" | "enrich" | "sink" | "aggregate" | "replay";
 
 export interface TopicSpec {
   /** Topic name without the configurable prefix. */
@@ -49,7 +49,7 @@ export const TOPICS = {
     partitions: 6,
     retentionMs: 7 * DAY_MS,
     producers: ["process"],
-    consumers: ["sink", "enrich"],
+    consumers: ["sink", "enrich", "aggregate"],
     description: "Validated, normalised, deduplicated mentions with their tags.",
   },
   enrichPosts: {

@@ -85,7 +85,11 @@ export function queryFileText(definitions: readonly QueryDefinition[]): string {
   const general: Record<string, string> = {};
   for (const { id, agency, query } of definitions) {
     if (agency === null) general[id.replace("/", "-")] = query;
-    else (agencies[agency] ??= {})[id.slice(agency.length + 1)] = query;
+    else {
+      const queries = agencies[agency] ?? {};
+      queries[id.slice(agency.length + 1)] = query;
+      agencies[agency] = queries;
+    }
   }
   return stringify({ agencies, general });
 }

@@ -122,7 +122,7 @@ program
   .action(async () => {
     const config = loadConfig();
     const storage = createStorage(config.clickhouse);
-    const applied = await migrate(storage, createLogger(config.log.level));
+    const applied = await migrate(storage, createLogger(config.log.level), config.retention);
     await storage.close();
     process.stdout.write(`applied migrations: ${applied.length ? applied.join(", ") : "none (up to date)"}\n`);
   });

@@ -6,10 +6,70 @@
 import type { Logger } from "../logger.js";
 import type { Storage } from "./clickhouse.js";
 
+/** Days rows are kept (TTL): raw rows, and the window aggregates. */
+export interface Retention {
+  rawDays: number;
+  aggregateDays: number;
+}
+
+export const DEFAULT_RETENTION: Retention = { rawDays: 90, aggregateDays: 730 };
+
 export interface Migration {
   version: number;
   name: string;
-  statements: (table: (name: string) => string) => string[];
+  statements: (table: (name: string) => string, retention: Retention) => string[];
+}
+
+/** The window measures as kept by the 1-minute, 1-hour and 1-day aggregate tables. */
+const WINDOW_AGGREGATE_COLUMNS = `
+        window_start DateTime('UTC'),
+        scope_kind LowCardinality(String),
+        scope String,
+        agency LowCardinality(String),
+        platform LowCardinality(String),
+        sentiment LowCardinality(String),
+        mentions SimpleAggregateFunction(sum, UInt64),
+        reach SimpleAggregateFunction(sum, UInt64),
+        likes SimpleAggregateFunction(sum, UInt64),
+        shares SimpleAggregateFunction(sum, UInt64),
+        replies SimpleAggregateFunction(sum, UInt64),
+        views SimpleAggregateFunction(sum, UInt64),
+        sentiment_score_sum SimpleAggregateFunction(sum, Float64),
+        authors AggregateFunction(uniqExact, String),
+        author_followers AggregateFunction(maxMap, Array(String), Array(UInt64)),
+        first_event_time SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+        last_event_time SimpleAggregateFunction(max, DateTime64(3, 'UTC'))`;
+
+/** One rollup of the window deltas: its table and the materialized view feeding it. */
+function windowRollup(
+  t: (name: string) => string,
+  retention: Retention,
+  suffix: string,
+  bucket: string,
+  partition: string,
+) {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t(`mention_windows_${suffix}`)} (${WINDOW_AGGREGATE_COLUMNS}
+      )
+      ENGINE = AggregatingMergeTree
+      PARTITION BY ${partition}
+      ORDER BY (scope_kind, scope, agency, platform, sentiment, window_start)
+      TTL window_start + INTERVAL ${retention.aggregateDays} DAY
+      SETTINGS non_replicated_deduplication_window = 1000`,
+    // Progress rows carry no measures. Source columns are qualified (d.) so that the aliases, named
+    // like the target's columns, do not shadow them.
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t(`mention_windows_${suffix}_mv`)} TO ${t(`mention_windows_${suffix}`)} AS
+      SELECT ${bucket} AS window_start, d.scope_kind AS scope_kind, d.scope AS scope, d.agency AS agency,
+        d.platform AS platform, d.sentiment AS sentiment,
+        sum(d.mentions) AS mentions, sum(d.reach) AS reach, sum(d.likes) AS likes, sum(d.shares) AS shares,
+        sum(d.replies) AS replies, sum(d.views) AS views, sum(d.sentiment_score_sum) AS sentiment_score_sum,
+        uniqExactArrayState(d.author_ids) AS authors,
+        maxMapState(d.author_ids, d.author_followers) AS author_followers,
+        min(d.first_event_time) AS first_event_time, max(d.last_event_time) AS last_event_time
+      FROM ${t("mention_window_deltas")} AS d
+      WHERE d.scope_kind != 'progress'
+      GROUP BY window_start, scope_kind, scope, agency, platform, sentiment`,
+  ];
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -136,9 +196,91 @@ export const MIGRATIONS: Migration[] = [
       TTL toDateTime(computed_for) + INTERVAL 90 DAY`,
     ],
   },
+  {
+    version: 5,
+    name: "event-time window deltas of the aggregate stage; 1-minute, 1-hour and 1-day rollups",
+    statements: (t, retention) => [
+      // One insert per consumed batch, all in one partition (by insert time) and so one part:
+      // the deltas and the offset progress they carry land together or not at all.
+      `CREATE TABLE IF NOT EXISTS ${t("mention_window_deltas")} (
+        source_topic LowCardinality(String),
+        source_partition UInt16,
+        first_offset UInt64,
+        last_offset UInt64,
+        watermark Nullable(DateTime64(3, 'UTC')),
+        inserted_at DateTime64(3, 'UTC'),
+        window_start DateTime('UTC'),
+        final Bool,
+        scope_kind LowCardinality(String),
+        scope String,
+        agency LowCardinality(String),
+        platform LowCardinality(String),
+        sentiment LowCardinality(String),
+        mentions UInt64,
+        reach UInt64,
+        likes UInt64,
+        shares UInt64,
+        replies UInt64,
+        views UInt64,
+        sentiment_score_sum Float64,
+        author_ids Array(String),
+        author_followers Array(UInt64),
+        first_event_time DateTime64(3, 'UTC'),
+        last_event_time DateTime64(3, 'UTC')
+      )
+      ENGINE = MergeTree
+      PARTITION BY toDate(inserted_at)
+      ORDER BY (source_topic, source_partition, last_offset)
+      TTL toDateTime(inserted_at) + INTERVAL ${retention.rawDays} DAY
+      SETTINGS non_replicated_deduplication_window = 1000`,
+      ...windowRollup(t, retention, "1m", "d.window_start", "toDate(window_start)"),
+      ...windowRollup(t, retention, "1h", "toStartOfHour(d.window_start)", "toYYYYMM(window_start)"),
+      ...windowRollup(t, retention, "1d", "toStartOfDay(d.window_start)", "toYYYYMM(window_start)"),
+    ],
+  },
 ];
 
-export async function migrate(storage: Storage, logger: Logger, migrations = MIGRATIONS): Promise<number[]> {
+/** Every table with a TTL: its time expression and which retention applies. */
+const RETAINED_TABLES: { name: string; time: string; kind: keyof Retention }[] = [
+  { name: "tagged_mentions", time: "toDateTime(event_time)", kind: "rawDays" },
+  { name: "engagement_events", time: "toDateTime(event_time)", kind: "rawDays" },
+  { name: "post_virality", time: "toDateTime(assessed_at)", kind: "rawDays" },
+  { name: "author_ranks", time: "toDateTime(computed_for)", kind: "rawDays" },
+  { name: "mention_window_deltas", time: "toDateTime(inserted_at)", kind: "rawDays" },
+  { name: "mention_windows_1m", time: "window_start", kind: "aggregateDays" },
+  { name: "mention_windows_1h", time: "window_start", kind: "aggregateDays" },
+  { name: "mention_windows_1d", time: "window_start", kind: "aggregateDays" },
+];
+
+/**
+ * Brings each table's TTL to the configured retention; tables created with another retention
+ * (an earlier configuration, or before retention was configurable) are altered, the others left.
+ */
+async function applyRetention(storage: Storage, retention: Retention, logger: Logger): Promise<void> {
+  const result = await storage.client.query({
+    query: "SELECT name, engine_full FROM system.tables WHERE database = {database:String}",
+    query_params: { database: storage.database },
+    format: "JSONEachRow",
+  });
+  const engines = new Map(
+    (await result.json<{ name: string; engine_full: string }>()).map((r) => [r.name, r.engine_full]),
+  );
+  for (const { name, time, kind } of RETAINED_TABLES) {
+    const days = retention[kind];
+    if (engines.get(name)?.includes(`TTL ${time} + toIntervalDay(${days})`) !== false) continue;
+    await storage.client.command({
+      query: `ALTER TABLE ${storage.table(name)} MODIFY TTL ${time} + INTERVAL ${days} DAY`,
+    });
+    logger.info({ table: name, days }, "changed ClickHouse retention");
+  }
+}
+
+export async function migrate(
+  storage: Storage,
+  logger: Logger,
+  retention = DEFAULT_RETENTION,
+  migrations = MIGRATIONS,
+): Promise<number[]> {
   const { client } = storage;
   const ledger = storage.table("schema_migrations");
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS \`${storage.database}\`` });
@@ -151,7 +293,7 @@ export async function migrate(storage: Storage, logger: Logger, migrations = MIG
   const newlyApplied: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
-    for (const statement of migration.statements(storage.table)) await client.command({ query: statement });
+    for (const statement of migration.statements(storage.table, retention)) await client.command({ query: statement });
     await client.insert({
       table: ledger,
       values: [{ version: migration.version, name: migration.name, applied_at: Date.now() }],
@@ -160,5 +302,6 @@ export async function migrate(storage: Storage, logger: Logger, migrations = MIG
     logger.info({ version: migration.version, name: migration.name }, "applied ClickHouse migration");
     newlyApplied.push(migration.version);
   }
+  await applyRetention(storage, retention, logger);
   return newlyApplied;
 }

@@ -1,4 +1,6 @@
 /** Row shapes of the ClickHouse tables, mapped from the Avro contracts (see migrations). */
+import type { Flush } from "../../processors/windows/index.js";
+import { windowStart } from "../../processors/windows/index.js";
 import type { EngagementEvent, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
 
 export interface SourcePosition {
@@ -87,4 +89,64 @@ export function viralityRow(update: ViralityUpdate, at: SourcePosition): Row {
     kafka_partition: at.partition,
     kafka_offset: at.offset,
   };
+}
+
+/** The offsets of one partition a flush of window deltas covers. */
+export interface OffsetRange {
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+}
+
+/**
+ * The `mention_window_deltas` rows of one flush, each carrying the offset range and watermark, or a
+ * single progress row (no measures) when the flush has no delta, so the offset progress is stored.
+ */
+export function windowDeltaRows({ deltas, watermark }: Flush, at: OffsetRange, insertedAt: number): Row[] {
+  const position = {
+    source_topic: at.topic,
+    source_partition: at.partition,
+    first_offset: at.firstOffset,
+    last_offset: at.lastOffset,
+    watermark,
+    inserted_at: insertedAt,
+  };
+  if (deltas.length === 0) {
+    return [
+      {
+        ...position,
+        window_start: windowStart(insertedAt) / 1000,
+        final: false,
+        scope_kind: "progress",
+        scope: "",
+        agency: "",
+        platform: "",
+        sentiment: "",
+        first_event_time: 0,
+        last_event_time: 0,
+      },
+    ];
+  }
+  return deltas.map((delta) => ({
+    ...position,
+    window_start: delta.windowStart / 1000,
+    final: delta.final,
+    scope_kind: delta.scope.kind,
+    scope: delta.scope.id,
+    agency: delta.scope.agency,
+    platform: delta.platform,
+    sentiment: delta.sentiment,
+    mentions: delta.mentions,
+    reach: delta.reach,
+    likes: delta.likes,
+    shares: delta.shares,
+    replies: delta.replies,
+    views: delta.views,
+    sentiment_score_sum: delta.sentimentScoreSum,
+    author_ids: [...delta.authorFollowers.keys()],
+    author_followers: [...delta.authorFollowers.values()],
+    first_event_time: delta.firstEventTime,
+    last_event_time: delta.lastEventTime,
+  }));
 }

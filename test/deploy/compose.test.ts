@@ -14,9 +14,20 @@ describe("docker-compose.yml", () => {
       services: Record<string, { command?: string[]; deploy?: { replicas?: number } }>;
     };
     expect(Object.keys(compose.services).sort()).toEqual(
-      ["clickhouse", "enrich", "ingest", "kafka", "process", "prometheus", "redis", "registry", "sink"].sort(),
+      [
+        "aggregate",
+        "clickhouse",
+        "enrich",
+        "ingest",
+        "kafka",
+        "process",
+        "prometheus",
+        "redis",
+        "registry",
+        "sink",
+      ].sort(),
     );
-    for (const stage of ["ingest", "process", "enrich", "sink"]) {
+    for (const stage of ["ingest", "process", "enrich", "sink", "aggregate"]) {
       expect(compose.services[stage]?.command?.slice(0, 2)).toEqual(["run", stage]);
       expect(compose.services[stage]?.deploy?.replicas).toBeGreaterThanOrEqual(1);
     }

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   ARTIFACTS_DIR,
   freePort,
+  killWhenReached,
   metric,
   type SimakProcess,
   serviceEnv,
@@ -18,33 +19,10 @@ import {
   tempDir,
   uniquePrefix,
   waitFor,
+  yesterdayAtTenWib,
 } from "../support/services.js";
 
 const N = 20_000;
-
-/** A daytime start (steady rate) recent enough for the mentions table's 90-day TTL. */
-function yesterdayAtTenWib(): string {
-  const yesterday = new Date(Date.now() - 24 * 3_600_000);
-  return new Date(
-    Date.UTC(yesterday.getUTCFullYear(), yesterday.getUTCMonth(), yesterday.getUTCDate(), 3),
-  ).toISOString();
-}
-
-/** SIGKILLs a stage once its simak_events_out_total series reaches `threshold`; returns the count then. */
-async function killWhenReached(stage: SimakProcess, port: number, labels: string, threshold: number): Promise<number> {
-  const reached = await waitFor(
-    `${labels} to reach ${threshold}`,
-    async () => {
-      const out = await metric(port, "simak_events_out_total", labels);
-      return out >= threshold ? out : undefined;
-    },
-    120_000,
-    20,
-  );
-  stage.child.kill("SIGKILL");
-  expect((await stage.exited).signal).toBe("SIGKILL");
-  return reached;
-}
 
 describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
   const running: SimakProcess[] = [];

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { loadConfig, type SimakConfig } from "../../runtime/config.js";
 
 export const SERVICES = {
@@ -122,4 +123,33 @@ export async function metric(port: number, name: string, labels: string): Promis
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(labels));
   return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+}
+
+/** A daytime start (steady rate) recent enough for the mentions table's 90-day TTL. */
+export function yesterdayAtTenWib(): string {
+  const yesterday = new Date(Date.now() - 24 * 3_600_000);
+  return new Date(
+    Date.UTC(yesterday.getUTCFullYear(), yesterday.getUTCMonth(), yesterday.getUTCDate(), 3),
+  ).toISOString();
+}
+
+/** SIGKILLs a stage once its simak_events_out_total series reaches `threshold`; returns the count then. */
+export async function killWhenReached(
+  stage: SimakProcess,
+  port: number,
+  labels: string,
+  threshold: number,
+): Promise<number> {
+  const reached = await waitFor(
+    `${labels} to reach ${threshold}`,
+    async () => {
+      const out = await metric(port, "simak_events_out_total", labels);
+      return out >= threshold ? out : undefined;
+    },
+    120_000,
+    20,
+  );
+  stage.child.kill("SIGKILL");
+  expect((await stage.exited).signal).toBe("SIGKILL");
+  return reached;
 }

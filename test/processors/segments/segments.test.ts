@@ -259,7 +259,7 @@ describe("behaviour state", () => {
     expect(dayOf(at(23.5))).toBe(dayOf(at(24.5)) - 1);
     expect(dayOf(at(0.5))).toBe(dayOf(at(23.5)));
     const state = [0.5, 23.5, 24.5].reduce(
-      (s, h, i) => applyMention(s, { ...reply, eventTime: at(h) }, null, true),
+      (s, h) => applyMention(s, { ...reply, eventTime: at(h) }, null, true),
       newBehaviour(),
     );
     expect(state.activeDays).toBe(2);

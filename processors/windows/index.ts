@@ -1,0 +1,6 @@
+/** Event-time tumbling windows with a watermark, per Kafka partition (README.md). */
+export type { WindowDelta } from "./delta.js";
+export { type FinalisedDelta, type Flush, PartitionWindows, type WindowOptions } from "./partition-windows.js";
+export type { Scope, ScopeKind, SentimentBucket } from "./scopes.js";
+export { MINUTE_MS, windowEnd, windowStart } from "./tumbling.js";
+export { DEFAULT_ALLOWED_LATENESS_MS, Watermark } from "./watermark.js";

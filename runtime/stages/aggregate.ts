@@ -1,0 +1,149 @@
+/**
+ * The aggregate stage: tagged mentions -> event-time window deltas in ClickHouse
+ * (`mention_window_deltas`), rolled up by materialized views into `mention_windows_1m`, `_1h` and
+ * `_1d`. Each instance aggregates the partitions it owns (processors/windows); ClickHouse merges
+ * the partial aggregates, so any number of instances gives the totals of one.
+ *
+ * Exactly-once effect: each partition batch becomes ONE insert holding its deltas and the offset
+ * range and watermark they cover (one part: all or nothing). Before a batch that does not follow
+ * what this instance last inserted for the partition (first batch, after a rebalance, after a
+ * failure), the stage reads the partition's last stored offset and watermark back from ClickHouse,
+ * skips the records at or below it and continues from that watermark. A batch redelivered after a
+ * crash between insert and commit, with the same or different boundaries, is therefore never
+ * counted twice; a retried insert of the same range is also dropped by its deduplication token.
+ */
+import { PartitionWindows } from "../../processors/windows/index.js";
+import { contracts } from "../../schemas/contracts.js";
+import type { TaggedMention } from "../../schemas/types.generated.js";
+import { windowDeltaRows } from "../../sinks/clickhouse/rows.js";
+import type { RecordBatch } from "../bus/bus.js";
+import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
+import type { Storage } from "../storage/clickhouse.js";
+
+const STAGE = "aggregate";
+const DELTAS_TABLE = "mention_window_deltas";
+
+export interface AggregateStageOptions {
+  groupId?: string;
+}
+
+/** Where a partition stands: its accumulator and the first offset not yet stored. */
+interface PartitionPosition {
+  windows: PartitionWindows;
+  nextOffset: bigint;
+}
+
+/** The partition's last stored offset and the watermark stored with it (none: from the start). */
+async function storedPosition(
+  storage: Storage,
+  topic: string,
+  partition: number,
+): Promise<{ nextOffset: bigint; watermark: number | null }> {
+  const result = await storage.client.query({
+    query: `SELECT toString(last_offset) AS stored_offset, toUnixTimestamp64Milli(watermark) AS stored_watermark
+            FROM ${storage.table(DELTAS_TABLE)}
+            WHERE source_topic = {topic:String} AND source_partition = {partition:UInt16}
+            ORDER BY last_offset DESC
+            LIMIT 1`,
+    query_params: { topic, partition },
+    format: "JSONEachRow",
+  });
+  const [row] = await result.json<{ stored_offset: string; stored_watermark: string | number | null }>();
+  if (!row) return { nextOffset: 0n, watermark: null };
+  return {
+    nextOffset: BigInt(row.stored_offset) + 1n,
+    watermark: row.stored_watermark === null ? null : Number(row.stored_watermark),
+  };
+}
+
+export async function startAggregateStage(
+  ctx: PipelineContext,
+  options: AggregateStageOptions = {},
+): Promise<StageHandle> {
+  const { metrics, codec, config } = ctx;
+  const storage = await ctx.storage();
+  const source = topicName(config, "mentionsTagged");
+  const deadLetters = topicName(config, "deadLetter");
+  const producer = await ctx.bus.producer();
+  const positions = new Map<string, PartitionPosition>();
+
+  const resume = async (topic: string, partition: number): Promise<PartitionPosition> => {
+    const stored = await storedPosition(storage, topic, partition);
+    ctx.logger.info(
+      { stage: STAGE, topic, partition, ...stored, nextOffset: String(stored.nextOffset) },
+      "resuming windows",
+    );
+    return {
+      windows: new PartitionWindows({
+        allowedLatenessMs: config.aggregate.latenessMs,
+        restoredWatermark: stored.watermark,
+      }),
+      nextOffset: stored.nextOffset,
+    };
+  };
+
+  const onBatch = async (batch: RecordBatch) => {
+    const first = batch.records[0];
+    const last = batch.records[batch.records.length - 1];
+    if (!first || !last) return;
+    const key = `${batch.topic}:${batch.partition}`;
+    const known = positions.get(key);
+    // Forgotten until this batch's insert is acknowledged: after a failure the next batch resumes
+    // from what ClickHouse holds, not from an accumulator that saw uninserted records.
+    positions.delete(key);
+    const position =
+      known && known.nextOffset === BigInt(first.offset) ? known : await resume(batch.topic, batch.partition);
+
+    const records = batch.records.filter((record) => BigInt(record.offset) >= position.nextOffset);
+    metrics.duplicates.inc({ stage: STAGE }, batch.records.length - records.length);
+    const firstFresh = records[0];
+    if (!firstFresh) {
+      positions.set(key, position);
+      return;
+    }
+    const { values, failed } = await decodeBatch(ctx, STAGE, { ...batch, records }, (record) =>
+      codec.decode<TaggedMention>(record.value, contracts.TaggedMention),
+    );
+    const aggregated = values.filter((item) => position.windows.add(item)).length;
+    const range = {
+      topic: batch.topic,
+      partition: batch.partition,
+      firstOffset: firstFresh.offset,
+      lastOffset: last.offset,
+    };
+    await Promise.all([
+      storage.client.insert({
+        table: storage.table(DELTAS_TABLE),
+        values: windowDeltaRows(position.windows.flush(), range, Date.now()),
+        format: "JSONEachRow",
+        clickhouse_settings: {
+          insert_deduplicate: 1,
+          insert_deduplication_token: `${range.topic}:${range.partition}:${range.firstOffset}-${range.lastOffset}`,
+          deduplicate_blocks_in_dependent_materialized_views: 1,
+        },
+      }),
+      producer.send(deadLetters, failed),
+    ]);
+    positions.set(key, { windows: position.windows, nextOffset: BigInt(last.offset) + 1n });
+    metrics.lateEvents.inc({ stage: STAGE }, values.length - aggregated);
+    metrics.eventsOut.inc({ stage: STAGE, target: DELTAS_TABLE }, aggregated);
+  };
+
+  const consumer = await ctx.bus.consume({
+    groupId: options.groupId ?? `${config.topicPrefix}simak-aggregate`,
+    topics: [source],
+    onBatch: instrumented(ctx, STAGE, onBatch),
+  });
+  ctx.logger.info(
+    { stage: STAGE, source, storage: storage.kind, latenessMs: config.aggregate.latenessMs },
+    "stage started",
+  );
+  return {
+    name: STAGE,
+    healthy: () => consumer.healthy(),
+    stop: async () => {
+      await consumer.stop();
+      await producer.close();
+    },
+  };
+}

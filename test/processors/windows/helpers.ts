@@ -1,0 +1,42 @@
+import { untagged } from "../../../processors/tagger.js";
+import type { SentimentLabel, TaggedMention, TopicMatch } from "../../../schemas/types.generated.js";
+import { postWith } from "../../fixtures/mentions.js";
+
+export const T0 = Date.UTC(2026, 10, 27, 3, 0, 0);
+export const MIN = 60_000;
+
+export interface TaggedSpec {
+  id: string;
+  at: number;
+  author?: string;
+  followers?: number;
+  platform?: "x" | "instagram";
+  likes?: number;
+  views?: number;
+  sentiment?: [SentimentLabel, number];
+  topics?: TopicMatch[];
+}
+
+/** A tagged mention at `at` (epoch ms) by `author`, with the given sentiment and matched queries. */
+export function tagged(spec: TaggedSpec): TaggedMention {
+  const mention = postWith({
+    id: spec.id,
+    platform: spec.platform ?? "x",
+    eventTime: spec.at,
+    author: {
+      id: spec.author ?? "a1",
+      handle: spec.author ?? "a1",
+      name: null,
+      followers: spec.followers ?? 10,
+      verified: false,
+    },
+    engagement: { likes: spec.likes ?? 0, shares: 0, replies: 0, views: spec.views ?? 0, clicks: 0 },
+  });
+  const tags = untagged();
+  tags.topics = spec.topics ?? [];
+  if (spec.sentiment) {
+    const [label, score] = spec.sentiment;
+    tags.sentiment = { label, score, confidence: 1, language: "id", modelVersion: "test" };
+  }
+  return { mention, tags, processedTime: spec.at };
+}

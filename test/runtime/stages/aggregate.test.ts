@@ -1,0 +1,280 @@
+/**
+ * The aggregate stage on embedded ClickHouse (chdb), fed hand-made partition batches through a bus
+ * that hands them to the stage directly, so batch boundaries, redeliveries, restarts and the split
+ * of partitions between instances are chosen by the test. Expectations are computed by hand.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { afterAll, describe, expect, it } from "vitest";
+import { windowStart } from "../../../processors/windows/index.js";
+import type { Bus, RecordBatch } from "../../../runtime/bus/bus.js";
+import { loadConfig } from "../../../runtime/config.js";
+import { type PipelineContext, type StageHandle, topicName } from "../../../runtime/context.js";
+import { PipelineMetrics } from "../../../runtime/metrics.js";
+import { AvroCodec, createRegistryClient } from "../../../runtime/serde.js";
+import { startAggregateStage } from "../../../runtime/stages/aggregate.js";
+import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
+import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
+import { migrate } from "../../../runtime/storage/migrations.js";
+import { contracts } from "../../../schemas/contracts.js";
+import { MIN, type TaggedSpec, tagged } from "../../processors/windows/helpers.js";
+
+const HOUR = 60 * MIN;
+/** Yesterday 03:00 UTC: recent enough for every TTL, two whole hours inside one day. */
+const T0 = windowStart(Date.now() - 24 * HOUR, 24 * HOUR) + 3 * HOUR;
+const dataDir = mkdtempSync(join(tmpdir(), "simak-aggregate-"));
+const bpjs = { queryId: "bpjs-antrean", agency: "BPJS Kesehatan" };
+const polri = { queryId: "polri-tilang", agency: "Polri" };
+
+/** Partition 0 and 1 of the tagged topic, in offset order. p0 offset 4 is late (see below). */
+const PARTITIONS: TaggedSpec[][] = [
+  [
+    { id: "p0-0", at: T0, author: "a", followers: 100, likes: 2, sentiment: ["negative", -0.5], topics: [bpjs] },
+    { id: "p0-1", at: T0 + 30_000, author: "b", followers: 10, sentiment: ["positive", 0.5], topics: [bpjs] },
+    { id: "p0-2", at: T0 + 59 * MIN + 30_000, author: "a", followers: 100, likes: 1, sentiment: ["negative", -0.5] },
+    {
+      id: "p0-3",
+      at: T0 + HOUR,
+      author: "c",
+      followers: 1000,
+      platform: "instagram",
+      sentiment: ["neutral", 0],
+      topics: [bpjs],
+    },
+    // Watermark T0+50min: minute 48 ended at T0+49min, closed.
+    { id: "p0-4", at: T0 + 48 * MIN, author: "z", followers: 999_999, sentiment: ["negative", -1] },
+    { id: "p0-5", at: T0 + 61 * MIN, author: "b", followers: 10 },
+  ],
+  [
+    { id: "p1-0", at: T0 + 10_000, author: "d", followers: 50, sentiment: ["negative", -1], topics: [bpjs] },
+    { id: "p1-1", at: T0 + 65 * MIN, author: "a", followers: 100, sentiment: ["positive", 1], topics: [polri] },
+    // Watermark T0+55min: minute 55 ends at T0+56min, still open.
+    { id: "p1-2", at: T0 + 55 * MIN, author: "e", followers: 7, sentiment: ["negative", -0.5], topics: [bpjs] },
+    { id: "p1-3", at: T0 + 66 * MIN, author: "d", followers: 50, platform: "instagram", sentiment: ["neutral", 0] },
+  ],
+];
+
+interface Instance {
+  stage: StageHandle;
+  metrics: PipelineMetrics;
+  /** Hands the batch of records [from, to] of a partition to the stage, as the bus would. */
+  deliver(partition: number, from: number, to: number): Promise<void>;
+}
+
+const storages: Storage[] = [];
+afterAll(async () => {
+  for (const storage of storages) await storage.close();
+});
+
+async function openStorage(database: string): Promise<Storage> {
+  const storage = createStorage({ username: "default", password: "", database, dataDir });
+  await migrate(storage, pino({ level: "silent" }));
+  storages.push(storage);
+  return storage;
+}
+
+/** An aggregate stage instance on `storage`, as if started in a process of its own. */
+async function startInstance(storage: Storage): Promise<Instance> {
+  const config = loadConfig({});
+  const codec = new AvroCodec(createRegistryClient(config));
+  const topic = topicName(config, "mentionsTagged");
+  const schemaId = await codec.register(topic, contracts.TaggedMention);
+  let onBatch: ((batch: RecordBatch) => Promise<void>) | undefined;
+  const bus: Bus = {
+    kind: "memory",
+    ensureTopics: async () => {},
+    producer: async () => ({ send: async () => {}, sendMany: async () => {}, close: async () => {} }),
+    consume: async (options) => {
+      onBatch = options.onBatch;
+      return { stop: async () => {}, healthy: () => true };
+    },
+    close: async () => {},
+  };
+  const metrics = new PipelineMetrics();
+  const ctx: PipelineContext = {
+    config,
+    logger: pino({ level: "silent" }),
+    metrics,
+    bus,
+    state: new MemoryStateStore(),
+    codec,
+    schemaIds: { mentionsTagged: schemaId } as PipelineContext["schemaIds"],
+    storage: async () => storage,
+  };
+  const stage = await startAggregateStage(ctx);
+  return {
+    stage,
+    metrics,
+    deliver: async (partition, from, to) => {
+      const specs = (PARTITIONS[partition] as TaggedSpec[]).slice(from, to + 1);
+      await onBatch?.({
+        topic,
+        partition,
+        highWatermark: String(PARTITIONS[partition]?.length),
+        records: specs.map((spec, i) => ({
+          key: null,
+          value: codec.encode(schemaId, contracts.TaggedMention, tagged(spec)),
+          offset: String(from + i),
+          timestamp: "0",
+          headers: {},
+        })),
+      });
+    },
+  };
+}
+
+async function counter(metrics: PipelineMetrics, name: string): Promise<number> {
+  const metric = await metrics.registry.getSingleMetric(name)?.get();
+  return metric?.values.reduce((sum, value) => sum + value.value, 0) ?? 0;
+}
+
+/** Every cell of a rollup table, partial aggregates merged; `bucket` regroups the windows. */
+async function cells(storage: Storage, table: string, bucket = "window_start"): Promise<Record<string, unknown>[]> {
+  const result = await storage.client.query({
+    query: `SELECT toUnixTimestamp(${bucket}) AS bucket, scope_kind, scope, agency, platform, sentiment,
+              sum(mentions) AS n, sum(reach) AS total_reach, sum(likes) AS total_likes,
+              round(sum(sentiment_score_sum), 6) AS score, uniqExactMerge(authors) AS distinct_authors,
+              arraySum(maxMapMerge(author_followers).2) AS distinct_reach
+            FROM ${storage.table(table)}
+            GROUP BY bucket, scope_kind, scope, agency, platform, sentiment
+            ORDER BY bucket, scope_kind, scope, agency, platform, sentiment`,
+    format: "JSONEachRow",
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  return result.json();
+}
+
+/** Totals of one scope over a rollup table, all windows, platforms and sentiments together. */
+async function scopeTotals(storage: Storage, table: string, scopeKind: string, scope: string) {
+  const result = await storage.client.query({
+    query: `SELECT sum(mentions) AS n, sum(reach) AS total_reach, sum(likes) AS total_likes,
+              uniqExactMerge(authors) AS distinct_authors, arraySum(maxMapMerge(author_followers).2) AS distinct_reach
+            FROM ${storage.table(table)}
+            WHERE scope_kind = {scopeKind:String} AND scope = {scope:String}`,
+    query_params: { scopeKind, scope },
+    format: "JSONEachRow",
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  return (await result.json())[0];
+}
+
+describe("aggregate stage on embedded ClickHouse", () => {
+  it("aggregates by window, scope, platform and sentiment, leaves late events out, and rolls up to hours and days", async () => {
+    const storage = await openStorage("aggregate_basic");
+    const instance = await startInstance(storage);
+    await instance.deliver(0, 0, 5);
+    await instance.deliver(1, 0, 3);
+    expect(await counter(instance.metrics, "simak_late_events_total")).toBe(1);
+
+    // Nine mentions (p0-4 is late) by a, b, c, d, e: reach 100+10+100+1000+10+50+100+7+50.
+    const all = { n: 9, total_reach: 1427, total_likes: 3, distinct_authors: 5, distinct_reach: 1167 };
+    for (const table of ["mention_windows_1m", "mention_windows_1h", "mention_windows_1d"]) {
+      expect(await scopeTotals(storage, table, "all", "")).toEqual(all);
+    }
+    // BPJS Kesehatan: p0-0 (a), p0-1 (b), p0-3 (c), p1-0 (d), p1-2 (e).
+    expect(await scopeTotals(storage, "mention_windows_1d", "agency", "BPJS Kesehatan")).toEqual({
+      n: 5,
+      total_reach: 1167,
+      total_likes: 2,
+      distinct_authors: 5,
+      distinct_reach: 1167,
+    });
+    const minuteZero = (await cells(storage, "mention_windows_1m")).filter(
+      (cell) => cell.bucket === T0 / 1000 && cell.scope_kind === "all",
+    );
+    expect(minuteZero).toEqual([
+      {
+        bucket: T0 / 1000,
+        scope_kind: "all",
+        scope: "",
+        agency: "",
+        platform: "x",
+        sentiment: "negative",
+        n: 2,
+        total_reach: 150,
+        total_likes: 2,
+        score: -1.5,
+        distinct_authors: 2,
+        distinct_reach: 150,
+      },
+      {
+        bucket: T0 / 1000,
+        scope_kind: "all",
+        scope: "",
+        agency: "",
+        platform: "x",
+        sentiment: "positive",
+        n: 1,
+        total_reach: 10,
+        total_likes: 0,
+        score: 0.5,
+        distinct_authors: 1,
+        distinct_reach: 10,
+      },
+    ]);
+    // The rollups are the 1-minute cells regrouped.
+    expect(await cells(storage, "mention_windows_1h")).toEqual(
+      await cells(storage, "mention_windows_1m", "toStartOfHour(window_start)"),
+    );
+    expect(await cells(storage, "mention_windows_1d")).toEqual(
+      await cells(storage, "mention_windows_1m", "toStartOfDay(window_start)"),
+    );
+    expect(
+      (await cells(storage, "mention_windows_1h"))
+        .filter((c) => c.scope_kind === "agency" && c.scope === "BPJS Kesehatan")
+        .map((c) => [c.bucket, c.sentiment, c.n]),
+    ).toEqual([
+      [T0 / 1000, "negative", 3],
+      [T0 / 1000, "positive", 1],
+      [(T0 + HOUR) / 1000, "neutral", 1],
+    ]);
+  });
+
+  it("never counts a redelivered batch twice, with the same or different boundaries, across a restart", async () => {
+    const once = await openStorage("aggregate_once");
+    const reference = await startInstance(once);
+    await reference.deliver(0, 0, 5);
+    await reference.deliver(1, 0, 3);
+
+    const storage = await openStorage("aggregate_redelivered");
+    const first = await startInstance(storage);
+    await first.deliver(0, 0, 2);
+    await first.deliver(0, 3, 3);
+    await first.deliver(1, 0, 1);
+    // Redelivered to the same instance, same boundaries (the commit was lost).
+    await first.deliver(1, 0, 1);
+    await first.stage.stop();
+    // A restarted instance gets the partitions again from older offsets, cut differently.
+    const restarted = await startInstance(storage);
+    await restarted.deliver(0, 2, 5);
+    await restarted.deliver(1, 1, 3);
+    await restarted.deliver(0, 0, 5);
+    expect(await counter(restarted.metrics, "simak_duplicates_dropped_total")).toBe(2 + 1 + 6);
+    // p0-4 first arrives after the restart: the watermark restored with p0-3 (T0+50min) finds it late.
+    expect(await counter(restarted.metrics, "simak_late_events_total")).toBe(1);
+    for (const table of ["mention_windows_1m", "mention_windows_1h", "mention_windows_1d"]) {
+      expect(await cells(storage, table)).toEqual(await cells(once, table));
+    }
+  });
+
+  it("gives exactly the totals of one instance when two instances each own one partition", async () => {
+    const one = await openStorage("aggregate_one_instance");
+    const single = await startInstance(one);
+    await single.deliver(0, 0, 2);
+    await single.deliver(1, 0, 1);
+    await single.deliver(0, 3, 5);
+    await single.deliver(1, 2, 3);
+
+    const two = await openStorage("aggregate_two_instances");
+    const [left, right] = [await startInstance(two), await startInstance(two)];
+    await Promise.all([left.deliver(0, 0, 2), right.deliver(1, 0, 1)]);
+    await Promise.all([left.deliver(0, 3, 5), right.deliver(1, 2, 3)]);
+    for (const table of ["mention_windows_1m", "mention_windows_1h", "mention_windows_1d"]) {
+      const expected = await cells(one, table);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await cells(two, table)).toEqual(expected);
+    }
+  });
+});
