@@ -26,7 +26,12 @@ describe("configuration", () => {
     expect(config.kafka).toBeUndefined();
     expect(config.redis).toBeUndefined();
     expect(config.clickhouse.url).toBeUndefined();
-    expect(config.sink).toEqual({ batchRows: 5000, flushMs: 1000, minFlushIntervalMs: 200 });
+    expect(config.sink).toEqual({
+      batchRows: 5000,
+      flushMs: 1000,
+      minFlushIntervalMs: 200,
+      pagerankIntervalMs: 300_000,
+    });
     expect(config.http.port).toBe(9464);
   });
 
