@@ -4,7 +4,7 @@
  * the window's events of their kind (no baseline: one viral negative post is already news).
  */
 import type { BaselineMethod, Estimate } from "./baseline.js";
-import { type AggregateSignal, type AlertRule, isEventSignal } from "./rule.js";
+import type { AggregateSignal, AlertRule } from "./rule.js";
 import { type MinutePoint, netSentiment, type PostEvent } from "./series.js";
 
 export interface Observation {
@@ -109,10 +109,15 @@ export function observeAggregate(
   };
 }
 
+/** Counts each post once (a post flagged viral minute after minute is one event), at its best score. */
 export function observeEvents(rule: AlertRule, events: readonly PostEvent[]): Observation {
-  const matching = events
-    .filter((event) => isEventSignal(rule.signal) && event.kind === rule.signal)
-    .sort((a, b) => b.score - a.score || a.postId.localeCompare(b.postId));
+  const byPost = new Map<string, PostEvent>();
+  for (const event of events) {
+    if (event.kind !== rule.signal) continue;
+    const seen = byPost.get(event.postId);
+    if (!seen || event.score > seen.score) byPost.set(event.postId, event);
+  }
+  const matching = [...byPost.values()].sort((a, b) => b.score - a.score || a.postId.localeCompare(b.postId));
   const breach = matching.length >= rule.threshold.minEvents;
   return {
     value: matching.length,

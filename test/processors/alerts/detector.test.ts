@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Detector, runDetector } from "../../../processors/alerts/detector.js";
 import { MINUTE_MS, type MinuteInput } from "../../../processors/alerts/series.js";
+import { observeEvents } from "../../../processors/alerts/signal.js";
 import { extraNegatives, type rhythm, rule, SCOPE, START, series, surge, wib } from "./helpers.js";
 
 const BASELINE = { weeks: 2, samplesPerHour: 4, minSamples: 8 };
@@ -193,6 +194,8 @@ describe("detector", () => {
       event("p2", "a2", 0.9, at),
       { ...event("p3", "a3", 1, at), kind: "impersonation" as const },
     ];
+    // p1 flagged again the next minute: still one post.
+    (inputs[31] as MinuteInput).events = [event("p1", "a1", 0.75, at + MINUTE_MS)];
     (inputs[32] as MinuteInput).events = [event("p4", "a1", 0.8, at + 2 * MINUTE_MS)];
     const { alerts } = runDetector(viral, SCOPE, inputs);
     expect(alerts.map((alert) => [alert.status, alert.firedAt])).toEqual([
@@ -204,6 +207,23 @@ describe("detector", () => {
     expect(alerts[0]).toMatchObject({ observed: 2, threshold: 1, z: null, baselineMethod: "none" });
     expect(alerts[0]?.topPostIds).toEqual(["p2", "p1"]);
     expect(alerts[0]?.topAuthorIds).toEqual(["a2", "a1"]);
+  });
+
+  it("counts a post flagged in several minutes once, at its best score", () => {
+    const viral = rule("viral", { signal: "viral-negative-post", threshold: { minEvents: 2 } });
+    const flag = (postId: string, score: number) => ({
+      kind: "viral-negative-post" as const,
+      minute: START,
+      postId,
+      author: "a",
+      score,
+    });
+    const observation = observeEvents(viral, [flag("p1", 0.7), flag("p1", 0.75), flag("p2", 0.9)]);
+    expect(observation).toMatchObject({ value: 2, breach: true });
+    expect(observation.events.map((event) => [event.postId, event.score])).toEqual([
+      ["p2", 0.9],
+      ["p1", 0.75],
+    ]);
   });
 
   it("state is plain JSON: a run split in two through JSON gives the same alerts as one run", () => {
