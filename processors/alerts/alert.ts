@@ -7,7 +7,7 @@
  */
 import type { Alert, AlertStatus } from "../../schemas/types.generated.js";
 import type { AlertRule } from "./rule.js";
-import { type Scope, scopeKey } from "./series.js";
+import { MINUTE_MS, type Scope, scopeKey } from "./series.js";
 import type { Observation } from "./signal.js";
 
 /** Evidence posts and authors an alert carries at most. */
@@ -24,7 +24,7 @@ export function alertId(incident: string, status: AlertStatus): string {
 const round = (value: number) => Number(value.toFixed(Math.abs(value) < 10 ? 3 : 1));
 
 /** One line saying why, in English; channels render their own bilingual text from the fields. */
-export function describe(rule: AlertRule, scope: Scope, status: AlertStatus, observation: Observation): string {
+export function alertMessage(rule: AlertRule, scope: Scope, status: AlertStatus, observation: Observation): string {
   const where = [
     scope.agency && `agency ${scope.agency}`,
     scope.queryId && `query ${scope.queryId}`,
@@ -64,10 +64,10 @@ export function buildAlert(options: {
     observed: observation.value,
     baseline: observation.baseline ?? 0,
     threshold: observation.threshold ?? 0,
-    windowStart: windowEnd - rule.window * 60_000,
+    windowStart: windowEnd - rule.window * MINUTE_MS,
     windowEnd,
     firedAt: windowEnd,
-    message: describe(rule, scope, status, observation),
+    message: alertMessage(rule, scope, status, observation),
     topPostIds: observation.events.slice(0, TOP_EVIDENCE).map((event) => event.postId),
     topAuthorIds: authors.slice(0, TOP_EVIDENCE),
     incidentId: options.incident,

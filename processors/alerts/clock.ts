@@ -3,6 +3,8 @@
  * UTC offset is looked up once per UTC hour and cached per zone: a detector steps minute after
  * minute, so the lookup runs once in sixty steps.
  */
+import { MINUTE_MS } from "./series.js";
+
 const HOUR_MS = 3_600_000;
 const DAY_MINUTES = 1440;
 
@@ -57,7 +59,7 @@ export function hourOfWeek(time: number, timeZone: string): number {
 
 /** Minutes since local midnight in the zone. */
 export function minuteOfDay(time: number, timeZone: string): number {
-  const localMinutes = Math.floor((time + zoneOffsetMs(time, timeZone)) / 60_000);
+  const localMinutes = Math.floor((time + zoneOffsetMs(time, timeZone)) / MINUTE_MS);
   return ((localMinutes % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
 }
 
@@ -72,5 +74,5 @@ export function quietUntil(time: number, hours: { from: number; to: number }, ti
   const inside = hours.from < hours.to ? now >= hours.from && now < hours.to : now >= hours.from || now < hours.to;
   if (!inside) return null;
   const minutesLeft = (hours.to - now + DAY_MINUTES) % DAY_MINUTES;
-  return Math.floor(time / 60_000) * 60_000 + minutesLeft * 60_000;
+  return Math.floor(time / MINUTE_MS) * MINUTE_MS + minutesLeft * MINUTE_MS;
 }

@@ -3,7 +3,7 @@
  * detector over per-minute aggregates whose state is plain JSON. No I/O but the file: the stage
  * and the backtest feed minutes in and take Alert records out. See README.md.
  */
-export { alertId, buildAlert, describe, incidentId, TOP_EVIDENCE } from "./alert.js";
+export { alertId, alertMessage, buildAlert, incidentId, TOP_EVIDENCE } from "./alert.js";
 export {
   type BaselineMethod,
   type BaselineSettings,

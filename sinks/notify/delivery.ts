@@ -12,6 +12,7 @@
  * receivers deduplicate on the alert id (X-Simak-Alert-Id, the email Message-ID). One loop per
  * deployment (prefix) owns the pending list; the alerts topic has one partition for that reason.
  */
+import { ErrorCode } from "../../runtime/errors.js";
 import type { Logger } from "../../runtime/logger.js";
 import type { StateStore } from "../../runtime/state/state.js";
 import type { Alert } from "../../schemas/types.generated.js";
@@ -147,27 +148,30 @@ export class DeliveryQueue {
   private async runPass(): Promise<PassResult> {
     const now = this.now();
     const due = [...this.pendingByKey.values()].filter((item) => item.nextAt <= now);
-    const outcomes = await Promise.all(due.map((item) => this.attempt(item)));
-    const deliveredIds = due.filter((_, i) => outcomes[i] === null);
-    for (const item of deliveredIds) this.pendingByKey.delete(pairKey(item.alert.id, item.channel));
+    const errors = await Promise.all(due.map((item) => this.attempt(item)));
+    const delivered = due.filter((_, i) => errors[i] === null);
+    for (const item of delivered) this.pendingByKey.delete(pairKey(item.alert.id, item.channel));
     due.forEach((item, i) => {
-      const error = outcomes[i];
+      const error = errors[i];
       if (error === null || error === undefined) return;
       item.attempts++;
       item.lastError = error;
       item.nextAt = this.now() + backoffDelay(item.attempts, this.backoff, this.random);
       this.options.logger?.warn(
-        { code: "NOTIFY_DELIVERY_FAILED", channel: item.channel, alertId: item.alert.id, attempts: item.attempts },
+        {
+          code: ErrorCode.NotifyDeliveryFailed,
+          channel: item.channel,
+          alertId: item.alert.id,
+          attempts: item.attempts,
+        },
         `alert not delivered, retrying: ${error}`,
       );
     });
     if (due.length > 0)
-      await this.persist(
-        deliveredIds.map((item) => ({ key: this.keys.delivered(item.channel), value: item.alert.id })),
-      );
-    for (const item of deliveredIds)
+      await this.persist(delivered.map((item) => ({ key: this.keys.delivered(item.channel), value: item.alert.id })));
+    for (const item of delivered)
       this.options.logger?.info({ channel: item.channel, alertId: item.alert.id }, "alert delivered");
-    return { delivered: deliveredIds.length, failed: due.length - deliveredIds.length };
+    return { delivered: delivered.length, failed: due.length - delivered.length };
   }
 
   /** null when delivered, else why not (no URL, no secret: see channel.ts). */

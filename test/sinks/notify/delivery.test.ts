@@ -150,7 +150,14 @@ describe("delivery loop", () => {
     const fake = await endpoint();
     fake.down = () => true;
     const clock = manualClock();
-    const options = { store, prefix, channel: webhookTo(fake.url()), backoff: BACKOFF, now: () => clock.now };
+    const options = {
+      store,
+      prefix,
+      channel: webhookTo(fake.url()),
+      backoff: BACKOFF,
+      now: () => clock.now,
+      ttlSeconds: 300,
+    };
     const alert = sampleAlert();
     const first = await DeliveryQueue.open(options);
     await first.enqueue([alert]);
