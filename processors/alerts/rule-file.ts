@@ -2,7 +2,7 @@
  * The alert rules file (YAML): `rules:` by id and the notification `channels:` they name.
  *
  *   channels:
- *     humas-telegram: { type: telegram, token: "${SIMAK_TELEGRAM_TOKEN}", chatId: "-1001234" }
+ *     humas-telegram: { type: telegram, token: "${ALERT_TELEGRAM_TOKEN}", chatId: "-1001234" }
  *   rules:
  *     bpjs-negative-share:
  *       scope: { agency: bpjs-kesehatan }
@@ -107,18 +107,27 @@ class Reporter {
   }
 }
 
-/** Replaces `${NAME}` in every string of a channel with the variable's value, reporting unset ones. */
-function substituteEnv(value: unknown, path: Path, env: Env, missing: (path: Path, name: string) => void): unknown {
+/**
+ * Replaces `${NAME}` in every string of a channel with the variable's value, reporting unset ones
+ * and SIMAK_ names: runtime/config.ts refuses any SIMAK_* variable it does not know (a typo guard),
+ * so a secret under such a name would stop every stage at start.
+ */
+function substituteEnv(value: unknown, path: Path, env: Env, problem: (path: Path, reason: string) => void): unknown {
   if (typeof value === "string")
     return value.replace(ENV_REFERENCE, (_, name: string) => {
+      if (name.startsWith("SIMAK_"))
+        problem(
+          path,
+          `${name}: SIMAK_* variables are the pipeline's configuration; name the secret otherwise, e.g. ALERT_${name.slice(6)}`,
+        );
       const found = env[name];
-      if (found === undefined || found === "") missing(path, name);
+      if (found === undefined || found === "") problem(path, `environment variable ${name} is not set`);
       return found ?? "";
     });
-  if (Array.isArray(value)) return value.map((item, i) => substituteEnv(item, [...path, i], env, missing));
+  if (Array.isArray(value)) return value.map((item, i) => substituteEnv(item, [...path, i], env, problem));
   if (value !== null && typeof value === "object")
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, substituteEnv(item, [...path, key], env, missing)]),
+      Object.entries(value).map(([key, item]) => [key, substituteEnv(item, [...path, key], env, problem)]),
     );
   return value;
 }
@@ -152,8 +161,8 @@ export function compileAlertConfig(text: string, file: string, env: Env = proces
     for (const [name, raw] of Object.entries(channelSection)) {
       const what = `channel '${name}'`;
       if (!ID.test(name)) report.at(["channels", name], `invalid ${what}: use letters, digits, '-', '_' and '.'`);
-      const resolved = substituteEnv(raw, ["channels", name], env, (path, variable) =>
-        report.at(path, `${what}: ${path.slice(2).join(".")}: environment variable ${variable} is not set`),
+      const resolved = substituteEnv(raw, ["channels", name], env, (path, reason) =>
+        report.at(path, `${what}: ${path.slice(2).join(".")}: ${reason}`),
       );
       const parsed = channelSchema.safeParse(resolved);
       if (parsed.success) channels.set(name, parsed.data);

@@ -11,10 +11,10 @@ import {
 import { ErrorCode } from "../../../runtime/errors.js";
 
 const ENV = {
-  SIMAK_ALERT_WEBHOOK_SECRET: "0123456789abcdef0123",
-  SIMAK_TELEGRAM_TOKEN: "123:telegram-token",
-  SIMAK_SLACK_WEBHOOK_URL: "https://hooks.slack.example/T0/B0/x",
-  SIMAK_SMTP_PASSWORD: "smtp-password",
+  ALERT_WEBHOOK_SECRET: "0123456789abcdef0123",
+  ALERT_TELEGRAM_TOKEN: "123:telegram-token",
+  ALERT_SLACK_WEBHOOK_URL: "https://hooks.slack.example/T0/B0/x",
+  ALERT_SMTP_PASSWORD: "smtp-password",
 };
 
 function problems(yaml: string, env: Record<string, string> = ENV): string[] {
@@ -93,14 +93,14 @@ describe("alert rules file", () => {
     const yaml = [
       "channels:",
       // biome-ignore lint/suspicious/noTemplateCurlyInString: an environment reference in the YAML, not a template
-      "  tg: { type: telegram, token: '${SIMAK_TELEGRAM_TOKEN}', chatId: 42 }",
+      "  tg: { type: telegram, token: '${ALERT_TELEGRAM_TOKEN}', chatId: 42 }",
       "rules:",
       "  share:",
       "    signal: negative-share",
       "    channels: [tg, pager]",
     ].join("\n");
     expect(problems(yaml, {})).toEqual([
-      "alerts.yaml:2:32: channel 'tg': token: environment variable SIMAK_TELEGRAM_TOKEN is not set",
+      "alerts.yaml:2:32: channel 'tg': token: environment variable ALERT_TELEGRAM_TOKEN is not set",
       "alerts.yaml:2:32: channel 'tg': token: Too small: expected string to have >=1 characters",
       "alerts.yaml:4:3: rule 'share': threshold.share: negative-share needs threshold.share",
     ]);
@@ -108,6 +108,13 @@ describe("alert rules file", () => {
     expect(problems(withShare, ENV)).toEqual(["alerts.yaml:7:20: rule 'share': channels: unknown channel 'pager'"]);
     const config = compileAlertConfig(withShare.replace(", pager", ""), "alerts.yaml", ENV);
     expect(config.channels.get("tg")).toMatchObject({ chatId: "42", token: "123:telegram-token" });
+    expect(
+      problems(withShare.replace("ALERT_TELEGRAM", "SIMAK_TELEGRAM").replace(", pager", ""), {
+        SIMAK_TELEGRAM_TOKEN: "t",
+      }),
+    ).toEqual([
+      "alerts.yaml:2:32: channel 'tg': token: SIMAK_TELEGRAM_TOKEN: SIMAK_* variables are the pipeline's configuration; name the secret otherwise, e.g. ALERT_TELEGRAM_TOKEN",
+    ]);
   });
 
   it("refuses an empty file, bad YAML and unknown top-level keys; skips disabled rules", () => {
