@@ -10,6 +10,10 @@ export const ErrorCode = {
   MissingRequiredFields: "MISSING_REQUIRED_FIELDS",
   /** The registry refused a schema as incompatible with the subject's earlier versions. */
   SchemaRegistrationRefused: "SCHEMA_REGISTRATION_REFUSED",
+  /** An alert rules file that does not load: bad YAML, an invalid rule or channel, a missing env variable. */
+  InvalidAlertConfig: "INVALID_ALERT_CONFIG",
+  /** A notification channel did not accept an alert (network error, non-2xx answer); it is retried. */
+  NotifyDeliveryFailed: "NOTIFY_DELIVERY_FAILED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -148,6 +148,18 @@ export interface Alert {
   message: string;
   topPostIds: string[];
   topAuthorIds: string[];
+  /** Shared by the firing and the resolved event of one incident. */
+  incidentId: null | string;
+  /** Robust z-score of observed against the baseline; null for event signals and while the baseline warms up. */
+  z: null | number;
+  /** Where the baseline came from: hour-of-week, ewma, floor, or none (event signals). */
+  baselineMethod: null | string;
+  /** The count the rule's minimum volume applies to: negatives for negative-count, events for event signals, else all mentions in the window. */
+  volume: null | number;
+  /** Channels deliver from this time on (the end of quiet hours); null: at once. */
+  notifyAt: null | number;
+  /** Names of the notification channels (rules file) to deliver to. */
+  channels: string[];
 }
 
 /** An input a stage could not process, kept with the reason so it can be inspected and replayed. */

@@ -1,0 +1,13 @@
+/**
+ * Where alert state lives in the state store: one detector state (JSON) per rule and scope.
+ * `prefix` isolates deployments sharing one store (the topic prefix).
+ */
+import { type Scope, scopeKey } from "./series.js";
+
+export function alertKeys(prefix: string) {
+  const ns = `${prefix}simak:alerts:`;
+  return {
+    /** The DetectorState of a rule over a scope. */
+    detector: (ruleId: string, scope: Scope) => `${ns}detector:${ruleId}:${scopeKey(scope)}`,
+  };
+}

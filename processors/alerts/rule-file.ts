@@ -1,0 +1,211 @@
+/**
+ * The alert rules file (YAML): `rules:` by id and the notification `channels:` they name.
+ *
+ *   channels:
+ *     humas-telegram: { type: telegram, token: "${ALERT_TELEGRAM_TOKEN}", chatId: "-1001234" }
+ *   rules:
+ *     bpjs-negative-share:
+ *       scope: { agency: bpjs-kesehatan }
+ *       signal: negative-share
+ *       threshold: { z: 3, share: 0.4, minVolume: 20 }
+ *       channels: [humas-telegram]
+ *
+ * Every problem is reported together, each as `file:line:column: rule 'id': field: reason`. The
+ * file is reloadable (`openAlertConfig`): a bad edit keeps the rules in force.
+ */
+import { readFile } from "node:fs/promises";
+import { isCollection, isMap, isScalar, type Node, parse, type Scalar, type YAMLMap } from "yaml";
+import type { z } from "zod";
+import { ErrorCode, SimakError } from "../../runtime/errors.js";
+import { WatchedFile, type WatchOptions } from "../../runtime/watched-file.js";
+import { type ChannelConfig, channelSchema } from "../../sinks/notify/config.js";
+import { formatSourceIssue, type SourceIssue, YamlSource } from "../topics/yaml-source.js";
+import { type AlertRule, ruleSchema } from "./rule.js";
+
+export interface AlertConfig {
+  /** Enabled rules, in file order. */
+  rules: readonly AlertRule[];
+  channels: ReadonlyMap<string, ChannelConfig>;
+}
+
+/** A rules file that cannot be loaded: every problem, one `file:line:column: reason` per line. */
+export class AlertConfigError extends SimakError {
+  constructor(readonly issues: readonly SourceIssue[]) {
+    super(ErrorCode.InvalidAlertConfig, issues.map(formatSourceIssue).join("\n"));
+    this.name = "AlertConfigError";
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const TOP_KEYS = ["rules", "channels"];
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+type Path = readonly PropertyKey[];
+
+/** The deepest node of `path` that exists (the root when none does), with its key when in a mapping. */
+function walk(root: Node, path: Path): { node: Node; keyNode: Node | null } {
+  let node = root;
+  let keyNode: Node | null = null;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = (node as YAMLMap<Scalar, Node | null>).items.find((item) => String(item.key?.value) === String(key));
+      if (!pair?.value) break;
+      node = pair.value;
+      keyNode = pair.key;
+    } else {
+      const item = isCollection(node) ? (node.get(key, true) as Node | undefined) : undefined;
+      if (item === undefined || item === null) break;
+      node = item;
+      keyNode = null;
+    }
+  }
+  return { node, keyNode };
+}
+
+/** Where a problem at `path` is reported: a mapping or list by its key (its range starts at its first entry). */
+function nodeAt(root: Node, path: Path): Node {
+  const { node, keyNode } = walk(root, path);
+  return isCollection(node) && keyNode !== null ? keyNode : node;
+}
+
+/** The key node of `key` in the map at `path`: where an unknown key is reported. */
+function keyNodeAt(root: Node, path: Path, key: string): Node {
+  const map = walk(root, path).node;
+  if (isMap(map)) {
+    const pair = (map as YAMLMap<Scalar, Node>).items.find((item) => String(item.key?.value) === key);
+    if (pair?.key) return pair.key;
+  }
+  return map;
+}
+
+class Reporter {
+  constructor(
+    private readonly source: YamlSource,
+    private readonly root: Node,
+  ) {}
+
+  at(path: Path, reason: string): void {
+    this.source.report(nodeAt(this.root, path), reason);
+  }
+
+  /** Reports a zod failure of the value at `base`, prefixed with what the value is (`rule 'x'`). */
+  zod(base: Path, what: string, error: z.ZodError): void {
+    for (const issue of error.issues) {
+      const field = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys)
+          this.source.report(
+            keyNodeAt(this.root, [...base, ...issue.path], key),
+            `${what}: ${field}unknown key '${key}'`,
+          );
+        continue;
+      }
+      this.at([...base, ...issue.path], `${what}: ${field}${issue.message}`);
+    }
+  }
+}
+
+/**
+ * Replaces `${NAME}` in every string of a channel with the variable's value, reporting unset ones
+ * and SIMAK_ names: runtime/config.ts refuses any SIMAK_* variable it does not know (a typo guard),
+ * so a secret under such a name would stop every stage at start.
+ */
+function substituteEnv(value: unknown, path: Path, env: Env, problem: (path: Path, reason: string) => void): unknown {
+  if (typeof value === "string")
+    return value.replace(ENV_REFERENCE, (_, name: string) => {
+      if (name.startsWith("SIMAK_"))
+        problem(
+          path,
+          `${name}: SIMAK_* variables are the pipeline's configuration; name the secret otherwise, e.g. ALERT_${name.slice(6)}`,
+        );
+      const found = env[name];
+      if (found === undefined || found === "") problem(path, `environment variable ${name} is not set`);
+      return found ?? "";
+    });
+  if (Array.isArray(value)) return value.map((item, i) => substituteEnv(item, [...path, i], env, problem));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, substituteEnv(item, [...path, key], env, problem)]),
+    );
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Parses and validates a rules file's text; throws AlertConfigError with every problem, in file order. */
+export function compileAlertConfig(text: string, file: string, env: Env = process.env): AlertConfig {
+  const source = new YamlSource(file, text);
+  if (source.issues.length > 0) throw new AlertConfigError(source.issues);
+  const root = source.root;
+  if (root === null || (isScalar(root) && root.value === null))
+    throw new AlertConfigError([source.issueAtOffset(0, "the file defines no rules (expected 'rules:')")]);
+  const report = new Reporter(source, root);
+  const value: unknown = parse(text);
+  const channels = new Map<string, ChannelConfig>();
+  const rules: AlertRule[] = [];
+  if (!isRecord(value)) {
+    report.at([], "the file must be a mapping with 'rules:' and 'channels:'");
+    throw new AlertConfigError(source.issues);
+  }
+  for (const key of Object.keys(value))
+    if (!TOP_KEYS.includes(key))
+      source.report(keyNodeAt(root, [], key), `unknown key '${key}'; expected 'rules' or 'channels'`);
+
+  const channelSection = value.channels ?? {};
+  if (!isRecord(channelSection)) report.at(["channels"], "'channels' must be a mapping of channel names");
+  else
+    for (const [name, raw] of Object.entries(channelSection)) {
+      const what = `channel '${name}'`;
+      if (!ID.test(name)) report.at(["channels", name], `invalid ${what}: use letters, digits, '-', '_' and '.'`);
+      const resolved = substituteEnv(raw, ["channels", name], env, (path, reason) =>
+        report.at(path, `${what}: ${path.slice(2).join(".")}: ${reason}`),
+      );
+      const parsed = channelSchema.safeParse(resolved);
+      if (parsed.success) channels.set(name, parsed.data);
+      else report.zod(["channels", name], what, parsed.error);
+    }
+
+  const ruleSection = value.rules;
+  if (ruleSection === undefined || ruleSection === null) report.at([], "the file defines no rules (expected 'rules:')");
+  else if (!isRecord(ruleSection)) report.at(["rules"], "'rules' must be a mapping of rule ids");
+  else
+    for (const [id, raw] of Object.entries(ruleSection)) {
+      const what = `rule '${id}'`;
+      if (!ID.test(id)) report.at(["rules", id], `invalid ${what}: use letters, digits, '-', '_' and '.'`);
+      const parsed = ruleSchema.safeParse(raw);
+      if (!parsed.success) {
+        report.zod(["rules", id], what, parsed.error);
+        continue;
+      }
+      parsed.data.channels.forEach((channel, i) => {
+        if (!channels.has(channel) && !(isRecord(channelSection) && channel in channelSection))
+          report.at(["rules", id, "channels", i], `${what}: channels: unknown channel '${channel}'`);
+      });
+      if (parsed.data.enabled) rules.push({ ...parsed.data, id });
+    }
+
+  if (source.issues.length > 0)
+    throw new AlertConfigError([...source.issues].sort((a, b) => a.line - b.line || a.column - b.column));
+  return { rules, channels };
+}
+
+/** Reads and validates a rules file. Throws AlertConfigError, or the read error. */
+export async function loadAlertConfig(path: string, env: Env = process.env): Promise<AlertConfig> {
+  return compileAlertConfig(await readFile(path, "utf8"), path, env);
+}
+
+/**
+ * The rules file, reloadable: `current()` is the config in force; `.watch()` reloads on change, and
+ * a bad edit keeps the previous config and calls `onError` (see runtime/watched-file.ts).
+ */
+export async function openAlertConfig(
+  path: string,
+  options: WatchOptions<AlertConfig> & { env?: Env } = {},
+): Promise<WatchedFile<AlertConfig>> {
+  const env = options.env ?? process.env;
+  return WatchedFile.open(path, (text, file) => compileAlertConfig(text, file, env), options);
+}

@@ -1,0 +1,30 @@
+/**
+ * Slack incoming webhook: `text` (the fallback shown in notifications) and `blocks` (the Indonesian
+ * section, the English section, the alert id). Slack answers 200 "ok".
+ */
+import type { Alert } from "../../schemas/types.generated.js";
+import { type Channel, postJson } from "./channel.js";
+import type { ChannelConfig } from "./config.js";
+import { alertText } from "./format.js";
+
+export function slackPayload(alert: Alert) {
+  const text = alertText(alert);
+  return {
+    text: text.subject,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: text.indonesian } },
+      { type: "section", text: { type: "mrkdwn", text: text.english } },
+      { type: "context", elements: [{ type: "mrkdwn", text: `id: ${alert.id}` }] },
+    ],
+  };
+}
+
+export function slackChannel(name: string, config: Extract<ChannelConfig, { type: "slack" }>): Channel {
+  return {
+    name,
+    type: "slack",
+    async send(alert: Alert, signal: AbortSignal) {
+      await postJson(name, config.webhookUrl, JSON.stringify(slackPayload(alert)), signal);
+    },
+  };
+}
