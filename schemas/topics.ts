@@ -5,7 +5,7 @@
  */
 import type { ContractName } from "./contracts.js";
 
-export type StageName = "ingest" | "process" | "enrich" | "sink" | "aggregate" | "replay";
+export type StageName = "ingest" | "process" | "enrich" | "aggregate" | "alert" | "sink" | "replay";
 
 export interface TopicSpec {
   /** Topic name without the configurable prefix. */
@@ -88,9 +88,9 @@ export const TOPICS = {
     key: "alert id",
     partitions: 1,
     retentionMs: 30 * DAY_MS,
-    producers: [],
-    consumers: [],
-    description: "Alert rule firings and resolutions (stages arrive with the alerting work).",
+    producers: ["alert"],
+    consumers: ["sink"],
+    description: "Alert rule firings and resolutions, with why they fired.",
   },
   deadLetter: {
     name: "simak.deadletter",

@@ -238,6 +238,44 @@ export const MIGRATIONS: Migration[] = [
       ...windowRollup(t, retention, "1d", "toStartOfDay(d.window_start)", "toYYYYMM(window_start)"),
     ],
   },
+  {
+    version: 6,
+    name: "alerts (firings and resolutions, as published on simak.alerts)",
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t("alerts")} (
+        id String,
+        incident_id Nullable(String),
+        rule_id LowCardinality(String),
+        status LowCardinality(String),
+        severity LowCardinality(String),
+        agency LowCardinality(Nullable(String)),
+        query_id Nullable(String),
+        platform LowCardinality(Nullable(String)),
+        signal LowCardinality(String),
+        observed Float64,
+        baseline Float64,
+        threshold Float64,
+        z Nullable(Float64),
+        baseline_method LowCardinality(Nullable(String)),
+        volume Nullable(Float64),
+        window_start DateTime64(3, 'UTC'),
+        window_end DateTime64(3, 'UTC'),
+        fired_at DateTime64(3, 'UTC'),
+        notify_at Nullable(DateTime64(3, 'UTC')),
+        message String,
+        top_post_ids Array(String),
+        top_author_ids Array(String),
+        channels Array(String),
+        kafka_topic LowCardinality(String),
+        kafka_partition UInt16,
+        kafka_offset UInt64
+      )
+      ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(fired_at)
+      ORDER BY (fired_at, id)
+      TTL toDateTime(fired_at) + INTERVAL 730 DAY`,
+    ],
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */
@@ -246,6 +284,7 @@ const RETAINED_TABLES: { name: string; time: string; kind: keyof Retention }[] =
   { name: "engagement_events", time: "toDateTime(event_time)", kind: "rawDays" },
   { name: "post_virality", time: "toDateTime(assessed_at)", kind: "rawDays" },
   { name: "author_ranks", time: "toDateTime(computed_for)", kind: "rawDays" },
+  { name: "alerts", time: "toDateTime(fired_at)", kind: "aggregateDays" },
   { name: "mention_window_deltas", time: "toDateTime(inserted_at)", kind: "rawDays" },
   { name: "mention_windows_1m", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_1h", time: "window_start", kind: "aggregateDays" },

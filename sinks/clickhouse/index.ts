@@ -1,6 +1,6 @@
 /**
  * The ClickHouse sink stage: tagged mentions -> `tagged_mentions`, engagement snapshots ->
- * `engagement_events`, virality assessments -> `post_virality`; and every so often the authors'
+ * `engagement_events`, virality assessments -> `post_virality`, alerts -> `alerts`; and every so often the authors'
  * PageRank (author-ranks.ts). A partition's offsets are committed only after the rows of its batch are
  * flushed and acknowledged by ClickHouse (TableWriter resolves the batch's promise then).
  */
@@ -8,9 +8,9 @@
 import type { OutgoingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../../runtime/context.js";
 import { contracts } from "../../schemas/contracts.js";
-import type { EngagementEvent, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
+import type { Alert, EngagementEvent, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
 import { scheduleAuthorRanks } from "./author-ranks.js";
-import { engagementRow, type Row, type SourcePosition, taggedMentionRow, viralityRow } from "./rows.js";
+import { alertRow, engagementRow, type Row, type SourcePosition, taggedMentionRow, viralityRow } from "./rows.js";
 import { TableWriter } from "./table-writer.js";
 
 const STAGE = "sink";
@@ -25,6 +25,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
   const mentionsTopic = topicName(config, "mentionsTagged");
   const engagementTopic = topicName(config, "engagementRaw");
   const viralityTopic = topicName(config, "virality");
+  const alertsTopic = topicName(config, "alerts");
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
 
@@ -65,6 +66,13 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
         toRow: (value, at) => viralityRow(codec.decode<ViralityUpdate>(value, contracts.ViralityUpdate), at),
       },
     ],
+    [
+      alertsTopic,
+      {
+        writer: writerFor("alerts", ["id"], "id", "fired_at"),
+        toRow: (value, at) => alertRow(codec.decode<Alert>(value, contracts.Alert), at),
+      },
+    ],
   ]);
 
   // Batches between receipt and handing their rows to a writer. When none is, every batch in
@@ -90,7 +98,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
 
   const consumer = await ctx.bus.consume({
     groupId: options.groupId ?? `${config.topicPrefix}simak-sink`,
-    topics: [mentionsTopic, engagementTopic, viralityTopic],
+    topics: [mentionsTopic, engagementTopic, viralityTopic, alertsTopic],
     onBatch: instrumented(ctx, STAGE, onBatch),
   });
   const ranks =

@@ -1,7 +1,7 @@
 /** Row shapes of the ClickHouse tables, mapped from the Avro contracts (see migrations). */
 import type { Flush } from "../../processors/windows/index.js";
 import { windowStart } from "../../processors/windows/index.js";
-import type { EngagementEvent, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
+import type { Alert, EngagementEvent, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
 
 export interface SourcePosition {
   topic: string;
@@ -149,4 +149,35 @@ export function windowDeltaRows({ deltas, watermark }: Flush, at: OffsetRange, i
     first_event_time: delta.firstEventTime,
     last_event_time: delta.lastEventTime,
   }));
+}
+
+export function alertRow(alert: Alert, at: SourcePosition): Row {
+  return {
+    id: alert.id,
+    incident_id: alert.incidentId,
+    rule_id: alert.ruleId,
+    status: alert.status,
+    severity: alert.severity,
+    agency: alert.agency,
+    query_id: alert.queryId,
+    platform: alert.platform,
+    signal: alert.signal,
+    observed: alert.observed,
+    baseline: alert.baseline,
+    threshold: alert.threshold,
+    z: alert.z,
+    baseline_method: alert.baselineMethod,
+    volume: alert.volume,
+    window_start: alert.windowStart,
+    window_end: alert.windowEnd,
+    fired_at: alert.firedAt,
+    notify_at: alert.notifyAt,
+    message: alert.message,
+    top_post_ids: alert.topPostIds,
+    top_author_ids: alert.topAuthorIds,
+    channels: alert.channels,
+    kafka_topic: at.topic,
+    kafka_partition: at.partition,
+    kafka_offset: at.offset,
+  };
 }
