@@ -86,9 +86,11 @@ const ConfigSchema = z
       .object({
         /** How far behind the largest event time of a partition an event may arrive and still count. */
         latenessMs: z.coerce.number().int().min(0).default(600_000),
+        /** Shortest time between two inserts of window deltas: batches arriving meanwhile share one. */
+        minInsertIntervalMs: z.coerce.number().int().min(0).default(500),
       })
       .strict()
-      .default({ latenessMs: 600_000 }),
+      .default({ latenessMs: 600_000, minInsertIntervalMs: 500 }),
     retention: z
       .object({
         /** Days raw rows (mentions, engagement snapshots, window deltas) are kept. */
@@ -142,6 +144,7 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_SINK_MIN_FLUSH_INTERVAL_MS: { path: ["sink", "minFlushIntervalMs"] },
   SIMAK_PAGERANK_INTERVAL_MS: { path: ["sink", "pagerankIntervalMs"] },
   SIMAK_WINDOW_LATENESS_MS: { path: ["aggregate", "latenessMs"] },
+  SIMAK_AGGREGATE_MIN_INSERT_INTERVAL_MS: { path: ["aggregate", "minInsertIntervalMs"] },
   SIMAK_RETENTION_RAW_DAYS: { path: ["retention", "rawDays"] },
   SIMAK_RETENTION_AGGREGATE_DAYS: { path: ["retention", "aggregateDays"] },
   SIMAK_SIM_SEED: { path: ["simulator", "seed"] },

@@ -4,8 +4,9 @@
  * `_1d`. Each instance aggregates the partitions it owns (processors/windows); ClickHouse merges
  * the partial aggregates, so any number of instances gives the totals of one.
  *
- * Exactly-once effect: each partition batch becomes ONE insert holding its deltas and the offset
- * range and watermark they cover (one part: all or nothing). Before a batch that does not follow
+ * Exactly-once effect: each partition batch's deltas and the offset range and watermark they cover
+ * land in ONE insert (one part: all or nothing), shared with the other batches that arrive within
+ * SIMAK_AGGREGATE_MIN_INSERT_INTERVAL_MS (sinks/clickhouse/coalesced-insert.ts). Before a batch that does not follow
  * what this instance last inserted for the partition (first batch, after a rebalance, after a
  * failure), the stage reads the partition's last stored offset and watermark back from ClickHouse,
  * skips the records at or below it and continues from that watermark. A batch redelivered after a
@@ -15,6 +16,7 @@
 import { PartitionWindows } from "../../processors/windows/index.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
+import { CoalescedInsert } from "../../sinks/clickhouse/coalesced-insert.js";
 import { windowDeltaRows } from "../../sinks/clickhouse/rows.js";
 import type { RecordBatch } from "../bus/bus.js";
 import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
@@ -66,6 +68,13 @@ export async function startAggregateStage(
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
   const positions = new Map<string, PartitionPosition>();
+  const deltas = new CoalescedInsert({
+    storage,
+    table: storage.table(DELTAS_TABLE),
+    minIntervalMs: config.aggregate.minInsertIntervalMs,
+    maxRows: 50_000,
+    stampColumn: "inserted_at",
+  });
 
   const resume = async (topic: string, partition: number): Promise<PartitionPosition> => {
     const stored = await storedPosition(storage, topic, partition);
@@ -112,16 +121,10 @@ export async function startAggregateStage(
       lastOffset: last.offset,
     };
     await Promise.all([
-      storage.client.insert({
-        table: storage.table(DELTAS_TABLE),
-        values: windowDeltaRows(position.windows.flush(), range, Date.now()),
-        format: "JSONEachRow",
-        clickhouse_settings: {
-          insert_deduplicate: 1,
-          insert_deduplication_token: `${range.topic}:${range.partition}:${range.firstOffset}-${range.lastOffset}`,
-          deduplicate_blocks_in_dependent_materialized_views: 1,
-        },
-      }),
+      deltas.insert(
+        windowDeltaRows(position.windows.flush(), range, Date.now()),
+        `${range.topic}:${range.partition}:${range.firstOffset}-${range.lastOffset}`,
+      ),
       producer.send(deadLetters, failed),
     ]);
     positions.set(key, { windows: position.windows, nextOffset: BigInt(last.offset) + 1n });

@@ -250,6 +250,12 @@ describe("virality on Kafka and Redis", () => {
       2000,
     ).catch(() => enrichStates(prefix));
     expect(restarted.size).toBe(uninterrupted.size);
-    expect(restarted).toEqual(uninterrupted);
+    // The keys whose states differ, with both values: readable where a diff of two large maps is not.
+    const differing = [...uninterrupted].flatMap(([key, state]) =>
+      isDeepStrictEqual(restarted.get(key), state)
+        ? []
+        : [{ key, restarted: restarted.get(key), uninterrupted: state }],
+    );
+    expect(differing.slice(0, 3)).toEqual([]);
   }, 400_000);
 });

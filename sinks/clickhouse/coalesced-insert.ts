@@ -1,0 +1,83 @@
+/**
+ * One ClickHouse insert for the rows of every batch that arrives within an interval. Each
+ * partition batch of the aggregate stage must land whole (its deltas with the offsets they cover);
+ * putting several batches' rows in ONE insert keeps that (an insert stamped with one inserted_at
+ * is one part: all or nothing) while turning many tiny inserts, each running the rollup views,
+ * into a few larger ones. A batch's promise resolves once the insert holding its rows is
+ * acknowledged; a failed insert rejects every batch in it.
+ */
+import type { Storage } from "../../runtime/storage/clickhouse.js";
+import type { Row } from "./rows.js";
+
+export interface CoalescedInsertOptions {
+  storage: Storage;
+  table: string;
+  /** Shortest time between the starts of two inserts. */
+  minIntervalMs: number;
+  /** Insert at once when this many rows wait. */
+  maxRows: number;
+  /** Column set to the insert's time on every row, so one insert is one part. */
+  stampColumn: string;
+}
+
+interface Waiting {
+  rows: Row[];
+  token: string;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class CoalescedInsert {
+  private waiting: Waiting[] = [];
+  private waitingRows = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private lastInsertAt = 0;
+  private inserting: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: CoalescedInsertOptions) {}
+
+  /** Queues a batch's rows; `token` names the batch (its offsets) for the insert's deduplication token. */
+  insert(rows: Row[], token: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ rows, token, resolve, reject });
+      this.waitingRows += rows.length;
+      if (this.waitingRows >= this.options.maxRows) this.flushNow();
+      else if (!this.timer) {
+        const wait = Math.max(0, this.lastInsertAt + this.options.minIntervalMs - Date.now());
+        this.timer = setTimeout(() => this.flushNow(), wait);
+      }
+    });
+  }
+
+  private flushNow(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batches = this.waiting;
+    this.waiting = [];
+    this.waitingRows = 0;
+    if (batches.length === 0) return;
+    // Inserts run one after another: a later batch of a partition never lands before an earlier one.
+    this.inserting = this.inserting.then(() => this.write(batches));
+  }
+
+  private async write(batches: Waiting[]): Promise<void> {
+    const { storage, table, stampColumn } = this.options;
+    this.lastInsertAt = Date.now();
+    const stamp = this.lastInsertAt;
+    try {
+      await storage.client.insert({
+        table,
+        values: batches.flatMap((batch) => batch.rows.map((row) => ({ ...row, [stampColumn]: stamp }))),
+        format: "JSONEachRow",
+        clickhouse_settings: {
+          insert_deduplicate: 1,
+          insert_deduplication_token: batches.map((batch) => batch.token).join(","),
+          deduplicate_blocks_in_dependent_materialized_views: 1,
+        },
+      });
+      for (const batch of batches) batch.resolve();
+    } catch (error) {
+      for (const batch of batches) batch.reject(error as Error);
+    }
+  }
+}
