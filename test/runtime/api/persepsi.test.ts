@@ -10,10 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { persepsiRoute } from "../../../runtime/api/persepsi.js";
 import { startHttpServer } from "../../../runtime/http.js";
 import { PipelineMetrics } from "../../../runtime/metrics.js";
-import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
-import { BPJS, H, HOUR, seedAnalytics } from "../../fixtures/analytics.js";
-import { tempDir } from "../../support/services.js";
+import type { Storage } from "../../../runtime/storage/clickhouse.js";
+import { BPJS, closeSeeded, H, HOUR, seededStorage } from "../../fixtures/analytics.js";
 
 describe("GET /api/persepsi", () => {
   let storage: Storage;
@@ -22,9 +20,7 @@ describe("GET /api/persepsi", () => {
 
   beforeAll(async () => {
     const logger = pino({ level: "silent" });
-    storage = createStorage({ username: "default", password: "", database: "simak", dataDir: tempDir("persepsi-api") });
-    await migrate(storage, logger);
-    await seedAnalytics(storage);
+    storage = await seededStorage("persepsi_api");
     server = await startHttpServer({
       host: "127.0.0.1",
       port: 0,
@@ -37,7 +33,7 @@ describe("GET /api/persepsi", () => {
   });
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
-    await storage?.close();
+    await closeSeeded(storage);
   });
 
   it("answers an agency's hours in [from, to), oldest first", async () => {
