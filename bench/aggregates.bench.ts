@@ -33,7 +33,8 @@ const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 20_000);
 /** Mentions produced per second (0: as fast as possible, so the latency includes the backlog). */
 const RATE = Number(process.env.BENCH_RATE ?? 0);
 const PRODUCE_CHUNK = 500;
-const POLL_MS = 20;
+/** Visibility poll interval: each poll is a query competing with the stage for the embedded engine. */
+const POLL_MS = 100;
 /** The delta rows of the measured records: the warm-up's are those of each partition's offset 0. */
 const MEASURED_DELTAS = "NOT (first_offset = 0 AND last_offset = 0)";
 const PARTITIONS = TOPICS.mentionsTagged.partitions;
