@@ -9,6 +9,7 @@ import { openTaggers } from "../processors/index.js";
 import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
 import { startClickHouseSink } from "../sinks/clickhouse/index.js";
+import { persepsiRoute } from "./api/persepsi.js";
 import type { Bus } from "./bus/bus.js";
 import { KafkaBus } from "./bus/kafka-bus.js";
 import { MemoryBus } from "./bus/memory-bus.js";
@@ -131,16 +132,16 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
 
   let server: Server | undefined;
   if (options.http !== false) {
+    // Embedded ClickHouse can only be read by the process that opened it.
+    const readsStorage = Boolean(storage) || options.stages.includes("sink") || options.stages.includes("aggregate");
     server = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
       metrics,
       logger,
       health: () => stages.map((stage) => ({ name: stage.name, healthy: () => stage.healthy() })),
-      sql:
-        storage || options.stages.includes("sink") || options.stages.includes("aggregate")
-          ? async (query, format) => (await context.storage()).queryText(query, format)
-          : undefined,
+      sql: readsStorage ? async (query, format) => (await context.storage()).queryText(query, format) : undefined,
+      routes: readsStorage ? [persepsiRoute(context.storage)] : [],
     });
   }
   const address = server?.address();

@@ -1,7 +1,8 @@
 /**
  * The runtime's HTTP endpoint: /metrics for Prometheus, /healthz for orchestrators, and a
  * read-only SQL endpoint (/api/sql, POST body = query) so `simak sql` can query the embedded
- * ClickHouse of a running process, which holds its data folder exclusively.
+ * ClickHouse of a running process, which holds its data folder exclusively; and the read API
+ * routes (runtime/api/).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,6 +14,13 @@ export interface HealthCheck {
   healthy(): boolean;
 }
 
+/** A read API endpoint: answers requests of `method` to `path` (query string in `url`). */
+export interface HttpRoute {
+  method: string;
+  path: string;
+  handle(url: URL, res: ServerResponse): Promise<void>;
+}
+
 export interface HttpServerOptions {
   host: string;
   port: number;
@@ -20,6 +28,7 @@ export interface HttpServerOptions {
   health: () => HealthCheck[];
   /** Runs a read-only query and returns its text result; absent when no storage is local. */
   sql?: (query: string, format: string) => Promise<string>;
+  routes?: HttpRoute[];
   logger: Logger;
 }
 
@@ -62,6 +71,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Serve
         res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
         res.end((error as Error).message);
       }
+      return;
+    }
+    const route = options.routes?.find((r) => r.method === req.method && r.path === url.pathname);
+    if (route) {
+      await route.handle(url, res);
       return;
     }
     res.writeHead(404).end();

@@ -3,7 +3,7 @@
  * source produced them. The ingest stage encodes them, keys them by post and produces them to
  * the raw topics; an ingestor knows nothing about the bus.
  */
-import type { EngagementEvent, Mention } from "../schemas/types.generated.js";
+import type { EngagementEvent, Mention, WebTrafficEvent } from "../schemas/types.generated.js";
 
 /** Ground truth a simulator knows about what it generated; never leaves the process. */
 export interface SyntheticTruth {
@@ -15,6 +15,7 @@ export interface SyntheticTruth {
 export type SourceEvent =
   | { type: "mention"; mention: Mention; truth?: SyntheticTruth }
   | { type: "engagement"; engagement: EngagementEvent }
+  | { type: "web"; web: WebTrafficEvent }
   /** An input the ingestor could not turn into an event; it goes to the dead-letter topic. */
   | { type: "invalid"; origin: string; position: number; raw: string; errorCode: string; reason: string };
 

@@ -85,6 +85,8 @@ function eventTimeOf(event: SourceEvent): number | undefined {
       return event.mention.eventTime;
     case "engagement":
       return event.engagement.eventTime;
+    case "web":
+      return event.web.eventTime;
     case "invalid":
       return undefined;
   }

@@ -15,6 +15,7 @@ export const CONTRACT_NAMES = [
   "PostSignal",
   "ViralityUpdate",
   "AuthorSignal",
+  "WebTrafficEvent",
 ] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 

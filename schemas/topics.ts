@@ -92,6 +92,16 @@ export const TOPICS = {
     consumers: ["sink"],
     description: "Alert rule firings and resolutions, with why they fired.",
   },
+  webRaw: {
+    name: "simak.web.raw",
+    value: "WebTrafficEvent",
+    key: "site:id",
+    partitions: 3,
+    retentionMs: 7 * DAY_MS,
+    producers: ["ingest", "replay"],
+    consumers: ["sink"],
+    description: "Visits, clicks and downloads on agencies' websites, from their web analytics.",
+  },
   deadLetter: {
     name: "simak.deadletter",
     value: "DeadLetter",

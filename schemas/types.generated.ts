@@ -266,3 +266,24 @@ export interface AuthorSignal {
   /** kind amplified: another account shared, replied to, commented on or mentioned this one. */
   amplified: null | AmplifiedBy;
 }
+
+export type WebTrafficKind = "visit" | "click" | "download";
+
+/** Traffic on an agency's website from its web analytics (regulation measures 2 and 4): a page visit, a click on a link or a download. */
+export interface WebTrafficEvent {
+  /** The event's id at its source, unique per site: a redelivered event is stored once. */
+  id: string;
+  /** Host name, e.g. bpjs-kesehatan.go.id. */
+  site: string;
+  /** The agency the site belongs to, named as in the monitoring queries. */
+  agency: string;
+  url: string;
+  /** visit: a page view; click: a tracked link or button; download: a file served. */
+  kind: WebTrafficKind;
+  eventTime: number;
+  /** Pseudonymous visitor id, when the analytics has one. */
+  visitorId: null | string;
+  /** Events this record stands for (an analytics export may pre-aggregate). */
+  count: number;
+  source: string;
+}

@@ -1,11 +1,11 @@
 /**
- * One line of a replay file to one source event. A line holds a Mention, or an EngagementEvent
- * marked with "type": "engagement"; anything else becomes an `invalid` event with the reason, so
+ * One line of a replay file to one source event. A line holds a Mention, an EngagementEvent
+ * marked with "type": "engagement" or a WebTrafficEvent marked with "type": "web"; anything else becomes an `invalid` event with the reason, so
  * that one bad line goes to the dead-letter topic and the replay goes on.
  */
 import type { SourceEvent } from "../../runtime/ingestor.js";
 import { type Contract, contracts } from "../../schemas/contracts.js";
-import type { EngagementEvent, Mention } from "../../schemas/types.generated.js";
+import type { EngagementEvent, Mention, WebTrafficEvent } from "../../schemas/types.generated.js";
 import { invalidPaths, withAvroDefaults } from "./avro-defaults.js";
 
 export const REPLAY_ERROR_CODES = {
@@ -14,9 +14,13 @@ export const REPLAY_ERROR_CODES = {
   unknownType: "REPLAY_UNKNOWN_TYPE",
 } as const;
 
-/** The line's `type` marker: absent (or "mention") for a Mention, "engagement" for an EngagementEvent. */
+/**
+ * The line's `type` marker: absent (or "mention") for a Mention, "engagement" for an
+ * EngagementEvent, "web" for a WebTrafficEvent.
+ */
 const ENGAGEMENT_MARKER = "engagement";
 const MENTION_MARKER = "mention";
+const WEB_MARKER = "web";
 
 function describeJson(value: unknown): string {
   if (value === null) return "null";
@@ -51,12 +55,14 @@ export function parseReplayLine(raw: string, position: number, origin: string, s
   let contract: Contract;
   if (marker === ENGAGEMENT_MARKER) {
     contract = contracts.EngagementEvent;
+  } else if (marker === WEB_MARKER) {
+    contract = contracts.WebTrafficEvent;
   } else if (marker === undefined || marker === MENTION_MARKER) {
     contract = contracts.Mention;
     // A file of posts often has no ingest time: replaying is seeing them at their event time.
     if (fields.ingestTime === undefined) fields.ingestTime = fields.eventTime;
   } else {
-    const expected = `expected none or "${MENTION_MARKER}" for a Mention, "${ENGAGEMENT_MARKER}" for an EngagementEvent`;
+    const expected = `expected none or "${MENTION_MARKER}" for a Mention, "${ENGAGEMENT_MARKER}" for an EngagementEvent, "${WEB_MARKER}" for a WebTrafficEvent`;
     return invalid(REPLAY_ERROR_CODES.unknownType, `unknown "type" ${JSON.stringify(marker)}: ${expected}`);
   }
   if (fields.source === undefined) fields.source = source;
@@ -70,7 +76,7 @@ export function parseReplayLine(raw: string, position: number, origin: string, s
     if (undeclared.length > 0) problems.push(`undeclared fields: ${undeclared.join(", ")}`);
     return invalid(REPLAY_ERROR_CODES.schemaViolation, `not a valid ${contract.name}: ${problems.join("; ")}`);
   }
-  return contract.name === "EngagementEvent"
-    ? { type: "engagement", engagement: value as EngagementEvent }
-    : { type: "mention", mention: value as Mention };
+  if (contract.name === "EngagementEvent") return { type: "engagement", engagement: value as EngagementEvent };
+  if (contract.name === "WebTrafficEvent") return { type: "web", web: value as WebTrafficEvent };
+  return { type: "mention", mention: value as Mention };
 }

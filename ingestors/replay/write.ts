@@ -14,6 +14,8 @@ export function toReplayLine(event: SourceEvent): string | undefined {
       return JSON.stringify(event.mention);
     case "engagement":
       return JSON.stringify({ type: "engagement", ...event.engagement });
+    case "web":
+      return JSON.stringify({ type: "web", ...event.web });
     case "invalid":
       return undefined;
   }
@@ -22,6 +24,7 @@ export function toReplayLine(event: SourceEvent): string | undefined {
 export interface ReplayFileCounts {
   mentions: number;
   engagement: number;
+  web: number;
   /** Invalid inputs, not written. */
   skipped: number;
 }
@@ -34,17 +37,16 @@ export async function writeReplayFile(
   path: string,
   events: Iterable<SourceEvent> | AsyncIterable<SourceEvent>,
 ): Promise<ReplayFileCounts> {
-  const counts: ReplayFileCounts = { mentions: 0, engagement: 0, skipped: 0 };
+  const counts: ReplayFileCounts = { mentions: 0, engagement: 0, web: 0, skipped: 0 };
   async function* chunks(): AsyncGenerator<string> {
     let chunk = "";
     for await (const event of events) {
       const line = toReplayLine(event);
-      if (line === undefined) {
+      if (line === undefined || event.type === "invalid") {
         counts.skipped++;
         continue;
       }
-      if (event.type === "mention") counts.mentions++;
-      else counts.engagement++;
+      counts[event.type === "mention" ? "mentions" : event.type]++;
       chunk += `${line}\n`;
       if (chunk.length >= CHUNK_CHARS) {
         yield chunk;

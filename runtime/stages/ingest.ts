@@ -14,7 +14,7 @@ const MAX_BATCH_DELAY_MS = 20;
 
 export interface IngestStageHandle extends StageHandle {
   /** Resolves when the ingestor is exhausted and everything it produced is acknowledged. */
-  readonly finished: Promise<{ mentions: number; engagement: number; invalid: number }>;
+  readonly finished: Promise<{ mentions: number; engagement: number; web: number; invalid: number }>;
 }
 
 export async function startIngestStage(ctx: PipelineContext, ingestor: Ingestor): Promise<IngestStageHandle> {
@@ -22,16 +22,18 @@ export async function startIngestStage(ctx: PipelineContext, ingestor: Ingestor)
   const topics = {
     mentions: topicName(ctx.config, "mentionsRaw"),
     engagement: topicName(ctx.config, "engagementRaw"),
+    web: topicName(ctx.config, "webRaw"),
     deadLetter: topicName(ctx.config, "deadLetter"),
   };
   const producer = await ctx.bus.producer();
   const abort = new AbortController();
-  const counts = { mentions: 0, engagement: 0, invalid: 0 };
+  const counts = { mentions: 0, engagement: 0, web: 0, invalid: 0 };
   let healthy = true;
 
   let pending = {
     mentions: [] as OutgoingRecord[],
     engagement: [] as OutgoingRecord[],
+    web: [] as OutgoingRecord[],
     invalid: [] as OutgoingRecord[],
   };
   let size = 0;
@@ -45,17 +47,19 @@ export async function startIngestStage(ctx: PipelineContext, ingestor: Ingestor)
   const send = async () => {
     if (size === 0) return;
     const batch = pending;
-    pending = { mentions: [], engagement: [], invalid: [] };
+    pending = { mentions: [], engagement: [], web: [], invalid: [] };
     size = 0;
     const timer = metrics.batchSeconds.startTimer({ stage: STAGE });
     await producer.sendMany([
       { topic: topics.mentions, records: batch.mentions },
       { topic: topics.engagement, records: batch.engagement },
+      { topic: topics.web, records: batch.web },
       { topic: topics.deadLetter, records: batch.invalid },
     ]);
     timer();
     metrics.eventsOut.inc({ stage: STAGE, target: topics.mentions }, batch.mentions.length);
     metrics.eventsOut.inc({ stage: STAGE, target: topics.engagement }, batch.engagement.length);
+    metrics.eventsOut.inc({ stage: STAGE, target: topics.web }, batch.web.length);
   };
 
   const run = async () => {
@@ -72,6 +76,10 @@ export async function startIngestStage(ctx: PipelineContext, ingestor: Ingestor)
           encodeFor(ctx, "engagementRaw", postKey(engagement.platform, engagement.postId), engagement),
         );
         counts.engagement++;
+      } else if (event.type === "web") {
+        const { web } = event;
+        pending.web.push(encodeFor(ctx, "webRaw", `${web.site}:${web.id}`, web));
+        counts.web++;
       } else {
         pending.invalid.push(
           deadLetter(ctx, {

@@ -72,6 +72,146 @@ function windowRollup(
   ];
 }
 
+/**
+ * Persepsi (perception) trend rule, documented in docs/analysts.md: the rolling net sentiment of
+ * an hour covers it and the hours before it, and its direction compares it with the window just
+ * before, when both hold enough labelled mentions and differ by more than the dead band.
+ */
+export const PERSEPSI_RULE = { rollingHours: 6, minLabelledMentions: 20, deadBandPoints: 10 } as const;
+
+/** Loyalty rule of the sustainability measure: active on at least `k` of the last `n` weeks. */
+export const LOYALTY_RULE = { k: 3, n: 4 } as const;
+
+/** Author influence score (0-100) from which an author counts as high-influence. */
+export const HIGH_INFLUENCE_SCORE = 60;
+
+/** The agencies a stored mention matched, each once ("" is a query without an agency). */
+const MENTION_AGENCIES = "arrayDistinct(arrayFilter(matched -> matched != '', m.topic_agencies))";
+
+/** Net sentiment index, -100..100, of positive / negative / labelled counts; NULL without labels. */
+const netSentiment = (positive: string, negative: string, labelled: string) =>
+  `if(${labelled} = 0, NULL, round(100 * (${positive} - ${negative}) / ${labelled}, 1))`;
+
+/**
+ * The persepsi views and the views of the regulation's five measures. Views on the rollup tables
+ * merge partial aggregates (GROUP BY with sum / uniqExactMerge / maxMapMerge); their aliases never
+ * take the name of a source column with another meaning, which would shadow it.
+ */
+function measureViews(t: (name: string) => string): string[] {
+  const { rollingHours, minLabelledMentions, deadBandPoints } = PERSEPSI_RULE;
+  const byHour = (preceding: string) =>
+    `(PARTITION BY scope_kind, scope, agency ORDER BY toRelativeHourNum(hour_start) RANGE BETWEEN ${preceding})`;
+  return [
+    `CREATE VIEW IF NOT EXISTS ${t("persepsi_hourly")} AS
+      SELECT w.window_start AS hour_start, w.scope_kind AS scope_kind, w.scope AS scope, w.agency AS agency,
+        sum(w.mentions) AS mention_count,
+        sumIf(w.mentions, w.sentiment = 'positive') AS positive_mentions,
+        sumIf(w.mentions, w.sentiment = 'neutral') AS neutral_mentions,
+        sumIf(w.mentions, w.sentiment = 'negative') AS negative_mentions,
+        positive_mentions + neutral_mentions + negative_mentions AS labelled_mentions,
+        ${netSentiment("positive_mentions", "negative_mentions", "labelled_mentions")} AS net_sentiment
+      FROM ${t("mention_windows_1h")} AS w
+      GROUP BY hour_start, scope_kind, scope, agency`,
+    // Windows in hours (RANGE), not rows: an hour without mentions has no row but still counts.
+    `CREATE VIEW IF NOT EXISTS ${t("persepsi_trend")} AS
+      SELECT hour_start, scope_kind, scope, agency, mention_count, labelled_mentions, net_sentiment,
+        rolling_labelled, ${netSentiment("rolling_positive", "rolling_negative", "rolling_labelled")} AS rolling_net_sentiment,
+        previous_labelled, ${netSentiment("previous_positive", "previous_negative", "previous_labelled")} AS previous_net_sentiment,
+        multiIf(rolling_labelled < ${minLabelledMentions} OR previous_labelled < ${minLabelledMentions}, 'insufficient',
+          rolling_net_sentiment - previous_net_sentiment > ${deadBandPoints}, 'rising',
+          rolling_net_sentiment - previous_net_sentiment < -${deadBandPoints}, 'falling',
+          'steady') AS direction
+      FROM (
+        SELECT hour_start, scope_kind, scope, agency, mention_count, labelled_mentions, net_sentiment,
+          sum(labelled_mentions) OVER rolling_hours AS rolling_labelled,
+          sum(positive_mentions) OVER rolling_hours AS rolling_positive,
+          sum(negative_mentions) OVER rolling_hours AS rolling_negative,
+          sum(labelled_mentions) OVER previous_hours AS previous_labelled,
+          sum(positive_mentions) OVER previous_hours AS previous_positive,
+          sum(negative_mentions) OVER previous_hours AS previous_negative
+        FROM ${t("persepsi_hourly")}
+        WINDOW rolling_hours AS ${byHour(`${rollingHours - 1} PRECEDING AND CURRENT ROW`)},
+          previous_hours AS ${byHour(`${2 * rollingHours - 1} PRECEDING AND ${rollingHours} PRECEDING`)}
+      )`,
+    // 1. Reach (jangkauan).
+    `CREATE VIEW IF NOT EXISTS ${t("measure_reach_daily")} AS
+      SELECT toDate(w.window_start) AS day, w.agency AS agency,
+        sum(w.mentions) AS mention_count, uniqExactMerge(w.authors) AS distinct_authors,
+        sum(w.reach) AS total_reach, arraySum(maxMapMerge(w.author_followers).2) AS distinct_author_reach
+      FROM ${t("mention_windows_1d")} AS w
+      WHERE w.scope_kind = 'agency'
+      GROUP BY day, agency`,
+    // 2. Frequency and traffic (frekuensi dan lalu-lintas): mentions by hour and platform, and the
+    // agency's website.
+    `CREATE VIEW IF NOT EXISTS ${t("measure_frequency_hourly")} AS
+      SELECT w.window_start AS hour_start, w.agency AS agency, w.platform AS platform, sum(w.mentions) AS mention_count
+      FROM ${t("mention_windows_1h")} AS w
+      WHERE w.scope_kind = 'agency'
+      GROUP BY hour_start, agency, platform`,
+    `CREATE VIEW IF NOT EXISTS ${t("measure_web_traffic_daily")} AS
+      SELECT toDate(e.event_time) AS day, e.agency AS agency, e.site AS site,
+        sumIf(e.event_count, e.kind = 'visit') AS page_views,
+        uniqExactIf(e.visitor_id, e.kind = 'visit') AS visitors,
+        sumIf(e.event_count, e.kind = 'click') AS clicks,
+        sumIf(e.event_count, e.kind = 'download') AS downloads
+      FROM ${t("web_events")} AS e
+      GROUP BY day, agency, site`,
+    // 3. Influence (pengaruh).
+    `CREATE VIEW IF NOT EXISTS ${t("measure_influence_daily")} AS
+      SELECT toDate(m.event_time) AS day, agency_name AS agency, count() AS mention_count,
+        sum(m.likes) AS likes_received, sum(m.shares) AS shares_received, sum(m.replies) AS replies_received,
+        countIf(m.influence_score >= ${HIGH_INFLUENCE_SCORE}) AS high_influence_mentions,
+        round(high_influence_mentions / mention_count, 4) AS high_influence_share,
+        countIf(m.viral) AS viral_mentions
+      FROM ${t("tagged_mentions")} AS m
+      ARRAY JOIN ${MENTION_AGENCIES} AS agency_name
+      GROUP BY day, agency`,
+    `CREATE VIEW IF NOT EXISTS ${t("author_ranks_latest")} AS
+      SELECT r.computed_for AS computed_for, r.author_key AS author_key, r.platform AS platform,
+        r.position AS position, r.normalised_rank AS normalised_rank
+      FROM ${t("author_ranks")} AS r
+      WHERE r.computed_for = (SELECT max(latest.computed_for) FROM ${t("author_ranks")} AS latest)`,
+    // 4. Conversation and success (percakapan dan keberhasilan); clicks and downloads are in
+    // measure_web_traffic_daily.
+    `CREATE VIEW IF NOT EXISTS ${t("measure_conversation_daily")} AS
+      SELECT toDate(w.window_start) AS day, w.agency AS agency, sum(w.mentions) AS mention_count,
+        sum(w.replies) AS reply_count, sum(w.likes) AS like_count, sum(w.shares) AS share_count,
+        sum(w.reach) AS total_reach,
+        if(total_reach = 0, NULL, round((reply_count + like_count + share_count) / total_reach, 4)) AS engagement_rate,
+        sumIf(w.mentions, w.sentiment = 'positive') AS positive_mentions,
+        sumIf(w.mentions, w.sentiment = 'negative') AS negative_mentions,
+        sumIf(w.mentions, w.sentiment != 'unknown') AS labelled_mentions,
+        if(labelled_mentions = 0, NULL, round(positive_mentions / labelled_mentions, 4)) AS positive_share,
+        ${netSentiment("positive_mentions", "negative_mentions", "labelled_mentions")} AS net_sentiment
+      FROM ${t("mention_windows_1d")} AS w
+      WHERE w.scope_kind = 'agency'
+      GROUP BY day, agency`,
+    // 5. Sustainability (keberlanjutan): authors talking about the agency and visitors of its site
+    // that come back, by week (Monday, UTC).
+    `CREATE VIEW IF NOT EXISTS ${t("measure_sustainability_weekly")} AS
+      SELECT week_start, agency_name AS agency, audience, count() AS active_count,
+        countIf(has(weeks, week_start - 7)) AS returning_count,
+        countIf(length(arrayFilter(week -> week > week_start - ${7 * LOYALTY_RULE.n} AND week <= week_start, weeks))
+          >= ${LOYALTY_RULE.k}) AS loyal_count,
+        round(returning_count / active_count, 4) AS returning_share
+      FROM (
+        SELECT agency_name, audience, member, groupUniqArray(toMonday(seen_at)) AS weeks
+        FROM (
+          SELECT agency_name, 'authors' AS audience, concat(m.platform, ':', m.author_id) AS member, m.event_time AS seen_at
+          FROM ${t("tagged_mentions")} AS m
+          ARRAY JOIN ${MENTION_AGENCIES} AS agency_name
+          UNION ALL
+          SELECT e.agency AS agency_name, 'visitors' AS audience, assumeNotNull(e.visitor_id) AS member, e.event_time AS seen_at
+          FROM ${t("web_events")} AS e
+          WHERE e.visitor_id IS NOT NULL
+        )
+        GROUP BY agency_name, audience, member
+      )
+      ARRAY JOIN weeks AS week_start
+      GROUP BY week_start, agency, audience`,
+  ];
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -276,6 +416,35 @@ export const MIGRATIONS: Migration[] = [
       TTL toDateTime(fired_at) + INTERVAL 730 DAY`,
     ],
   },
+  {
+    version: 7,
+    name: "web analytics events (visits, clicks, downloads on agencies' websites)",
+    statements: (t, retention) => [
+      `CREATE TABLE IF NOT EXISTS ${t("web_events")} (
+        site LowCardinality(String),
+        id String,
+        agency LowCardinality(String),
+        url String,
+        kind LowCardinality(String),
+        event_time DateTime64(3, 'UTC'),
+        visitor_id Nullable(String),
+        event_count UInt64,
+        source LowCardinality(String),
+        kafka_topic LowCardinality(String),
+        kafka_partition UInt16,
+        kafka_offset UInt64
+      )
+      ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMMDD(event_time)
+      ORDER BY (site, id)
+      TTL toDateTime(event_time) + INTERVAL ${retention.rawDays} DAY`,
+    ],
+  },
+  {
+    version: 8,
+    name: "persepsi trend and the five measures of PermenPAN-RB 83/2012 as views",
+    statements: (t) => measureViews(t),
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */
@@ -285,6 +454,7 @@ const RETAINED_TABLES: { name: string; time: string; kind: keyof Retention }[] =
   { name: "post_virality", time: "toDateTime(assessed_at)", kind: "rawDays" },
   { name: "author_ranks", time: "toDateTime(computed_for)", kind: "rawDays" },
   { name: "alerts", time: "toDateTime(fired_at)", kind: "aggregateDays" },
+  { name: "web_events", time: "toDateTime(event_time)", kind: "rawDays" },
   { name: "mention_window_deltas", time: "toDateTime(inserted_at)", kind: "rawDays" },
   { name: "mention_windows_1m", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_1h", time: "window_start", kind: "aggregateDays" },

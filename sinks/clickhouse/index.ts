@@ -1,16 +1,30 @@
 /**
  * The ClickHouse sink stage: tagged mentions -> `tagged_mentions`, engagement snapshots ->
- * `engagement_events`, virality assessments -> `post_virality`, alerts -> `alerts`; and every so often the authors'
- * PageRank (author-ranks.ts). A partition's offsets are committed only after the rows of its batch are
+ * `engagement_events`, virality assessments -> `post_virality`, alerts -> `alerts`, web analytics
+ * events -> `web_events`; and every so often the authors' PageRank (author-ranks.ts). A partition's offsets are committed only after the rows of its batch are
  * flushed and acknowledged by ClickHouse (TableWriter resolves the batch's promise then).
  */
 
 import type { OutgoingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../../runtime/context.js";
 import { contracts } from "../../schemas/contracts.js";
-import type { Alert, EngagementEvent, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
+import type {
+  Alert,
+  EngagementEvent,
+  TaggedMention,
+  ViralityUpdate,
+  WebTrafficEvent,
+} from "../../schemas/types.generated.js";
 import { scheduleAuthorRanks } from "./author-ranks.js";
-import { alertRow, engagementRow, type Row, type SourcePosition, taggedMentionRow, viralityRow } from "./rows.js";
+import {
+  alertRow,
+  engagementRow,
+  type Row,
+  type SourcePosition,
+  taggedMentionRow,
+  viralityRow,
+  webEventRow,
+} from "./rows.js";
 import { TableWriter } from "./table-writer.js";
 
 const STAGE = "sink";
@@ -26,6 +40,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
   const engagementTopic = topicName(config, "engagementRaw");
   const viralityTopic = topicName(config, "virality");
   const alertsTopic = topicName(config, "alerts");
+  const webTopic = topicName(config, "webRaw");
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
 
@@ -73,6 +88,13 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
         toRow: (value, at) => alertRow(codec.decode<Alert>(value, contracts.Alert), at),
       },
     ],
+    [
+      webTopic,
+      {
+        writer: writerFor("web_events", ["site", "id"], "id", "event_time"),
+        toRow: (value, at) => webEventRow(codec.decode<WebTrafficEvent>(value, contracts.WebTrafficEvent), at),
+      },
+    ],
   ]);
 
   // Batches between receipt and handing their rows to a writer. When none is, every batch in
@@ -98,7 +120,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
 
   const consumer = await ctx.bus.consume({
     groupId: options.groupId ?? `${config.topicPrefix}simak-sink`,
-    topics: [mentionsTopic, engagementTopic, viralityTopic, alertsTopic],
+    topics: [mentionsTopic, engagementTopic, viralityTopic, alertsTopic, webTopic],
     onBatch: instrumented(ctx, STAGE, onBatch),
   });
   const ranks =

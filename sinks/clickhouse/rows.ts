@@ -1,7 +1,13 @@
 /** Row shapes of the ClickHouse tables, mapped from the Avro contracts (see migrations). */
 import type { Flush } from "../../processors/windows/index.js";
 import { windowStart } from "../../processors/windows/index.js";
-import type { Alert, EngagementEvent, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
+import type {
+  Alert,
+  EngagementEvent,
+  TaggedMention,
+  ViralityUpdate,
+  WebTrafficEvent,
+} from "../../schemas/types.generated.js";
 
 export interface SourcePosition {
   topic: string;
@@ -63,6 +69,23 @@ export function engagementRow(event: EngagementEvent, at: SourcePosition): Row {
     replies: event.replies,
     views: event.views,
     clicks: event.clicks,
+    source: event.source,
+    kafka_topic: at.topic,
+    kafka_partition: at.partition,
+    kafka_offset: at.offset,
+  };
+}
+
+export function webEventRow(event: WebTrafficEvent, at: SourcePosition): Row {
+  return {
+    site: event.site,
+    id: event.id,
+    agency: event.agency,
+    url: event.url,
+    kind: event.kind,
+    event_time: event.eventTime,
+    visitor_id: event.visitorId,
+    event_count: event.count,
     source: event.source,
     kafka_topic: at.topic,
     kafka_partition: at.partition,

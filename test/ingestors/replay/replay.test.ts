@@ -19,6 +19,15 @@ async function replayFile(lines: readonly string[], newline = "\n"): Promise<str
 }
 
 const T0 = 1_748_829_600_000;
+/** A web analytics page view with only the fields that have no default. */
+const webVisit = {
+  id: "v-1",
+  site: "bpjs-kesehatan.go.id",
+  agency: "BPJS Kesehatan",
+  url: "https://bpjs-kesehatan.go.id/antrean",
+  kind: "visit",
+  eventTime: T0 + 90_000,
+};
 const minimalMention = {
   platform: "x",
   id: "1001",
@@ -66,7 +75,7 @@ describe("replay ingestor", () => {
       (event): SourceEvent => (event.type === "mention" ? { type: "mention", mention: event.mention } : event),
     );
 
-    expect(counts).toEqual({ mentions: 3000, engagement: simulated.length - 3000, skipped: 0 });
+    expect(counts).toEqual({ mentions: 3000, engagement: simulated.length - 3000, web: 0, skipped: 0 });
     expect((await readFile(path, "utf8")).split("\n")).toHaveLength(simulated.length + 1);
     expect(await collect(createReplayIngestor({ name: "replay", path, speed: 0 }))).toEqual(expected);
   });
@@ -75,7 +84,7 @@ describe("replay ingestor", () => {
     const path = join(dir, "skipped.jsonl");
     const invalid: SourceEvent = { type: "invalid", origin: "f", position: 1, raw: "{", errorCode: "E", reason: "r" };
     const counts = await writeReplayFile(path, [invalid, { type: "mention", mention: completeMention }]);
-    expect(counts).toEqual({ mentions: 1, engagement: 0, skipped: 1 });
+    expect(counts).toEqual({ mentions: 1, engagement: 0, web: 0, skipped: 1 });
     expect(await readFile(path, "utf8")).toBe(`${JSON.stringify(completeMention)}\n`);
   });
 
@@ -84,8 +93,9 @@ describe("replay ingestor", () => {
       JSON.stringify(minimalMention),
       JSON.stringify({ type: "engagement", platform: "x", postId: "1001", eventTime: T0 + 60_000 }),
       JSON.stringify({ ...minimalMention, id: "1002", type: "mention", ingestTime: T0 + 5, source: "crawler-7" }),
+      JSON.stringify({ ...webVisit, type: "web" }),
     ]);
-    const [mention, engagement, explicit] = await collect(
+    const [mention, engagement, explicit, web] = await collect(
       createReplayIngestor({ name: "replay-test", path, speed: 0 }),
     );
     expect(mention).toEqual({ type: "mention", mention: completeMention });
@@ -122,6 +132,7 @@ describe("replay ingestor", () => {
         source: "replay-test",
       },
     });
+    expect(web).toEqual({ type: "web", web: { ...webVisit, visitorId: null, count: 1, source: "replay-test" } });
     expect(explicit).toMatchObject({
       type: "mention",
       mention: { id: "1002", ingestTime: T0 + 5, source: "crawler-7" },
@@ -174,7 +185,7 @@ describe("replay ingestor", () => {
       invalid(
         7,
         "REPLAY_UNKNOWN_TYPE",
-        'unknown "type" "like": expected none or "mention" for a Mention, "engagement" for an EngagementEvent',
+        'unknown "type" "like": expected none or "mention" for a Mention, "engagement" for an EngagementEvent, "web" for a WebTrafficEvent',
       ),
       invalid(8, "REPLAY_SCHEMA_VIOLATION", "not a valid Mention: undeclared fields: author.folowers, extra"),
       invalid(

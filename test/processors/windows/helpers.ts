@@ -1,3 +1,4 @@
+import { tierOf } from "../../../processors/influence/index.js";
 import { untagged } from "../../../processors/tagger.js";
 import type { SentimentLabel, TaggedMention, TopicMatch } from "../../../schemas/types.generated.js";
 import { postWith } from "../../fixtures/mentions.js";
@@ -12,7 +13,11 @@ export interface TaggedSpec {
   followers?: number;
   platform?: "x" | "instagram";
   likes?: number;
+  shares?: number;
+  replies?: number;
   views?: number;
+  /** The author's influence score (0-100); the tier follows from the followers. */
+  influence?: number;
   sentiment?: [SentimentLabel, number];
   topics?: TopicMatch[];
 }
@@ -30,13 +35,22 @@ export function tagged(spec: TaggedSpec): TaggedMention {
       followers: spec.followers ?? 10,
       verified: false,
     },
-    engagement: { likes: spec.likes ?? 0, shares: 0, replies: 0, views: spec.views ?? 0, clicks: 0 },
+    engagement: {
+      likes: spec.likes ?? 0,
+      shares: spec.shares ?? 0,
+      replies: spec.replies ?? 0,
+      views: spec.views ?? 0,
+      clicks: 0,
+    },
   });
   const tags = untagged();
   tags.topics = spec.topics ?? [];
   if (spec.sentiment) {
     const [label, score] = spec.sentiment;
     tags.sentiment = { label, score, confidence: 1, language: "id", modelVersion: "test" };
+  }
+  if (spec.influence !== undefined) {
+    tags.influence = { score: spec.influence, tier: tierOf(mention.author.followers) };
   }
   return { mention, tags, processedTime: spec.at };
 }
