@@ -136,16 +136,20 @@ async function enrichStates(prefix: string): Promise<Map<string, unknown>> {
   return new Map([...(await postStates(prefix)), ...(await authorStates(prefix))]);
 }
 
-/** The enrich states once they stop changing (the author owner may still be busy after post_virality settles). */
+/**
+ * The enrich states once they stop changing (the author owner may still be busy after post_virality
+ * settles): unchanged over three polls, so a loaded machine's pause is not taken for the end.
+ */
 async function settledStates(prefix: string): Promise<Map<string, unknown>> {
   let last: Map<string, unknown> | undefined;
+  let unchanged = 0;
   return waitFor(
     "the enrich states to stop changing",
     async () => {
       const states = await enrichStates(prefix);
-      const stable = last !== undefined && isDeepStrictEqual(states, last);
+      unchanged = last !== undefined && isDeepStrictEqual(states, last) ? unchanged + 1 : 0;
       last = states;
-      return stable ? states : undefined;
+      return unchanged >= 3 ? states : undefined;
     },
     120_000,
     3000,
