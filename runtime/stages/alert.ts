@@ -23,7 +23,6 @@
  * One instance per deployment: the delivery loop owns the pending list (sinks/notify/README.md).
  */
 import {
-  type AlertConfig,
   type AlertRule,
   alertKeys,
   Detector,
@@ -46,10 +45,14 @@ const UNHEALTHY_AFTER_FAILURES = 3;
 /** Detector state outlives the baseline it holds by this much (a stage stopped for a while resumes). */
 const STATE_GRACE_MS = 7 * 1440 * MINUTE_MS;
 
-const NO_RULES: AlertConfig = { rules: [], channels: new Map() };
-
 export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle> {
   const { config, logger, metrics, state } = ctx;
+  const file = config.alert.rulesFile;
+  if (!file) {
+    // Nothing to judge: no ClickHouse reads at all (`simak start` with nothing configured).
+    logger.info({ stage: STAGE }, "no alert rules file (SIMAK_ALERT_RULES_FILE): the alert stage idles");
+    return { name: STAGE, healthy: () => true, stop: async () => {} };
+  }
   const storage = await ctx.storage();
   const producer = await ctx.bus.producer();
   const alertsTopic = topicName(config, "alerts");
@@ -60,20 +63,18 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   let seenCompleted = await completed();
   let historyThrough = seenCompleted;
   let channels = new Map<string, Channel>();
-  const rulesFile = config.alert.rulesFile
-    ? await openAlertConfig(config.alert.rulesFile, {
-        onReload: ({ value, generation }) => {
-          channels = createChannels(value.channels);
-          historyThrough = seenCompleted;
-          logger.info({ stage: STAGE, file: config.alert.rulesFile, generation }, "alert rules reloaded");
-        },
-        onError: (error) =>
-          logger.error({ stage: STAGE, err: error }, "alert rules edit refused; the previous rules stay in force"),
-      })
-    : null;
-  const rules = () => (rulesFile ? rulesFile.current() : NO_RULES);
-  channels = createChannels(rules().channels);
-  rulesFile?.watch();
+  const rulesFile = await openAlertConfig(file, {
+    onReload: ({ value, generation }) => {
+      channels = createChannels(value.channels);
+      historyThrough = seenCompleted;
+      logger.info({ stage: STAGE, file, generation }, "alert rules reloaded");
+    },
+    onError: (error) =>
+      logger.error({ stage: STAGE, err: error }, "alert rules edit refused; the previous rules stay in force"),
+  });
+  const rules = () => rulesFile.current().rules;
+  channels = createChannels(rulesFile.current().channels);
+  rulesFile.watch();
   const deliveries = await DeliveryQueue.open({
     store: state,
     prefix: config.topicPrefix,
@@ -139,7 +140,7 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
     const through = seenCompleted;
     seenCompleted = await completed();
     if (through === null) return;
-    for (const rule of rules().rules) await runRule(rule, through);
+    for (const rule of rules()) await runRule(rule, through);
   };
 
   let failures = 0;
@@ -164,7 +165,7 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   };
   tick();
 
-  const eventRules = rules().rules.filter((rule) => isEventSignal(rule.signal));
+  const eventRules = rules().filter((rule) => isEventSignal(rule.signal));
   if (eventRules.length > 0)
     logger.warn(
       { stage: STAGE, rules: eventRules.map((rule) => rule.id) },
@@ -173,8 +174,8 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   logger.info(
     {
       stage: STAGE,
-      rulesFile: config.alert.rulesFile ?? null,
-      rules: rules().rules.length,
+      rulesFile: file,
+      rules: rules().length,
       pollMs: config.alert.pollMs,
     },
     "stage started",
@@ -186,7 +187,7 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
       stopped = true;
       clearTimeout(timer);
       await inFlight;
-      rulesFile?.close();
+      rulesFile.close();
       await deliveries.stop();
       await producer.close();
     },
