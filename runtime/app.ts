@@ -21,6 +21,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { PipelineMetrics } from "./metrics.js";
 import { AvroCodec, createRegistryClient } from "./serde.js";
 import { startAggregateStage } from "./stages/aggregate.js";
+import { startAlertStage } from "./stages/alert.js";
 import { startEnrichStage } from "./stages/enrich.js";
 import { startIngestStage } from "./stages/ingest.js";
 import { startProcessStage } from "./stages/process.js";
@@ -30,7 +31,7 @@ import type { StateStore } from "./state/state.js";
 import { createStorage, type Storage } from "./storage/clickhouse.js";
 import { migrate } from "./storage/migrations.js";
 
-export const STAGE_NAMES = ["sink", "aggregate", "enrich", "process", "ingest"] as const;
+export const STAGE_NAMES = ["sink", "alert", "aggregate", "enrich", "process", "ingest"] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface PipelineOptions {
@@ -115,6 +116,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   for (const name of STAGE_NAMES) {
     if (!options.stages.includes(name)) continue;
     if (name === "sink") stages.push(await startClickHouseSink(context));
+    if (name === "alert") stages.push(await startAlertStage(context));
     if (name === "aggregate") stages.push(await startAggregateStage(context));
     if (name === "enrich") stages.push(await startEnrichStage(context));
     if (name === "process") {

@@ -91,6 +91,15 @@ const ConfigSchema = z
       })
       .strict()
       .default({ latenessMs: 600_000, minInsertIntervalMs: 500 }),
+    alert: z
+      .object({
+        /** The alert rules and channels (processors/alerts/README.md); unset: the alert stage has no rules. */
+        rulesFile: z.string().min(1).optional(),
+        /** How often the alert stage looks for newly completed minutes. */
+        pollMs: positiveInt.default(1000),
+      })
+      .strict()
+      .default({ pollMs: 1000 }),
     retention: z
       .object({
         /** Days raw rows (mentions, engagement snapshots, window deltas) are kept. */
@@ -145,6 +154,8 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_PAGERANK_INTERVAL_MS: { path: ["sink", "pagerankIntervalMs"] },
   SIMAK_WINDOW_LATENESS_MS: { path: ["aggregate", "latenessMs"] },
   SIMAK_AGGREGATE_MIN_INSERT_INTERVAL_MS: { path: ["aggregate", "minInsertIntervalMs"] },
+  SIMAK_ALERT_RULES_FILE: { path: ["alert", "rulesFile"] },
+  SIMAK_ALERT_POLL_MS: { path: ["alert", "pollMs"] },
   SIMAK_RETENTION_RAW_DAYS: { path: ["retention", "rawDays"] },
   SIMAK_RETENTION_AGGREGATE_DAYS: { path: ["retention", "aggregateDays"] },
   SIMAK_SIM_SEED: { path: ["simulator", "seed"] },

@@ -53,6 +53,11 @@ function fingerprint(rule: AlertRule): string {
   return JSON.stringify([rule.signal, rule.window, weeks, samplesPerHour, rule.timeZone]);
 }
 
+/** How far back a fresh detector is fed history: the baseline's span (its hour-of-week slots). */
+export function historyMs(rule: AlertRule): number {
+  return rule.baseline.weeks * 7 * 1440 * MINUTE_MS;
+}
+
 export function emptyDetectorState(rule: AlertRule): DetectorState {
   return {
     version: STATE_VERSION,

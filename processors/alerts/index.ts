@@ -21,6 +21,7 @@ export {
   Detector,
   type DetectorState,
   emptyDetectorState,
+  historyMs,
   MAX_FILLED_GAP_MINUTES,
   runDetector,
   STATE_VERSION,

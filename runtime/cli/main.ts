@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, redactConfig, type SimakConfig } from "../conf
 import { createLogger } from "../logger.js";
 import { createStorage } from "../storage/clickhouse.js";
 import { migrate } from "../storage/migrations.js";
+import { alertsCommand } from "./alerts.js";
 import { sentimentCommand } from "./sentiment.js";
 
 function speedOption(value: string): number {
@@ -128,6 +129,7 @@ program
   });
 
 program.addCommand(sentimentCommand());
+program.addCommand(alertsCommand());
 
 program
   .command("config")

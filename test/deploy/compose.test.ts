@@ -16,6 +16,7 @@ describe("docker-compose.yml", () => {
     expect(Object.keys(compose.services).sort()).toEqual(
       [
         "aggregate",
+        "alert",
         "clickhouse",
         "enrich",
         "ingest",
@@ -27,7 +28,7 @@ describe("docker-compose.yml", () => {
         "sink",
       ].sort(),
     );
-    for (const stage of ["ingest", "process", "enrich", "sink", "aggregate"]) {
+    for (const stage of ["ingest", "process", "enrich", "sink", "aggregate", "alert"]) {
       expect(compose.services[stage]?.command?.slice(0, 2)).toEqual(["run", stage]);
       expect(compose.services[stage]?.deploy?.replicas).toBeGreaterThanOrEqual(1);
     }

@@ -37,6 +37,7 @@ describe("simak start (embedded default)", () => {
         status: "ok",
         checks: [
           ["sink", true],
+          ["alert", true],
           ["aggregate", true],
           ["enrich", true],
           ["process", true],

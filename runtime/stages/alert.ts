@@ -1,0 +1,195 @@
+/**
+ * The alert stage: the rules of SIMAK_ALERT_RULES_FILE over the 1-minute aggregates, as minutes
+ * complete -> Alert records on `simak.alerts` (the sink stores them in `alerts`) and the rules'
+ * channels (sinks/notify delivery loop).
+ *
+ * When a minute is complete: the aggregate stage stores each partition's watermark with its window
+ * deltas, and a minute whose end is at or before the watermark of every partition of
+ * `simak.mentions.tagged` never changes again (later events are late and not aggregated). Every
+ * `SIMAK_ALERT_POLL_MS` the stage reads the least of those watermarks from ClickHouse, then steps
+ * each rule's detector (processors/alerts) over the minutes completed since its last step, read
+ * from `mention_windows_1m` for the rule's scope. It uses the watermarks read one poll earlier:
+ * a watermark and the rollup rows of its insert land through a materialized view of one INSERT, so
+ * the rollup is read only after a whole poll interval has passed since the watermark was seen.
+ *
+ * Detector state lives in the state store (one JSON value per rule and scope), saved after the
+ * minutes' alerts are published and enqueued for delivery: after a crash the minutes are stepped
+ * again and give the same alert ids, which the sink and the delivery loop deduplicate. A detector
+ * without state (first start, a new rule, or an edit that changes its signal, window or baseline
+ * settings) is fed the history the aggregates hold (its baseline's span, `baseline.weeks`) up to
+ * the minute completed when the stage started or the rules file was reloaded, and reports only
+ * what comes after it; with no history at all it reports from the first minute.
+ *
+ * One instance per deployment: the delivery loop owns the pending list (sinks/notify/README.md).
+ */
+import {
+  type AlertRule,
+  alertKeys,
+  Detector,
+  type DetectorState,
+  historyMs,
+  isEventSignal,
+  MINUTE_MS,
+  openAlertConfig,
+  TOP_EVIDENCE,
+} from "../../processors/alerts/index.js";
+import { TOPICS } from "../../schemas/topics.js";
+import type { Alert } from "../../schemas/types.generated.js";
+import { type Channel, createChannels, DeliveryQueue } from "../../sinks/notify/index.js";
+import { encodeFor, errorCodeOf, type PipelineContext, type StageHandle, topicName } from "../context.js";
+import { everyMinute, lastCompletedMinute, readEvidence, readMinutePoints } from "../storage/minute-aggregates.js";
+
+const STAGE = "alert";
+/** Consecutive failed polls after which the stage reports itself unhealthy. */
+const UNHEALTHY_AFTER_FAILURES = 3;
+/** Detector state outlives the baseline it holds by this much (a stage stopped for a while resumes). */
+const STATE_GRACE_MS = 7 * 1440 * MINUTE_MS;
+
+export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle> {
+  const { config, logger, metrics, state } = ctx;
+  const file = config.alert.rulesFile;
+  if (!file) {
+    // Nothing to judge: no ClickHouse reads at all (`simak start` with nothing configured).
+    logger.info({ stage: STAGE }, "no alert rules file (SIMAK_ALERT_RULES_FILE): the alert stage idles");
+    return { name: STAGE, healthy: () => true, stop: async () => {} };
+  }
+  const storage = await ctx.storage();
+  const producer = await ctx.bus.producer();
+  const alertsTopic = topicName(config, "alerts");
+  const source = topicName(config, "mentionsTagged");
+  const keys = alertKeys(config.topicPrefix);
+  const completed = () => lastCompletedMinute(storage, source, TOPICS.mentionsTagged.partitions);
+
+  let seenCompleted = await completed();
+  let historyThrough = seenCompleted;
+  let channels = new Map<string, Channel>();
+  const rulesFile = await openAlertConfig(file, {
+    onReload: ({ value, generation }) => {
+      channels = createChannels(value.channels);
+      historyThrough = seenCompleted;
+      logger.info({ stage: STAGE, file, generation }, "alert rules reloaded");
+    },
+    onError: (error) =>
+      logger.error({ stage: STAGE, err: error }, "alert rules edit refused; the previous rules stay in force"),
+  });
+  const rules = () => rulesFile.current().rules;
+  channels = createChannels(rulesFile.current().channels);
+  rulesFile.watch();
+  const deliveries = await DeliveryQueue.open({
+    store: state,
+    prefix: config.topicPrefix,
+    logger,
+    channel: (name) => channels.get(name),
+  });
+  deliveries.start();
+
+  /** Firing alerts of aggregate rules carry the window's most influential mentions in the scope. */
+  const withEvidence = async (rule: AlertRule, alert: Alert): Promise<Alert> => {
+    if (alert.status !== "firing" || isEventSignal(rule.signal)) return alert;
+    const evidence = await readEvidence(
+      storage,
+      rule.scope,
+      { start: alert.windowStart, end: alert.windowEnd },
+      { negativeOnly: rule.signal !== "total-volume", limit: TOP_EVIDENCE },
+    );
+    return { ...alert, topPostIds: evidence.postIds, topAuthorIds: evidence.authorIds };
+  };
+
+  const publish = async (rule: AlertRule, alerts: Alert[]) => {
+    const filled = await Promise.all(alerts.map((alert) => withEvidence(rule, alert)));
+    await producer.send(
+      alertsTopic,
+      filled.map((alert) => encodeFor(ctx, "alerts", alert.id, alert)),
+    );
+    await deliveries.enqueue(filled);
+    metrics.eventsOut.inc({ stage: STAGE, target: alertsTopic }, filled.length);
+    for (const alert of filled) logger.info({ stage: STAGE, alertId: alert.id, status: alert.status }, alert.message);
+  };
+
+  /** Steps the rule's detector through minute `through` (a start), publishing what it raises. */
+  const runRule = async (rule: AlertRule, through: number) => {
+    const key = keys.detector(rule.id, rule.scope);
+    const [saved] = await state.getMany([key]);
+    const detector = new Detector(rule, rule.scope, saved ? (JSON.parse(saved) as DetectorState) : null);
+    const last = detector.state.lastMinute;
+    if (last !== null && last >= through) return;
+    const fresh = last === null;
+    const points = await readMinutePoints(
+      storage,
+      rule.scope,
+      fresh ? through - historyMs(rule) : last + MINUTE_MS,
+      through,
+    );
+    // A fresh detector starts at the scope's first minute with mentions, not on weeks of zeros.
+    const first = fresh ? points[0]?.minute : last + MINUTE_MS;
+    if (first === undefined) return;
+    const reportAfter = fresh ? historyThrough : null;
+    const alerts: Alert[] = [];
+    for (const input of everyMinute(points, first, through)) {
+      const raised = detector.step(input).alerts;
+      if (reportAfter === null || input.point.minute > reportAfter) alerts.push(...raised);
+    }
+    if (alerts.length > 0) await publish(rule, alerts);
+    await state.setMany(
+      [{ key, value: JSON.stringify(detector.state) }],
+      Math.ceil((historyMs(rule) + STATE_GRACE_MS) / 1000),
+    );
+  };
+
+  const poll = async () => {
+    const through = seenCompleted;
+    seenCompleted = await completed();
+    if (through === null) return;
+    for (const rule of rules()) await runRule(rule, through);
+  };
+
+  let failures = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+  const tick = () => {
+    inFlight = poll()
+      .then(
+        () => {
+          failures = 0;
+        },
+        (error: unknown) => {
+          failures++;
+          metrics.errors.inc({ stage: STAGE, code: errorCodeOf(error, "ALERT_POLL_FAILED") });
+          logger.error({ stage: STAGE, err: error, failures }, "alert poll failed; retrying");
+        },
+      )
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, config.alert.pollMs);
+      });
+  };
+  tick();
+
+  const eventRules = rules().filter((rule) => isEventSignal(rule.signal));
+  if (eventRules.length > 0)
+    logger.warn(
+      { stage: STAGE, rules: eventRules.map((rule) => rule.id) },
+      "event signals are not fed to the alert stage yet: these rules never fire",
+    );
+  logger.info(
+    {
+      stage: STAGE,
+      rulesFile: file,
+      rules: rules().length,
+      pollMs: config.alert.pollMs,
+    },
+    "stage started",
+  );
+  return {
+    name: STAGE,
+    healthy: () => failures < UNHEALTHY_AFTER_FAILURES,
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await inFlight;
+      rulesFile.close();
+      await deliveries.stop();
+      await producer.close();
+    },
+  };
+}

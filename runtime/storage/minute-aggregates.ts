@@ -1,0 +1,134 @@
+/**
+ * What the alert stage and the backtest read from ClickHouse: which minutes are complete, the
+ * 1-minute aggregates of a rule's scope as MinutePoints, and the evidence of a firing (the
+ * window's most influential mentions in the scope).
+ */
+import { MINUTE_MS, type MinuteInput, type MinutePoint, type Scope } from "../../processors/alerts/index.js";
+import type { Storage } from "./clickhouse.js";
+
+/**
+ * The start of the last minute every partition of `topic` has closed (its end at or before the
+ * partition's watermark, so the aggregate stage will not change it); null until each of the
+ * topic's `partitions` has stored a watermark. The watermarks come with the window deltas in
+ * `mention_window_deltas` (runtime/stages/aggregate.ts).
+ */
+export async function lastCompletedMinute(storage: Storage, topic: string, partitions: number): Promise<number | null> {
+  const result = await storage.client.query({
+    query: `SELECT source_partition, toUnixTimestamp64Milli(max(watermark)) AS partition_watermark
+            FROM ${storage.table("mention_window_deltas")}
+            WHERE source_topic = {topic:String} AND watermark IS NOT NULL
+            GROUP BY source_partition`,
+    query_params: { topic },
+    format: "JSONEachRow",
+  });
+  const rows = await result.json<{ source_partition: number; partition_watermark: string | number }>();
+  if (rows.length < partitions) return null;
+  const clock = Math.min(...rows.map((row) => Number(row.partition_watermark)));
+  return Math.floor(clock / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
+}
+
+/** The 1-minute aggregate rows of a scope: `scope_kind` query, agency or all (processors/windows/scopes.ts). */
+function scopeFilter(scope: Scope): { where: string; params: Record<string, string> } {
+  const conditions: string[] = [];
+  const params: Record<string, string> = {};
+  if (scope.queryId !== null) {
+    conditions.push("scope_kind = 'query'", "scope = {queryId:String}");
+    params.queryId = scope.queryId;
+    if (scope.agency !== null) conditions.push("agency = {agency:String}");
+  } else if (scope.agency !== null) conditions.push("scope_kind = 'agency'", "scope = {agency:String}");
+  else conditions.push("scope_kind = 'all'");
+  if (scope.agency !== null) params.agency = scope.agency;
+  if (scope.platform !== null) {
+    conditions.push("platform = {platform:String}");
+    params.platform = scope.platform;
+  }
+  return { where: conditions.join(" AND "), params };
+}
+
+/** The scope's minutes with mentions whose start is in [from, to], in time order (sparse). */
+export async function readMinutePoints(
+  storage: Storage,
+  scope: Scope,
+  from: number,
+  to: number,
+): Promise<MinutePoint[]> {
+  const { where, params } = scopeFilter(scope);
+  const result = await storage.client.query({
+    query: `SELECT toUnixTimestamp(window_start) * 1000 AS minute, sum(mentions) AS total,
+                   sumIf(mentions, sentiment = 'negative') AS negative,
+                   sumIf(mentions, sentiment = 'positive') AS positive,
+                   sumIf(mentions, sentiment = 'neutral') AS neutral
+            FROM ${storage.table("mention_windows_1m")}
+            WHERE ${where} AND window_start >= toDateTime({from:UInt32}) AND window_start <= toDateTime({to:UInt32})
+            GROUP BY window_start
+            ORDER BY window_start`,
+    query_params: { ...params, from: Math.floor(from / 1000), to: Math.floor(to / 1000) },
+    format: "JSONEachRow",
+  });
+  const rows = await result.json<Record<keyof MinutePoint, string | number>>();
+  return rows.map((row) => ({
+    minute: Number(row.minute),
+    total: Number(row.total),
+    negative: Number(row.negative),
+    positive: Number(row.positive),
+    neutral: Number(row.neutral),
+  }));
+}
+
+/**
+ * Every minute from `from` through `to` (starts), with the points' counts and zeros where no row
+ * is: a completed minute without a row had no mentions.
+ */
+export function everyMinute(points: readonly MinutePoint[], from: number, to: number): MinuteInput[] {
+  const byMinute = new Map(points.map((point) => [point.minute, point]));
+  const inputs: MinuteInput[] = [];
+  for (let minute = from; minute <= to; minute += MINUTE_MS)
+    inputs.push({ point: byMinute.get(minute) ?? { minute, total: 0, negative: 0, positive: 0, neutral: 0 } });
+  return inputs;
+}
+
+/**
+ * The posts and authors behind a firing: the scope's mentions of [start, end) (negative ones only,
+ * unless the rule watches volume), most influential author first, then most followed.
+ */
+export async function readEvidence(
+  storage: Storage,
+  scope: Scope,
+  window: { start: number; end: number },
+  options: { negativeOnly: boolean; limit: number },
+): Promise<{ postIds: string[]; authorIds: string[] }> {
+  const conditions = [
+    "event_time >= fromUnixTimestamp64Milli({start:Int64})",
+    "event_time < fromUnixTimestamp64Milli({end:Int64})",
+  ];
+  // A few rows per post and author wanted: the top posts may share authors.
+  const params: Record<string, string | number> = { start: window.start, end: window.end, rows: options.limit * 4 };
+  if (scope.agency !== null) {
+    conditions.push("has(topic_agencies, {agency:String})");
+    params.agency = scope.agency;
+  }
+  if (scope.queryId !== null) {
+    conditions.push("has(topic_query_ids, {queryId:String})");
+    params.queryId = scope.queryId;
+  }
+  if (scope.platform !== null) {
+    conditions.push("platform = {platform:String}");
+    params.platform = scope.platform;
+  }
+  if (options.negativeOnly) conditions.push("sentiment_label = 'negative'");
+  const result = await storage.client.query({
+    // LIMIT 1 BY: the table replaces redelivered rows only when it merges.
+    query: `SELECT id, author_id FROM ${storage.table("tagged_mentions")}
+            WHERE ${conditions.join(" AND ")}
+            ORDER BY coalesce(influence_score, 0) DESC, author_followers DESC, id
+            LIMIT 1 BY platform, id
+            LIMIT {rows:UInt32}`,
+    query_params: params,
+    format: "JSONEachRow",
+  });
+  const rows = await result.json<{ id: string; author_id: string }>();
+  return {
+    postIds: rows.slice(0, options.limit).map((row) => row.id),
+    authorIds: [...new Set(rows.map((row) => row.author_id))].slice(0, options.limit),
+  };
+}
