@@ -93,13 +93,13 @@ const ConfigSchema = z
       .default({ latenessMs: 600_000, minInsertIntervalMs: 500 }),
     alert: z
       .object({
-        /** The alert rules and channels (processors/alerts/README.md); unset: the alert stage has no rules. */
-        rulesFile: z.string().min(1).optional(),
+        /** The alert rules and channels (processors/alerts/README.md). */
+        rulesFile: z.string().min(1).default("config/examples/alerts-demo.yaml"),
         /** How often the alert stage looks for newly completed minutes. */
         pollMs: positiveInt.default(1000),
       })
       .strict()
-      .default({ pollMs: 1000 }),
+      .default({ rulesFile: "config/examples/alerts-demo.yaml", pollMs: 1000 }),
     retention: z
       .object({
         /** Days raw rows (mentions, engagement snapshots, window deltas) are kept. */

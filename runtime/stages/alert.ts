@@ -48,11 +48,6 @@ const STATE_GRACE_MS = 7 * 1440 * MINUTE_MS;
 export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle> {
   const { config, logger, metrics, state } = ctx;
   const file = config.alert.rulesFile;
-  if (!file) {
-    // Nothing to judge: no ClickHouse reads at all (`simak start` with nothing configured).
-    logger.info({ stage: STAGE }, "no alert rules file (SIMAK_ALERT_RULES_FILE): the alert stage idles");
-    return { name: STAGE, healthy: () => true, stop: async () => {} };
-  }
   const storage = await ctx.storage();
   const producer = await ctx.bus.producer();
   const alertsTopic = topicName(config, "alerts");

@@ -72,5 +72,5 @@ describe("simak start (embedded default)", () => {
       simak.child.kill("SIGTERM");
     }
     expect(await simak.exited).toEqual({ code: 0, signal: null });
-  }, 60_000);
+  }, 120_000);
 });
