@@ -13,6 +13,7 @@ import { Command, InvalidArgumentError } from "commander";
 import {
   type AlertConfig,
   historyMs,
+  isEventSignal,
   loadAlertConfig,
   MINUTE_MS,
   runDetector,
@@ -21,7 +22,7 @@ import {
 import type { Alert } from "../../schemas/types.generated.js";
 import { loadConfig } from "../config.js";
 import { createStorage, type Storage } from "../storage/clickhouse.js";
-import { everyMinute, readMinutePoints } from "../storage/minute-aggregates.js";
+import { everyMinute, readMinutePoints, readPostEvents } from "../storage/minute-aggregates.js";
 
 /** Every alert the rules raise for minutes in [from, to), by window end, then rule, firing first. */
 export async function backtestAlerts(
@@ -35,7 +36,10 @@ export async function backtestAlerts(
     const points = await readMinutePoints(storage, rule.scope, range.from - historyMs(rule), lastMinute);
     const first = points[0]?.minute;
     if (first === undefined) continue;
-    const replayed = runDetector(rule, rule.scope, everyMinute(points, first, lastMinute)).alerts;
+    const events = isEventSignal(rule.signal)
+      ? await readPostEvents(storage, rule.signal, rule.scope, first, lastMinute)
+      : [];
+    const replayed = runDetector(rule, rule.scope, everyMinute(points, first, lastMinute, events)).alerts;
     alerts.push(...replayed.filter((alert) => alert.windowEnd > range.from));
   }
   return alerts.sort(

@@ -37,7 +37,13 @@ import { TOPICS } from "../../schemas/topics.js";
 import type { Alert } from "../../schemas/types.generated.js";
 import { type Channel, createChannels, DeliveryQueue } from "../../sinks/notify/index.js";
 import { encodeFor, errorCodeOf, type PipelineContext, type StageHandle, topicName } from "../context.js";
-import { everyMinute, lastCompletedMinute, readEvidence, readMinutePoints } from "../storage/minute-aggregates.js";
+import {
+  everyMinute,
+  lastCompletedMinute,
+  readEvidence,
+  readMinutePoints,
+  readPostEvents,
+} from "../storage/minute-aggregates.js";
 
 const STAGE = "alert";
 /** Consecutive failed polls after which the stage reports itself unhealthy. */
@@ -119,8 +125,11 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
     const first = fresh ? points[0]?.minute : last + MINUTE_MS;
     if (first === undefined) return;
     const reportAfter = fresh ? historyThrough : null;
+    const events = isEventSignal(rule.signal)
+      ? await readPostEvents(storage, rule.signal, rule.scope, first, through)
+      : [];
     const alerts: Alert[] = [];
-    for (const input of everyMinute(points, first, through)) {
+    for (const input of everyMinute(points, first, through, events)) {
       const raised = detector.step(input).alerts;
       if (reportAfter === null || input.point.minute > reportAfter) alerts.push(...raised);
     }
@@ -160,12 +169,6 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   };
   tick();
 
-  const eventRules = rules().filter((rule) => isEventSignal(rule.signal));
-  if (eventRules.length > 0)
-    logger.warn(
-      { stage: STAGE, rules: eventRules.map((rule) => rule.id) },
-      "event signals are not fed to the alert stage yet: these rules never fire",
-    );
   logger.info(
     {
       stage: STAGE,

@@ -1,9 +1,16 @@
 /**
  * What the alert stage and the backtest read from ClickHouse: which minutes are complete, the
- * 1-minute aggregates of a rule's scope as MinutePoints, and the evidence of a firing (the
- * window's most influential mentions in the scope).
+ * 1-minute aggregates of a rule's scope as MinutePoints, the post-level events of event rules, and
+ * the evidence of a firing (the window's most influential mentions in the scope).
  */
-import { MINUTE_MS, type MinuteInput, type MinutePoint, type Scope } from "../../processors/alerts/index.js";
+import {
+  type EventKind,
+  MINUTE_MS,
+  type MinuteInput,
+  type MinutePoint,
+  type PostEvent,
+  type Scope,
+} from "../../processors/alerts/index.js";
 import type { Storage } from "./clickhouse.js";
 
 /**
@@ -79,30 +86,31 @@ export async function readMinutePoints(
  * Every minute from `from` through `to` (starts), with the points' counts and zeros where no row
  * is: a completed minute without a row had no mentions.
  */
-export function everyMinute(points: readonly MinutePoint[], from: number, to: number): MinuteInput[] {
+export function everyMinute(
+  points: readonly MinutePoint[],
+  from: number,
+  to: number,
+  events: readonly PostEvent[] = [],
+): MinuteInput[] {
   const byMinute = new Map(points.map((point) => [point.minute, point]));
+  const eventsByMinute = new Map<number, PostEvent[]>();
+  for (const event of events) eventsByMinute.set(event.minute, [...(eventsByMinute.get(event.minute) ?? []), event]);
   const inputs: MinuteInput[] = [];
-  for (let minute = from; minute <= to; minute += MINUTE_MS)
-    inputs.push({ point: byMinute.get(minute) ?? { minute, total: 0, negative: 0, positive: 0, neutral: 0 } });
+  for (let minute = from; minute <= to; minute += MINUTE_MS) {
+    const point = byMinute.get(minute) ?? { minute, total: 0, negative: 0, positive: 0, neutral: 0 };
+    const happened = eventsByMinute.get(minute);
+    inputs.push(happened ? { point, events: happened } : { point });
+  }
   return inputs;
 }
 
-/**
- * The posts and authors behind a firing: the scope's mentions of [start, end) (negative ones only,
- * unless the rule watches volume), most influential author first, then most followed.
- */
-export async function readEvidence(
-  storage: Storage,
-  scope: Scope,
-  window: { start: number; end: number },
-  options: { negativeOnly: boolean; limit: number },
-): Promise<{ postIds: string[]; authorIds: string[] }> {
-  const conditions = [
-    "event_time >= fromUnixTimestamp64Milli({start:Int64})",
-    "event_time < fromUnixTimestamp64Milli({end:Int64})",
-  ];
-  // A few rows per post and author wanted: the top posts may share authors.
-  const params: Record<string, string | number> = { start: window.start, end: window.end, rows: options.limit * 4 };
+/** An author at or above this influence score is high-influence (as in docs/analysts.md's influence measure). */
+export const HIGH_INFLUENCE_SCORE = 60;
+
+/** Conditions on tagged_mentions for a scope (a mention in scope names the agency, the query, the platform). */
+function mentionScope(scope: Scope): { conditions: string[]; params: Record<string, string> } {
+  const conditions: string[] = [];
+  const params: Record<string, string> = {};
   if (scope.agency !== null) {
     conditions.push("has(topic_agencies, {agency:String})");
     params.agency = scope.agency;
@@ -115,6 +123,90 @@ export async function readEvidence(
     conditions.push("platform = {platform:String}");
     params.platform = scope.platform;
   }
+  return { conditions, params };
+}
+
+/**
+ * The post-level events of `kind` in the scope for minutes [from, to]:
+ * - viral-negative-post: a negative top post in scope, at the minute it was first assessed viral
+ *   (post_virality), scored by its highest virality score;
+ * - influential-negative: a negative mention by an author with influence score at least
+ *   HIGH_INFLUENCE_SCORE, at its minute, scored by that influence;
+ * - impersonation: a mention whose author is an impersonation suspect (processors/accounts), at
+ *   its minute, scored by the suspicion score.
+ */
+export async function readPostEvents(
+  storage: Storage,
+  kind: EventKind,
+  scope: Scope,
+  from: number,
+  to: number,
+): Promise<PostEvent[]> {
+  const { conditions, params } = mentionScope(scope);
+  const mentions = storage.table("tagged_mentions");
+  const range = { from, until: to + MINUTE_MS };
+  let query: string;
+  if (kind === "viral-negative-post") {
+    query = `SELECT toUnixTimestamp(toStartOfMinute(first_viral)) * 1000 AS minute, post.id AS post_id,
+                    post.author_id AS author, top_score AS score
+             FROM (SELECT platform AS viral_platform, post_id AS viral_post, min(assessed_at) AS first_viral,
+                          max(score) AS top_score
+                   FROM ${storage.table("post_virality")} WHERE viral GROUP BY platform, post_id) AS viral
+             INNER JOIN (SELECT platform, id, author_id FROM ${mentions}
+                         WHERE ${["parent_id IS NULL", "sentiment_label = 'negative'", ...conditions].join(" AND ")}
+                         LIMIT 1 BY platform, id) AS post
+               ON post.platform = viral.viral_platform AND post.id = viral.viral_post
+             WHERE first_viral >= fromUnixTimestamp64Milli({from:Int64}) AND first_viral < fromUnixTimestamp64Milli({until:Int64})`;
+  } else {
+    const which =
+      kind === "influential-negative"
+        ? ["sentiment_label = 'negative'", `influence_score >= ${HIGH_INFLUENCE_SCORE}`]
+        : ["account_role = 'impersonation_suspect'"];
+    const score = kind === "influential-negative" ? "influence_score" : "coalesce(account_score, 0)";
+    query = `SELECT toUnixTimestamp(toStartOfMinute(event_time)) * 1000 AS minute, id AS post_id,
+                    author_id AS author, ${score} AS score
+             FROM ${mentions}
+             WHERE ${[
+               "event_time >= fromUnixTimestamp64Milli({from:Int64})",
+               "event_time < fromUnixTimestamp64Milli({until:Int64})",
+               ...which,
+               ...conditions,
+             ].join(" AND ")}
+             LIMIT 1 BY platform, id`;
+  }
+  const result = await storage.client.query({
+    query: `SELECT * FROM (${query}) ORDER BY minute, post_id`,
+    query_params: { ...params, ...range },
+    format: "JSONEachRow",
+  });
+  const rows = await result.json<{ minute: string | number; post_id: string; author: string; score: number }>();
+  return rows.map((row) => ({
+    kind,
+    minute: Number(row.minute),
+    postId: row.post_id,
+    author: row.author,
+    score: Number(row.score),
+  }));
+}
+
+/**
+ * The posts and authors behind a firing: the scope's mentions of [start, end) (negative ones only,
+ * unless the rule watches volume), most influential author first, then most followed.
+ */
+export async function readEvidence(
+  storage: Storage,
+  scope: Scope,
+  window: { start: number; end: number },
+  options: { negativeOnly: boolean; limit: number },
+): Promise<{ postIds: string[]; authorIds: string[] }> {
+  const inScope = mentionScope(scope);
+  const conditions = [
+    "event_time >= fromUnixTimestamp64Milli({start:Int64})",
+    "event_time < fromUnixTimestamp64Milli({end:Int64})",
+    ...inScope.conditions,
+  ];
+  // A few rows per post and author wanted: the top posts may share authors.
+  const params = { ...inScope.params, start: window.start, end: window.end, rows: options.limit * 4 };
   if (options.negativeOnly) conditions.push("sentiment_label = 'negative'");
   const result = await storage.client.query({
     // LIMIT 1 BY: the table replaces redelivered rows only when it merges.

@@ -15,10 +15,10 @@ import {
 import { SERVICES, uniquePrefix } from "../../support/services.js";
 import { FakeHttpEndpoint, freePort, sampleAlert } from "./fakes.js";
 
-/** How long an endpoint stays down. The acceptance case is 30 s: SIMAK_NOTIFY_OUTAGE_MS=30000. */
-const OUTAGE_MS = Number(process.env.SIMAK_NOTIFY_OUTAGE_MS ?? 3000);
-/** Retry delays grow to a tenth of the outage, so the endpoint sees several attempts while down. */
-const BACKOFF = { initialMs: 100, maxMs: Math.max(200, OUTAGE_MS / 10), factor: 2, jitter: 0.2 };
+/** How long an endpoint stays down: the acceptance's 30 s for the 503 case, shorter for the other. */
+const OUTAGES = { "503": 30_000, refused: 3_000 } as const;
+/** Retry delays grow to 300 ms, so the endpoint sees many attempts while down. */
+const BACKOFF = { initialMs: 100, maxMs: 300, factor: 2, jitter: 0.2 };
 const SECRET = "webhook-secret-0123456789";
 
 let closers: (() => Promise<void>)[] = [];
@@ -74,35 +74,39 @@ describe("delivery loop", () => {
   it.each([
     ["answers 503", "503"],
     ["refuses connections", "refused"],
-  ])("an endpoint that %s for the outage, then comes back, receives the alert exactly once", async (_, mode) => {
-    const downUntil = Date.now() + OUTAGE_MS;
-    let fake: FakeHttpEndpoint;
-    let port: number;
-    if (mode === "503") {
-      fake = await endpoint();
-      fake.down = () => Date.now() < downUntil;
-      port = fake.port;
-    } else {
-      port = await freePort();
-      fake = new FakeHttpEndpoint();
-    }
-    const queue = (await openQueue({ channel: webhookTo(`http://127.0.0.1:${port}/hook`) })).start();
-    const alert = sampleAlert();
-    expect(await queue.enqueue([alert])).toBe(1);
-    if (mode === "refused") {
-      await new Promise((resolve) => setTimeout(resolve, downUntil - Date.now()));
-      await fake.listen(port);
-      closers.push(() => fake.close());
-    }
-    await until(() => queue.pending().length === 0, OUTAGE_MS + 5 * BACKOFF.maxMs);
-    expect(fake.accepted).toHaveLength(1);
-    expect(fake.accepted[0]?.headers["x-simak-alert-id"]).toBe(alert.id);
-    if (mode === "503") expect(fake.requests.length).toBeGreaterThan(3);
-    // The same alert again (a redelivered record): not delivered again.
-    expect(await queue.enqueue([alert])).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 2 * BACKOFF.maxMs));
-    expect(fake.accepted).toHaveLength(1);
-  });
+  ] as const)(
+    "an endpoint that %s for the outage, then comes back, receives the alert exactly once",
+    async (_, mode) => {
+      const outage = OUTAGES[mode];
+      const downUntil = Date.now() + outage;
+      let fake: FakeHttpEndpoint;
+      let port: number;
+      if (mode === "503") {
+        fake = await endpoint();
+        fake.down = () => Date.now() < downUntil;
+        port = fake.port;
+      } else {
+        port = await freePort();
+        fake = new FakeHttpEndpoint();
+      }
+      const queue = (await openQueue({ channel: webhookTo(`http://127.0.0.1:${port}/hook`) })).start();
+      const alert = sampleAlert();
+      expect(await queue.enqueue([alert])).toBe(1);
+      if (mode === "refused") {
+        await new Promise((resolve) => setTimeout(resolve, downUntil - Date.now()));
+        await fake.listen(port);
+        closers.push(() => fake.close());
+      }
+      await until(() => queue.pending().length === 0, outage + 5 * BACKOFF.maxMs);
+      expect(fake.accepted).toHaveLength(1);
+      expect(fake.accepted[0]?.headers["x-simak-alert-id"]).toBe(alert.id);
+      if (mode === "503") expect(fake.requests.length).toBeGreaterThan(3);
+      // The same alert again (a redelivered record): not delivered again.
+      expect(await queue.enqueue([alert])).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 2 * BACKOFF.maxMs));
+      expect(fake.accepted).toHaveLength(1);
+    },
+  );
 
   it("delivers each alert id once per channel, whatever the number of enqueues", async () => {
     const fake = await endpoint();
