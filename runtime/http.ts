@@ -21,6 +21,8 @@ export interface HttpServerOptions {
   /** Runs a read-only query and returns its text result; absent when no storage is local. */
   sql?: (query: string, format: string) => Promise<string>;
   logger: Logger;
+  /** Further routes (the dashboard's): each returns true when it handled the request. */
+  handlers?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
 }
 
 const MAX_QUERY_BYTES = 1 << 20;
@@ -64,6 +66,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Serve
       }
       return;
     }
+    for (const handler of options.handlers ?? []) if (await handler(req, res, url)) return;
     res.writeHead(404).end();
   };
   const server = createServer((req, res) => {
