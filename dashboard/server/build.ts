@@ -14,8 +14,10 @@ export const DIST_DIR = join(DASHBOARD_ROOT, "dist");
 export const DASHBOARD_BASE = "/dashboard/";
 const SOURCES = ["index.html", "src"];
 
+/** 0 for a source that is not there: an image ships the build without its sources. */
 function newestSourceMs(path: string): number {
-  const stat = statSync(path);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return 0;
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestSourceMs(join(path, name))));
 }

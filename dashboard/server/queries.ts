@@ -134,13 +134,13 @@ export async function listAlerts(storage: Storage, filter: AlertFilter): Promise
        a.z AS z, a.baseline_method AS baselineMethod, a.volume AS volume,
        a.window_start AS windowStart, a.window_end AS windowEnd, a.fired_at AS firedAt,
        a.message AS message, a.top_post_ids AS topPostIds,
-       k.acknowledged_at AS acknowledgedAt, k.acknowledged_by AS acknowledgedBy
+       k.first_at AS acknowledgedAt, k.first_by AS acknowledgedBy
      FROM (SELECT * FROM ${storage.table("alerts")} FINAL
            WHERE fired_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
              AND fired_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
              AND ({agency:String} = '' OR agency = {agency:String})
            ORDER BY fired_at DESC LIMIT {limit:UInt32}) AS a
-     LEFT JOIN (SELECT id, min(acknowledged_at) AS acknowledged_at, argMin(acknowledged_by, acknowledged_at) AS acknowledged_by
+     LEFT JOIN (SELECT id, min(acknowledged_at) AS first_at, argMin(acknowledged_by, acknowledged_at) AS first_by
                 FROM ${storage.table("alert_acknowledgements")} GROUP BY id) AS k ON k.id = a.id
      ORDER BY a.fired_at DESC
      SETTINGS join_use_nulls = 1`,

@@ -8,7 +8,7 @@ const ZONES: Record<TimeZone, { name: string; offsetHours: number }> = {
 };
 
 let zone: TimeZone = "Asia/Jakarta";
-const numbers = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 1 });
+const numbers = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 2 });
 const compact = new Intl.NumberFormat("id-ID", { notation: "compact", maximumFractionDigits: 1 });
 const DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
 const TICK: Intl.DateTimeFormatOptions = { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit" };
