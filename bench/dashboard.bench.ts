@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/dashboard.bench.ts   (BENCH_DAYS=30, BENCH_REQUESTS=40)
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPipeline } from "../runtime/app.js";
@@ -23,8 +23,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
+const dataDir = mkdtempSync(join(tmpdir(), "simak-bench-dashboard-"));
 const config = loadConfig({
-  SIMAK_DATA_DIR: mkdtempSync(join(tmpdir(), "simak-bench-dashboard-")),
+  SIMAK_DATA_DIR: dataDir,
   SIMAK_HTTP_PORT: "0",
   SIMAK_LOG_LEVEL: "warn",
 });
@@ -88,3 +89,4 @@ for (const [label, query] of Object.entries(ranges)) {
   );
 }
 await pipeline.stop();
+rmSync(dataDir, { recursive: true, force: true });
