@@ -111,7 +111,9 @@ async function agencyNames(config: SimakConfig, context: PipelineContext): Promi
 
 export async function startDashboard(context: PipelineContext): Promise<DashboardStage> {
   const { config, logger } = context;
-  await ensureDashboardBuilt();
+  // Built while the pipeline starts, so a fresh clone's first start is not held up by it.
+  const built = ensureDashboardBuilt();
+  built.catch((error: Error) => logger.error({ err: error }, "dashboard: building the front end failed"));
   const storage: Storage = await context.storage();
   const names = await agencyNames(config, context);
   const changes = new ChangeFeed(() => dataVersion(storage), config.dashboard.pollMs, logger);
@@ -175,7 +177,10 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
       res.writeHead(302, { location: DASHBOARD_BASE }).end();
       return true;
     }
-    if (req.method === "GET" && url.pathname.startsWith(DASHBOARD_BASE)) return serveStatic(res, url.pathname);
+    if (req.method === "GET" && url.pathname.startsWith(DASHBOARD_BASE)) {
+      await built;
+      return serveStatic(res, url.pathname);
+    }
     if (!url.pathname.startsWith(API)) return false;
     const reader = authorise(config.dashboard, req, url);
     if (reader === undefined) {
