@@ -5,6 +5,7 @@
  * upstream-first so every stage drains into a still-running successor.
  */
 import type { Server } from "node:http";
+import { type DashboardStage, startDashboard } from "../dashboard/server/index.js";
 import { openTaggers } from "../processors/index.js";
 import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
@@ -31,7 +32,8 @@ import type { StateStore } from "./state/state.js";
 import { createStorage, type Storage } from "./storage/clickhouse.js";
 import { migrate } from "./storage/migrations.js";
 
-export const STAGE_NAMES = ["sink", "alert", "aggregate", "enrich", "process", "ingest"] as const;
+/** Downstream first: the dashboard reads what the sink, the alert and the aggregate stage write. */
+export const STAGE_NAMES = ["dashboard", "sink", "alert", "aggregate", "enrich", "process", "ingest"] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface PipelineOptions {
@@ -40,7 +42,7 @@ export interface PipelineOptions {
   /** Required when the ingest stage runs. */
   ingestor?: Ingestor;
   logger?: Logger;
-  /** Serve /metrics and /healthz; tests that run several pipelines in one process turn it off. */
+  /** Serve /metrics, /healthz (and the dashboard); tests that run several pipelines in one process turn it off. */
   http?: boolean;
 }
 
@@ -113,8 +115,13 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const stages: StageHandle[] = [];
   const closers: (() => void)[] = [];
   let ingestFinished: Promise<unknown> | undefined;
+  let dashboard: DashboardStage | undefined;
   for (const name of STAGE_NAMES) {
     if (!options.stages.includes(name)) continue;
+    if (name === "dashboard") {
+      dashboard = await startDashboard(context);
+      stages.push(dashboard);
+    }
     if (name === "sink") stages.push(await startClickHouseSink(context));
     if (name === "alert") stages.push(await startAlertStage(context));
     if (name === "aggregate") stages.push(await startAggregateStage(context));
@@ -144,6 +151,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       health: () => stages.map((stage) => ({ name: stage.name, healthy: () => stage.healthy() })),
       sql: readsStorage ? async (query, format) => (await context.storage()).queryText(query, format) : undefined,
       routes: readsStorage ? [persepsiRoute(context.storage)] : [],
+      handlers: dashboard ? [dashboard.handle] : [],
     });
   }
   const address = server?.address();

@@ -109,6 +109,23 @@ const ConfigSchema = z
       })
       .strict()
       .default({ rawDays: 90, aggregateDays: 730 }),
+    dashboard: z
+      .object({
+        /** Required as a bearer token (or ?token=) by the dashboard's data API when set. */
+        token: z.string().min(16, "at least 16 characters").optional(),
+        /** Basic auth for the dashboard's data API; both or neither. */
+        username: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
+        /** Times are shown in WIB, WITA or WIT. */
+        timezone: z.enum(["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]).default("Asia/Jakarta"),
+        language: z.enum(["id", "en"]).default("id"),
+        /** Wall mode: seconds each agency stays on screen. */
+        rotateSeconds: positiveInt.default(20),
+        /** How often the server looks for newly landed aggregates and alerts while a browser listens. */
+        pollMs: positiveInt.default(1000),
+      })
+      .strict()
+      .default({ timezone: "Asia/Jakarta", language: "id", rotateSeconds: 20, pollMs: 1000 }),
     simulator: z
       .object({
         seed: z.coerce.number().int().default(42),
@@ -158,6 +175,13 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_ALERT_POLL_MS: { path: ["alert", "pollMs"] },
   SIMAK_RETENTION_RAW_DAYS: { path: ["retention", "rawDays"] },
   SIMAK_RETENTION_AGGREGATE_DAYS: { path: ["retention", "aggregateDays"] },
+  SIMAK_DASHBOARD_TOKEN: { path: ["dashboard", "token"] },
+  SIMAK_DASHBOARD_USERNAME: { path: ["dashboard", "username"] },
+  SIMAK_DASHBOARD_PASSWORD: { path: ["dashboard", "password"] },
+  SIMAK_DASHBOARD_TIMEZONE: { path: ["dashboard", "timezone"] },
+  SIMAK_DASHBOARD_LANGUAGE: { path: ["dashboard", "language"] },
+  SIMAK_DASHBOARD_ROTATE_SECONDS: { path: ["dashboard", "rotateSeconds"] },
+  SIMAK_DASHBOARD_POLL_MS: { path: ["dashboard", "pollMs"] },
   SIMAK_SIM_SEED: { path: ["simulator", "seed"] },
   SIMAK_SIM_RATE: { path: ["simulator", "mentionsPerMinute"] },
   SIMAK_SIM_MAX_MENTIONS: { path: ["simulator", "maxMentions"] },
@@ -248,6 +272,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Tree
       "registry.url",
     );
   }
+  if (!config.dashboard.username !== !config.dashboard.password) {
+    throw new ConfigError(
+      "invalid configuration at SIMAK_DASHBOARD_USERNAME / SIMAK_DASHBOARD_PASSWORD (dashboard.username / .password): set both or neither",
+      "dashboard.username",
+    );
+  }
   return config;
 }
 
@@ -264,5 +294,6 @@ export function redactConfig(config: SimakConfig): SimakConfig {
     registry: config.registry && { ...config.registry, password: mask(config.registry.password) },
     redis: config.redis && { url: maskUrl(config.redis.url) as string },
     clickhouse: { ...config.clickhouse, password: mask(config.clickhouse.password) as string },
+    dashboard: { ...config.dashboard, token: mask(config.dashboard.token), password: mask(config.dashboard.password) },
   };
 }

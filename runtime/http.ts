@@ -30,6 +30,8 @@ export interface HttpServerOptions {
   sql?: (query: string, format: string) => Promise<string>;
   routes?: HttpRoute[];
   logger: Logger;
+  /** Further routes (the dashboard's): each returns true when it handled the request. */
+  handlers?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
 }
 
 const MAX_QUERY_BYTES = 1 << 20;
@@ -78,6 +80,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Serve
       await route.handle(url, res);
       return;
     }
+    for (const handler of options.handlers ?? []) if (await handler(req, res, url)) return;
     res.writeHead(404).end();
   };
   const server = createServer((req, res) => {

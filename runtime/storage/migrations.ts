@@ -445,6 +445,20 @@ export const MIGRATIONS: Migration[] = [
     name: "persepsi trend and the five measures of PermenPAN-RB 83/2012 as views",
     statements: (t) => measureViews(t),
   },
+  {
+    version: 9,
+    name: "alert acknowledgements from the monitoring room dashboard",
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t("alert_acknowledgements")} (
+        id String,
+        acknowledged_at DateTime64(3, 'UTC'),
+        acknowledged_by String
+      )
+      ENGINE = ReplacingMergeTree
+      ORDER BY (id, acknowledged_at)
+      TTL toDateTime(acknowledged_at) + INTERVAL 730 DAY`,
+    ],
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */
@@ -455,6 +469,7 @@ const RETAINED_TABLES: { name: string; time: string; kind: keyof Retention }[] =
   { name: "author_ranks", time: "toDateTime(computed_for)", kind: "rawDays" },
   { name: "alerts", time: "toDateTime(fired_at)", kind: "aggregateDays" },
   { name: "web_events", time: "toDateTime(event_time)", kind: "rawDays" },
+  { name: "alert_acknowledgements", time: "toDateTime(acknowledged_at)", kind: "aggregateDays" },
   { name: "mention_window_deltas", time: "toDateTime(inserted_at)", kind: "rawDays" },
   { name: "mention_windows_1m", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_1h", time: "window_start", kind: "aggregateDays" },

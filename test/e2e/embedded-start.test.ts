@@ -36,6 +36,7 @@ describe("simak start (embedded default)", () => {
       expect(await health.json()).toEqual({
         status: "ok",
         checks: [
+          ["dashboard", true],
           ["sink", true],
           ["alert", true],
           ["aggregate", true],

@@ -1,0 +1,326 @@
+/**
+ * The dashboard's reads from ClickHouse. Every value a request supplies travels as a query
+ * parameter ({name:Type}); only table names chosen here (never by the request) are spliced in.
+ * Aggregates come from the window rollups (summed, author states merged); lists of posts, authors
+ * and segments from the raw tables, bounded by event time so only the range's partitions are read.
+ */
+import type { Storage } from "../../runtime/storage/clickhouse.js";
+import {
+  type AgencySummary,
+  type AgencyView,
+  type AlertRow,
+  type Direction,
+  type Measures,
+  SENTIMENTS,
+  type Sentiment,
+  type SentimentCounts,
+  type StreamMention,
+} from "../shared/types.js";
+import { type Rollup, rollupBounds, rollupFor, type TimeRange } from "./range.js";
+
+/**
+ * Direction of the persepsi index between the previous hour and the last hour of the range: a
+ * move of at most DEAD_BAND points is "steady", and with fewer than MIN_DIRECTION_MENTIONS
+ * labelled mentions in either hour there is no direction to tell.
+ */
+export const DEAD_BAND = 5;
+export const MIN_DIRECTION_MENTIONS = 10;
+
+const HOUR_S = 3600;
+
+async function rows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
+  const result = await storage.client.query({ query, query_params: params, format: "JSONEachRow" });
+  return result.json<T>();
+}
+
+export function persepsiIndex(counts: Pick<SentimentCounts, "positive" | "neutral" | "negative">): number | null {
+  const labelled = counts.positive + counts.neutral + counts.negative;
+  return labelled === 0 ? null : (100 * (counts.positive - counts.negative)) / labelled;
+}
+
+export function directionOf(last: SentimentCounts, previous: SentimentCounts): Direction {
+  const labelled = (c: SentimentCounts) => c.positive + c.neutral + c.negative;
+  const lastIndex = persepsiIndex(last);
+  const previousIndex = persepsiIndex(previous);
+  if (lastIndex === null || previousIndex === null) return "unknown";
+  if (labelled(last) < MIN_DIRECTION_MENTIONS || labelled(previous) < MIN_DIRECTION_MENTIONS) return "unknown";
+  const change = lastIndex - previousIndex;
+  if (change > DEAD_BAND) return "up";
+  if (change < -DEAD_BAND) return "down";
+  return "steady";
+}
+
+function emptyCounts(): SentimentCounts {
+  return { positive: 0, neutral: 0, negative: 0, unknown: 0 };
+}
+
+function addSentiment(counts: SentimentCounts, sentiment: string, mentions: number): void {
+  const key = (SENTIMENTS as readonly string[]).includes(sentiment) ? (sentiment as Sentiment) : "unknown";
+  counts[key] += mentions;
+}
+
+/** Per agency: mentions by sentiment over the range, and in the last and previous hour of it. */
+export async function agencySummaries(
+  storage: Storage,
+  range: TimeRange,
+  names: ReadonlyMap<string, string>,
+): Promise<AgencySummary[]> {
+  const rollup = rollupFor(range);
+  const bounds = rollupBounds(range, rollup);
+  const lastHourStart = Math.floor(range.toMs / 60_000) * 60 - HOUR_S;
+  const [totals, hours] = await Promise.all([
+    rows<{ agency: string; sentiment: string; mentions: string }>(
+      storage,
+      `SELECT scope AS agency, sentiment, sum(mentions) AS mentions
+       FROM ${storage.table(rollup.table)}
+       WHERE scope_kind = 'agency' AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})
+       GROUP BY agency, sentiment`,
+      bounds,
+    ),
+    rows<{ agency: string; sentiment: string; last: string; previous: string }>(
+      storage,
+      `SELECT scope AS agency, sentiment,
+         sumIf(mentions, window_start >= toDateTime({last:UInt32})) AS last,
+         sumIf(mentions, window_start < toDateTime({last:UInt32})) AS previous
+       FROM ${storage.table("mention_windows_1m")}
+       WHERE scope_kind = 'agency' AND window_start >= toDateTime({previous:UInt32})
+         AND window_start < toDateTime({end:UInt32})
+       GROUP BY agency, sentiment`,
+      { last: lastHourStart, previous: lastHourStart - HOUR_S, end: lastHourStart + HOUR_S },
+    ),
+  ]);
+  const byAgency = new Map<string, { total: SentimentCounts; last: SentimentCounts; previous: SentimentCounts }>();
+  const entry = (agency: string) => {
+    let found = byAgency.get(agency);
+    if (!found) {
+      found = { total: emptyCounts(), last: emptyCounts(), previous: emptyCounts() };
+      byAgency.set(agency, found);
+    }
+    return found;
+  };
+  for (const row of totals) addSentiment(entry(row.agency).total, row.sentiment, Number(row.mentions));
+  for (const row of hours) {
+    addSentiment(entry(row.agency).last, row.sentiment, Number(row.last));
+    addSentiment(entry(row.agency).previous, row.sentiment, Number(row.previous));
+  }
+  return [...byAgency]
+    .map(([id, { total, last, previous }]) => ({
+      id,
+      name: names.get(id) ?? id,
+      mentions: SENTIMENTS.reduce((sum, s) => sum + total[s], 0),
+      sentiment: total,
+      index: persepsiIndex(total),
+      lastHourIndex: persepsiIndex(last),
+      previousHourIndex: persepsiIndex(previous),
+      direction: directionOf(last, previous),
+    }))
+    .sort((a, b) => b.mentions - a.mentions || a.id.localeCompare(b.id));
+}
+
+export interface AlertFilter {
+  fromMs: number;
+  toMs: number;
+  agency?: string;
+  limit: number;
+}
+
+/** Alerts fired in the range, newest first, each with its acknowledgement if any. */
+export async function listAlerts(storage: Storage, filter: AlertFilter): Promise<AlertRow[]> {
+  return rows<AlertRow>(
+    storage,
+    `SELECT a.id AS id, a.incident_id AS incidentId, a.rule_id AS ruleId, a.status AS status,
+       a.severity AS severity, a.agency AS agency, a.query_id AS queryId, a.platform AS platform,
+       a.signal AS signal, a.observed AS observed, a.baseline AS baseline, a.threshold AS threshold,
+       a.z AS z, a.baseline_method AS baselineMethod, a.volume AS volume,
+       a.window_start AS windowStart, a.window_end AS windowEnd, a.fired_at AS firedAt,
+       a.message AS message, a.top_post_ids AS topPostIds,
+       k.first_at AS acknowledgedAt, k.first_by AS acknowledgedBy
+     FROM (SELECT * FROM ${storage.table("alerts")} FINAL
+           WHERE fired_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+             AND fired_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+             AND ({agency:String} = '' OR agency = {agency:String})
+           ORDER BY fired_at DESC LIMIT {limit:UInt32}) AS a
+     LEFT JOIN (SELECT id, min(acknowledged_at) AS first_at, argMin(acknowledged_by, acknowledged_at) AS first_by
+                FROM ${storage.table("alert_acknowledgements")} GROUP BY id) AS k ON k.id = a.id
+     ORDER BY a.fired_at DESC
+     SETTINGS join_use_nulls = 1`,
+    { from: filter.fromMs, to: filter.toMs, agency: filter.agency ?? "", limit: filter.limit },
+  );
+}
+
+export async function acknowledgeAlert(storage: Storage, id: string, by: string): Promise<boolean> {
+  const known = await rows<{ n: string }>(
+    storage,
+    `SELECT count() AS n FROM ${storage.table("alerts")} WHERE id = {id:String}`,
+    { id },
+  );
+  if (Number(known[0]?.n ?? 0) === 0) return false;
+  await storage.client.insert({
+    table: storage.table("alert_acknowledgements"),
+    values: [{ id, acknowledged_at: Date.now(), acknowledged_by: by }],
+    format: "JSONEachRow",
+  });
+  return true;
+}
+
+/** Parameters shared by the agency view's reads. */
+interface AgencyParams extends Record<string, unknown> {
+  agency: string;
+  from: number;
+  to: number;
+  fromMs: number;
+  toMs: number;
+}
+
+const MENTIONS_IN_RANGE = `has(topic_agencies, {agency:String})
+  AND event_time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
+  AND event_time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')`;
+
+async function sentimentSeries(storage: Storage, rollup: Rollup, params: AgencyParams) {
+  const found = await rows<{ t: string; sentiment: string; mentions: string }>(
+    storage,
+    `SELECT toUnixTimestamp(window_start) AS t, sentiment, sum(mentions) AS mentions
+     FROM ${storage.table(rollup.table)}
+     WHERE scope_kind = 'agency' AND scope = {agency:String}
+       AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})
+     GROUP BY t, sentiment ORDER BY t`,
+    params,
+  );
+  const buckets = new Map<number, { t: number } & SentimentCounts>();
+  for (let t = params.from * 1000; t < params.to * 1000; t += rollup.stepMs) buckets.set(t, { t, ...emptyCounts() });
+  for (const row of found) {
+    const t = Number(row.t) * 1000;
+    const bucket = buckets.get(t) ?? { t, ...emptyCounts() };
+    addSentiment(bucket, row.sentiment, Number(row.mentions));
+    buckets.set(t, bucket);
+  }
+  return [...buckets.values()].sort((a, b) => a.t - b.t);
+}
+
+async function measures(storage: Storage, rollup: Rollup, params: AgencyParams): Promise<Measures> {
+  const [window, raw] = await Promise.all([
+    rows<Record<string, string>>(
+      storage,
+      `SELECT sum(mentions) AS mentions, sum(views) AS views, sum(likes) AS likes, sum(shares) AS shares,
+         sum(replies) AS replies, uniqExactMerge(authors) AS authors,
+         arraySum(maxMapMerge(author_followers).2) AS distinct_author_reach
+       FROM ${storage.table(rollup.table)}
+       WHERE scope_kind = 'agency' AND scope = {agency:String}
+         AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})`,
+      params,
+    ),
+    rows<{ clicks: string; authors: string; returning: string }>(
+      storage,
+      `SELECT sum(clicks) AS clicks, count() AS authors, countIf(n > 1) AS returning
+       FROM (SELECT author_id, sum(clicks) AS clicks, count() AS n FROM ${storage.table("tagged_mentions")}
+             WHERE ${MENTIONS_IN_RANGE} GROUP BY platform, author_id)`,
+      params,
+    ),
+  ]);
+  const w = window[0] ?? {};
+  const r = raw[0] ?? { clicks: "0", authors: "0", returning: "0" };
+  const value = (name: string) => Number(w[name] ?? 0);
+  const authors = Number(r.authors);
+  return {
+    reach: { authors: value("authors"), distinctAuthorReach: value("distinct_author_reach") },
+    frequency: { mentions: value("mentions"), views: value("views") },
+    influence: { likes: value("likes"), shares: value("shares"), replies: value("replies") },
+    conversation: { replies: value("replies"), clicks: Number(r.clicks) },
+    sustainability: {
+      returningAuthors: Number(r.returning),
+      returningShare: authors === 0 ? null : Number(r.returning) / authors,
+    },
+  };
+}
+
+export async function agencyView(storage: Storage, agency: string, range: TimeRange): Promise<AgencyView> {
+  const rollup = rollupFor(range);
+  const params: AgencyParams = { agency, ...rollupBounds(range, rollup), fromMs: range.fromMs, toMs: range.toMs };
+  const [series, platforms, measured, viralPosts, influencers, segments, stream] = await Promise.all([
+    sentimentSeries(storage, rollup, params),
+    rows<{ platform: string; mentions: string }>(
+      storage,
+      `SELECT platform, sum(mentions) AS mentions FROM ${storage.table(rollup.table)}
+       WHERE scope_kind = 'agency' AND scope = {agency:String}
+         AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})
+       GROUP BY platform ORDER BY mentions DESC`,
+      params,
+    ),
+    measures(storage, rollup, params),
+    // A post's latest assessment; the posts are the agency's mentions of the range.
+    rows<AgencyView["viralPosts"][number]>(
+      storage,
+      `SELECT v.platform AS platform, v.post_id AS postId, v.score AS score, v.cascade_size AS cascadeSize,
+         m.text AS text, m.url AS url, m.author_handle AS author, m.sentiment_label AS sentiment
+       FROM (SELECT platform, post_id, argMax(score, assessed_at) AS score, argMax(cascade_size, assessed_at) AS cascade_size
+             FROM ${storage.table("post_virality")}
+             WHERE assessed_at >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
+               AND (platform, post_id) IN (SELECT platform, id FROM ${storage.table("tagged_mentions")} WHERE ${MENTIONS_IN_RANGE})
+             GROUP BY platform, post_id ORDER BY score DESC LIMIT 10) AS v
+       INNER JOIN (SELECT platform, id, any(text) AS text, any(url) AS url, any(author_handle) AS author_handle,
+                     any(sentiment_label) AS sentiment_label
+                   FROM ${storage.table("tagged_mentions")} WHERE ${MENTIONS_IN_RANGE} GROUP BY platform, id) AS m
+         ON m.platform = v.platform AND m.id = v.post_id
+       ORDER BY score DESC`,
+      params,
+    ),
+    rows<AgencyView["influencers"][number]>(
+      storage,
+      `SELECT platform, any(author_handle) AS handle, max(influence_score) AS influence,
+         argMax(influence_tier, influence_score) AS tier, max(author_followers) AS followers, count() AS mentions
+       FROM ${storage.table("tagged_mentions")}
+       WHERE ${MENTIONS_IN_RANGE} AND influence_score IS NOT NULL
+       GROUP BY platform, author_id ORDER BY influence DESC, mentions DESC LIMIT 10`,
+      params,
+    ),
+    rows<{ segment: string; mentions: string }>(
+      storage,
+      `SELECT ifNull(segment, 'unknown') AS segment, count() AS mentions FROM ${storage.table("tagged_mentions")}
+       WHERE ${MENTIONS_IN_RANGE} GROUP BY segment ORDER BY mentions DESC`,
+      params,
+    ),
+    latestMentions(storage, params),
+  ]);
+  return {
+    stepMs: rollup.stepMs,
+    series,
+    platforms: platforms.map((p) => ({ platform: p.platform, mentions: Number(p.mentions) })),
+    measures: measured,
+    viralPosts: viralPosts.map((p) => ({ ...p, score: Number(p.score), cascadeSize: Number(p.cascadeSize) })),
+    influencers: influencers.map((i) => ({
+      ...i,
+      influence: Number(i.influence),
+      followers: Number(i.followers),
+      mentions: Number(i.mentions),
+    })),
+    segments: segments.map((s) => ({ segment: s.segment, mentions: Number(s.mentions) })),
+    stream,
+  };
+}
+
+/** The agency's newest mentions of the range (the live stream). */
+function latestMentions(storage: Storage, params: AgencyParams): Promise<StreamMention[]> {
+  return rows<StreamMention>(
+    storage,
+    `SELECT platform, id, event_time AS time, author_handle AS handle, text, url, sentiment_label AS sentiment
+     FROM ${storage.table("tagged_mentions")}
+     WHERE ${MENTIONS_IN_RANGE}
+     ORDER BY event_time DESC LIMIT 30`,
+    params,
+  );
+}
+
+/**
+ * What changes when new data lands: rows in the window deltas, alerts and acknowledgements.
+ * Trivial counts, answered from part metadata without reading data.
+ */
+export async function dataVersion(storage: Storage): Promise<string> {
+  const [row] = await rows<Record<string, string>>(
+    storage,
+    `SELECT (SELECT count() FROM ${storage.table("mention_window_deltas")}) AS deltas,
+       (SELECT count() FROM ${storage.table("alerts")}) AS alerts,
+       (SELECT count() FROM ${storage.table("alert_acknowledgements")}) AS acknowledgements`,
+    {},
+  );
+  return `${row?.deltas}/${row?.alerts}/${row?.acknowledgements}`;
+}

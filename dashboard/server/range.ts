@@ -1,0 +1,53 @@
+/**
+ * The time range a dashboard request asks for (`range=1h|24h|7d`, or `range=custom&from=&to=` in
+ * ISO 8601), and which window rollup answers it: the finest one that keeps a chart under a few
+ * hundred points.
+ */
+export const RANGE_KEYS = ["1h", "24h", "7d", "custom"] as const;
+export type RangeKey = (typeof RANGE_KEYS)[number];
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const RELATIVE_SPANS: Record<Exclude<RangeKey, "custom">, number> = { "1h": HOUR_MS, "24h": DAY_MS, "7d": 7 * DAY_MS };
+/** A custom range may not exceed the aggregates' default retention. */
+const MAX_SPAN_MS = 731 * DAY_MS;
+
+export interface TimeRange {
+  key: RangeKey;
+  fromMs: number;
+  toMs: number;
+}
+
+export interface Rollup {
+  table: "mention_windows_1m" | "mention_windows_1h" | "mention_windows_1d";
+  stepMs: number;
+}
+
+export class BadRequest extends Error {}
+
+export function parseRange(params: URLSearchParams, nowMs: number): TimeRange {
+  const key = (params.get("range") ?? "24h") as RangeKey;
+  if (!RANGE_KEYS.includes(key)) throw new BadRequest(`range: expected one of ${RANGE_KEYS.join(", ")}`);
+  if (key !== "custom") return { key, fromMs: nowMs - RELATIVE_SPANS[key], toMs: nowMs };
+  const fromMs = Date.parse(params.get("from") ?? "");
+  const toMs = Date.parse(params.get("to") ?? "");
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) throw new BadRequest("custom range: from and to (ISO 8601)");
+  if (toMs <= fromMs || toMs - fromMs > MAX_SPAN_MS) throw new BadRequest("custom range: from < to, at most 731 days");
+  return { key, fromMs, toMs };
+}
+
+/** Up to 6 hours by the minute, up to 8 days by the hour, beyond that by the (UTC) day. */
+export function rollupFor(range: TimeRange): Rollup {
+  const span = range.toMs - range.fromMs;
+  if (span <= 6 * HOUR_MS) return { table: "mention_windows_1m", stepMs: 60_000 };
+  if (span <= 8 * DAY_MS) return { table: "mention_windows_1h", stepMs: HOUR_MS };
+  return { table: "mention_windows_1d", stepMs: DAY_MS };
+}
+
+/** The range's bounds aligned to the rollup's buckets, in whole seconds, for DateTime parameters. */
+export function rollupBounds(range: TimeRange, rollup: Rollup): { from: number; to: number } {
+  return {
+    from: Math.floor(range.fromMs / rollup.stepMs) * (rollup.stepMs / 1000),
+    to: Math.ceil(range.toMs / 1000),
+  };
+}

@@ -1,0 +1,124 @@
+/** The data API's answers, shared by the server (dashboard/server) and the page (dashboard/src). */
+export const SENTIMENTS = ["positive", "neutral", "negative", "unknown"] as const;
+export type Sentiment = (typeof SENTIMENTS)[number];
+export type SentimentCounts = Record<Sentiment, number>;
+
+export type Direction = "up" | "down" | "steady" | "unknown";
+
+export interface AgencySummary {
+  id: string;
+  name: string;
+  mentions: number;
+  sentiment: SentimentCounts;
+  /** Net sentiment, 100 * (positive - negative) / labelled; null without labelled mentions. */
+  index: number | null;
+  lastHourIndex: number | null;
+  previousHourIndex: number | null;
+  direction: Direction;
+}
+
+export interface AlertRow {
+  id: string;
+  incidentId: string | null;
+  ruleId: string;
+  status: string;
+  severity: string;
+  agency: string | null;
+  queryId: string | null;
+  platform: string | null;
+  signal: string;
+  observed: number;
+  baseline: number;
+  threshold: number;
+  z: number | null;
+  baselineMethod: string | null;
+  volume: number | null;
+  windowStart: string;
+  windowEnd: string;
+  firedAt: string;
+  message: string;
+  topPostIds: string[];
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+}
+
+export interface AgencyView {
+  stepMs: number;
+  series: ({ t: number } & SentimentCounts)[];
+  platforms: { platform: string; mentions: number }[];
+  measures: Measures;
+  viralPosts: {
+    platform: string;
+    postId: string;
+    score: number;
+    cascadeSize: number;
+    text: string;
+    url: string | null;
+    author: string;
+    sentiment: string | null;
+  }[];
+  influencers: {
+    platform: string;
+    handle: string;
+    influence: number;
+    tier: string | null;
+    followers: number;
+    mentions: number;
+  }[];
+  segments: { segment: string; mentions: number }[];
+  stream: StreamMention[];
+}
+
+export interface StreamMention {
+  platform: string;
+  id: string;
+  time: string;
+  handle: string;
+  text: string;
+  url: string | null;
+  sentiment: string | null;
+}
+
+/** The five measures of PermenPAN-RB 83/2012 (Bagan 3) as far as the stored data can tell them. */
+export interface Measures {
+  /** 1. Jangkauan: distinct authors talking about the agency and their followers. */
+  reach: { authors: number; distinctAuthorReach: number };
+  /** 2. Frekuensi dan lalu-lintas: how often it is talked about, and how often seen. */
+  frequency: { mentions: number; views: number };
+  /** 3. Pengaruh: how far messages spread (likes, shares, replies). */
+  influence: { likes: number; shares: number; replies: number };
+  /** 4. Percakapan dan keberhasilan: conversation (replies, comments) and clicks on links. */
+  conversation: { replies: number; clicks: number };
+  /** 5. Keberlanjutan: authors who came back (more than one mention in the range). */
+  sustainability: { returningAuthors: number; returningShare: number | null };
+}
+
+export interface TimeRangeAnswer {
+  key: string;
+  fromMs: number;
+  toMs: number;
+}
+
+export interface OverviewAnswer {
+  range: TimeRangeAnswer;
+  agencies: AgencySummary[];
+  alerts: AlertRow[];
+}
+
+export interface AgencyAnswer extends AgencyView {
+  range: TimeRangeAnswer;
+  id: string;
+  name: string;
+}
+
+export interface AlertsAnswer {
+  range: TimeRangeAnswer;
+  alerts: AlertRow[];
+}
+
+export interface Settings {
+  timezone: "Asia/Jakarta" | "Asia/Makassar" | "Asia/Jayapura";
+  language: "id" | "en";
+  rotateSeconds: number;
+  agencies: Record<string, string>;
+}

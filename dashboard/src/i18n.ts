@@ -1,0 +1,177 @@
+/**
+ * Labels in Bahasa Indonesia (default) and English. Numbers and dates are always written the
+ * Indonesian way (id-ID), in the configured zone (WIB, WITA or WIT), whatever the language.
+ */
+const id = {
+  overview: "Ringkasan",
+  alerts: "Peringatan",
+  wall: "Mode dinding",
+  exitWall: "Keluar mode dinding",
+  range: "Rentang waktu",
+  range1h: "1 jam terakhir",
+  range24h: "24 jam terakhir",
+  range7d: "7 hari terakhir",
+  rangeCustom: "Atur sendiri",
+  from: "Dari",
+  to: "Sampai",
+  apply: "Terapkan",
+  language: "Bahasa",
+  live: "Langsung",
+  offline: "Terputus, menyambung ulang…",
+  agency: "Instansi",
+  persepsi: "Indeks persepsi",
+  direction: "Arah",
+  up: "Naik",
+  down: "Turun",
+  steady: "Stabil",
+  unknown: "Belum cukup data",
+  mentions: "Sebutan",
+  sentimentSplit: "Komposisi sentimen",
+  positive: "Positif",
+  neutral: "Netral",
+  negative: "Negatif",
+  noSentiment: "Tanpa label",
+  recentAlerts: "Peringatan terbaru",
+  noAlerts: "Belum ada peringatan.",
+  noData: "Belum ada data pada rentang ini.",
+  sentimentOverTime: "Sentimen dari waktu ke waktu",
+  platforms: "Platform",
+  viralPosts: "Unggahan paling viral",
+  influencers: "Pemengaruh teratas",
+  segments: "Segmen khalayak",
+  measures: "Lima ukuran (PermenPAN-RB 83/2012)",
+  stream: "Aliran sebutan langsung",
+  reach: "Jangkauan",
+  frequency: "Frekuensi dan lalu-lintas",
+  influence: "Pengaruh",
+  conversation: "Percakapan dan keberhasilan",
+  sustainability: "Keberlanjutan",
+  authors: "penulis",
+  followersReached: "pengikut terjangkau",
+  views: "tayangan",
+  likes: "suka",
+  shares: "bagikan",
+  replies: "balasan",
+  clicks: "klik",
+  returningAuthors: "penulis kembali",
+  score: "Skor",
+  cascade: "Rantai",
+  followers: "Pengikut",
+  tier: "Tingkat",
+  openPost: "Buka unggahan asli",
+  firedAt: "Waktu",
+  severity: "Tingkat",
+  status: "Status",
+  why: "Mengapa",
+  observed: "teramati",
+  baseline: "acuan",
+  threshold: "ambang",
+  acknowledge: "Tandai sudah ditangani",
+  acknowledged: "Sudah ditangani",
+  alertHistory: "Riwayat peringatan",
+  back: "Kembali ke ringkasan",
+  updated: "Diperbarui",
+  firing: "aktif",
+  resolved: "selesai",
+} as const;
+
+export type LabelKey = keyof typeof id;
+
+const en: Record<LabelKey, string> = {
+  overview: "Overview",
+  alerts: "Alerts",
+  wall: "Wall mode",
+  exitWall: "Leave wall mode",
+  range: "Time range",
+  range1h: "Last hour",
+  range24h: "Last 24 hours",
+  range7d: "Last 7 days",
+  rangeCustom: "Custom",
+  from: "From",
+  to: "To",
+  apply: "Apply",
+  language: "Language",
+  live: "Live",
+  offline: "Disconnected, reconnecting…",
+  agency: "Agency",
+  persepsi: "Perception index",
+  direction: "Direction",
+  up: "Rising",
+  down: "Falling",
+  steady: "Steady",
+  unknown: "Not enough data",
+  mentions: "Mentions",
+  sentimentSplit: "Sentiment split",
+  positive: "Positive",
+  neutral: "Neutral",
+  negative: "Negative",
+  noSentiment: "Unlabelled",
+  recentAlerts: "Recent alerts",
+  noAlerts: "No alerts yet.",
+  noData: "No data in this range yet.",
+  sentimentOverTime: "Sentiment over time",
+  platforms: "Platforms",
+  viralPosts: "Most viral posts",
+  influencers: "Top influencers",
+  segments: "Audience segments",
+  measures: "Five measures (PermenPAN-RB 83/2012)",
+  stream: "Live mention stream",
+  reach: "Reach",
+  frequency: "Frequency and traffic",
+  influence: "Influence",
+  conversation: "Conversation and success",
+  sustainability: "Sustainability",
+  authors: "authors",
+  followersReached: "followers reached",
+  views: "views",
+  likes: "likes",
+  shares: "shares",
+  replies: "replies",
+  clicks: "clicks",
+  returningAuthors: "returning authors",
+  score: "Score",
+  cascade: "Cascade",
+  followers: "Followers",
+  tier: "Tier",
+  openPost: "Open the original post",
+  firedAt: "Time",
+  severity: "Severity",
+  status: "Status",
+  why: "Why",
+  observed: "observed",
+  baseline: "baseline",
+  threshold: "threshold",
+  acknowledge: "Acknowledge",
+  acknowledged: "Acknowledged",
+  alertHistory: "Alert history",
+  back: "Back to the overview",
+  updated: "Updated",
+  firing: "firing",
+  resolved: "resolved",
+};
+
+export type Language = "id" | "en";
+const dictionaries: Record<Language, Record<LabelKey, string>> = { id, en };
+const LANGUAGE_KEY = "simak.language";
+
+let language: Language = "id";
+
+export function setLanguage(next: Language, remember: boolean): void {
+  language = next;
+  document.documentElement.lang = next;
+  if (remember) localStorage.setItem(LANGUAGE_KEY, next);
+}
+
+/** The reader's earlier choice, else the deployment's default. */
+export function initialLanguage(configured: Language): Language {
+  const chosen = localStorage.getItem(LANGUAGE_KEY);
+  return chosen === "id" || chosen === "en" ? chosen : configured;
+}
+
+export function currentLanguage(): Language {
+  return language;
+}
+
+export function t(key: LabelKey): string {
+  return dictionaries[language][key];
+}

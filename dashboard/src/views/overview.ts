@@ -1,0 +1,104 @@
+/** Overview: every agency's persepsi index, its direction, volume and sentiment split; recent alerts. */
+import { type AgencySummary, type OverviewAnswer, SENTIMENTS, type Settings } from "../../shared/types.js";
+import { getJson } from "../api.js";
+import { SENTIMENT_COLOURS, SENTIMENT_LABELS } from "../charts.js";
+import { h } from "../dom.js";
+import { formatNumber, formatPercent } from "../format.js";
+import { t } from "../i18n.js";
+import { agencyLink, alertFeedItem } from "./alert-list.js";
+import type { RangeParams, View } from "./view.js";
+
+const ARROWS = { up: "▲", down: "▼", steady: "▶", unknown: "·" } as const;
+
+function signed(value: number | null): string {
+  if (value === null) return "–";
+  return `${value > 0 ? "+" : ""}${formatNumber(value)}`;
+}
+
+/** The split as a bar of labelled segments; the label is in the title and the visible percentages. */
+function sentimentBar(agency: AgencySummary): HTMLElement {
+  const total = agency.mentions || 1;
+  const bar = h("div", { class: "split-bar", role: "img" });
+  const described: string[] = [];
+  for (const sentiment of SENTIMENTS) {
+    const share = agency.sentiment[sentiment] / total;
+    const label = `${t(SENTIMENT_LABELS[sentiment])} ${formatPercent(share)}`;
+    described.push(label);
+    if (share > 0) {
+      bar.append(
+        h("span", { style: `width:${share * 100}%;background:${SENTIMENT_COLOURS[sentiment]}`, title: label }),
+      );
+    }
+  }
+  bar.setAttribute("aria-label", described.join(", "));
+  const text = h(
+    "div",
+    { class: "split-text" },
+    `${t("positive")} ${formatPercent(agency.sentiment.positive / total)} · ${t("negative")} ${formatPercent(agency.sentiment.negative / total)}`,
+  );
+  return h("div", {}, bar, text);
+}
+
+function agencyRow(agency: AgencySummary, open: (id: string) => void): HTMLElement {
+  return h(
+    "tr",
+    { class: "agency-row", "data-agency": agency.id, tabindex: 0, onclick: () => open(agency.id) },
+    h("th", { scope: "row" }, agencyLink(agency.id, { [agency.id]: agency.name })),
+    h("td", { class: "num index" }, signed(agency.index)),
+    h("td", { class: `direction direction-${agency.direction}` }, `${ARROWS[agency.direction]} ${t(agency.direction)}`),
+    h("td", { class: "num mentions" }, formatNumber(agency.mentions)),
+    h("td", {}, sentimentBar(agency)),
+  );
+}
+
+export function overviewView(settings: Settings, range: () => RangeParams): View {
+  const rows = h("tbody");
+  const feed = h("ol", { class: "alert-feed", "aria-live": "polite" });
+  const empty = h("p", { class: "muted empty" });
+  const open = (id: string) => {
+    location.hash = `#/agency/${encodeURIComponent(id)}`;
+  };
+  const root = h(
+    "div",
+    { class: "overview" },
+    h(
+      "section",
+      { class: "panel agencies" },
+      h("h2", {}, t("overview")),
+      h(
+        "table",
+        { class: "agency-table" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, t("agency")),
+            h("th", { scope: "col", class: "num" }, t("persepsi")),
+            h("th", { scope: "col" }, t("direction")),
+            h("th", { scope: "col", class: "num" }, t("mentions")),
+            h("th", { scope: "col" }, t("sentimentSplit")),
+          ),
+        ),
+        rows,
+      ),
+      empty,
+    ),
+    h("section", { class: "panel alerts-panel" }, h("h2", {}, t("recentAlerts")), feed),
+  );
+  return {
+    root,
+    refresh: async () => {
+      const data = await getJson<OverviewAnswer>("overview", range());
+      rows.replaceChildren(...data.agencies.map((agency) => agencyRow(agency, open)));
+      empty.textContent = data.agencies.length ? "" : t("noData");
+      feed.replaceChildren(
+        ...(data.alerts.length
+          ? data.alerts.map((alert) => alertFeedItem(alert, settings.agencies))
+          : [h("li", { class: "muted" }, t("noAlerts"))]),
+      );
+    },
+    destroy: () => {},
+  };
+}

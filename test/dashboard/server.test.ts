@@ -1,0 +1,73 @@
+/** The dashboard server's pure parts: access, time ranges and the direction's dead band. */
+import type { IncomingMessage } from "node:http";
+import { describe, expect, it } from "vitest";
+import { authorise } from "../../dashboard/server/index.js";
+import { directionOf, persepsiIndex } from "../../dashboard/server/queries.js";
+import { BadRequest, parseRange, rollupFor } from "../../dashboard/server/range.js";
+import { loadConfig } from "../../runtime/config.js";
+
+const request = (authorization?: string) => ({ headers: authorization ? { authorization } : {} }) as IncomingMessage;
+const url = (query = "") => new URL(`http://localhost/api/dashboard/overview${query}`);
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+
+describe("dashboard access", () => {
+  it("is open when nothing is configured", () => {
+    expect(authorise(loadConfig({}).dashboard, request(), url())).toBe("");
+  });
+
+  it("takes the token as a bearer or ?token=, and refuses anything else", () => {
+    const config = loadConfig({ SIMAK_DASHBOARD_TOKEN: "0123456789abcdef" }).dashboard;
+    expect(authorise(config, request("Bearer 0123456789abcdef"), url())).toBe("token");
+    expect(authorise(config, request(), url("?token=0123456789abcdef"))).toBe("token");
+    expect(authorise(config, request("Bearer 0123456789abcdeX"), url())).toBeUndefined();
+    expect(authorise(config, request(), url())).toBeUndefined();
+  });
+
+  it("takes basic credentials and names the reader", () => {
+    const config = loadConfig({ SIMAK_DASHBOARD_USERNAME: "humas", SIMAK_DASHBOARD_PASSWORD: "rahasia" }).dashboard;
+    expect(authorise(config, request(basic("humas", "rahasia")), url())).toBe("humas");
+    expect(authorise(config, request(basic("humas", "salah")), url())).toBeUndefined();
+  });
+
+  it("wants both a user name and a password", () => {
+    expect(() => loadConfig({ SIMAK_DASHBOARD_USERNAME: "humas" })).toThrow(/set both or neither/);
+  });
+});
+
+describe("dashboard time ranges", () => {
+  const now = Date.UTC(2026, 4, 1, 12);
+  it("reads relative and custom ranges, and picks the rollup", () => {
+    const day = parseRange(new URLSearchParams("range=24h"), now);
+    expect(day).toEqual({ key: "24h", fromMs: now - 86_400_000, toMs: now });
+    expect(rollupFor(day).table).toBe("mention_windows_1h");
+    expect(rollupFor(parseRange(new URLSearchParams("range=1h"), now)).table).toBe("mention_windows_1m");
+    const custom = parseRange(
+      new URLSearchParams("range=custom&from=2026-03-01T00:00:00%2B07:00&to=2026-04-01T00:00:00%2B07:00"),
+      now,
+    );
+    expect(custom.fromMs).toBe(Date.UTC(2026, 1, 28, 17));
+    expect(rollupFor(custom).table).toBe("mention_windows_1d");
+  });
+
+  it("refuses unknown and inverted ranges", () => {
+    expect(() => parseRange(new URLSearchParams("range=2h"), now)).toThrow(BadRequest);
+    expect(() => parseRange(new URLSearchParams("range=custom&from=2026-04-01&to=2026-03-01"), now)).toThrow(
+      BadRequest,
+    );
+  });
+});
+
+describe("persepsi index and direction", () => {
+  const counts = (positive: number, neutral: number, negative: number) => ({ positive, neutral, negative, unknown: 7 });
+  it("is net sentiment over labelled mentions", () => {
+    expect(persepsiIndex(counts(30, 50, 20))).toBe(10);
+    expect(persepsiIndex(counts(0, 0, 0))).toBeNull();
+  });
+
+  it("moves only beyond the 5-point dead band, and needs 10 labelled mentions each hour", () => {
+    expect(directionOf(counts(36, 50, 14), counts(30, 50, 20))).toBe("up");
+    expect(directionOf(counts(32, 50, 18), counts(30, 50, 20))).toBe("steady");
+    expect(directionOf(counts(20, 50, 30), counts(30, 50, 20))).toBe("down");
+    expect(directionOf(counts(5, 2, 0), counts(30, 50, 20))).toBe("unknown");
+  });
+});
