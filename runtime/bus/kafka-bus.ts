@@ -34,6 +34,44 @@ function toMessages(records: OutgoingRecord[]): kafkajs.Message[] {
   return records.map((record) => ({ key: record.key, value: record.value, headers: record.headers }));
 }
 
+/**
+ * Bytes of records per produce request. The broker refuses a partition's record batch above
+ * message.max.bytes (1 MiB by default), and a stage's output can outgrow the batch it consumed (a
+ * tagged mention is larger than the raw one), so large sends go out as several requests, in order.
+ */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+function recordBytes(record: OutgoingRecord): number {
+  let bytes = 64 + Buffer.byteLength(record.key) + record.value.length;
+  for (const [name, value] of Object.entries(record.headers ?? {})) bytes += name.length + String(value).length;
+  return bytes;
+}
+
+/** The topics' records in order, cut into requests of at most MAX_REQUEST_BYTES (a larger record alone). */
+export function produceRequests(batches: { topic: string; records: OutgoingRecord[] }[]): kafkajs.TopicMessages[][] {
+  const requests: kafkajs.TopicMessages[][] = [];
+  let request = new Map<string, OutgoingRecord[]>();
+  let bytes = 0;
+  const close = () => {
+    if (request.size === 0) return;
+    requests.push([...request].map(([topic, records]) => ({ topic, messages: toMessages(records) })));
+    request = new Map();
+    bytes = 0;
+  };
+  for (const { topic, records } of batches) {
+    for (const record of records) {
+      const size = recordBytes(record);
+      if (bytes + size > MAX_REQUEST_BYTES) close();
+      const list = request.get(topic) ?? [];
+      list.push(record);
+      request.set(topic, list);
+      bytes += size;
+    }
+  }
+  close();
+  return requests;
+}
+
 export class KafkaBus implements Bus {
   readonly kind = "kafka" as const;
   private readonly kafka: kafkajs.Kafka;
@@ -79,13 +117,11 @@ export class KafkaBus implements Bus {
     this.producers.push(producer);
     return {
       send: async (topic, records) => {
-        if (records.length > 0) await producer.send({ topic, acks: -1, messages: toMessages(records) });
+        for (const topicMessages of produceRequests([{ topic, records }]))
+          await producer.sendBatch({ acks: -1, topicMessages });
       },
       sendMany: async (batches) => {
-        const topicMessages = batches
-          .filter((batch) => batch.records.length > 0)
-          .map((batch) => ({ topic: batch.topic, messages: toMessages(batch.records) }));
-        if (topicMessages.length > 0) await producer.sendBatch({ acks: -1, topicMessages });
+        for (const topicMessages of produceRequests(batches)) await producer.sendBatch({ acks: -1, topicMessages });
       },
       close: async () => {
         await producer.disconnect();

@@ -37,7 +37,7 @@ describe("simak replay (embedded)", () => {
     const dataDir = join(dir, "chdb");
 
     const printed = JSON.parse(simak(["replay", file], dataDir).trim());
-    expect(printed).toEqual({ mentions: 3000, engagement: counts.engagement, invalid: 2 });
+    expect(printed).toEqual({ mentions: 3000, engagement: counts.engagement, web: 0, invalid: 2 });
     const stored = () =>
       simak(
         ["sql", "SELECT count(), uniqExact(platform, id) FROM simak.tagged_mentions", "--format", "TabSeparated"],
