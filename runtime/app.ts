@@ -10,7 +10,7 @@ import { openTaggers } from "../processors/index.js";
 import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
 import { startClickHouseSink } from "../sinks/clickhouse/index.js";
-import { persepsiRoute } from "./api/persepsi.js";
+import { persepsiHandler } from "./api/persepsi.js";
 import type { Bus } from "./bus/bus.js";
 import { KafkaBus } from "./bus/kafka-bus.js";
 import { MemoryBus } from "./bus/memory-bus.js";
@@ -150,8 +150,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       logger,
       health: () => stages.map((stage) => ({ name: stage.name, healthy: () => stage.healthy() })),
       sql: readsStorage ? async (query, format) => (await context.storage()).queryText(query, format) : undefined,
-      routes: readsStorage ? [persepsiRoute(context.storage)] : [],
-      handlers: dashboard ? [dashboard.handle] : [],
+      handlers: [...(readsStorage ? [persepsiHandler(context.storage)] : []), ...(dashboard ? [dashboard.handle] : [])],
     });
   }
   const address = server?.address();

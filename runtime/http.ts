@@ -14,11 +14,12 @@ export interface HealthCheck {
   healthy(): boolean;
 }
 
-/** A read API endpoint: answers requests of `method` to `path` (query string in `url`). */
-export interface HttpRoute {
-  method: string;
-  path: string;
-  handle(url: URL, res: ServerResponse): Promise<void>;
+/** A further endpoint (read API, dashboard): answers the request and returns true, or returns false to pass it on. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
 }
 
 export interface HttpServerOptions {
@@ -28,10 +29,9 @@ export interface HttpServerOptions {
   health: () => HealthCheck[];
   /** Runs a read-only query and returns its text result; absent when no storage is local. */
   sql?: (query: string, format: string) => Promise<string>;
-  routes?: HttpRoute[];
   logger: Logger;
-  /** Further routes (the dashboard's): each returns true when it handled the request. */
-  handlers?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
+  /** Further endpoints, asked in order (runtime/api/, the dashboard's). */
+  handlers?: RequestHandler[];
 }
 
 const MAX_QUERY_BYTES = 1 << 20;
@@ -73,11 +73,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Serve
         res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
         res.end((error as Error).message);
       }
-      return;
-    }
-    const route = options.routes?.find((r) => r.method === req.method && r.path === url.pathname);
-    if (route) {
-      await route.handle(url, res);
       return;
     }
     for (const handler of options.handlers ?? []) if (await handler(req, res, url)) return;

@@ -12,6 +12,7 @@ import { extname, join, normalize } from "node:path";
 import { loadAccountFile } from "../../processors/accounts/index.js";
 import type { SimakConfig } from "../../runtime/config.js";
 import type { PipelineContext, StageHandle } from "../../runtime/context.js";
+import { type RequestHandler, sendJson } from "../../runtime/http.js";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
 import { DASHBOARD_BASE, DIST_DIR, ensureDashboardBuilt } from "./build.js";
 import { ChangeFeed } from "./changes.js";
@@ -30,9 +31,6 @@ const CONTENT_TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
   ".json": "application/json",
 };
-
-/** Handles a request and returns true, or returns false when the path is not the dashboard's. */
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
 export interface DashboardStage extends StageHandle {
   handle: RequestHandler;
@@ -63,11 +61,6 @@ export function authorise(config: SimakConfig["dashboard"], req: IncomingMessage
     if (colon > 0 && sameSecret(decoded, `${username}:${password}`)) return decoded.slice(0, colon);
   }
   return undefined;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-  res.end(JSON.stringify(body));
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

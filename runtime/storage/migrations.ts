@@ -322,7 +322,7 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 4,
     name: "author PageRank runs (the top of each run)",
-    statements: (t) => [
+    statements: (t, retention) => [
       `CREATE TABLE IF NOT EXISTS ${t("author_ranks")} (
         computed_for DateTime64(3, 'UTC'),
         author_key String,
@@ -333,7 +333,7 @@ export const MIGRATIONS: Migration[] = [
       ENGINE = ReplacingMergeTree
       PARTITION BY toYYYYMMDD(computed_for)
       ORDER BY (computed_for, author_key)
-      TTL toDateTime(computed_for) + INTERVAL 90 DAY`,
+      TTL toDateTime(computed_for) + INTERVAL ${retention.rawDays} DAY`,
     ],
   },
   {
@@ -381,7 +381,7 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 6,
     name: "alerts (firings and resolutions, as published on simak.alerts)",
-    statements: (t) => [
+    statements: (t, retention) => [
       `CREATE TABLE IF NOT EXISTS ${t("alerts")} (
         id String,
         incident_id Nullable(String),
@@ -413,7 +413,7 @@ export const MIGRATIONS: Migration[] = [
       ENGINE = ReplacingMergeTree
       PARTITION BY toYYYYMM(fired_at)
       ORDER BY (fired_at, id)
-      TTL toDateTime(fired_at) + INTERVAL 730 DAY`,
+      TTL toDateTime(fired_at) + INTERVAL ${retention.aggregateDays} DAY`,
     ],
   },
   {
@@ -448,7 +448,7 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 9,
     name: "alert acknowledgements from the monitoring room dashboard",
-    statements: (t) => [
+    statements: (t, retention) => [
       `CREATE TABLE IF NOT EXISTS ${t("alert_acknowledgements")} (
         id String,
         acknowledged_at DateTime64(3, 'UTC'),
@@ -456,7 +456,7 @@ export const MIGRATIONS: Migration[] = [
       )
       ENGINE = ReplacingMergeTree
       ORDER BY (id, acknowledged_at)
-      TTL toDateTime(acknowledged_at) + INTERVAL 730 DAY`,
+      TTL toDateTime(acknowledged_at) + INTERVAL ${retention.aggregateDays} DAY`,
     ],
   },
 ];

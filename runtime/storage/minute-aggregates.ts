@@ -94,7 +94,11 @@ export function everyMinute(
 ): MinuteInput[] {
   const byMinute = new Map(points.map((point) => [point.minute, point]));
   const eventsByMinute = new Map<number, PostEvent[]>();
-  for (const event of events) eventsByMinute.set(event.minute, [...(eventsByMinute.get(event.minute) ?? []), event]);
+  for (const event of events) {
+    const ofMinute = eventsByMinute.get(event.minute);
+    if (ofMinute) ofMinute.push(event);
+    else eventsByMinute.set(event.minute, [event]);
+  }
   const inputs: MinuteInput[] = [];
   for (let minute = from; minute <= to; minute += MINUTE_MS) {
     const point = byMinute.get(minute) ?? { minute, total: 0, negative: 0, positive: 0, neutral: 0 };

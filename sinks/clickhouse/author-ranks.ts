@@ -106,10 +106,12 @@ export async function rankAuthors({ storage, state, prefix, logger }: AuthorRank
   const ranks = normalisedRanks(result);
   const keys = authorKeys(prefix);
   await state.setMany(
-    [...ranks].map(([author, value]) => ({ key: keys.rank(author), value: String(value) })),
+    [
+      ...[...ranks].map(([author, value]) => ({ key: keys.rank(author), value: String(value) })),
+      { key: keys.ranked(), value: String(now) },
+    ],
     RANK_TTL_SECONDS,
   );
-  await state.setMany([{ key: keys.ranked(), value: String(now) }], RANK_TTL_SECONDS);
   const top = [...ranks].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, STORED_TOP_RANKS);
   await storage.client.insert({
     table: storage.table("author_ranks"),

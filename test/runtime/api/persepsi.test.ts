@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { persepsiRoute } from "../../../runtime/api/persepsi.js";
+import { persepsiHandler } from "../../../runtime/api/persepsi.js";
 import { startHttpServer } from "../../../runtime/http.js";
 import { PipelineMetrics } from "../../../runtime/metrics.js";
 import type { Storage } from "../../../runtime/storage/clickhouse.js";
@@ -26,7 +26,7 @@ describe("GET /api/persepsi", () => {
       port: 0,
       metrics: new PipelineMetrics(),
       health: () => [],
-      routes: [persepsiRoute(async () => storage)],
+      handlers: [persepsiHandler(async () => storage)],
       logger,
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/persepsi`;
