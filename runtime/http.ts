@@ -1,8 +1,8 @@
 /**
  * The runtime's HTTP endpoint: /metrics for Prometheus, /healthz for orchestrators, and a
  * read-only SQL endpoint (/api/sql, POST body = query) so `simak sql` can query the embedded
- * ClickHouse of a running process, which holds its data folder exclusively; and the read API
- * routes (runtime/api/).
+ * ClickHouse of a running process, which holds its data folder exclusively; then the request
+ * handlers it is given: the read API (runtime/api/) and the dashboard (dashboard/server/).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
