@@ -1,5 +1,5 @@
 /** Event-time tumbling windows with a watermark, per Kafka partition (README.md). */
-export type { WindowDelta } from "./delta.js";
+export { emptyDelta, type WindowDelta } from "./delta.js";
 export { type FinalisedDelta, type Flush, PartitionWindows, type WindowOptions } from "./partition-windows.js";
 export type { Scope, ScopeKind, SentimentBucket } from "./scopes.js";
 export { MINUTE_MS, windowEnd, windowStart } from "./tumbling.js";

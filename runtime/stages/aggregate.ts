@@ -12,15 +12,18 @@
  * skips the records at or below it and continues from that watermark. A batch redelivered after a
  * crash between insert and commit, with the same or different boundaries, is therefore never
  * counted twice; a retried insert of the same range is also dropped by its deduplication token.
+ * On resuming, the partition's last insert is sent again under its token, so a rollup view that a
+ * crash in the middle of the insert left without it gets it (completeRollups).
  */
 import { PartitionWindows } from "../../processors/windows/index.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
-import { CoalescedInsert } from "../../sinks/clickhouse/coalesced-insert.js";
+import { CoalescedInsert, deduplicatedInsert } from "../../sinks/clickhouse/coalesced-insert.js";
 import { windowDeltaRows } from "../../sinks/clickhouse/rows.js";
 import type { RecordBatch } from "../bus/bus.js";
 import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
 import type { Storage } from "../storage/clickhouse.js";
+import { DEDUPLICATION_WINDOW } from "../storage/migrations.js";
 
 const STAGE = "aggregate";
 const DELTAS_TABLE = "mention_window_deltas";
@@ -35,27 +38,69 @@ interface PartitionPosition {
   nextOffset: bigint;
 }
 
-/** The partition's last stored offset and the watermark stored with it (none: from the start). */
-async function storedPosition(
-  storage: Storage,
-  topic: string,
-  partition: number,
-): Promise<{ nextOffset: bigint; watermark: number | null }> {
+/** What ClickHouse holds of a partition: where to go on, and the insert that stored its last offset. */
+interface StoredPosition {
+  nextOffset: bigint;
+  watermark: number | null;
+  /** The deduplication token of that insert ("" for rows stored before tokens were kept). */
+  insertToken: string;
+  insertedAt: number;
+}
+
+async function storedPosition(storage: Storage, topic: string, partition: number): Promise<StoredPosition> {
   const result = await storage.client.query({
-    query: `SELECT toString(last_offset) AS stored_offset, toUnixTimestamp64Milli(watermark) AS stored_watermark
+    query: `SELECT toString(last_offset) AS stored_offset, toUnixTimestamp64Milli(watermark) AS stored_watermark,
+              insert_token, toUnixTimestamp64Milli(inserted_at) AS stored_at
             FROM ${storage.table(DELTAS_TABLE)}
             WHERE source_topic = {topic:String} AND source_partition = {partition:UInt16}
             ORDER BY last_offset DESC
             LIMIT 1`,
     query_params: { topic, partition },
     format: "JSONEachRow",
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
   });
-  const [row] = await result.json<{ stored_offset: string; stored_watermark: string | number | null }>();
-  if (!row) return { nextOffset: 0n, watermark: null };
+  const [row] = await result.json<{
+    stored_offset: string;
+    stored_watermark: number | null;
+    insert_token: string;
+    stored_at: number;
+  }>();
+  if (!row) return { nextOffset: 0n, watermark: null, insertToken: "", insertedAt: 0 };
   return {
     nextOffset: BigInt(row.stored_offset) + 1n,
     watermark: row.stored_watermark === null ? null : Number(row.stored_watermark),
+    insertToken: row.insert_token,
+    insertedAt: Number(row.stored_at),
   };
+}
+
+/**
+ * Sends the partition's last insert through the deltas table again, with its own token. ClickHouse
+ * writes an insert's part in the deltas table first and then one part per rollup view: a process
+ * killed in between (chdb dies with it) stores the offsets while a rollup misses the deltas. Sent
+ * again, the deltas table and every view that has the part drop it as a duplicate and a view
+ * that missed it writes it. Only while the token is surely still inside every table's
+ * deduplication window: past it, a view holding the part would count it twice.
+ */
+async function completeRollups(storage: Storage, stored: StoredPosition): Promise<"sent" | "skipped"> {
+  if (!stored.insertToken) return "skipped";
+  const deltas = storage.table(DELTAS_TABLE);
+  const since = await storage.client.query({
+    query: `SELECT uniqExact(insert_token) AS inserts FROM ${deltas}
+            WHERE inserted_at >= fromUnixTimestamp64Milli({at:Int64}, 'UTC')`,
+    query_params: { at: stored.insertedAt },
+    format: "JSONEachRow",
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  const [{ inserts } = { inserts: Number.POSITIVE_INFINITY }] = await since.json<{ inserts: number }>();
+  // An insert spanning two table partitions is two blocks of a rollup: half the window, to be sure.
+  if (inserts > DEDUPLICATION_WINDOW / 2) return "skipped";
+  await storage.client.command({
+    query: `INSERT INTO ${deltas} SELECT * FROM ${deltas} WHERE insert_token = {token:String}`,
+    query_params: { token: stored.insertToken },
+    clickhouse_settings: deduplicatedInsert(stored.insertToken),
+  });
+  return "sent";
 }
 
 export async function startAggregateStage(
@@ -74,12 +119,21 @@ export async function startAggregateStage(
     minIntervalMs: config.aggregate.minInsertIntervalMs,
     maxRows: 50_000,
     stampColumn: "inserted_at",
+    tokenColumn: "insert_token",
   });
 
   const resume = async (topic: string, partition: number): Promise<PartitionPosition> => {
     const stored = await storedPosition(storage, topic, partition);
+    const lastInsert = await completeRollups(storage, stored);
     ctx.logger.info(
-      { stage: STAGE, topic, partition, ...stored, nextOffset: String(stored.nextOffset) },
+      {
+        stage: STAGE,
+        topic,
+        partition,
+        nextOffset: String(stored.nextOffset),
+        watermark: stored.watermark,
+        lastInsertResent: lastInsert === "sent",
+      },
       "resuming windows",
     );
     return {

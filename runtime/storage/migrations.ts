@@ -20,6 +20,12 @@ export interface Migration {
   statements: (table: (name: string) => string, retention: Retention) => string[];
 }
 
+/**
+ * Blocks remembered for deduplication by the window deltas table and by each rollup table (their
+ * non_replicated_deduplication_window): a token seen within the last this many inserts is dropped.
+ */
+export const DEDUPLICATION_WINDOW = 1000;
+
 /** The window measures as kept by the 1-minute, 1-hour and 1-day aggregate tables. */
 const WINDOW_AGGREGATE_COLUMNS = `
         window_start DateTime('UTC'),
@@ -55,7 +61,7 @@ function windowRollup(
       PARTITION BY ${partition}
       ORDER BY (scope_kind, scope, agency, platform, sentiment, window_start)
       TTL window_start + INTERVAL ${retention.aggregateDays} DAY
-      SETTINGS non_replicated_deduplication_window = 1000`,
+      SETTINGS non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`,
     // Progress rows carry no measures. Source columns are qualified (d.) so that the aliases, named
     // like the target's columns, do not shadow them.
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t(`mention_windows_${suffix}_mv`)} TO ${t(`mention_windows_${suffix}`)} AS
@@ -372,7 +378,7 @@ export const MIGRATIONS: Migration[] = [
       PARTITION BY toDate(inserted_at)
       ORDER BY (source_topic, source_partition, last_offset)
       TTL toDateTime(inserted_at) + INTERVAL ${retention.rawDays} DAY
-      SETTINGS non_replicated_deduplication_window = 1000`,
+      SETTINGS non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`,
       ...windowRollup(t, retention, "1m", "d.window_start", "toDate(window_start)"),
       ...windowRollup(t, retention, "1h", "toStartOfHour(d.window_start)", "toYYYYMM(window_start)"),
       ...windowRollup(t, retention, "1d", "toStartOfDay(d.window_start)", "toYYYYMM(window_start)"),
@@ -457,6 +463,13 @@ export const MIGRATIONS: Migration[] = [
       ENGINE = ReplacingMergeTree
       ORDER BY (id, acknowledged_at)
       TTL toDateTime(acknowledged_at) + INTERVAL ${retention.aggregateDays} DAY`,
+    ],
+  },
+  {
+    version: 10,
+    name: "window deltas keep the deduplication token of their insert (to complete rollups an interrupted insert left short)",
+    statements: (t) => [
+      `ALTER TABLE ${t("mention_window_deltas")} ADD COLUMN IF NOT EXISTS insert_token String DEFAULT ''`,
     ],
   },
 ];

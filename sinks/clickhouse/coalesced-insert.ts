@@ -18,6 +18,8 @@ export interface CoalescedInsertOptions {
   maxRows: number;
   /** Column set to the insert's time on every row, so one insert is one part. */
   stampColumn: string;
+  /** Column set to the insert's deduplication token on every row, so the insert can be sent again. */
+  tokenColumn: string;
 }
 
 interface Waiting {
@@ -25,6 +27,15 @@ interface Waiting {
   token: string;
   resolve: () => void;
   reject: (error: Error) => void;
+}
+
+/** Settings of an insert deduplicated by `token`, in the target table and in each view it feeds. */
+export function deduplicatedInsert(token: string) {
+  return {
+    insert_deduplicate: 1,
+    insert_deduplication_token: token,
+    deduplicate_blocks_in_dependent_materialized_views: 1,
+  } as const;
 }
 
 export class CoalescedInsert {
@@ -61,19 +72,18 @@ export class CoalescedInsert {
   }
 
   private async write(batches: Waiting[]): Promise<void> {
-    const { storage, table, stampColumn } = this.options;
+    const { storage, table, stampColumn, tokenColumn } = this.options;
     this.lastInsertAt = Date.now();
     const stamp = this.lastInsertAt;
+    const token = batches.map((batch) => batch.token).join(",");
     try {
       await storage.client.insert({
         table,
-        values: batches.flatMap((batch) => batch.rows.map((row) => ({ ...row, [stampColumn]: stamp }))),
+        values: batches.flatMap((batch) =>
+          batch.rows.map((row) => Object.assign(row, { [stampColumn]: stamp, [tokenColumn]: token })),
+        ),
         format: "JSONEachRow",
-        clickhouse_settings: {
-          insert_deduplicate: 1,
-          insert_deduplication_token: batches.map((batch) => batch.token).join(","),
-          deduplicate_blocks_in_dependent_materialized_views: 1,
-        },
+        clickhouse_settings: deduplicatedInsert(token),
       });
       for (const batch of batches) batch.resolve();
     } catch (error) {

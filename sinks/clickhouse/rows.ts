@@ -1,6 +1,6 @@
 /** Row shapes of the ClickHouse tables, mapped from the Avro contracts (see migrations). */
-import type { Flush } from "../../processors/windows/index.js";
-import { windowStart } from "../../processors/windows/index.js";
+import type { FinalisedDelta, Flush } from "../../processors/windows/index.js";
+import { emptyDelta, windowStart } from "../../processors/windows/index.js";
 import type {
   Alert,
   EngagementEvent,
@@ -126,33 +126,36 @@ export interface OffsetRange {
  * The `mention_window_deltas` rows of one flush, each carrying the offset range and watermark, or a
  * single progress row (no measures) when the flush has no delta, so the offset progress is stored.
  */
+/** A window delta as stored: the windows' cells, or the cell-less progress row. */
+type StoredDelta = Omit<FinalisedDelta, "scope" | "sentiment"> & {
+  scope: { kind: string; id: string; agency: string };
+  sentiment: string;
+};
+
+/** A flush without deltas still stores its offsets and watermark: one row without cell or measures. */
+function progressOnly(insertedAt: number): StoredDelta {
+  const none = emptyDelta(windowStart(insertedAt), { kind: "all", id: "", agency: "" }, "", "unknown");
+  return {
+    ...none,
+    final: false,
+    scope: { kind: "progress", id: "", agency: "" },
+    sentiment: "",
+    firstEventTime: 0,
+    lastEventTime: 0,
+  };
+}
+
 export function windowDeltaRows({ deltas, watermark }: Flush, at: OffsetRange, insertedAt: number): Row[] {
-  const position = {
+  const stored: StoredDelta[] = deltas.length > 0 ? deltas : [progressOnly(insertedAt)];
+  // One object literal per row: `{ ...position, more }` or adding properties afterwards hits V8
+  // slow paths (5 to 40 us an object, measured), which made this the stage's hottest line.
+  return stored.map((delta) => ({
     source_topic: at.topic,
     source_partition: at.partition,
     first_offset: at.firstOffset,
     last_offset: at.lastOffset,
     watermark,
     inserted_at: insertedAt,
-  };
-  if (deltas.length === 0) {
-    return [
-      {
-        ...position,
-        window_start: windowStart(insertedAt) / 1000,
-        final: false,
-        scope_kind: "progress",
-        scope: "",
-        agency: "",
-        platform: "",
-        sentiment: "",
-        first_event_time: 0,
-        last_event_time: 0,
-      },
-    ];
-  }
-  return deltas.map((delta) => ({
-    ...position,
     window_start: delta.windowStart / 1000,
     final: delta.final,
     scope_kind: delta.scope.kind,

@@ -160,6 +160,24 @@ async function scopeTotals(storage: Storage, table: string, scopeKind: string, s
   return (await result.json())[0];
 }
 
+/** Every partition aggregated in one go by one instance, uninterrupted: the reference. */
+async function uninterrupted(database: string): Promise<Storage> {
+  const storage = await openStorage(database);
+  const instance = await startInstance(storage);
+  await instance.deliver(0, 0, 5);
+  await instance.deliver(1, 0, 3);
+  return storage;
+}
+
+/** The three rollups of `actual` hold exactly the cells of `expected`'s. */
+async function expectSameRollups(actual: Storage, expected: Storage): Promise<void> {
+  for (const table of ["mention_windows_1m", "mention_windows_1h", "mention_windows_1d"]) {
+    const cellsExpected = await cells(expected, table);
+    expect(cellsExpected.length).toBeGreaterThan(0);
+    expect(await cells(actual, table)).toEqual(cellsExpected);
+  }
+}
+
 describe("aggregate stage on embedded ClickHouse", () => {
   it("aggregates by window, scope, platform and sentiment, leaves late events out, and rolls up to hours and days", async () => {
     const storage = await openStorage("aggregate_basic");
@@ -233,10 +251,7 @@ describe("aggregate stage on embedded ClickHouse", () => {
   });
 
   it("never counts a redelivered batch twice, with the same or different boundaries, across a restart", async () => {
-    const once = await openStorage("aggregate_once");
-    const reference = await startInstance(once);
-    await reference.deliver(0, 0, 5);
-    await reference.deliver(1, 0, 3);
+    const once = await uninterrupted("aggregate_once");
 
     const storage = await openStorage("aggregate_redelivered");
     const first = await startInstance(storage);
@@ -254,9 +269,31 @@ describe("aggregate stage on embedded ClickHouse", () => {
     expect(await counter(restarted.metrics, "simak_duplicates_dropped_total")).toBe(2 + 1 + 6);
     // p0-4 first arrives after the restart: the watermark restored with p0-3 (T0+50min) finds it late.
     expect(await counter(restarted.metrics, "simak_late_events_total")).toBe(1);
-    for (const table of ["mention_windows_1m", "mention_windows_1h", "mention_windows_1d"]) {
-      expect(await cells(storage, table)).toEqual(await cells(once, table));
-    }
+    await expectSameRollups(storage, once);
+  });
+
+  it("completes the rollups an insert interrupted between its parts left short, counting nothing twice", async () => {
+    const once = await uninterrupted("aggregate_uninterrupted");
+
+    const storage = await openStorage("aggregate_interrupted");
+    const first = await startInstance(storage);
+    await first.deliver(0, 0, 2);
+    // The process dies after writing the deltas' and the 1-minute view's parts, before the hourly
+    // and daily views' parts: as if those views were not there during the insert.
+    const views = ["mention_windows_1h_mv", "mention_windows_1d_mv"].map((view) => storage.table(view));
+    for (const view of views) await storage.client.command({ query: `DETACH TABLE ${view}` });
+    await first.deliver(0, 3, 5);
+    for (const view of views) await storage.client.command({ query: `ATTACH TABLE ${view}` });
+    await first.stage.stop();
+    const hourly = await scopeTotals(storage, "mention_windows_1h", "all", "");
+    expect(hourly).not.toEqual(await scopeTotals(once, "mention_windows_1h", "all", ""));
+
+    // Restarted, the instance sends partition 0's last insert again before going on.
+    const restarted = await startInstance(storage);
+    await restarted.deliver(0, 3, 5);
+    await restarted.deliver(1, 0, 3);
+    expect(await counter(restarted.metrics, "simak_duplicates_dropped_total")).toBe(3);
+    await expectSameRollups(storage, once);
   });
 
   it("gives exactly the totals of one instance when two instances each own one partition", async () => {
@@ -271,10 +308,6 @@ describe("aggregate stage on embedded ClickHouse", () => {
     const [left, right] = [await startInstance(two), await startInstance(two)];
     await Promise.all([left.deliver(0, 0, 2), right.deliver(1, 0, 1)]);
     await Promise.all([left.deliver(0, 3, 5), right.deliver(1, 2, 3)]);
-    for (const table of ["mention_windows_1m", "mention_windows_1h", "mention_windows_1d"]) {
-      const expected = await cells(one, table);
-      expect(expected.length).toBeGreaterThan(0);
-      expect(await cells(two, table)).toEqual(expected);
-    }
+    await expectSameRollups(two, one);
   });
 });
