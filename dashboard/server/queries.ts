@@ -4,12 +4,13 @@
  * Aggregates come from the window rollups (summed, author states merged); lists of posts, authors
  * and segments from the raw tables, bounded by event time so only the range's partitions are read.
  */
+
+import { PERSEPSI_RULE, persepsiDirection, persepsiIndex } from "../../processors/windows/index.js";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
 import {
   type AgencySummary,
   type AgencyView,
   type AlertRow,
-  type Direction,
   type Measures,
   SENTIMENTS,
   type Sentiment,
@@ -18,36 +19,11 @@ import {
 } from "../shared/types.js";
 import { type Rollup, rollupBounds, rollupFor, type TimeRange } from "./range.js";
 
-/**
- * Direction of the persepsi index between the previous hour and the last hour of the range: a
- * move of at most DEAD_BAND points is "steady", and with fewer than MIN_DIRECTION_MENTIONS
- * labelled mentions in either hour there is no direction to tell.
- */
-export const DEAD_BAND = 5;
-export const MIN_DIRECTION_MENTIONS = 10;
-
 const HOUR_S = 3600;
 
 async function rows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
   const result = await storage.client.query({ query, query_params: params, format: "JSONEachRow" });
   return result.json<T>();
-}
-
-export function persepsiIndex(counts: Pick<SentimentCounts, "positive" | "neutral" | "negative">): number | null {
-  const labelled = counts.positive + counts.neutral + counts.negative;
-  return labelled === 0 ? null : (100 * (counts.positive - counts.negative)) / labelled;
-}
-
-export function directionOf(last: SentimentCounts, previous: SentimentCounts): Direction {
-  const labelled = (c: SentimentCounts) => c.positive + c.neutral + c.negative;
-  const lastIndex = persepsiIndex(last);
-  const previousIndex = persepsiIndex(previous);
-  if (lastIndex === null || previousIndex === null) return "unknown";
-  if (labelled(last) < MIN_DIRECTION_MENTIONS || labelled(previous) < MIN_DIRECTION_MENTIONS) return "unknown";
-  const change = lastIndex - previousIndex;
-  if (change > DEAD_BAND) return "up";
-  if (change < -DEAD_BAND) return "down";
-  return "steady";
 }
 
 function emptyCounts(): SentimentCounts {
@@ -59,7 +35,11 @@ function addSentiment(counts: SentimentCounts, sentiment: string, mentions: numb
   counts[key] += mentions;
 }
 
-/** Per agency: mentions by sentiment over the range, and in the last and previous hour of it. */
+/**
+ * Per agency: mentions by sentiment over the range, and the persepsi direction by the rule of the
+ * persepsi_trend view, over the rule's rolling hours up to the range's last minute against the
+ * hours before them (minute windows).
+ */
 export async function agencySummaries(
   storage: Storage,
   range: TimeRange,
@@ -67,7 +47,8 @@ export async function agencySummaries(
 ): Promise<AgencySummary[]> {
   const rollup = rollupFor(range);
   const bounds = rollupBounds(range, rollup);
-  const lastHourStart = Math.floor(range.toMs / 60_000) * 60 - HOUR_S;
+  const end = Math.floor(range.toMs / 60_000) * 60;
+  const rolling = PERSEPSI_RULE.rollingHours * HOUR_S;
   const [totals, hours] = await Promise.all([
     rows<{ agency: string; sentiment: string; mentions: string }>(
       storage,
@@ -77,42 +58,42 @@ export async function agencySummaries(
        GROUP BY agency, sentiment`,
       bounds,
     ),
-    rows<{ agency: string; sentiment: string; last: string; previous: string }>(
+    rows<{ agency: string; sentiment: string; current: string; previous: string }>(
       storage,
       `SELECT scope AS agency, sentiment,
-         sumIf(mentions, window_start >= toDateTime({last:UInt32})) AS last,
-         sumIf(mentions, window_start < toDateTime({last:UInt32})) AS previous
+         sumIf(mentions, window_start >= toDateTime({current:UInt32})) AS current,
+         sumIf(mentions, window_start < toDateTime({current:UInt32})) AS previous
        FROM ${storage.table("mention_windows_1m")}
        WHERE scope_kind = 'agency' AND window_start >= toDateTime({previous:UInt32})
          AND window_start < toDateTime({end:UInt32})
        GROUP BY agency, sentiment`,
-      { last: lastHourStart, previous: lastHourStart - HOUR_S, end: lastHourStart + HOUR_S },
+      { current: end - rolling, previous: end - 2 * rolling, end },
     ),
   ]);
-  const byAgency = new Map<string, { total: SentimentCounts; last: SentimentCounts; previous: SentimentCounts }>();
+  const byAgency = new Map<string, { total: SentimentCounts; current: SentimentCounts; previous: SentimentCounts }>();
   const entry = (agency: string) => {
     let found = byAgency.get(agency);
     if (!found) {
-      found = { total: emptyCounts(), last: emptyCounts(), previous: emptyCounts() };
+      found = { total: emptyCounts(), current: emptyCounts(), previous: emptyCounts() };
       byAgency.set(agency, found);
     }
     return found;
   };
   for (const row of totals) addSentiment(entry(row.agency).total, row.sentiment, Number(row.mentions));
   for (const row of hours) {
-    addSentiment(entry(row.agency).last, row.sentiment, Number(row.last));
+    addSentiment(entry(row.agency).current, row.sentiment, Number(row.current));
     addSentiment(entry(row.agency).previous, row.sentiment, Number(row.previous));
   }
   return [...byAgency]
-    .map(([id, { total, last, previous }]) => ({
+    .map(([id, { total, current, previous }]) => ({
       id,
       name: names.get(id) ?? id,
       mentions: SENTIMENTS.reduce((sum, s) => sum + total[s], 0),
       sentiment: total,
       index: persepsiIndex(total),
-      lastHourIndex: persepsiIndex(last),
-      previousHourIndex: persepsiIndex(previous),
-      direction: directionOf(last, previous),
+      rollingIndex: persepsiIndex(current),
+      previousIndex: persepsiIndex(previous),
+      direction: persepsiDirection(current, previous),
     }))
     .sort((a, b) => b.mentions - a.mentions || a.id.localeCompare(b.id));
 }

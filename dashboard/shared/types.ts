@@ -1,9 +1,12 @@
 /** The data API's answers, shared by the server (dashboard/server) and the page (dashboard/src). */
+import type { PersepsiDirection } from "../../processors/windows/persepsi.js";
+
 export const SENTIMENTS = ["positive", "neutral", "negative", "unknown"] as const;
 export type Sentiment = (typeof SENTIMENTS)[number];
 export type SentimentCounts = Record<Sentiment, number>;
 
-export type Direction = "up" | "down" | "steady" | "unknown";
+/** The persepsi direction, by the rule of the persepsi_trend view (processors/windows/persepsi.ts). */
+export type Direction = PersepsiDirection;
 
 export interface AgencySummary {
   id: string;
@@ -12,8 +15,9 @@ export interface AgencySummary {
   sentiment: SentimentCounts;
   /** Net sentiment, 100 * (positive - negative) / labelled; null without labelled mentions. */
   index: number | null;
-  lastHourIndex: number | null;
-  previousHourIndex: number | null;
+  /** The index over the rule's rolling hours up to the range's end, and over the hours before. */
+  rollingIndex: number | null;
+  previousIndex: number | null;
   direction: Direction;
 }
 

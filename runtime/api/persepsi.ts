@@ -4,7 +4,9 @@
  * `from` and `to` are ISO 8601 times or epoch milliseconds (default: the last 24 hours); hours
  * starting in [from, to) are returned, oldest first, as JSON.
  */
+
 import type { ServerResponse } from "node:http";
+import type { PersepsiDirection } from "../../processors/windows/index.js";
 import { type RequestHandler, sendJson } from "../http.js";
 import type { Storage } from "../storage/clickhouse.js";
 
@@ -17,7 +19,7 @@ export interface PersepsiHour {
   netSentiment: number | null;
   rollingNetSentiment: number | null;
   previousNetSentiment: number | null;
-  direction: "rising" | "falling" | "steady" | "insufficient";
+  direction: PersepsiDirection;
 }
 
 function parseTime(value: string | null, fallback: number): number {

@@ -3,6 +3,7 @@
  * statement is idempotent (IF NOT EXISTS), so instances starting together may race safely; the
  * applied versions are recorded in schema_migrations.
  */
+import { PERSEPSI_RULE } from "../../processors/windows/index.js";
 import type { Logger } from "../logger.js";
 import type { Storage } from "./clickhouse.js";
 
@@ -77,13 +78,6 @@ function windowRollup(
       GROUP BY window_start, scope_kind, scope, agency, platform, sentiment`,
   ];
 }
-
-/**
- * Persepsi (perception) trend rule, documented in docs/analysts.md: the rolling net sentiment of
- * an hour covers it and the hours before it, and its direction compares it with the window just
- * before, when both hold enough labelled mentions and differ by more than the dead band.
- */
-export const PERSEPSI_RULE = { rollingHours: 6, minLabelledMentions: 20, deadBandPoints: 10 } as const;
 
 /** Loyalty rule of the sustainability measure: active on at least `k` of the last `n` weeks. */
 export const LOYALTY_RULE = { k: 3, n: 4 } as const;

@@ -1,8 +1,7 @@
-/** The dashboard server's pure parts: access, time ranges and the direction's dead band. */
+/** The dashboard server's pure parts: access and time ranges. */
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { authorise } from "../../dashboard/server/index.js";
-import { directionOf, persepsiIndex } from "../../dashboard/server/queries.js";
 import { BadRequest, parseRange, rollupFor } from "../../dashboard/server/range.js";
 import { loadConfig } from "../../runtime/config.js";
 
@@ -54,20 +53,5 @@ describe("dashboard time ranges", () => {
     expect(() => parseRange(new URLSearchParams("range=custom&from=2026-04-01&to=2026-03-01"), now)).toThrow(
       BadRequest,
     );
-  });
-});
-
-describe("persepsi index and direction", () => {
-  const counts = (positive: number, neutral: number, negative: number) => ({ positive, neutral, negative, unknown: 7 });
-  it("is net sentiment over labelled mentions", () => {
-    expect(persepsiIndex(counts(30, 50, 20))).toBe(10);
-    expect(persepsiIndex(counts(0, 0, 0))).toBeNull();
-  });
-
-  it("moves only beyond the 5-point dead band, and needs 10 labelled mentions each hour", () => {
-    expect(directionOf(counts(36, 50, 14), counts(30, 50, 20))).toBe("up");
-    expect(directionOf(counts(32, 50, 18), counts(30, 50, 20))).toBe("steady");
-    expect(directionOf(counts(20, 50, 30), counts(30, 50, 20))).toBe("down");
-    expect(directionOf(counts(5, 2, 0), counts(30, 50, 20))).toBe("unknown");
   });
 });

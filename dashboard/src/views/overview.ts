@@ -8,7 +8,7 @@ import { t } from "../i18n.js";
 import { agencyLink, alertFeedItem } from "./alert-list.js";
 import type { RangeParams, View } from "./view.js";
 
-const ARROWS = { up: "▲", down: "▼", steady: "▶", unknown: "·" } as const;
+const ARROWS = { rising: "▲", falling: "▼", steady: "▶", insufficient: "·" } as const;
 
 function signed(value: number | null): string {
   if (value === null) return "–";
