@@ -97,9 +97,11 @@ const ConfigSchema = z
         rulesFile: z.string().min(1).default("config/examples/alerts-demo.yaml"),
         /** How often the alert stage looks for newly completed minutes. */
         pollMs: positiveInt.default(1000),
+        /** A partition of the tagged topic without new window deltas this long no longer holds the rules back. */
+        idlePartitionMs: positiveInt.default(120_000),
       })
       .strict()
-      .default({ rulesFile: "config/examples/alerts-demo.yaml", pollMs: 1000 }),
+      .default({ rulesFile: "config/examples/alerts-demo.yaml", pollMs: 1000, idlePartitionMs: 120_000 }),
     retention: z
       .object({
         /** Days raw rows (mentions, engagement snapshots, window deltas) are kept. */
@@ -173,6 +175,7 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_AGGREGATE_MIN_INSERT_INTERVAL_MS: { path: ["aggregate", "minInsertIntervalMs"] },
   SIMAK_ALERT_RULES_FILE: { path: ["alert", "rulesFile"] },
   SIMAK_ALERT_POLL_MS: { path: ["alert", "pollMs"] },
+  SIMAK_ALERT_IDLE_PARTITION_MS: { path: ["alert", "idlePartitionMs"] },
   SIMAK_RETENTION_RAW_DAYS: { path: ["retention", "rawDays"] },
   SIMAK_RETENTION_AGGREGATE_DAYS: { path: ["retention", "aggregateDays"] },
   SIMAK_DASHBOARD_TOKEN: { path: ["dashboard", "token"] },

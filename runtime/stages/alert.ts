@@ -59,7 +59,8 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   const alertsTopic = topicName(config, "alerts");
   const source = topicName(config, "mentionsTagged");
   const keys = alertKeys(config.topicPrefix);
-  const completed = () => lastCompletedMinute(storage, source, TOPICS.mentionsTagged.partitions);
+  const completed = () =>
+    lastCompletedMinute(storage, source, TOPICS.mentionsTagged.partitions, config.alert.idlePartitionMs);
 
   let seenCompleted = await completed();
   let historyThrough = seenCompleted;

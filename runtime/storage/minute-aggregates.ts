@@ -14,23 +14,40 @@ import {
 import type { Storage } from "./clickhouse.js";
 
 /**
- * The start of the last minute every partition of `topic` has closed (its end at or before the
- * partition's watermark, so the aggregate stage will not change it); null until each of the
- * topic's `partitions` has stored a watermark. The watermarks come with the window deltas in
- * `mention_window_deltas` (runtime/stages/aggregate.ts).
+ * The start of the last minute every active partition of `topic` has closed (its end at or before
+ * the partition's watermark, so the aggregate stage will not change it). The watermarks come with
+ * the window deltas in `mention_window_deltas` (runtime/stages/aggregate.ts).
+ *
+ * A partition without a delta insert for `idleMs` is idle (quiet, or never written once the stage
+ * has been writing that long) and does not hold the others back, as a quiet partition would stall
+ * every rule at night; its next events count in the aggregates but not in the minutes the rules
+ * have already judged. When every partition is idle, the clock is the oldest watermark. Null until
+ * there is one, and while the stage has been writing for less than `idleMs` and some partition
+ * has stored nothing yet.
  */
-export async function lastCompletedMinute(storage: Storage, topic: string, partitions: number): Promise<number | null> {
+export async function lastCompletedMinute(
+  storage: Storage,
+  topic: string,
+  partitions: number,
+  idleMs: number,
+  now = Date.now(),
+): Promise<number | null> {
   const result = await storage.client.query({
-    query: `SELECT source_partition, toUnixTimestamp64Milli(max(watermark)) AS partition_watermark
+    query: `SELECT source_partition, toUnixTimestamp64Milli(max(watermark)) AS partition_watermark,
+              toUnixTimestamp64Milli(max(inserted_at)) AS last_insert, toUnixTimestamp64Milli(min(inserted_at)) AS first_insert
             FROM ${storage.table("mention_window_deltas")}
             WHERE source_topic = {topic:String} AND watermark IS NOT NULL
             GROUP BY source_partition`,
     query_params: { topic },
     format: "JSONEachRow",
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
   });
-  const rows = await result.json<{ source_partition: number; partition_watermark: string | number }>();
-  if (rows.length < partitions) return null;
-  const clock = Math.min(...rows.map((row) => Number(row.partition_watermark)));
+  const rows = await result.json<{ partition_watermark: number; last_insert: number; first_insert: number }>();
+  if (rows.length === 0) return null;
+  const writingSince = Math.min(...rows.map((row) => row.first_insert));
+  if (rows.length < partitions && now - writingSince < idleMs) return null;
+  const active = rows.filter((row) => now - row.last_insert < idleMs);
+  const clock = Math.min(...(active.length > 0 ? active : rows).map((row) => row.partition_watermark));
   return Math.floor(clock / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
 }
 

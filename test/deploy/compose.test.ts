@@ -18,6 +18,7 @@ describe("docker-compose.yml", () => {
         "aggregate",
         "alert",
         "clickhouse",
+        "dashboard",
         "enrich",
         "ingest",
         "kafka",
@@ -28,7 +29,7 @@ describe("docker-compose.yml", () => {
         "sink",
       ].sort(),
     );
-    for (const stage of ["ingest", "process", "enrich", "sink", "aggregate", "alert"]) {
+    for (const stage of ["ingest", "process", "enrich", "sink", "aggregate", "alert", "dashboard"]) {
       expect(compose.services[stage]?.command?.slice(0, 2)).toEqual(["run", stage]);
       expect(compose.services[stage]?.deploy?.replicas).toBeGreaterThanOrEqual(1);
     }

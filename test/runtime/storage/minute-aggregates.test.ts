@@ -1,7 +1,7 @@
 /**
  * The post-level events event rules read from ClickHouse (viral negative posts, negative mentions
  * by high-influence authors, impersonation suspects), in scope and by minute, and an event rule's
- * detector fed with them through everyMinute.
+ * detector fed with them through everyMinute; which minutes are complete, with idle partitions.
  */
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { untagged } from "../../../processors/tagger.js";
 import { loadConfig } from "../../../runtime/config.js";
 import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
 import { migrate } from "../../../runtime/storage/migrations.js";
-import { everyMinute, readPostEvents } from "../../../runtime/storage/minute-aggregates.js";
+import { everyMinute, lastCompletedMinute, readPostEvents } from "../../../runtime/storage/minute-aggregates.js";
 import type { TaggedMention } from "../../../schemas/types.generated.js";
 import { taggedMentionRow, viralityRow } from "../../../sinks/clickhouse/rows.js";
 import { postWith } from "../../fixtures/mentions.js";
@@ -155,5 +155,57 @@ describe("readPostEvents", () => {
       ["firing", T0 + 3 * MINUTE_MS, ["viral-neg"]],
       ["resolved", expect.any(Number), []],
     ]);
+  });
+});
+
+describe("lastCompletedMinute", () => {
+  const IDLE = 120_000;
+  const NOW = T0 + 3 * 3_600_000;
+  /** Progress rows of one partition: its watermark after each insert, and when each was inserted. */
+  const stored = async (topic: string, partition: number, inserts: { watermark: number; at: number }[]) =>
+    storage.client.insert({
+      table: storage.table("mention_window_deltas"),
+      values: inserts.map(({ watermark, at: insertedAt }, i) => ({
+        source_topic: topic,
+        source_partition: partition,
+        first_offset: i,
+        last_offset: i,
+        watermark,
+        inserted_at: insertedAt,
+        window_start: Math.floor(insertedAt / 1000),
+        scope_kind: "progress",
+      })),
+      format: "JSONEachRow",
+    });
+  const minute = (n: number) => T0 + n * MINUTE_MS;
+
+  it("is the minute before the least watermark's minute while every partition is active", async () => {
+    await stored("all-active", 0, [{ watermark: minute(50) + 30_000, at: NOW - 10_000 }]);
+    await stored("all-active", 1, [
+      { watermark: minute(40), at: NOW - 300_000 },
+      { watermark: minute(45) + 1, at: NOW - 1_000 },
+    ]);
+    expect(await lastCompletedMinute(storage, "all-active", 2, IDLE, NOW)).toBe(minute(44));
+  });
+
+  it("leaves out a partition without an insert for the idle time", async () => {
+    await stored("one-idle", 0, [{ watermark: minute(50), at: NOW - 10_000 }]);
+    await stored("one-idle", 1, [{ watermark: minute(20), at: NOW - IDLE }]);
+    expect(await lastCompletedMinute(storage, "one-idle", 2, IDLE, NOW)).toBe(minute(49));
+    // One millisecond less quiet, it still holds the clock back.
+    expect(await lastCompletedMinute(storage, "one-idle", 2, IDLE, NOW - 1)).toBe(minute(19));
+  });
+
+  it("takes the oldest watermark when every partition is idle", async () => {
+    await stored("all-idle", 0, [{ watermark: minute(50), at: NOW - 600_000 }]);
+    await stored("all-idle", 1, [{ watermark: minute(30), at: NOW - 900_000 }]);
+    expect(await lastCompletedMinute(storage, "all-idle", 2, IDLE, NOW)).toBe(minute(29));
+  });
+
+  it("waits for a partition that stored nothing until the stage has been writing for the idle time", async () => {
+    expect(await lastCompletedMinute(storage, "never-written", 2, IDLE, NOW)).toBeNull();
+    await stored("warming", 0, [{ watermark: minute(50), at: NOW - 60_000 }]);
+    expect(await lastCompletedMinute(storage, "warming", 2, IDLE, NOW)).toBeNull();
+    expect(await lastCompletedMinute(storage, "warming", 2, IDLE, NOW + 60_000)).toBe(minute(49));
   });
 });
