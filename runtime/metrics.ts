@@ -56,6 +56,13 @@ export class PipelineMetrics {
     registers: [this.registry],
   });
 
+  readonly leader = new Gauge({
+    name: "simak_leader",
+    help: "1 while this instance holds the lease of a job run by one instance at a time (runtime/state/lease.ts), else 0",
+    labelNames: ["job"] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "simak_process_" });
   }

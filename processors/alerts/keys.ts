@@ -1,5 +1,6 @@
 /**
- * Where alert state lives in the state store: one detector state (JSON) per rule and scope.
+ * Where alert state lives in the state store: one detector state (JSON) per rule and scope, and
+ * the lease of the leading alert stage instance.
  * `prefix` isolates deployments sharing one store (the topic prefix).
  */
 import { type Scope, scopeKey } from "./series.js";
@@ -9,5 +10,7 @@ export function alertKeys(prefix: string) {
   return {
     /** The DetectorState of a rule over a scope. */
     detector: (ruleId: string, scope: Scope) => `${ns}detector:${ruleId}:${scopeKey(scope)}`,
+    /** The lease of the alert stage instance that judges the rules and delivers (one at a time). */
+    leader: `${ns}leader`,
   };
 }

@@ -18,5 +18,7 @@ export function authorKeys(prefix: string) {
     rank: (authorKey: string) => `${ns}rank:${authorKey}`,
     /** Set once a PageRank run has completed: an author without a rank then has 0, not null. */
     ranked: () => `${ns}ranked`,
+    /** The lease of the sink instance that runs PageRank (one at a time). */
+    rankLeader: () => `${ns}rank-leader`,
   };
 }

@@ -20,7 +20,11 @@
  * the minute completed when the stage started or the rules file was reloaded, and reports only
  * what comes after it; with no history at all it reports from the first minute.
  *
- * One instance per deployment: the delivery loop owns the pending list (sinks/notify/README.md).
+ * Several instances may run; one leads at a time, holding a lease in the state store
+ * (runtime/state/lease.ts), renewed every poll and before each rule: it judges the rules and runs
+ * the delivery loop, which owns the pending list (sinks/notify/README.md). The others stand by and
+ * take over within LEADER_LEASE_MS of the leader's death (at once on a graceful stop): a new
+ * leader reopens the pending list and continues every detector from its stored state.
  */
 import {
   type AlertRule,
@@ -37,6 +41,7 @@ import { TOPICS } from "../../schemas/topics.js";
 import type { Alert } from "../../schemas/types.generated.js";
 import { type Channel, createChannels, DeliveryQueue } from "../../sinks/notify/index.js";
 import { encodeFor, errorCodeOf, type PipelineContext, type StageHandle, topicName } from "../context.js";
+import { Lease } from "../state/lease.js";
 import {
   everyMinute,
   lastCompletedMinute,
@@ -50,6 +55,8 @@ const STAGE = "alert";
 const UNHEALTHY_AFTER_FAILURES = 3;
 /** Detector state outlives the baseline it holds by this much (a stage stopped for a while resumes). */
 const STATE_GRACE_MS = 7 * 1440 * MINUTE_MS;
+/** How long a leader that stopped renewing keeps the lead. */
+const LEADER_LEASE_MS = 30_000;
 
 export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle> {
   const { config, logger, metrics, state } = ctx;
@@ -62,8 +69,8 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   const completed = () =>
     lastCompletedMinute(storage, source, TOPICS.mentionsTagged.partitions, config.alert.idlePartitionMs);
 
-  let seenCompleted = await completed();
-  let historyThrough = seenCompleted;
+  let seenCompleted: number | null = null;
+  let historyThrough: number | null = null;
   let channels = new Map<string, Channel>();
   const rulesFile = await openAlertConfig(file, {
     onReload: ({ value, generation }) => {
@@ -77,13 +84,39 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   const rules = () => rulesFile.current().rules;
   channels = createChannels(rulesFile.current().channels);
   rulesFile.watch();
-  const deliveries = await DeliveryQueue.open({
+  const leadership = new Lease({
     store: state,
-    prefix: config.topicPrefix,
-    logger,
-    channel: (name) => channels.get(name),
+    key: keys.leader,
+    ttlMs: LEADER_LEASE_MS,
+    gauge: metrics.leader,
+    job: STAGE,
   });
-  deliveries.start();
+  /** The delivery loop, running while this instance leads. */
+  let deliveries: DeliveryQueue | null = null;
+
+  /** Takes or keeps the lead: the delivery loop while leading, null while another instance leads. */
+  const lead = async (): Promise<DeliveryQueue | null> => {
+    const leading = await leadership.hold();
+    if (leading && !deliveries) {
+      // The pending list as the previous leader left it; history up to now warms new detectors.
+      deliveries = (
+        await DeliveryQueue.open({
+          store: state,
+          prefix: config.topicPrefix,
+          logger,
+          channel: (name) => channels.get(name),
+        })
+      ).start();
+      seenCompleted = await completed();
+      historyThrough = seenCompleted;
+      logger.info({ stage: STAGE, holder: leadership.holder }, "leading: judging the alert rules and delivering");
+    } else if (!leading && deliveries) {
+      await deliveries.stop();
+      deliveries = null;
+      logger.warn({ stage: STAGE, holder: leadership.holder }, "another instance leads now; standing by");
+    }
+    return deliveries;
+  };
 
   /** Firing alerts of aggregate rules carry the window's most influential mentions in the scope. */
   const withEvidence = async (rule: AlertRule, alert: Alert): Promise<Alert> => {
@@ -97,7 +130,7 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
     return { ...alert, topPostIds: evidence.postIds, topAuthorIds: evidence.authorIds };
   };
 
-  const publish = async (rule: AlertRule, alerts: Alert[]) => {
+  const publish = async (rule: AlertRule, alerts: Alert[], deliveries: DeliveryQueue) => {
     const filled = await Promise.all(alerts.map((alert) => withEvidence(rule, alert)));
     await producer.send(
       alertsTopic,
@@ -109,7 +142,7 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   };
 
   /** Steps the rule's detector through minute `through` (a start), publishing what it raises. */
-  const runRule = async (rule: AlertRule, through: number) => {
+  const runRule = async (rule: AlertRule, through: number, deliveries: DeliveryQueue) => {
     const key = keys.detector(rule.id, rule.scope);
     const [saved] = await state.getMany([key]);
     const detector = new Detector(rule, rule.scope, saved ? (JSON.parse(saved) as DetectorState) : null);
@@ -134,7 +167,7 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
       const raised = detector.step(input).alerts;
       if (reportAfter === null || input.point.minute > reportAfter) alerts.push(...raised);
     }
-    if (alerts.length > 0) await publish(rule, alerts);
+    if (alerts.length > 0) await publish(rule, alerts, deliveries);
     await state.setMany(
       [{ key, value: JSON.stringify(detector.state) }],
       Math.ceil((historyMs(rule) + STATE_GRACE_MS) / 1000),
@@ -142,10 +175,16 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   };
 
   const poll = async () => {
+    const queue = await lead();
+    if (!queue) return;
     const through = seenCompleted;
     seenCompleted = await completed();
     if (through === null) return;
-    for (const rule of rules()) await runRule(rule, through);
+    for (const rule of rules()) {
+      // A leader that lost its lease mid-poll stops at once; the new one has the stored state.
+      if ((await lead()) !== queue) return;
+      await runRule(rule, through, queue);
+    }
   };
 
   let failures = 0;
@@ -187,7 +226,8 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
       clearTimeout(timer);
       await inFlight;
       rulesFile.close();
-      await deliveries.stop();
+      await deliveries?.stop();
+      await leadership.release();
       await producer.close();
     },
   };

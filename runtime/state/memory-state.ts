@@ -56,6 +56,19 @@ export class MemoryStateStore implements StateStore {
     }
   }
 
+  async holdLease(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    const lease = this.entries.get(key);
+    if (lease && lease.expiresAt > now && lease.value !== holder) return false;
+    this.entries.set(key, { value: holder, expiresAt: now + ttlMs });
+    return true;
+  }
+
+  async releaseLease(key: string, holder: string): Promise<void> {
+    const lease = this.entries.get(key);
+    if (lease && lease.expiresAt > this.now() && lease.value === holder) this.entries.delete(key);
+  }
+
   private sweep(): void {
     const now = this.now();
     for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);

@@ -2,6 +2,26 @@ import type { ChainableCommander } from "ioredis";
 import { Redis } from "ioredis";
 import type { StateEntry, StateStore } from "./state.js";
 
+/** Takes a free lease or extends one's own: KEYS[1] the lease, ARGV holder and ttl in ms. */
+const HOLD_LEASE = `
+local current = redis.call('GET', KEYS[1])
+if current == false then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+if current == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0`;
+
+/** Deletes the lease only if the holder still holds it. */
+const RELEASE_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
 /** Redis-backed state: one MGET per read, one pipeline of SET ... EX per write. */
 export class RedisStateStore implements StateStore {
   readonly kind = "redis" as const;
@@ -47,6 +67,14 @@ export class RedisStateStore implements StateStore {
     for (const { key, value } of values) transaction.set(key, value, "EX", ttlSeconds);
     for (const { key, value } of members) transaction.sadd(key, value).expire(key, ttlSeconds);
     await run(transaction);
+  }
+
+  async holdLease(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.eval(HOLD_LEASE, 1, key, holder, String(ttlMs))) === 1;
+  }
+
+  async releaseLease(key: string, holder: string): Promise<void> {
+    await this.redis.eval(RELEASE_LEASE, 1, key, holder);
   }
 
   healthy(): boolean {

@@ -24,6 +24,14 @@ export interface StateStore {
    * applied twice, whatever moment a crash interrupts.
    */
   writeAtomically(values: StateEntry[], members: StateEntry[], ttlSeconds: number): Promise<void>;
+  /**
+   * Takes the lease at `key` for `holder` if no one holds it, or extends it if `holder` does; each
+   * for ttlMs. True when `holder` holds it afterwards. One atomic step: two instances asking at
+   * once never both get it.
+   */
+  holdLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `holder` holds it (so another instance need not wait for it to expire). */
+  releaseLease(key: string, holder: string): Promise<void>;
   healthy(): boolean;
   close(): Promise<void>;
 }

@@ -6,6 +6,8 @@
  * top ranks to `author_ranks` for analysts. It runs in the sink because the whole graph is there:
  * each enrich instance holds a share of the authors only.
  */
+
+import type { Gauge } from "prom-client";
 import { authorKeys } from "../../processors/authors/index.js";
 import {
   type AmplificationEdge,
@@ -18,6 +20,7 @@ import {
   windowEdges,
 } from "../../processors/influence/index.js";
 import type { Logger } from "../../runtime/logger.js";
+import { Lease } from "../../runtime/state/lease.js";
 import type { StateStore } from "../../runtime/state/state.js";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
 import type { Mention, Platform } from "../../schemas/types.generated.js";
@@ -156,19 +159,42 @@ function mentionOf(row: MentionRow): Mention {
   };
 }
 
-/** Runs `rankAuthors` every `intervalMs`, one run at a time; a failed run is logged and retried at the next tick. */
-export function scheduleAuthorRanks(options: AuthorRanksOptions, intervalMs: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
+/**
+ * Runs `rankAuthors` every `intervalMs`, one run at a time, on one sink instance of the deployment:
+ * the holder of the PageRank lease (kept for two intervals, so a dead holder's successor runs
+ * within about two). A tick during a run is skipped; a failed run is logged and retried at the
+ * next tick.
+ */
+export function scheduleAuthorRanks(
+  options: AuthorRanksOptions & { gauge?: Gauge<"job"> },
+  intervalMs: number,
+): { stop(): Promise<void> } {
+  const lease = new Lease({
+    store: options.state,
+    key: authorKeys(options.prefix).rankLeader(),
+    ttlMs: 2 * intervalMs,
+    gauge: options.gauge,
+    job: "pagerank",
+  });
+  let running: Promise<void> | null = null;
   const timer = setInterval(() => {
-    running = running.then(() =>
-      rankAuthors(options).catch((error: unknown) => options.logger.error({ err: error }, "author PageRank failed")),
-    );
+    // A tick while a run is still going is skipped, not queued.
+    running ??= (async () => {
+      try {
+        if (await lease.hold()) await rankAuthors(options);
+      } catch (error) {
+        options.logger.error({ err: error }, "author PageRank failed");
+      } finally {
+        running = null;
+      }
+    })();
   }, intervalMs);
   timer.unref();
   return {
     stop: async () => {
       clearInterval(timer);
       await running;
+      await lease.release();
     },
   };
 }

@@ -126,7 +126,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
   const ranks =
     config.sink.pagerankIntervalMs > 0
       ? scheduleAuthorRanks(
-          { storage, state: ctx.state, prefix: config.topicPrefix, logger: ctx.logger },
+          { storage, state: ctx.state, prefix: config.topicPrefix, logger: ctx.logger, gauge: ctx.metrics.leader },
           config.sink.pagerankIntervalMs,
         )
       : undefined;

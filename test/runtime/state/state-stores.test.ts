@@ -61,6 +61,22 @@ describe.each(stores)("%s state store", (_, open) => {
     expect(await store.membersOf([])).toEqual([]);
     await store.writeAtomically([], [], 60);
   });
+
+  it("grants a lease to one holder at a time, extends it for its holder, and frees it on release or expiry", async () => {
+    const store = await open();
+    const lease = `${uniquePrefix("lease")}leader`;
+    expect(await store.holdLease(lease, "a", 60_000)).toBe(true);
+    expect(await store.holdLease(lease, "b", 60_000)).toBe(false);
+    expect(await store.holdLease(lease, "a", 200)).toBe(true);
+    await store.releaseLease(lease, "b");
+    expect(await store.holdLease(lease, "b", 60_000)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await store.holdLease(lease, "b", 60_000)).toBe(true);
+    expect(await store.holdLease(lease, "a", 60_000)).toBe(false);
+    await store.releaseLease(lease, "b");
+    const asked = await Promise.all(["c", "d", "e"].map((holder) => store.holdLease(lease, holder, 60_000)));
+    expect(asked.filter(Boolean)).toHaveLength(1);
+  });
 });
 
 describe("state TTLs", () => {

@@ -1,7 +1,8 @@
 /**
  * The sink's PageRank job on embedded ClickHouse: the amplification graph of the stored mentions
  * (replies and shares to their parent's author, even a parent older than the window; @mentions
- * resolved to accounts by handle), its ranks in the state store and the top in author_ranks.
+ * resolved to accounts by handle), its ranks in the state store and the top in author_ranks; the
+ * schedule that runs it on one sink instance at a time.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,11 +11,12 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorKeys } from "../../../processors/authors/index.js";
 import { untagged } from "../../../processors/tagger.js";
+import { PipelineMetrics } from "../../../runtime/metrics.js";
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
 import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
 import { migrate } from "../../../runtime/storage/migrations.js";
 import type { Mention } from "../../../schemas/types.generated.js";
-import { rankAuthors } from "../../../sinks/clickhouse/author-ranks.js";
+import { rankAuthors, scheduleAuthorRanks } from "../../../sinks/clickhouse/author-ranks.js";
 import { taggedMentionRow } from "../../../sinks/clickhouse/rows.js";
 import { postWith } from "../../fixtures/mentions.js";
 
@@ -97,5 +99,26 @@ describe("rankAuthors", () => {
     const rows = await top.json<{ author_key: string; position: number }>();
     expect(rows).toHaveLength(6);
     expect(rows[0]).toEqual({ author_key: "x:hub", position: 1 });
+  });
+});
+
+describe("scheduleAuthorRanks", () => {
+  const leading = async (metrics: PipelineMetrics) =>
+    (await metrics.leader.get()).values.find((value) => value.labels.job === "pagerank")?.value;
+
+  it("runs on one sink instance at a time, and on another once that one stops", async () => {
+    const state = new MemoryStateStore();
+    const [one, two] = [new PipelineMetrics(), new PipelineMetrics()];
+    const options = { storage, state, prefix: "sched.", logger };
+    const first = scheduleAuthorRanks({ ...options, gauge: one.leader }, 100);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const second = scheduleAuthorRanks({ ...options, gauge: two.leader }, 100);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect([await leading(one), await leading(two)]).toEqual([1, 0]);
+    expect(await state.getMany([authorKeys("sched.").ranked()])).not.toEqual([null]);
+    await first.stop();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect([await leading(one), await leading(two)]).toEqual([0, 1]);
+    await second.stop();
   });
 });

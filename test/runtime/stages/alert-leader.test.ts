@@ -1,0 +1,146 @@
+/**
+ * Two alert stage instances over one state store and one ClickHouse (embedded): only the lease
+ * holder judges the rules, and when it stops the other takes over from the stored detector state,
+ * so each spike fires exactly once, by whichever instance leads at the time. The 1-minute
+ * aggregates are seeded through the window deltas table, as the aggregate stage writes them.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pino from "pino";
+import { afterAll, describe, expect, it } from "vitest";
+import { MINUTE_MS } from "../../../processors/alerts/index.js";
+import { type Pipeline, startPipeline } from "../../../runtime/app.js";
+import { loadConfig } from "../../../runtime/config.js";
+import { type StageHandle, topicName } from "../../../runtime/context.js";
+import { PipelineMetrics } from "../../../runtime/metrics.js";
+import { startAlertStage } from "../../../runtime/stages/alert.js";
+import { tempDir, waitFor } from "../../support/services.js";
+
+/** Two hours ago, on the hour: recent enough for every TTL. */
+const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
+const AGENCY = "bpjs-kesehatan";
+const dir = tempDir("alert-leader");
+const rules = join(dir, "alerts.yaml");
+writeFileSync(
+  rules,
+  `rules:
+  volume:
+    scope: { agency: ${AGENCY} }
+    signal: total-volume
+    window: 1m
+    baseline: { floor: 10 }
+    threshold: { z: 3, minVolume: 20 }
+    resolve: { after: 1m }
+    cooldown: 5m
+`,
+);
+const config = loadConfig({ SIMAK_DATA_DIR: dir, SIMAK_ALERT_RULES_FILE: rules, SIMAK_ALERT_POLL_MS: "100" });
+
+let pipeline: Pipeline;
+const stages: StageHandle[] = [];
+afterAll(async () => {
+  for (const stage of stages) await stage.stop();
+  await pipeline?.stop();
+});
+
+let offset = 0;
+/** The agency's mentions of minutes [from, to) (60 in `spike`, 10 in the others); minutes through `to - 1` complete. */
+async function seed(from: number, to: number, spike: number): Promise<void> {
+  const storage = await pipeline.context.storage();
+  const rows = [];
+  for (let minute = from; minute < to; minute++) {
+    rows.push({
+      source_topic: topicName(config, "mentionsTagged"),
+      source_partition: 0,
+      first_offset: offset,
+      last_offset: offset++,
+      // Closes the minute and the one after it: the stage judges through `to - 1`.
+      watermark: T0 + (minute + 2) * MINUTE_MS,
+      // Long ago enough that the partitions that never stored anything count as idle.
+      inserted_at: Date.now() - 10 * MINUTE_MS,
+      window_start: (T0 + minute * MINUTE_MS) / 1000,
+      final: true,
+      scope_kind: "agency",
+      scope: AGENCY,
+      agency: AGENCY,
+      platform: "x",
+      sentiment: "negative",
+      mentions: minute === spike ? 60 : 10,
+      first_event_time: T0 + minute * MINUTE_MS,
+      last_event_time: T0 + minute * MINUTE_MS,
+    });
+  }
+  await storage.client.insert({ table: storage.table("mention_window_deltas"), values: rows, format: "JSONEachRow" });
+}
+
+/** The alerts an instance published, by its metrics. */
+async function published(metrics: PipelineMetrics): Promise<number> {
+  const metric = await metrics.eventsOut.get();
+  return metric.values.filter((value) => value.labels.stage === "alert").reduce((sum, value) => sum + value.value, 0);
+}
+
+/** Waits for the instance to publish a firing and its resolution. */
+async function publishedTwo(who: string, metrics: PipelineMetrics): Promise<void> {
+  await waitFor(
+    `${who}'s firing and resolution`,
+    async () => ((await published(metrics)) === 2 ? true : undefined),
+    30_000,
+  );
+}
+
+async function leading(metrics: PipelineMetrics): Promise<number> {
+  return (await metrics.leader.get()).values.find((value) => value.labels.job === "alert")?.value ?? 0;
+}
+
+async function storedAlerts(): Promise<[number, string][]> {
+  const storage = await pipeline.context.storage();
+  const result = await storage.client.query({
+    query: `SELECT toUnixTimestamp64Milli(window_end) AS window_end, status FROM ${storage.table("alerts")} FINAL ORDER BY window_end`,
+    format: "JSONEachRow",
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  const rows = await result.json<{ window_end: number; status: string }>();
+  return rows.map((row) => [(row.window_end - T0) / MINUTE_MS, row.status]);
+}
+
+describe("alert stage leadership", () => {
+  it("lets one instance judge the rules, and the other take over from its state when it stops", async () => {
+    pipeline = await startPipeline({
+      config,
+      stages: ["sink", "alert"],
+      http: false,
+      logger: pino({ level: "silent" }),
+    });
+    const first = pipeline.context.metrics;
+    const secondMetrics = new PipelineMetrics();
+    await seed(0, 4, -1);
+    const second = await startAlertStage({ ...pipeline.context, metrics: secondMetrics });
+    stages.push(second);
+    await waitFor("the first instance to lead", async () => ((await leading(first)) === 1 ? true : undefined), 10_000);
+
+    // A spike at minute 5: the leader fires and resolves; the other publishes nothing.
+    await seed(4, 10, 5);
+    await publishedTwo("the leader", first);
+    expect(await published(secondMetrics)).toBe(0);
+    expect(await leading(secondMetrics)).toBe(0);
+
+    // The leader stops (its lease released); the next spike, after the cooldown, is the other's.
+    const leader = pipeline.stages.find((stage) => stage.name === "alert") as StageHandle;
+    await leader.stop();
+    await seed(10, 20, 15);
+    await publishedTwo("the new leader", secondMetrics);
+    expect(await leading(secondMetrics)).toBe(1);
+    expect(await published(first)).toBe(2);
+    const alerts = await waitFor(
+      "the sink to store four alerts",
+      async () => {
+        const stored = await storedAlerts();
+        return stored.length === 4 ? stored : undefined;
+      },
+      30_000,
+    );
+    expect(alerts.map(([, status]) => status)).toEqual(["firing", "resolved", "firing", "resolved"]);
+    expect(alerts[0]?.[0]).toBe(6);
+    expect(alerts[2]?.[0]).toBe(16);
+  });
+});
