@@ -150,6 +150,49 @@ const en: Record<LabelKey, string> = {
   resolved: "resolved",
 };
 
+/** Display names of the codes the data carries; a code without one is shown as stored. */
+type CodeKind = "platform" | "segment" | "severity" | "tier";
+const codeNames: Record<"id" | "en", Record<CodeKind, Record<string, string>>> = {
+  id: {
+    platform: { news: "Portal berita", forum: "Forum", blog: "Blog", web: "Situs web", other: "Lainnya" },
+    segment: {
+      creators: "Kreator",
+      conversationalists: "Pengobrol",
+      critics: "Pengulas",
+      collectors: "Pengumpul",
+      joiners: "Anggota",
+      spectators: "Penonton",
+      inactives: "Pasif",
+      unknown: "Belum diketahui",
+    },
+    severity: { info: "Info", warning: "Waspada", critical: "Kritis" },
+    tier: { nano: "Nano", micro: "Mikro", mid: "Menengah", macro: "Makro", mega: "Mega" },
+  },
+  en: {
+    platform: { news: "News portals", forum: "Forums", blog: "Blogs", web: "Websites", other: "Other" },
+    segment: {
+      creators: "Creators",
+      conversationalists: "Conversationalists",
+      critics: "Critics",
+      collectors: "Collectors",
+      joiners: "Joiners",
+      spectators: "Spectators",
+      inactives: "Inactives",
+      unknown: "Not yet known",
+    },
+    severity: { info: "Info", warning: "Warning", critical: "Critical" },
+    tier: { nano: "Nano", micro: "Micro", mid: "Mid", macro: "Macro", mega: "Mega" },
+  },
+};
+/** Brand names stay as they are, in both languages. */
+const PLATFORM_BRANDS: Record<string, string> = {
+  x: "X",
+  facebook: "Facebook",
+  instagram: "Instagram",
+  youtube: "YouTube",
+  tiktok: "TikTok",
+};
+
 export type Language = "id" | "en";
 const dictionaries: Record<Language, Record<LabelKey, string>> = { id, en };
 const LANGUAGE_KEY = "simak.language";
@@ -174,4 +217,9 @@ export function currentLanguage(): Language {
 
 export function t(key: LabelKey): string {
   return dictionaries[language][key];
+}
+
+/** The display name of a stored platform, segment, severity or influence tier in the current language. */
+export function nameOf(kind: CodeKind, code: string): string {
+  return (kind === "platform" ? PLATFORM_BRANDS[code] : undefined) ?? codeNames[language][kind][code] ?? code;
 }

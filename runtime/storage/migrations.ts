@@ -466,6 +466,13 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE ${t("mention_window_deltas")} ADD COLUMN IF NOT EXISTS insert_token String DEFAULT ''`,
     ],
   },
+  {
+    version: 11,
+    name: "confidence of the author's audience segment",
+    statements: (t) => [
+      `ALTER TABLE ${t("tagged_mentions")} ADD COLUMN IF NOT EXISTS segment_confidence Nullable(Float32) AFTER segment`,
+    ],
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */

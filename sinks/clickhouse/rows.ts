@@ -17,6 +17,7 @@ export interface SourcePosition {
 
 export type Row = Record<string, unknown>;
 
+/** Written out column by column, no spread: this runs for every stored mention (see windowDeltaRows). */
 export function taggedMentionRow({ mention, tags, processedTime }: TaggedMention, at: SourcePosition): Row {
   return {
     platform: mention.platform,
@@ -38,7 +39,11 @@ export function taggedMentionRow({ mention, tags, processedTime }: TaggedMention
     hashtags: mention.hashtags,
     mentioned_handles: mention.mentionedHandles,
     links: mention.links,
-    ...mention.engagement,
+    likes: mention.engagement.likes,
+    shares: mention.engagement.shares,
+    replies: mention.engagement.replies,
+    views: mention.engagement.views,
+    clicks: mention.engagement.clicks,
     source: mention.source,
     sentiment_label: tags.sentiment?.label ?? null,
     sentiment_score: tags.sentiment?.score ?? null,
@@ -50,6 +55,7 @@ export function taggedMentionRow({ mention, tags, processedTime }: TaggedMention
     influence_score: tags.influence?.score ?? null,
     influence_tier: tags.influence?.tier ?? null,
     segment: tags.segment?.name ?? null,
+    segment_confidence: tags.segment?.confidence ?? null,
     account_role: tags.account?.role ?? null,
     account_agency: tags.account?.agency ?? null,
     account_score: tags.account?.score ?? null,

@@ -123,6 +123,9 @@ describe("monitoring room dashboard", () => {
     expect(await page.locator("h1").textContent()).toBe("BPJS Kesehatan");
     await expect.poll(() => page.locator(".stream-item").count()).toBeGreaterThan(0);
     expect(await page.locator(".stream-item .sentiment-tag").first().textContent()).toMatch(/Positif|Netral|Negatif/);
+    expect(await page.locator(".stream-item .muted").first().textContent()).toMatch(
+      /^ (X|Facebook|Instagram|YouTube|TikTok|Portal berita|Forum|Blog|Situs web|Lainnya) · @/,
+    );
     expect(await page.locator(".measure").count()).toBe(5);
     await screenshot("agency");
   });
@@ -143,6 +146,8 @@ describe("monitoring room dashboard", () => {
     const row = page.locator(".alerts-page tr[data-alert-id]").first();
     await row.waitFor({ timeout: 10_000 });
     expect(await row.textContent()).toMatch(/teramati \d+,\d+/);
+    // Stored codes are shown by name: the demo rule's severity `warning`.
+    expect(await row.locator(".badge").textContent()).toBe("Waspada");
     await row.getByRole("button", { name: "Tandai sudah ditangani" }).click();
     await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain("Sudah ditangani");
     await screenshot("alerts");

@@ -7,7 +7,7 @@ import { getJson } from "../api.js";
 import { BarChart, SENTIMENT_COLOURS, SENTIMENT_LABELS, sentimentSeries } from "../charts.js";
 import { h } from "../dom.js";
 import { formatCompact, formatDateTime, formatNumber, formatPercent, formatTick } from "../format.js";
-import { type LabelKey, t } from "../i18n.js";
+import { type LabelKey, nameOf, t } from "../i18n.js";
 import type { RangeParams, View } from "./view.js";
 
 const NEUTRAL_BAR = "#56B4E9";
@@ -141,11 +141,11 @@ export function agencyView(id: string, range: () => RangeParams): View {
         sentimentSeries(data.series),
       );
       charts.platforms.update(
-        data.platforms.map((p) => p.platform),
+        data.platforms.map((p) => nameOf("platform", p.platform)),
         [{ label: t("mentions"), values: data.platforms.map((p) => p.mentions), colour: NEUTRAL_BAR }],
       );
       charts.segments.update(
-        data.segments.map((s) => s.segment),
+        data.segments.map((s) => nameOf("segment", s.segment)),
         [{ label: t("mentions"), values: data.segments.map((s) => s.mentions), colour: NEUTRAL_BAR }],
       );
       viral.replaceChildren(
@@ -156,7 +156,7 @@ export function agencyView(id: string, range: () => RangeParams): View {
             h(
               "td",
               {},
-              `${post.platform} · @${post.author} `,
+              `${nameOf("platform", post.platform)} · @${post.author} `,
               sentimentTag(post.sentiment),
               h("br"),
               postLink(post.url, post.text),
@@ -171,8 +171,8 @@ export function agencyView(id: string, range: () => RangeParams): View {
           h(
             "tr",
             {},
-            h("td", {}, `${author.platform} · @${author.handle}`),
-            h("td", {}, author.tier ?? "–"),
+            h("td", {}, `${nameOf("platform", author.platform)} · @${author.handle}`),
+            h("td", {}, author.tier ? nameOf("tier", author.tier) : "–"),
             h("td", { class: "num" }, formatCompact(author.followers)),
             h("td", { class: "num" }, formatNumber(author.mentions)),
           ),
@@ -185,7 +185,7 @@ export function agencyView(id: string, range: () => RangeParams): View {
             { class: `stream-item sentiment-${mention.sentiment ?? "unknown"}` },
             sentimentTag(mention.sentiment),
             h("time", {}, formatDateTime(mention.time)),
-            h("span", { class: "muted" }, ` ${mention.platform} · @${mention.handle} `),
+            h("span", { class: "muted" }, ` ${nameOf("platform", mention.platform)} · @${mention.handle} `),
             h("p", {}, postLink(mention.url, mention.text)),
           ),
         ),

@@ -2,7 +2,7 @@
 import type { AlertRow } from "../../shared/types.js";
 import { h } from "../dom.js";
 import { formatDateTime, formatNumber } from "../format.js";
-import { t } from "../i18n.js";
+import { nameOf, t } from "../i18n.js";
 
 export function agencyLink(id: string | null, names: Record<string, string>): Node | string {
   if (!id) return "–";
@@ -21,7 +21,7 @@ export function alertReason(alert: AlertRow): string {
 }
 
 export function severityBadge(alert: AlertRow): HTMLElement {
-  return h("span", { class: `badge severity-${alert.severity}` }, alert.severity);
+  return h("span", { class: `badge severity-${alert.severity}` }, nameOf("severity", alert.severity));
 }
 
 export function alertFeedItem(alert: AlertRow, names: Record<string, string>): HTMLElement {
