@@ -126,7 +126,7 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
       case "GET overview": {
         const range = parseRange(url.searchParams, now);
         const [agencies, alerts] = await Promise.all([
-          agencySummaries(storage, range, names),
+          agencySummaries(storage, range, names, settings.timezone),
           listAlerts(storage, { fromMs: 0, toMs: now + 86_400_000, limit: RECENT_ALERTS }),
         ]);
         return sendJson(res, 200, { range, agencies, alerts });
@@ -139,7 +139,7 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
           range,
           id: agency,
           name: names.get(agency) ?? agency,
-          ...(await agencyView(storage, agency, range)),
+          ...(await agencyView(storage, agency, range, settings.timezone)),
         });
       }
       case "GET alerts": {

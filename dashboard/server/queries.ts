@@ -44,9 +44,10 @@ export async function agencySummaries(
   storage: Storage,
   range: TimeRange,
   names: ReadonlyMap<string, string>,
+  timezone: string,
 ): Promise<AgencySummary[]> {
   const rollup = rollupFor(range);
-  const bounds = rollupBounds(range, rollup);
+  const bounds = rollupBounds(range, rollup, timezone);
   const end = Math.floor(range.toMs / 60_000) * 60;
   const rolling = PERSEPSI_RULE.rollingHours * HOUR_S;
   const [totals, hours] = await Promise.all([
@@ -149,6 +150,7 @@ interface AgencyParams extends Record<string, unknown> {
   agency: string;
   from: number;
   to: number;
+  timezone: string;
   fromMs: number;
   toMs: number;
 }
@@ -160,7 +162,7 @@ const MENTIONS_IN_RANGE = `has(topic_agencies, {agency:String})
 async function sentimentSeries(storage: Storage, rollup: Rollup, params: AgencyParams) {
   const found = await rows<{ t: string; sentiment: string; mentions: string }>(
     storage,
-    `SELECT toUnixTimestamp(window_start) AS t, sentiment, sum(mentions) AS mentions
+    `SELECT toUnixTimestamp(${rollup.bucket}) AS t, sentiment, sum(mentions) AS mentions
      FROM ${storage.table(rollup.table)}
      WHERE scope_kind = 'agency' AND scope = {agency:String}
        AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})
@@ -214,9 +216,19 @@ async function measures(storage: Storage, rollup: Rollup, params: AgencyParams):
   };
 }
 
-export async function agencyView(storage: Storage, agency: string, range: TimeRange): Promise<AgencyView> {
+export async function agencyView(
+  storage: Storage,
+  agency: string,
+  range: TimeRange,
+  timezone: string,
+): Promise<AgencyView> {
   const rollup = rollupFor(range);
-  const params: AgencyParams = { agency, ...rollupBounds(range, rollup), fromMs: range.fromMs, toMs: range.toMs };
+  const params: AgencyParams = {
+    agency,
+    ...rollupBounds(range, rollup, timezone),
+    fromMs: range.fromMs,
+    toMs: range.toMs,
+  };
   const [series, platforms, measured, viralPosts, influencers, segments, stream] = await Promise.all([
     sentimentSeries(storage, rollup, params),
     rows<{ platform: string; mentions: string }>(

@@ -3,6 +3,7 @@
  * ISO 8601), and which window rollup answers it: the finest one that keeps a chart under a few
  * hundred points.
  */
+import { zoneOffsetMs } from "../../processors/alerts/index.js";
 export const RANGE_KEYS = ["1h", "24h", "7d", "custom"] as const;
 export type RangeKey = (typeof RANGE_KEYS)[number];
 
@@ -11,6 +12,9 @@ const DAY_MS = 24 * HOUR_MS;
 const RELATIVE_SPANS: Record<Exclude<RangeKey, "custom">, number> = { "1h": HOUR_MS, "24h": DAY_MS, "7d": 7 * DAY_MS };
 /** A custom range may not exceed the aggregates' default retention. */
 const MAX_SPAN_MS = 731 * DAY_MS;
+/** The longest range bucketed by local days from the hourly rollup. */
+const LOCAL_DAYS_MAX_SPAN_MS = 92 * DAY_MS;
+const LOCAL_DAY = "toStartOfDay(window_start, {timezone:String})";
 
 export interface TimeRange {
   key: RangeKey;
@@ -21,6 +25,8 @@ export interface TimeRange {
 export interface Rollup {
   table: "mention_windows_1m" | "mention_windows_1h" | "mention_windows_1d";
   stepMs: number;
+  /** A row's bucket: its window, or the day of its hour in the dashboard's zone ({timezone:String}). */
+  bucket: "window_start" | "toStartOfDay(window_start, {timezone:String})";
 }
 
 export class BadRequest extends Error {}
@@ -36,18 +42,33 @@ export function parseRange(params: URLSearchParams, nowMs: number): TimeRange {
   return { key, fromMs, toMs };
 }
 
-/** Up to 6 hours by the minute, up to 8 days by the hour, beyond that by the (UTC) day. */
+/**
+ * Up to 6 hours by the minute, up to 8 days by the hour, up to 92 days by the day in the
+ * dashboard's zone (summed from the hourly rollup: WIB, WITA and WIT are whole hours from UTC, so
+ * their days are whole hours), beyond that by the UTC day (the daily rollup; hours would be too
+ * many rows).
+ */
 export function rollupFor(range: TimeRange): Rollup {
   const span = range.toMs - range.fromMs;
-  if (span <= 6 * HOUR_MS) return { table: "mention_windows_1m", stepMs: 60_000 };
-  if (span <= 8 * DAY_MS) return { table: "mention_windows_1h", stepMs: HOUR_MS };
-  return { table: "mention_windows_1d", stepMs: DAY_MS };
+  if (span <= 6 * HOUR_MS) return { table: "mention_windows_1m", stepMs: 60_000, bucket: "window_start" };
+  if (span <= 8 * DAY_MS) return { table: "mention_windows_1h", stepMs: HOUR_MS, bucket: "window_start" };
+  if (span <= LOCAL_DAYS_MAX_SPAN_MS) return { table: "mention_windows_1h", stepMs: DAY_MS, bucket: LOCAL_DAY };
+  return { table: "mention_windows_1d", stepMs: DAY_MS, bucket: "window_start" };
 }
 
-/** The range's bounds aligned to the rollup's buckets, in whole seconds, for DateTime parameters. */
-export function rollupBounds(range: TimeRange, rollup: Rollup): { from: number; to: number } {
+/**
+ * The range's bounds aligned to the rollup's buckets (local days start at the zone's midnight), in
+ * whole seconds for DateTime parameters, with the zone the local-day bucket reads.
+ */
+export function rollupBounds(
+  range: TimeRange,
+  rollup: Rollup,
+  timezone: string,
+): { from: number; to: number; timezone: string } {
+  const offset = rollup.bucket === LOCAL_DAY ? zoneOffsetMs(range.fromMs, timezone) : 0;
   return {
-    from: Math.floor(range.fromMs / rollup.stepMs) * (rollup.stepMs / 1000),
+    from: (Math.floor((range.fromMs + offset) / rollup.stepMs) * rollup.stepMs - offset) / 1000,
     to: Math.ceil(range.toMs / 1000),
+    timezone,
   };
 }

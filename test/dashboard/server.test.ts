@@ -2,7 +2,7 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { authorise } from "../../dashboard/server/index.js";
-import { BadRequest, parseRange, rollupFor } from "../../dashboard/server/range.js";
+import { BadRequest, parseRange, rollupBounds, rollupFor } from "../../dashboard/server/range.js";
 import { loadConfig } from "../../runtime/config.js";
 
 const request = (authorization?: string) => ({ headers: authorization ? { authorization } : {} }) as IncomingMessage;
@@ -45,7 +45,28 @@ describe("dashboard time ranges", () => {
       now,
     );
     expect(custom.fromMs).toBe(Date.UTC(2026, 1, 28, 17));
-    expect(rollupFor(custom).table).toBe("mention_windows_1d");
+    expect(rollupFor(custom)).toEqual({
+      table: "mention_windows_1h",
+      stepMs: 86_400_000,
+      bucket: "toStartOfDay(window_start, {timezone:String})",
+    });
+    const year = parseRange(new URLSearchParams("range=custom&from=2025-05-01&to=2026-05-01"), now);
+    expect(rollupFor(year)).toEqual({ table: "mention_windows_1d", stepMs: 86_400_000, bucket: "window_start" });
+  });
+
+  it("starts local days at the zone's midnight", () => {
+    // 1 March 10:00 WITA to 31 March: days from 1 March 00:00 WITA (28 February 16:00 UTC).
+    const march = parseRange(
+      new URLSearchParams("range=custom&from=2026-03-01T10:00:00%2B08:00&to=2026-03-31T00:00:00%2B08:00"),
+      now,
+    );
+    expect(rollupBounds(march, rollupFor(march), "Asia/Makassar")).toEqual({
+      from: Date.UTC(2026, 1, 28, 16) / 1000,
+      to: Date.UTC(2026, 2, 30, 16) / 1000,
+      timezone: "Asia/Makassar",
+    });
+    const hours = parseRange(new URLSearchParams("range=24h"), now + 1_234);
+    expect(rollupBounds(hours, rollupFor(hours), "Asia/Jakarta").from).toBe((now - 86_400_000) / 1000);
   });
 
   it("refuses unknown and inverted ranges", () => {

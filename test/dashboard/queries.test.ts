@@ -1,0 +1,52 @@
+/** The dashboard's reads on embedded ClickHouse: a month's chart counts days in the dashboard's zone. */
+import pino from "pino";
+import { afterAll, describe, expect, it } from "vitest";
+import { agencyView } from "../../dashboard/server/queries.js";
+import { createStorage } from "../../runtime/storage/clickhouse.js";
+import { migrate } from "../../runtime/storage/migrations.js";
+import { tempDir } from "../support/services.js";
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** Midnight WIB (17:00 UTC) ten days ago. */
+const MIDNIGHT_WIB = Math.floor(Date.now() / DAY) * DAY - 10 * DAY - 7 * HOUR;
+const storage = createStorage({ username: "default", password: "", database: "simak", dataDir: tempDir("dash-q") });
+afterAll(() => storage.close());
+
+describe("agencyView", () => {
+  it("buckets a month by days of the dashboard's zone", async () => {
+    await migrate(storage, pino({ level: "silent" }));
+    // 23:30 and 00:30 WIB on either side of MIDNIGHT_WIB: one UTC day (16:30 and 17:30 UTC), two WIB days.
+    const delta = (at: number, mentions: number, offset: number) => ({
+      source_topic: "t",
+      source_partition: 0,
+      first_offset: offset,
+      last_offset: offset,
+      inserted_at: Date.now(),
+      window_start: at / 1000,
+      scope_kind: "agency",
+      scope: "bmkg",
+      agency: "bmkg",
+      platform: "x",
+      sentiment: "negative",
+      mentions,
+      first_event_time: at,
+      last_event_time: at,
+    });
+    await storage.client.insert({
+      table: storage.table("mention_window_deltas"),
+      values: [delta(MIDNIGHT_WIB - 30 * 60_000, 3, 0), delta(MIDNIGHT_WIB + 30 * 60_000, 5, 1)],
+      format: "JSONEachRow",
+    });
+    const range = { key: "custom" as const, fromMs: MIDNIGHT_WIB - 5 * DAY + 3 * HOUR, toMs: MIDNIGHT_WIB + 20 * DAY };
+    const view = await agencyView(storage, "bmkg", range, "Asia/Jakarta");
+    expect(view.stepMs).toBe(DAY);
+    const days = view.series.filter((bucket) => bucket.negative > 0).map((bucket) => [bucket.t, bucket.negative]);
+    expect(days).toEqual([
+      [MIDNIGHT_WIB - DAY, 3],
+      [MIDNIGHT_WIB, 5],
+    ]);
+    expect(view.series[0]?.t).toBe(MIDNIGHT_WIB - 5 * DAY);
+    expect(view.series).toHaveLength(25);
+  });
+});
