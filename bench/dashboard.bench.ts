@@ -1,7 +1,8 @@
 /**
  * The dashboard's data requests against 30 days of 1-minute aggregates for 20 agencies in
  * embedded ClickHouse (3 platforms x 3 sentiment labels per agency and minute: 7.8 million window
- * deltas, rolled up by the materialized views as the aggregate stage's inserts are). Measures
+ * deltas, rolled up by the materialized views as the aggregate stage's inserts are; and one
+ * stored mention per agency and minute, 864 000 in all). Measures
  * GET /api/dashboard/overview and one agency's view end to end over HTTP, for each time range;
  * target p95 < 300 ms for the default range (24 h).
  *
@@ -58,9 +59,26 @@ for (let day = 0; day < DAYS; day++) {
     },
   });
 }
+// Stored mentions, which the agency view's lists and per-author measures read: one per agency and
+// minute (28 800 a day; far fewer than the aggregates stand for, so these reads are a lower bound).
+for (let day = 0; day < DAYS; day++) {
+  await storage.client.command({
+    query: `INSERT INTO ${storage.table("tagged_mentions")}
+        (platform, id, kind, author_id, author_handle, author_followers, text, event_time, ingest_time,
+         processed_time, likes, clicks, sentiment_label, topic_query_ids, topic_agencies, kafka_offset)
+      SELECT ['x', 'facebook', 'instagram'][n % 3 + 1], concat('m', toString(n)), 'post',
+        concat('u', toString(n % 5000)) AS author, author, n % 10000, 'teks', 
+        toDateTime64({start:UInt32} + intDiv(n, ${AGENCIES}) * 60, 3) AS at, at, at, n % 5, n % 3,
+        ['positive', 'neutral', 'negative'][n % 3 + 1], [concat('q-', toString(n % ${AGENCIES}))],
+        [concat('agency-', toString(n % ${AGENCIES}))], n
+      FROM (SELECT number AS n FROM numbers({offset:UInt64}, {count:UInt64}))`,
+    query_params: { start, offset: day * MINUTES_PER_DAY * AGENCIES, count: MINUTES_PER_DAY * AGENCIES },
+  });
+}
 const seeded = await storage.client.query({
   query: `SELECT (SELECT count() FROM ${storage.table("mention_window_deltas")}) AS deltas,
-    (SELECT count() FROM ${storage.table("mention_windows_1m")}) AS minute_rows`,
+    (SELECT count() FROM ${storage.table("mention_windows_1m")}) AS minute_rows,
+    (SELECT count() FROM ${storage.table("tagged_mentions")}) AS mentions`,
   format: "JSONEachRow",
 });
 process.stdout.write(

@@ -185,27 +185,29 @@ async function measures(storage: Storage, rollup: Rollup, params: AgencyParams):
     rows<Record<string, string>>(
       storage,
       `SELECT sum(mentions) AS mentions, sum(views) AS views, sum(likes) AS likes, sum(shares) AS shares,
-         sum(replies) AS replies, uniqExactMerge(authors) AS authors,
-         arraySum(maxMapMerge(author_followers).2) AS distinct_author_reach
+         sum(replies) AS replies, uniqExactMerge(authors) AS authors
        FROM ${storage.table(rollup.table)}
        WHERE scope_kind = 'agency' AND scope = {agency:String}
          AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})`,
       params,
     ),
-    rows<{ clicks: string; authors: string; returning: string }>(
+    // Per author from the stored mentions, in the same pass: merging the rollups' distinct-author
+    // reach states (maxMapMerge) took most of an agency view's time (bench/dashboard.bench.ts).
+    rows<{ clicks: string; authors: string; returning: string; reach: string }>(
       storage,
-      `SELECT sum(clicks) AS clicks, count() AS authors, countIf(n > 1) AS returning
-       FROM (SELECT author_id, sum(clicks) AS clicks, count() AS n FROM ${storage.table("tagged_mentions")}
+      `SELECT sum(clicks) AS clicks, count() AS authors, countIf(n > 1) AS returning, sum(followers) AS reach
+       FROM (SELECT author_id, sum(clicks) AS clicks, count() AS n, max(author_followers) AS followers
+             FROM ${storage.table("tagged_mentions")}
              WHERE ${MENTIONS_IN_RANGE} GROUP BY platform, author_id)`,
       params,
     ),
   ]);
   const w = window[0] ?? {};
-  const r = raw[0] ?? { clicks: "0", authors: "0", returning: "0" };
+  const r = raw[0] ?? { clicks: "0", authors: "0", returning: "0", reach: "0" };
   const value = (name: string) => Number(w[name] ?? 0);
   const authors = Number(r.authors);
   return {
-    reach: { authors: value("authors"), distinctAuthorReach: value("distinct_author_reach") },
+    reach: { authors: value("authors"), distinctAuthorReach: Number(r.reach) },
     frequency: { mentions: value("mentions"), views: value("views") },
     influence: { likes: value("likes"), shares: value("shares"), replies: value("replies") },
     conversation: { replies: value("replies"), clicks: Number(r.clicks) },
