@@ -130,19 +130,19 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
     return { ...alert, topPostIds: evidence.postIds, topAuthorIds: evidence.authorIds };
   };
 
-  const publish = async (rule: AlertRule, alerts: Alert[], deliveries: DeliveryQueue) => {
+  const publish = async (rule: AlertRule, alerts: Alert[], queue: DeliveryQueue) => {
     const filled = await Promise.all(alerts.map((alert) => withEvidence(rule, alert)));
     await producer.send(
       alertsTopic,
       filled.map((alert) => encodeFor(ctx, "alerts", alert.id, alert)),
     );
-    await deliveries.enqueue(filled);
+    await queue.enqueue(filled);
     metrics.eventsOut.inc({ stage: STAGE, target: alertsTopic }, filled.length);
     for (const alert of filled) logger.info({ stage: STAGE, alertId: alert.id, status: alert.status }, alert.message);
   };
 
   /** Steps the rule's detector through minute `through` (a start), publishing what it raises. */
-  const runRule = async (rule: AlertRule, through: number, deliveries: DeliveryQueue) => {
+  const runRule = async (rule: AlertRule, through: number, queue: DeliveryQueue) => {
     const key = keys.detector(rule.id, rule.scope);
     const [saved] = await state.getMany([key]);
     const detector = new Detector(rule, rule.scope, saved ? (JSON.parse(saved) as DetectorState) : null);
@@ -167,7 +167,7 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
       const raised = detector.step(input).alerts;
       if (reportAfter === null || input.point.minute > reportAfter) alerts.push(...raised);
     }
-    if (alerts.length > 0) await publish(rule, alerts, deliveries);
+    if (alerts.length > 0) await publish(rule, alerts, queue);
     await state.setMany(
       [{ key, value: JSON.stringify(detector.state) }],
       Math.ceil((historyMs(rule) + STATE_GRACE_MS) / 1000),
