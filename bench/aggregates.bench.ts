@@ -18,7 +18,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import kafkajs from "kafkajs";
 import pino from "pino";
-import { createSyntheticIngestor } from "../ingestors/synthetic/index.js";
 import { untagged } from "../processors/tagger.js";
 import { startPipeline } from "../runtime/app.js";
 import { loadConfig } from "../runtime/config.js";
@@ -28,6 +27,8 @@ import { migrate } from "../runtime/storage/migrations.js";
 import { contracts } from "../schemas/contracts.js";
 import { postKey, TOPICS } from "../schemas/topics.js";
 import type { TaggedMention } from "../schemas/types.generated.js";
+import { percentile } from "./support/percentile.js";
+import { simulatedEvents } from "./support/simulated.js";
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 20_000);
 /** Mentions produced per second (0: as fast as possible, so the latency includes the backlog). */
@@ -51,10 +52,6 @@ interface Result {
   p99Ms: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
 function latencySummary(latencies: number[]): { p50Ms: number; p99Ms: number } {
   const sorted = [...latencies].sort((a, b) => a - b);
   return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
@@ -64,13 +61,7 @@ function latencySummary(latencies: number[]): { p50Ms: number; p99Ms: number } {
 async function generateTagged(): Promise<TaggedMention[]> {
   const tagged: TaggedMention[] = [];
   // Recent event times: the tables' TTLs drop older rows on insert.
-  const ingestor = createSyntheticIngestor({
-    seed: 7,
-    speed: 0,
-    maxMentions: MENTIONS,
-    startTime: Date.now() - 3_600_000,
-  });
-  for await (const event of ingestor.events(new AbortController().signal)) {
+  for (const event of await simulatedEvents({ seed: 7, maxMentions: MENTIONS, startTime: Date.now() - 3_600_000 })) {
     if (event.type !== "mention" || !event.truth) continue;
     const { sentiment, agency } = event.truth;
     const tags = untagged();

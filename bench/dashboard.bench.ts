@@ -13,16 +13,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPipeline } from "../runtime/app.js";
 import { loadConfig } from "../runtime/config.js";
+import { percentile } from "./support/percentile.js";
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 30);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 40);
 const AGENCIES = 20;
 const CELLS_PER_MINUTE = AGENCIES * 3 * 3;
 const MINUTES_PER_DAY = 1440;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), "simak-bench-dashboard-"));
 const config = loadConfig({

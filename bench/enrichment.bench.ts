@@ -17,7 +17,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import kafkajs from "kafkajs";
 import pino from "pino";
-import { createSyntheticIngestor } from "../ingestors/synthetic/index.js";
 import { normaliseMention } from "../processors/normalise/index.js";
 import { startPipeline } from "../runtime/app.js";
 import { loadConfig } from "../runtime/config.js";
@@ -26,6 +25,7 @@ import { startProcessStage } from "../runtime/stages/process.js";
 import { postKey, type TopicId } from "../schemas/topics.js";
 import type { EngagementEvent, Mention } from "../schemas/types.generated.js";
 import { buildQueries, queryFileText } from "./support/queries.js";
+import { simulatedEvents } from "./support/simulated.js";
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -40,13 +40,11 @@ type Event = { mention: Mention } | { snapshot: EngagementEvent };
 
 async function generateEvents(): Promise<Event[]> {
   const events: Event[] = [];
-  const ingestor = createSyntheticIngestor({
+  for (const event of await simulatedEvents({
     seed: 5,
-    speed: 0,
     maxMentions: MENTIONS,
     startTime: Date.now() - 6 * 3_600_000,
-  });
-  for await (const event of ingestor.events(new AbortController().signal)) {
+  })) {
     if (event.type === "mention") events.push({ mention: event.mention });
     if (event.type === "engagement") events.push({ snapshot: event.engagement });
   }

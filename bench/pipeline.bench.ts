@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import kafkajs from "kafkajs";
 import pino from "pino";
-import { createSyntheticIngestor } from "../ingestors/synthetic/index.js";
 import { startPipeline } from "../runtime/app.js";
 import { loadConfig } from "../runtime/config.js";
 import { topicName } from "../runtime/context.js";
@@ -18,6 +17,8 @@ import { AvroCodec, createRegistryClient } from "../runtime/serde.js";
 import { contracts } from "../schemas/contracts.js";
 import { postKey } from "../schemas/topics.js";
 import type { Mention } from "../schemas/types.generated.js";
+import { percentile } from "./support/percentile.js";
+import { simulatedEvents } from "./support/simulated.js";
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 20_000);
 const PRODUCE_CHUNK = 500;
@@ -33,10 +34,6 @@ interface Result {
   p50Ms: number;
   p99Ms: number;
   peakRssMb: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 function summarise(name: string, latencies: number[], firstSend: number, lastSeen: number, peakRss: number): Result {
@@ -64,18 +61,9 @@ function trackRss(): { stop: () => number } {
 }
 
 async function generateMentions(): Promise<Mention[]> {
-  const mentions: Mention[] = [];
   // Recent event times: rows older than the mentions table's 90-day TTL are dropped on insert.
-  const ingestor = createSyntheticIngestor({
-    seed: 7,
-    speed: 0,
-    maxMentions: MENTIONS,
-    startTime: Date.now() - 3_600_000,
-  });
-  for await (const event of ingestor.events(new AbortController().signal)) {
-    if (event.type === "mention") mentions.push(event.mention);
-  }
-  return mentions;
+  const events = await simulatedEvents({ seed: 7, maxMentions: MENTIONS, startTime: Date.now() - 3_600_000 });
+  return events.flatMap((event) => (event.type === "mention" ? [event.mention] : []));
 }
 
 /** Produces the mentions in chunks, stamping each with its send time (header and/or ingestTime). */

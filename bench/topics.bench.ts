@@ -13,11 +13,11 @@
  * simulator's own vocabulary, weighted by frequency so both common and rare words appear.
  */
 
-import { createSyntheticIngestor } from "../ingestors/synthetic/index.js";
 import { normaliseMention } from "../processors/normalise/index.js";
 import { compileQueries, naiveEvaluate, type QuerySet, slangFold } from "../processors/topics/index.js";
 import type { Mention } from "../schemas/types.generated.js";
 import { buildQueries } from "./support/queries.js";
+import { simulatedEvents } from "./support/simulated.js";
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -25,8 +25,7 @@ const ROUNDS = 6;
 const QUERY_COUNTS = [10, 100, 1000, 5000];
 async function generateMentions(): Promise<Mention[]> {
   const mentions: Mention[] = [];
-  const ingestor = createSyntheticIngestor({ seed: 11, speed: 0, maxMentions: MENTIONS });
-  for await (const event of ingestor.events(new AbortController().signal)) {
+  for (const event of await simulatedEvents({ seed: 11, maxMentions: MENTIONS })) {
     if (event.type !== "mention") continue;
     const result = normaliseMention(event.mention);
     if (result.ok) mentions.push(result.mention);

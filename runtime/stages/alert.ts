@@ -21,7 +21,7 @@
  * what comes after it; with no history at all it reports from the first minute.
  *
  * Several instances may run; one leads at a time, holding a lease in the state store
- * (runtime/state/lease.ts), renewed every poll and before each rule: it judges the rules and runs
+ * (runtime/state/lease.ts), renewed every poll and, in a long poll, between rules: it judges the rules and runs
  * the delivery loop, which owns the pending list (sinks/notify/README.md). The others stand by and
  * take over within LEADER_LEASE_MS of the leader's death (at once on a graceful stop): a new
  * leader reopens the pending list and continues every detector from its stored state.
@@ -57,6 +57,8 @@ const UNHEALTHY_AFTER_FAILURES = 3;
 const STATE_GRACE_MS = 7 * 1440 * MINUTE_MS;
 /** How long a leader that stopped renewing keeps the lead. */
 const LEADER_LEASE_MS = 30_000;
+/** A poll running this long since the lease was last extended extends it before its next rule. */
+const RENEW_AFTER_MS = LEADER_LEASE_MS / 3;
 
 export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle> {
   const { config, logger, metrics, state } = ctx;
@@ -93,10 +95,13 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   });
   /** The delivery loop, running while this instance leads. */
   let deliveries: DeliveryQueue | null = null;
+  /** When the lease was last extended. */
+  let heldAt = 0;
 
   /** Takes or keeps the lead: the delivery loop while leading, null while another instance leads. */
   const lead = async (): Promise<DeliveryQueue | null> => {
     const leading = await leadership.hold();
+    if (leading) heldAt = Date.now();
     if (leading && !deliveries) {
       // The pending list as the previous leader left it; history up to now warms new detectors.
       deliveries = (
@@ -182,7 +187,7 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
     if (through === null) return;
     for (const rule of rules()) {
       // A leader that lost its lease mid-poll stops at once; the new one has the stored state.
-      if ((await lead()) !== queue) return;
+      if (Date.now() - heldAt > RENEW_AFTER_MS && (await lead()) !== queue) return;
       await runRule(rule, through, queue);
     }
   };

@@ -82,7 +82,7 @@ describe("agencyView", () => {
     });
     const range = { key: "custom" as const, fromMs: MIDNIGHT_WIB, toMs: MIDNIGHT_WIB + 2 * DAY };
     const { measures } = await agencyView(storage, "bmkg", range, "Asia/Jakarta");
-    expect(measures.reach.distinctAuthorReach).toBe(150 + 40);
+    expect(measures.reach).toEqual({ authors: 2, distinctAuthorReach: 150 + 40 });
     expect(measures.conversation.clicks).toBe(3);
     expect(measures.sustainability).toEqual({ returningAuthors: 1, returningShare: 0.5 });
   });
