@@ -100,7 +100,11 @@ export async function waitFor<T>(
 
 /** Runs SQL on the embedded ClickHouse of a running Simak process through its /api/sql endpoint. */
 export async function sqlOverHttp(port: number, query: string): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/sql?format=TabSeparated`, { method: "POST", body: query });
+  const response = await fetch(`http://127.0.0.1:${port}/api/sql?format=TabSeparated`, {
+    method: "POST",
+    headers: { "content-type": "application/sql" },
+    body: query,
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(text);
   return text.trim();
