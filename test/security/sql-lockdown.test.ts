@@ -5,14 +5,13 @@
  * is also checked on its own (sql-guard.ts): it is the same code for chdb and a ClickHouse server.
  */
 import { existsSync } from "node:fs";
-import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
 import { type Pipeline, startPipeline } from "../../runtime/app.js";
 import { loadConfig } from "../../runtime/config.js";
 import { checkFormat, refusalOf, sqlString } from "../../runtime/storage/sql-guard.js";
-import { freePort, tempDir, waitFor } from "../support/services.js";
+import { freePort, type HttpAnswer, httpCall, tempDir, waitFor } from "../support/services.js";
 
 const TOKEN = "lockdown-token-0123456789";
 const MAX_EXECUTION_SECONDS = 2;
@@ -20,34 +19,9 @@ const MAX_EXECUTION_SECONDS = 2;
 let pipeline: Pipeline;
 let port: number;
 
-interface Answer {
-  status: number;
-  body: string;
-}
+const call = (path: string, options?: Parameters<typeof httpCall>[2]) => httpCall(port, path, options);
 
-/** node:http, not fetch: fetch will not send a Host header of our choosing. */
-function call(
-  path: string,
-  options: { method?: string; body?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: options.headers },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          body += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on("error", reject);
-    req.end(options.body);
-  });
-}
-
-function sql(query: string, format = "TabSeparated", headers: Record<string, string> = {}): Promise<Answer> {
+function sql(query: string, format = "TabSeparated", headers: Record<string, string> = {}): Promise<HttpAnswer> {
   return call(`/api/sql?format=${encodeURIComponent(format)}`, {
     method: "POST",
     body: query,
