@@ -133,9 +133,9 @@ const ConfigSchema = z
       .object({
         /** Required as a bearer token (or ?token=) by the dashboard's data API when set. */
         token: z.string().min(16, "at least 16 characters").optional(),
-        /** Basic auth for the dashboard's data API; both or neither. */
+        /** Basic auth for the dashboard's data API; both or neither. No attempt limit: hence the length. */
         username: z.string().min(1).optional(),
-        password: z.string().min(1).optional(),
+        password: z.string().min(12, "at least 12 characters").optional(),
         /** Times are shown in WIB, WITA or WIT. */
         timezone: z.enum(["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]).default("Asia/Jakarta"),
         language: z.enum(["id", "en"]).default("id"),

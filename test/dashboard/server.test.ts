@@ -24,13 +24,18 @@ describe("dashboard access", () => {
   });
 
   it("takes basic credentials and names the reader", () => {
-    const config = httpAccess(loadConfig({ SIMAK_DASHBOARD_USERNAME: "humas", SIMAK_DASHBOARD_PASSWORD: "rahasia" }));
-    expect(authorise(config, request(basic("humas", "rahasia")), url())).toBe("humas");
+    const config = httpAccess(
+      loadConfig({ SIMAK_DASHBOARD_USERNAME: "humas", SIMAK_DASHBOARD_PASSWORD: "rahasia-humas-2026" }),
+    );
+    expect(authorise(config, request(basic("humas", "rahasia-humas-2026")), url())).toBe("humas");
     expect(authorise(config, request(basic("humas", "salah")), url())).toBeUndefined();
   });
 
-  it("wants both a user name and a password", () => {
+  it("wants both a user name and a password of 12 characters or more", () => {
     expect(() => loadConfig({ SIMAK_DASHBOARD_USERNAME: "humas" })).toThrow(/set both or neither/);
+    expect(() => loadConfig({ SIMAK_DASHBOARD_USERNAME: "humas", SIMAK_DASHBOARD_PASSWORD: "rahasia" })).toThrow(
+      /SIMAK_DASHBOARD_PASSWORD.*at least 12 characters/,
+    );
   });
 });
 
