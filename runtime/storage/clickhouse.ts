@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { type ClickHouseClient, type ClickHouseSettings, createClient } from "@clickhouse/client";
+import { type ClickHouseClient, ClickHouseLogLevel, type ClickHouseSettings, createClient } from "@clickhouse/client";
 import { createChdbConnection } from "chdb/connection";
 import { type SimakConfig, SQL_LIMIT_DEFAULTS } from "../config.js";
 import { checkFormat, guardAnalystQuery } from "./sql-guard.js";
@@ -58,7 +58,9 @@ export function createStorage(
   if (url) {
     client = createClient({ url, username, password, clickhouse_settings: { async_insert: 0 } });
     kind = "clickhouse-server";
-    openReader = () => client;
+    // Analysts get connections of their own, so their queries never hold the stages' sockets; a
+    // refused or failed query goes back to the analyst, not to the client library's console log.
+    openReader = () => createClient({ url, username, password, log: { level: ClickHouseLogLevel.OFF } });
   } else {
     const path = resolve(config.dataDir);
     mkdirSync(path, { recursive: true });
