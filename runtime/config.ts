@@ -131,7 +131,7 @@ const ConfigSchema = z
       .default({ rawDays: 90, aggregateDays: 730 }),
     dashboard: z
       .object({
-        /** Required as a bearer token (or ?token=) by the dashboard's data API when set. */
+        /** Required as a bearer token by everything under /api/ when set (as ?token= on the event stream only). */
         token: z.string().min(16, "at least 16 characters").optional(),
         /** Basic auth for the dashboard's data API; both or neither. No attempt limit: hence the length. */
         username: z.string().min(1).optional(),
