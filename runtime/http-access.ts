@@ -5,8 +5,8 @@
  *   configured the endpoint is open, which config.ts allows on a loopback address only;
  * - the Host header must name this endpoint (loopback names, the bound host, http.allowedHosts),
  *   so a DNS-rebinding page cannot talk to it under its own name;
- * - a browser request from another site (Origin of another host, Sec-Fetch-Site cross-site or
- *   same-site) is refused, so a web page cannot post to it (CSRF).
+ * - a browser request to /api/ from another site (Origin of another host, Sec-Fetch-Site
+ *   cross-site or same-site) is refused, so a web page cannot post to it (CSRF).
  * docs/security.md explains the threat model.
  */
 import { timingSafeEqual } from "node:crypto";
@@ -83,12 +83,19 @@ function hostName(hostHeader: string): string {
   return (bracketed ? (bracketed[1] as string) : hostHeader.replace(/:\d+$/, "")).toLowerCase();
 }
 
-/** Why the request must be refused as coming from a foreign name or site, or undefined. */
-export function foreignRequest(access: HttpAccess, req: IncomingMessage): string | undefined {
+/** Why the request must be refused as naming a host this endpoint is not (DNS rebinding), or undefined. */
+export function foreignHost(access: HttpAccess, req: IncomingMessage): string | undefined {
   const host = hostName(req.headers.host ?? "");
-  if (!LOOPBACK_NAMES.includes(host) && !isLoopback(host) && !access.allowedHosts.includes(host)) {
-    return `host ${JSON.stringify(host)} is not served here (SIMAK_HTTP_ALLOWED_HOSTS)`;
-  }
+  if (LOOPBACK_NAMES.includes(host) || isLoopback(host) || access.allowedHosts.includes(host)) return undefined;
+  return `host ${JSON.stringify(host)} is not served here (SIMAK_HTTP_ALLOWED_HOSTS)`;
+}
+
+/**
+ * Why a browser request must be refused as coming from another site (CSRF), or undefined. Asked
+ * for /api/ only: following a link to the dashboard's page from elsewhere is fine, and framing it
+ * is not (its Content-Security-Policy).
+ */
+export function crossSite(req: IncomingMessage): string | undefined {
   const site = req.headers["sec-fetch-site"];
   if (site !== undefined && site !== "same-origin" && site !== "none") return "cross-site request refused";
   const origin = req.headers.origin;

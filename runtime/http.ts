@@ -3,12 +3,12 @@
  * read-only SQL endpoint (/api/sql, POST body = query, `Content-Type: application/sql`) so
  * `simak sql` can query the embedded ClickHouse of a running process, which holds its data folder
  * exclusively; then the request handlers it is given: the read API (runtime/api/) and the
- * dashboard (dashboard/server/). Everything but /metrics and /healthz passes the Host and Origin
- * checks of http-access.ts, and everything under /api/ needs the credentials.
+ * dashboard (dashboard/server/). Everything but /metrics and /healthz passes the Host check of
+ * http-access.ts, and everything under /api/ its cross-site check and the credentials.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { authorise, foreignRequest, type HttpAccess } from "./http-access.js";
+import { authorise, crossSite, foreignHost, type HttpAccess } from "./http-access.js";
 import type { Logger } from "./logger.js";
 import type { PipelineMetrics } from "./metrics.js";
 
@@ -84,10 +84,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Serve
       res.end(JSON.stringify({ status: ok ? "ok" : "unhealthy", checks: checks.map((c) => [c.name, c.healthy()]) }));
       return;
     }
-    const foreign = foreignRequest(options.access, req);
+    const foreign = foreignHost(options.access, req);
     if (foreign) return sendText(res, 403, foreign);
     let caller = "";
     if (url.pathname.startsWith("/api/")) {
+      const elsewhere = crossSite(req);
+      if (elsewhere) return sendText(res, 403, elsewhere);
       const known = authorise(options.access, req, url, options.queryTokenPaths?.includes(url.pathname));
       if (known === undefined) {
         const challenge = options.access.username ? { "www-authenticate": 'Basic realm="simak"' } : undefined;

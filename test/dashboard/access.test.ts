@@ -58,6 +58,17 @@ describe("the dashboard's data API", () => {
     expect(headers["referrer-policy"]).toBe("no-referrer");
   });
 
+  it("opens the page when a link elsewhere leads to it, under the same policy", async () => {
+    // The front end is built when the stage starts if dist/ is stale: this may wait for Vite.
+    const page = await call("/dashboard/", {
+      headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" },
+    });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="app">');
+    expect(page.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect((await call("/dashboard/", { headers: { host: "evil.test" } })).status).toBe(403);
+  }, 120_000);
+
   it("acknowledges only a JSON body from the same origin (no cross-site form or fetch)", async () => {
     const json = { "content-type": "application/json" };
     expect((await acknowledge({ "content-type": "text/plain" })).status).toBe(415);
