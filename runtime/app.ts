@@ -5,7 +5,7 @@
  * upstream-first so every stage drains into a still-running successor.
  */
 import type { Server } from "node:http";
-import { type DashboardStage, startDashboard } from "../dashboard/server/index.js";
+import { DASHBOARD_EVENTS_PATH, type DashboardStage, startDashboard } from "../dashboard/server/index.js";
 import { openTaggers } from "../processors/index.js";
 import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
@@ -17,6 +17,7 @@ import { MemoryBus } from "./bus/memory-bus.js";
 import type { SimakConfig } from "./config.js";
 import { type PipelineContext, type StageHandle, topicName } from "./context.js";
 import { startHttpServer } from "./http.js";
+import { httpAccess } from "./http-access.js";
 import type { Ingestor } from "./ingestor.js";
 import { createLogger, type Logger } from "./logger.js";
 import { PipelineMetrics } from "./metrics.js";
@@ -104,7 +105,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     schemaIds,
     storage: () => {
       storage ??= (async () => {
-        const opened = createStorage(config.clickhouse);
+        const opened = createStorage(config.clickhouse, config.sql);
         await migrate(opened, logger, config.retention);
         return opened;
       })();
@@ -146,6 +147,8 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     server = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
+      access: httpAccess(config),
+      queryTokenPaths: dashboard ? [DASHBOARD_EVENTS_PATH] : [],
       metrics,
       logger,
       health: () => stages.map((stage) => ({ name: stage.name, healthy: () => stage.healthy() })),

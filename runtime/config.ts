@@ -6,8 +6,16 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { isLoopback } from "./http-access.js";
 
 const positiveInt = z.coerce.number().int().positive();
+
+/** Limits of an analyst's query (`simak sql`, /api/sql); runtime/storage/clickhouse.ts sets them before readonly. */
+export const SQL_LIMIT_DEFAULTS = {
+  maxExecutionSeconds: 30,
+  maxResultBytes: 64 * 1024 * 1024,
+  maxMemoryBytes: 4 * 1024 * 1024 * 1024,
+};
 
 const ConfigSchema = z
   .object({
@@ -51,9 +59,19 @@ const ConfigSchema = z
       .object({
         host: z.string().min(1).default("127.0.0.1"),
         port: z.coerce.number().int().min(0).max(65535).default(9464),
+        /** Host names browsers and clients use to reach the endpoint, besides loopback and `host`. */
+        allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.:-]+$/, "expected host names")).default([]),
       })
       .strict()
-      .default({ host: "127.0.0.1", port: 9464 }),
+      .default({ host: "127.0.0.1", port: 9464, allowedHosts: [] }),
+    sql: z
+      .object({
+        maxExecutionSeconds: positiveInt.default(SQL_LIMIT_DEFAULTS.maxExecutionSeconds),
+        maxResultBytes: positiveInt.default(SQL_LIMIT_DEFAULTS.maxResultBytes),
+        maxMemoryBytes: positiveInt.default(SQL_LIMIT_DEFAULTS.maxMemoryBytes),
+      })
+      .strict()
+      .default(SQL_LIMIT_DEFAULTS),
     log: z
       .object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") })
       .strict()
@@ -113,11 +131,11 @@ const ConfigSchema = z
       .default({ rawDays: 90, aggregateDays: 730 }),
     dashboard: z
       .object({
-        /** Required as a bearer token (or ?token=) by the dashboard's data API when set. */
+        /** Required as a bearer token by everything under /api/ when set (as ?token= on the event stream only). */
         token: z.string().min(16, "at least 16 characters").optional(),
-        /** Basic auth for the dashboard's data API; both or neither. */
+        /** Basic auth for the dashboard's data API; both or neither. No attempt limit: hence the length. */
         username: z.string().min(1).optional(),
-        password: z.string().min(1).optional(),
+        password: z.string().min(12, "at least 12 characters").optional(),
         /** Times are shown in WIB, WITA or WIT. */
         timezone: z.enum(["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]).default("Asia/Jakarta"),
         language: z.enum(["id", "en"]).default("id"),
@@ -163,6 +181,10 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_TOPIC_PREFIX: { path: ["topicPrefix"] },
   SIMAK_HTTP_HOST: { path: ["http", "host"] },
   SIMAK_HTTP_PORT: { path: ["http", "port"] },
+  SIMAK_HTTP_ALLOWED_HOSTS: { path: ["http", "allowedHosts"], list: true },
+  SIMAK_SQL_MAX_EXECUTION_SECONDS: { path: ["sql", "maxExecutionSeconds"] },
+  SIMAK_SQL_MAX_RESULT_BYTES: { path: ["sql", "maxResultBytes"] },
+  SIMAK_SQL_MAX_MEMORY_BYTES: { path: ["sql", "maxMemoryBytes"] },
   SIMAK_LOG_LEVEL: { path: ["log", "level"] },
   SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
   SIMAK_QUERIES_FILE: { path: ["process", "queriesFile"] },
@@ -281,6 +303,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Tree
       "dashboard.username",
     );
   }
+  if (!isLoopback(config.http.host) && !config.dashboard.token && !config.dashboard.username) {
+    throw new ConfigError(
+      `invalid configuration at SIMAK_HTTP_HOST (http.host): ${config.http.host} is reachable from other machines, so the HTTP endpoint needs credentials: set SIMAK_DASHBOARD_TOKEN (or SIMAK_DASHBOARD_USERNAME and SIMAK_DASHBOARD_PASSWORD), or bind 127.0.0.1`,
+      "http.host",
+    );
+  }
   return config;
 }
 
@@ -288,15 +316,27 @@ export function knownEnvKeys(): string[] {
   return [CONFIG_FILE_ENV, ...Object.keys(ENV_KEYS)];
 }
 
+/** A URL with the password of its user info masked: `redis://:***@redis:6379`, `http://simak:***@ch:8123`. */
+export function maskUrlPassword(url: string): string {
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@:]*):[^/?#]*@/, "$1:***@");
+}
+
 /** The configuration with secrets masked, for logs and `simak config`. */
 export function redactConfig(config: SimakConfig): SimakConfig {
   const mask = (value: string | undefined) => (value ? "***" : value);
-  const maskUrl = (value: string | undefined) => value?.replace(/\/\/([^:@/]+):([^@/]+)@/, "//$1:***@");
   return {
     ...config,
-    registry: config.registry && { ...config.registry, password: mask(config.registry.password) },
-    redis: config.redis && { url: maskUrl(config.redis.url) as string },
-    clickhouse: { ...config.clickhouse, password: mask(config.clickhouse.password) as string },
+    registry: config.registry && {
+      ...config.registry,
+      url: maskUrlPassword(config.registry.url),
+      password: mask(config.registry.password),
+    },
+    redis: config.redis && { url: maskUrlPassword(config.redis.url) },
+    clickhouse: {
+      ...config.clickhouse,
+      url: config.clickhouse.url && maskUrlPassword(config.clickhouse.url),
+      password: mask(config.clickhouse.password) as string,
+    },
     dashboard: { ...config.dashboard, token: mask(config.dashboard.token), password: mask(config.dashboard.password) },
   };
 }

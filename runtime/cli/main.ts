@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { createIngestor, INGESTOR_NAMES } from "../../ingestors/registry.js";
 import { type Pipeline, STAGE_NAMES, type StageName, startPipeline } from "../app.js";
 import { ConfigError, loadConfig, redactConfig, type SimakConfig } from "../config.js";
+import { isWildcard } from "../http-access.js";
 import { createLogger } from "../logger.js";
 import { createStorage } from "../storage/clickhouse.js";
 import { migrate } from "../storage/migrations.js";
@@ -138,22 +139,41 @@ program
     process.stdout.write(`${JSON.stringify(redactConfig(loadConfig()), null, 2)}\n`);
   });
 
+/** The configured credentials as an Authorization header, for the process's own /api/sql. */
+function credentials(config: SimakConfig): Record<string, string> {
+  const { token, username, password } = config.dashboard;
+  if (token) return { authorization: `Bearer ${token}` };
+  if (username) return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
+  return {};
+}
+
 /**
  * Embedded ClickHouse lives inside the process that runs the pipeline and holds its data folder,
- * so a query goes to that process's HTTP endpoint when one is running; otherwise the data folder
- * (or the configured server) is opened directly.
+ * so a query goes to that process's HTTP endpoint when one is running (with the configured
+ * credentials); otherwise the data folder (or the configured server) is opened directly. Either
+ * way Storage.queryText's guard and limits apply.
  */
 async function runSql(config: SimakConfig, query: string, format: string): Promise<string> {
   if (!config.clickhouse.url) {
-    const endpoint = `http://${config.http.host}:${config.http.port}/api/sql?format=${encodeURIComponent(format)}`;
-    const response = await fetch(endpoint, { method: "POST", body: query }).catch(() => undefined);
+    // A process bound to every interface is reached on loopback, a name its Host check accepts.
+    const host = isWildcard(config.http.host)
+      ? "127.0.0.1"
+      : config.http.host.includes(":")
+        ? `[${config.http.host}]`
+        : config.http.host;
+    const endpoint = `http://${host}:${config.http.port}/api/sql?format=${encodeURIComponent(format)}`;
+    const response = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/sql", ...credentials(config) },
+      body: query,
+    }).catch(() => undefined);
     if (response) {
       const text = await response.text();
-      if (!response.ok) throw new Error(text.trim());
+      if (!response.ok) throw new Error(text.trim() || `HTTP ${response.status}`);
       return text;
     }
   }
-  const storage = createStorage(config.clickhouse);
+  const storage = createStorage(config.clickhouse, config.sql);
   try {
     return await storage.queryText(query, format);
   } finally {
