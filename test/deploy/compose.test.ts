@@ -6,7 +6,18 @@ import { parse } from "yaml";
 describe("docker-compose.yml", () => {
   it("is valid for docker-compose (no engine needed)", () => {
     // Throws with docker-compose's own message when the file is invalid.
-    execFileSync("docker-compose", ["-f", "docker-compose.yml", "config", "-q"], { stdio: "pipe" });
+    execFileSync("docker-compose", ["-f", "docker-compose.yml", "config", "-q"], {
+      stdio: "pipe",
+      env: { ...process.env, GRAFANA_ADMIN_PASSWORD: "a-test-password" },
+    });
+  });
+
+  it("refuses to run Grafana without an admin password", () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.GRAFANA_ADMIN_PASSWORD;
+    expect(() =>
+      execFileSync("docker-compose", ["-f", "docker-compose.yml", "config", "-q"], { stdio: "pipe", env }),
+    ).toThrow(/set GRAFANA_ADMIN_PASSWORD/);
   });
 
   it("runs every service of the production stack, and each Simak stage with replicas", () => {
@@ -20,6 +31,7 @@ describe("docker-compose.yml", () => {
         "clickhouse",
         "dashboard",
         "enrich",
+        "grafana",
         "ingest",
         "kafka",
         "process",
