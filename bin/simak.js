@@ -30,7 +30,12 @@ function buildIsCurrent() {
 if (buildIsCurrent()) {
   await import(compiled.href);
 } else {
-  const { register } = await import("tsx/esm/api");
+  const { register } = await import("tsx/esm/api").catch(() => {
+    process.stderr.write(
+      "simak: dist/ is missing or older than the sources, and tsx is not installed: run `npm run build`\n",
+    );
+    process.exit(1);
+  });
   register();
   await import("../runtime/cli/main.ts");
 }
