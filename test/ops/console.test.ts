@@ -3,8 +3,11 @@
  * the banner, human-readable log lines and the periodic status; without a terminal every line it
  * writes, on stdout and stderr, is a JSON log record.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeReplayFile } from "../../ingestors/replay/index.js";
+import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
 import { freePort, spawnSimak, tempDir, waitFor } from "../support/services.js";
 
 /** The environment without the developer's SIMAK_/service variables, plus `extra`. */
@@ -84,5 +87,28 @@ describe("simak start's console", () => {
     expect(lines.length).toBeGreaterThan(10);
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
     expect(lines.map((line) => JSON.parse(line).msg)).toContain("pipeline stopped");
+  }, 60_000);
+
+  it("simak replay on a terminal: progress on the line it redraws, then the counts", async () => {
+    const dir = tempDir("console-replay");
+    const file = join(dir, "mentions.jsonl");
+    await writeReplayFile(
+      file,
+      createSyntheticIngestor({ seed: 3, speed: 0, maxMentions: 200, startTime: Date.now() - 3_600_000 }).events(
+        new AbortController().signal,
+      ),
+    );
+    const output = execFileSync(
+      "script",
+      ["-q", "-e", "-c", `exec "${process.execPath}" bin/simak.js replay ${file}`, "/dev/null"],
+      {
+        env: envWith({ SIMAK_DATA_DIR: join(dir, "chdb"), SIMAK_LOG_LEVEL: "warn", NO_COLOR: "1" }),
+        encoding: "utf8",
+      },
+    );
+    // The progress line is redrawn in place (carriage return, erase line), then cleared for the counts.
+    const shown = output.replaceAll("\r\u001b[K", "<redraw>");
+    expect(shown).toMatch(/<redraw>replay: \d+ events read, \d+ rows stored/);
+    expect(shown).toMatch(/<redraw>\{"mentions":200,"engagement":\d+,"web":0,"invalid":0\}\r?\n$/);
   }, 60_000);
 });

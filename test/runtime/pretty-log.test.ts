@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../runtime/logger.js";
+import { loadConfig } from "../../runtime/config.js";
+import { createLogger, logsArePretty } from "../../runtime/logger.js";
 import { formatLogRecord, prettyLogDestination } from "../../runtime/pretty-log.js";
 
 const at = new Date(2026, 0, 2, 3, 4, 5).getTime();
@@ -50,5 +51,14 @@ describe("human-readable log lines", () => {
     logger.info({ component: "bus", password: "hunter2" }, "connected");
     prettyLogDestination(out, { colors: false }).write("not json\n");
     expect(written).toMatch(/^\d\d:\d\d:\d\d INFO {2}bus connected password=\*\*\*\nnot json\n$/);
+  });
+
+  it("SIMAK_LOG_FORMAT: auto is readable only on a terminal; json and pretty force it; other values fail at start", () => {
+    const terminal = { isTTY: true } as NodeJS.WriteStream;
+    const pipe = { isTTY: false } as NodeJS.WriteStream;
+    expect(loadConfig({}).log.format).toBe("auto");
+    expect([logsArePretty("auto", terminal), logsArePretty("auto", pipe)]).toEqual([true, false]);
+    expect([logsArePretty("json", terminal), logsArePretty("pretty", pipe)]).toEqual([false, true]);
+    expect(() => loadConfig({ SIMAK_LOG_FORMAT: "yaml" })).toThrow(/SIMAK_LOG_FORMAT \(log\.format\)/);
   });
 });
