@@ -41,7 +41,11 @@ export function formatBanner(config: SimakConfig, pipeline: Pick<Pipeline, "http
 
 type Totals = Map<string, number>;
 
-async function totalsBy(metric: { get(): Promise<{ values: { value: number; labels: object }[] }> }, label: string) {
+/** A metric's values summed per value of one label (e.g. events out per stage). */
+export async function totalsBy(
+  metric: { get(): Promise<{ values: { value: number; labels: object }[] }> },
+  label: string,
+): Promise<Totals> {
   const totals: Totals = new Map();
   for (const { value, labels } of (await metric.get()).values) {
     const key = String((labels as Record<string, unknown>)[label] ?? "");

@@ -12,7 +12,7 @@ import { terminalColors } from "../pretty-log.js";
 import { createStorage } from "../storage/clickhouse.js";
 import { migrate } from "../storage/migrations.js";
 import { alertsCommand } from "./alerts.js";
-import { startConsole } from "./console.js";
+import { startConsole, totalsBy } from "./console.js";
 import { startProgress } from "./progress.js";
 import { sentimentCommand } from "./sentiment.js";
 
@@ -117,10 +117,8 @@ program
     const pipeline = await startPipeline({ config, stages, ingestor, http: false, logger });
     const { eventsOut } = pipeline.context.metrics;
     const progress = startProgress(async () => {
-      const counted = (await eventsOut.get()).values;
-      const total = (stage: string) =>
-        counted.filter((value) => value.labels.stage === stage).reduce((sum, value) => sum + value.value, 0);
-      return `replay: ${total("ingest")} events read${embedded ? `, ${total("sink")} rows stored` : ""}`;
+      const out = await totalsBy(eventsOut, "stage");
+      return `replay: ${out.get("ingest") ?? 0} events read${embedded ? `, ${out.get("sink") ?? 0} rows stored` : ""}`;
     });
     const counts = await pipeline.ingestFinished;
     if (embedded) await pipeline.drained();
