@@ -58,9 +58,12 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
-async function createState(config: SimakConfig): Promise<StateStore> {
+async function createState(config: SimakConfig, metrics: PipelineMetrics, logger: Logger): Promise<StateStore> {
   if (!config.redis) return new MemoryStateStore();
-  const store = new RedisStateStore(config.redis.url);
+  const store = new RedisStateStore(config.redis.url, (error) => {
+    metrics.redisErrors.inc();
+    logger.warn({ component: "redis", err: error }, "redis error");
+  });
   await store.connect();
   return store;
 }
@@ -90,7 +93,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const logger = options.logger ?? createLogger(config.log.level);
   const metrics = new PipelineMetrics();
   const bus = createBus(config, logger);
-  const state = await createState(config);
+  const state = await createState(config, metrics, logger);
   const codec = new AvroCodec(createRegistryClient(config));
   const schemaIds = await declareContracts(config, bus, codec);
 

@@ -7,6 +7,12 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { isLoopback } from "./http-access.js";
+import { installPath } from "./install.js";
+
+/** The example configs that ship with Simak: found in its installation from whatever folder it runs in. */
+const EXAMPLE_QUERIES = installPath("config/examples/queries.yaml");
+const EXAMPLE_ACCOUNTS = installPath("config/examples/accounts.yaml");
+const EXAMPLE_ALERT_RULES = installPath("config/examples/alerts-demo.yaml");
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -73,22 +79,26 @@ const ConfigSchema = z
       .strict()
       .default(SQL_LIMIT_DEFAULTS),
     log: z
-      .object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") })
+      .object({
+        level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+        /** auto: human-readable lines on a terminal, JSON lines otherwise (runtime/pretty-log.ts). */
+        format: z.enum(["json", "pretty", "auto"]).default("auto"),
+      })
       .strict()
-      .default({ level: "info" }),
+      .default({ level: "info", format: "auto" }),
     process: z
       .object({
         dedupTtlSeconds: positiveInt.default(3 * 24 * 3600),
         /** Monitoring queries per agency (processors/topics); reloaded when the file changes. */
-        queriesFile: z.string().min(1).default("config/examples/queries.yaml"),
+        queriesFile: z.string().min(1).default(EXAMPLE_QUERIES),
         /** Official accounts per agency (processors/accounts); reloaded when the file changes. */
-        accountsFile: z.string().min(1).default("config/examples/accounts.yaml"),
+        accountsFile: z.string().min(1).default(EXAMPLE_ACCOUNTS),
       })
       .strict()
       .default({
         dedupTtlSeconds: 3 * 24 * 3600,
-        queriesFile: "config/examples/queries.yaml",
-        accountsFile: "config/examples/accounts.yaml",
+        queriesFile: EXAMPLE_QUERIES,
+        accountsFile: EXAMPLE_ACCOUNTS,
       }),
     sink: z
       .object({
@@ -112,14 +122,14 @@ const ConfigSchema = z
     alert: z
       .object({
         /** The alert rules and channels (processors/alerts/README.md). */
-        rulesFile: z.string().min(1).default("config/examples/alerts-demo.yaml"),
+        rulesFile: z.string().min(1).default(EXAMPLE_ALERT_RULES),
         /** How often the alert stage looks for newly completed minutes. */
         pollMs: positiveInt.default(1000),
         /** A partition of the tagged topic without new window deltas this long no longer holds the rules back. */
         idlePartitionMs: positiveInt.default(120_000),
       })
       .strict()
-      .default({ rulesFile: "config/examples/alerts-demo.yaml", pollMs: 1000, idlePartitionMs: 120_000 }),
+      .default({ rulesFile: EXAMPLE_ALERT_RULES, pollMs: 1000, idlePartitionMs: 120_000 }),
     retention: z
       .object({
         /** Days raw rows (mentions, engagement snapshots, window deltas) are kept. */
@@ -186,6 +196,7 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_SQL_MAX_RESULT_BYTES: { path: ["sql", "maxResultBytes"] },
   SIMAK_SQL_MAX_MEMORY_BYTES: { path: ["sql", "maxMemoryBytes"] },
   SIMAK_LOG_LEVEL: { path: ["log", "level"] },
+  SIMAK_LOG_FORMAT: { path: ["log", "format"] },
   SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
   SIMAK_QUERIES_FILE: { path: ["process", "queriesFile"] },
   SIMAK_ACCOUNTS_FILE: { path: ["process", "accountsFile"] },

@@ -73,6 +73,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Serve
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method === "GET" && url.pathname === "/metrics") {
+      for (const check of options.health()) metrics.stageHealthy.set({ stage: check.name }, check.healthy() ? 1 : 0);
       res.writeHead(200, { "content-type": metrics.registry.contentType });
       res.end(await metrics.registry.metrics());
       return;

@@ -62,6 +62,29 @@ export class PipelineMetrics {
     labelNames: ["job"] as const,
     registers: [this.registry],
   });
+  readonly stageHealthy = new Gauge({
+    name: "simak_stage_healthy",
+    help: "1 while a stage reports itself healthy (as /healthz does), else 0; set at each scrape",
+    labelNames: ["stage"] as const,
+    registers: [this.registry],
+  });
+  readonly windowWatermark = new Gauge({
+    name: "simak_window_watermark_seconds",
+    help: "The aggregate stage's event-time watermark per partition (Unix seconds), as of its last acknowledged insert",
+    labelNames: ["topic", "partition"] as const,
+    registers: [this.registry],
+  });
+  readonly clickhouseInsertErrors = new Counter({
+    name: "simak_clickhouse_insert_errors_total",
+    help: "ClickHouse inserts that failed (the batch is retried)",
+    labelNames: ["stage", "table"] as const,
+    registers: [this.registry],
+  });
+  readonly redisErrors = new Counter({
+    name: "simak_redis_errors_total",
+    help: "Errors the Redis connection reported (the client reconnects and retries)",
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "simak_process_" });

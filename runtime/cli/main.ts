@@ -8,10 +8,13 @@ import { createIngestor, INGESTOR_NAMES } from "../../ingestors/registry.js";
 import { type Pipeline, STAGE_NAMES, type StageName, startPipeline } from "../app.js";
 import { ConfigError, loadConfig, redactConfig, type SimakConfig } from "../config.js";
 import { isWildcard } from "../http-access.js";
-import { createLogger } from "../logger.js";
+import { createConsoleLogger, createLogger, logsArePretty } from "../logger.js";
+import { terminalColors } from "../pretty-log.js";
 import { createStorage } from "../storage/clickhouse.js";
 import { migrate } from "../storage/migrations.js";
 import { alertsCommand } from "./alerts.js";
+import { startConsole, totalsBy } from "./console.js";
+import { startProgress } from "./progress.js";
 import { sentimentCommand } from "./sentiment.js";
 
 function speedOption(value: string): number {
@@ -38,18 +41,28 @@ function stopOnSignals(pipeline: Pipeline): Promise<void> {
   });
 }
 
+/** How often a terminal shows the one-line status of a running pipeline. */
+const STATUS_INTERVAL_MS = 10_000;
+
 async function runPipeline(
   config: SimakConfig,
   stages: StageName[],
   source: { name: string; file?: string; speed?: number },
 ): Promise<void> {
   const ingestor = stages.includes("ingest") ? createIngestor(source.name, config, source) : undefined;
-  const pipeline = await startPipeline({ config, stages, ingestor });
+  const pipeline = await startPipeline({ config, stages, ingestor, logger: createConsoleLogger(config.log) });
   pipeline.context.logger.info(
     { stages, bus: pipeline.context.bus.kind, state: pipeline.context.state.kind, config: redactConfig(config) },
     "simak running",
   );
-  const stopped = stopOnSignals(pipeline);
+  const stopConsole = logsArePretty(config.log.format)
+    ? startConsole(pipeline, {
+        out: process.stderr,
+        intervalMs: STATUS_INTERVAL_MS,
+        colors: terminalColors(process.stderr),
+      })
+    : undefined;
+  const stopped = stopOnSignals(pipeline).finally(stopConsole);
   if (stages.length === 1 && pipeline.ingestFinished) {
     // An ingest-only process with a bounded source is done when its source is.
     await Promise.race([pipeline.ingestFinished.then(() => pipeline.stop()), stopped]);
@@ -101,9 +114,16 @@ program
     const embedded = !config.kafka;
     const stages: StageName[] = embedded ? [...STAGE_NAMES] : ["ingest"];
     const ingestor = createIngestor("replay", config, { file, speed: options.speed });
-    const pipeline = await startPipeline({ config, stages, ingestor, http: false });
+    const logger = createConsoleLogger(config.log);
+    const pipeline = await startPipeline({ config, stages, ingestor, http: false, logger });
+    const { eventsOut } = pipeline.context.metrics;
+    const progress = startProgress(async () => {
+      const out = await totalsBy(eventsOut, "stage");
+      return `replay: ${out.get("ingest") ?? 0} events read${embedded ? `, ${out.get("sink") ?? 0} rows stored` : ""}`;
+    });
     const counts = await pipeline.ingestFinished;
     if (embedded) await pipeline.drained();
+    progress.stop();
     await pipeline.stop();
     process.stdout.write(`${JSON.stringify(counts)}\n`);
   });

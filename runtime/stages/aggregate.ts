@@ -120,6 +120,7 @@ export async function startAggregateStage(
     maxRows: 50_000,
     stampColumn: "inserted_at",
     tokenColumn: "insert_token",
+    onInsertError: () => metrics.clickhouseInsertErrors.inc({ stage: STAGE, table: DELTAS_TABLE }),
   });
 
   const resume = async (topic: string, partition: number): Promise<PartitionPosition> => {
@@ -174,9 +175,10 @@ export async function startAggregateStage(
       firstOffset: firstFresh.offset,
       lastOffset: last.offset,
     };
+    const flushed = position.windows.flush();
     await Promise.all([
       deltas.insert(
-        windowDeltaRows(position.windows.flush(), range, Date.now()),
+        windowDeltaRows(flushed, range, Date.now()),
         `${range.topic}:${range.partition}:${range.firstOffset}-${range.lastOffset}`,
       ),
       producer.send(deadLetters, failed),
@@ -184,6 +186,9 @@ export async function startAggregateStage(
     positions.set(key, { windows: position.windows, nextOffset: BigInt(last.offset) + 1n });
     metrics.lateEvents.inc({ stage: STAGE }, values.length - aggregated);
     metrics.eventsOut.inc({ stage: STAGE, target: DELTAS_TABLE }, aggregated);
+    if (flushed.watermark !== null) {
+      metrics.windowWatermark.set({ topic: batch.topic, partition: String(batch.partition) }, flushed.watermark / 1000);
+    }
   };
 
   const consumer = await ctx.bus.consume({

@@ -27,8 +27,10 @@ export class RedisStateStore implements StateStore {
   readonly kind = "redis" as const;
   private readonly redis: Redis;
 
-  constructor(url: string) {
+  /** `onError`: what the connection reports (it reconnects by itself); counted and logged by the caller. */
+  constructor(url: string, onError: (error: Error) => void = () => {}) {
     this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 5, enableAutoPipelining: true });
+    this.redis.on("error", onError);
   }
 
   async connect(): Promise<void> {

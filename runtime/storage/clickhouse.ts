@@ -4,11 +4,20 @@
  * chdb ignores the client's `database` option, so every statement names its tables fully.
  */
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { type ClickHouseClient, ClickHouseLogLevel, type ClickHouseSettings, createClient } from "@clickhouse/client";
-import { createChdbConnection } from "chdb/connection";
 import { type SimakConfig, SQL_LIMIT_DEFAULTS } from "../config.js";
 import { checkFormat, guardAnalystQuery } from "./sql-guard.js";
+
+/**
+ * chdb (the 500 MB engine library) is loaded only by a process that embeds ClickHouse, when it
+ * opens storage: a stage talking to a ClickHouse server never maps it. It is CommonJS, so a
+ * synchronous require keeps createStorage synchronous for its callers.
+ */
+function loadChdbConnection(): typeof import("chdb/connection") {
+  return createRequire(import.meta.url)("chdb/connection");
+}
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>["connection"]>;
 
@@ -65,6 +74,7 @@ export function createStorage(
     const path = resolve(config.dataDir);
     mkdirSync(path, { recursive: true });
     // chdb types its connection against its own copy of @clickhouse/client-common; same shape.
+    const { createChdbConnection } = loadChdbConnection();
     const connect = () => createClient({ connection: createChdbConnection({ path }) as unknown as ClientConnection });
     client = connect();
     kind = "chdb";

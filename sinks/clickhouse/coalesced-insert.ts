@@ -20,6 +20,8 @@ export interface CoalescedInsertOptions {
   stampColumn: string;
   /** Column set to the insert's deduplication token on every row, so the insert can be sent again. */
   tokenColumn: string;
+  /** Told of each failed insert (counted in the metrics). */
+  onInsertError?: () => void;
 }
 
 interface Waiting {
@@ -87,6 +89,7 @@ export class CoalescedInsert {
       });
       for (const batch of batches) batch.resolve();
     } catch (error) {
+      this.options.onInsertError?.();
       for (const batch of batches) batch.reject(error as Error);
     }
   }

@@ -58,6 +58,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
         metrics.eventsOut.inc({ stage: STAGE, target: table }, written);
         metrics.duplicates.inc({ stage: STAGE }, skipped);
       },
+      onInsertError: () => metrics.clickhouseInsertErrors.inc({ stage: STAGE, table }),
     });
   const routes = new Map<string, { writer: TableWriter; toRow: (value: Buffer | null, at: SourcePosition) => Row }>([
     [

@@ -24,6 +24,8 @@ export interface TableWriterOptions {
   minFlushIntervalMs: number;
   /** Called after each successful flush with the rows written and the duplicates skipped. */
   onFlush?: (written: number, skipped: number, seconds: number) => void;
+  /** Told of each failed flush (the existence lookup or the insert; counted in the metrics). */
+  onInsertError?: () => void;
 }
 
 interface Pending {
@@ -96,6 +98,7 @@ export class TableWriter {
       this.options.onFlush?.(fresh.length, rows.length - fresh.length, (performance.now() - started) / 1000);
       for (const item of pending) item.resolve();
     } catch (error) {
+      this.options.onInsertError?.();
       for (const item of pending) item.reject(error as Error);
     }
   }

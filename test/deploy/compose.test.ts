@@ -8,6 +8,7 @@ const SECRETS = {
   CLICKHOUSE_PASSWORD: "pipeline-password",
   CLICKHOUSE_ADMIN_PASSWORD: "admin-password",
   SIMAK_DASHBOARD_TOKEN: "0123456789abcdef",
+  GRAFANA_ADMIN_PASSWORD: "grafana-password",
 };
 
 interface Service {
@@ -93,7 +94,7 @@ describe("docker-compose.yml", () => {
     const images = Object.entries(services)
       .filter(([, service]) => service.image && !service.image.startsWith("simak:"))
       .map(([, service]) => service.image as string);
-    expect(images.length).toBe(5);
+    expect(images.length).toBe(6);
     for (const image of images) {
       // name:1.2.3 (three or more numeric parts, an optional v), optionally @sha256:<digest>
       expect(image).toMatch(/^[\w./-]+:v?\d+(\.\d+){2,}(@sha256:[0-9a-f]{64})?$/);
@@ -112,6 +113,7 @@ describe("docker-compose.yml", () => {
         "clickhouse",
         "dashboard",
         "enrich",
+        "grafana",
         "ingest",
         "kafka",
         "process",

@@ -78,4 +78,21 @@ describe("TableWriter", () => {
       [1, 0],
     ]);
   });
+
+  it("reports a failed insert (counted as a ClickHouse insert error) and rejects the write", async () => {
+    let failures = 0;
+    const writer = new TableWriter({
+      storage,
+      table: storage.table("no_such_table"),
+      keyColumns: ["platform", "post_id", "event_time"],
+      lookupColumn: "post_id",
+      timeColumn: "event_time",
+      batchRows: 1,
+      flushMs: 50,
+      minFlushIntervalMs: 0,
+      onInsertError: () => failures++,
+    });
+    await expect(writer.write([snapshot("p9", 0, 1, 9)])).rejects.toThrow(/no_such_table/);
+    expect(failures).toBe(1);
+  });
 });
