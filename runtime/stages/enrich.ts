@@ -10,6 +10,8 @@
  * with the ids of the cascade members they count, atomically: a redelivered member is recognised
  * and never counted twice.
  */
+
+import { engagementProblem, throwIfRejected } from "../../processors/normalise/index.js";
 import {
   applyCascade,
   applyRoot,
@@ -99,15 +101,14 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
   const ownAuthors = authorOwner(ctx);
 
   const route = async (batch: RecordBatch) => {
-    const { values: inputs, failed } = await decodeBatch(
-      ctx,
-      STAGE,
-      batch,
-      (record): RoutedInput =>
-        batch.topic === taggedTopic
-          ? { tagged: codec.decode<TaggedMention>(record.value, contracts.TaggedMention) }
-          : { snapshot: codec.decode<EngagementEvent>(record.value, contracts.EngagementEvent) },
-    );
+    const { values: inputs, failed } = await decodeBatch(ctx, STAGE, batch, (record): RoutedInput => {
+      if (batch.topic === taggedTopic) {
+        return { tagged: codec.decode<TaggedMention>(record.value, contracts.TaggedMention) };
+      }
+      const snapshot = codec.decode<EngagementEvent>(record.value, contracts.EngagementEvent);
+      throwIfRejected(engagementProblem(snapshot, Date.now()));
+      return { snapshot };
+    });
     const signals = inputs
       .map(signalOf)
       .map((signal) => encodeFor(ctx, "enrichPosts", postKey(signal.platform, signal.rootId), signal));

@@ -11,7 +11,7 @@ import { postKey } from "../../schemas/topics.js";
 import type { Mention, TaggedMention } from "../../schemas/types.generated.js";
 import type { RecordBatch } from "../bus/bus.js";
 import { decodeBatch, encodeFor, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
-import { ErrorCode, SimakError } from "../errors.js";
+import { SimakError } from "../errors.js";
 
 const STAGE = "process";
 
@@ -32,7 +32,7 @@ export async function startProcessStage(ctx: PipelineContext, options: ProcessSt
   const onBatch = async (batch: RecordBatch) => {
     const { values: valid, failed } = await decodeBatch(ctx, STAGE, batch, (record) => {
       const result = normaliseMention(codec.decode<Mention>(record.value, contracts.Mention));
-      if (!result.ok) throw new SimakError(ErrorCode.MissingRequiredFields, result.reason);
+      if (!result.ok) throw new SimakError(result.code, result.reason);
       return result.mention;
     });
 

@@ -5,6 +5,7 @@
  * flushed and acknowledged by ClickHouse (TableWriter resolves the batch's promise then).
  */
 
+import { engagementProblem, throwIfRejected, webEventProblem } from "../../processors/normalise/index.js";
 import type { OutgoingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../../runtime/context.js";
 import { contracts } from "../../schemas/contracts.js";
@@ -71,7 +72,11 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
       engagementTopic,
       {
         writer: writerFor("engagement_events", ["platform", "post_id", "event_time"], "post_id", "event_time"),
-        toRow: (value, at) => engagementRow(codec.decode<EngagementEvent>(value, contracts.EngagementEvent), at),
+        toRow: (value, at) => {
+          const snapshot = codec.decode<EngagementEvent>(value, contracts.EngagementEvent);
+          throwIfRejected(engagementProblem(snapshot, Date.now()));
+          return engagementRow(snapshot, at);
+        },
       },
     ],
     [
@@ -92,7 +97,11 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
       webTopic,
       {
         writer: writerFor("web_events", ["site", "id"], "id", "event_time"),
-        toRow: (value, at) => webEventRow(codec.decode<WebTrafficEvent>(value, contracts.WebTrafficEvent), at),
+        toRow: (value, at) => {
+          const event = codec.decode<WebTrafficEvent>(value, contracts.WebTrafficEvent);
+          throwIfRejected(webEventProblem(event, Date.now()));
+          return webEventRow(event, at);
+        },
       },
     ],
   ]);
