@@ -15,6 +15,7 @@
  * On resuming, the partition's last insert is sent again under its token, so a rollup view that a
  * crash in the middle of the insert left without it gets it (completeRollups).
  */
+import { eventTimeProblem, throwIfRejected } from "../../processors/normalise/index.js";
 import { PartitionWindows } from "../../processors/windows/index.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
@@ -30,6 +31,8 @@ const DELTAS_TABLE = "mention_window_deltas";
 
 export interface AggregateStageOptions {
   groupId?: string;
+  /** The processing clock, epoch ms: event times ahead of it are refused and bound no watermark. */
+  clock?: () => number;
 }
 
 /** Where a partition stands: its accumulator and the first offset not yet stored. */
@@ -108,6 +111,7 @@ export async function startAggregateStage(
   options: AggregateStageOptions = {},
 ): Promise<StageHandle> {
   const { metrics, codec, config } = ctx;
+  const clock = options.clock ?? Date.now;
   const storage = await ctx.storage();
   const source = topicName(config, "mentionsTagged");
   const deadLetters = topicName(config, "deadLetter");
@@ -140,6 +144,7 @@ export async function startAggregateStage(
       windows: new PartitionWindows({
         allowedLatenessMs: config.aggregate.latenessMs,
         restoredWatermark: stored.watermark,
+        clock,
       }),
       nextOffset: stored.nextOffset,
     };
@@ -164,9 +169,13 @@ export async function startAggregateStage(
       positions.set(key, position);
       return;
     }
-    const { values, failed } = await decodeBatch(ctx, STAGE, { ...batch, records }, (record) =>
-      codec.decode<TaggedMention>(record.value, contracts.TaggedMention),
-    );
+    // A mention that reached the tagged topic without normalise's bounds (a time in the future)
+    // is refused here: it would otherwise hold a window open forever.
+    const { values, failed } = await decodeBatch(ctx, STAGE, { ...batch, records }, (record) => {
+      const item = codec.decode<TaggedMention>(record.value, contracts.TaggedMention);
+      throwIfRejected(eventTimeProblem(item.mention.eventTime, clock()));
+      return item;
+    });
     const aggregated = values.filter((item) => position.windows.add(item)).length;
     const range = {
       topic: batch.topic,
