@@ -22,7 +22,14 @@ import type { TaggedMention } from "../../schemas/types.generated.js";
 import { CoalescedInsert, deduplicatedInsert } from "../../sinks/clickhouse/coalesced-insert.js";
 import { windowDeltaRows } from "../../sinks/clickhouse/rows.js";
 import type { RecordBatch } from "../bus/bus.js";
-import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
+import {
+  decodeBatch,
+  instrumented,
+  mapIsolated,
+  type PipelineContext,
+  type StageHandle,
+  topicName,
+} from "../context.js";
 import type { Storage } from "../storage/clickhouse.js";
 import { DEDUPLICATION_WINDOW } from "../storage/migrations.js";
 
@@ -171,12 +178,13 @@ export async function startAggregateStage(
     }
     // A mention that reached the tagged topic without normalise's bounds (a time in the future)
     // is refused here: it would otherwise hold a window open forever.
-    const { values, failed } = await decodeBatch(ctx, STAGE, { ...batch, records }, (record) => {
+    const decoded = await decodeBatch(ctx, STAGE, { ...batch, records }, (record) => {
       const item = codec.decode<TaggedMention>(record.value, contracts.TaggedMention);
       throwIfRejected(eventTimeProblem(item.mention.eventTime, clock()));
       return item;
     });
-    const aggregated = values.filter((item) => position.windows.add(item)).length;
+    const added = mapIsolated(ctx, STAGE, batch, decoded, (item) => position.windows.add(item));
+    const aggregated = added.values.filter(Boolean).length;
     const range = {
       topic: batch.topic,
       partition: batch.partition,
@@ -188,10 +196,10 @@ export async function startAggregateStage(
         windowDeltaRows(position.windows.flush(), range, Date.now()),
         `${range.topic}:${range.partition}:${range.firstOffset}-${range.lastOffset}`,
       ),
-      producer.send(deadLetters, failed),
+      producer.send(deadLetters, [...decoded.failed, ...added.failed]),
     ]);
     positions.set(key, { windows: position.windows, nextOffset: BigInt(last.offset) + 1n });
-    metrics.lateEvents.inc({ stage: STAGE }, values.length - aggregated);
+    metrics.lateEvents.inc({ stage: STAGE }, added.values.length - aggregated);
     metrics.eventsOut.inc({ stage: STAGE, target: DELTAS_TABLE }, aggregated);
   };
 

@@ -1,0 +1,61 @@
+/**
+ * The post half of the enrich stage on the in-process bus and state: a signal the virality state
+ * cannot take (a "root" post that names another root, straight onto the tagged topic) is a dead
+ * letter with a code, and the other signals of its batch are applied.
+ */
+import pino from "pino";
+import { afterAll, describe, expect, it } from "vitest";
+import { untagged } from "../../../processors/tagger.js";
+import { viralityKeys } from "../../../processors/virality/index.js";
+import { type Pipeline, startPipeline } from "../../../runtime/app.js";
+import { loadConfig } from "../../../runtime/config.js";
+import { encodeFor, topicName } from "../../../runtime/context.js";
+import { contracts } from "../../../schemas/contracts.js";
+import type { DeadLetter, Mention } from "../../../schemas/types.generated.js";
+import { postWith } from "../../fixtures/mentions.js";
+
+const T0 = Date.UTC(2026, 10, 20, 3);
+const author = { id: "a", handle: "agus", name: null, followers: 1_000, verified: false };
+
+describe("enrich stage, posts", () => {
+  let pipeline: Pipeline | undefined;
+  afterAll(async () => {
+    await pipeline?.stop();
+  });
+
+  it("dead-letters a signal that throws and applies the rest of its batch", async () => {
+    const config = loadConfig({ SIMAK_LOG_LEVEL: "silent" });
+    pipeline = await startPipeline({ config, stages: ["enrich"], http: false, logger: pino({ level: "silent" }) });
+    const { context } = pipeline;
+    const letters: DeadLetter[] = [];
+    await context.bus.consume({
+      groupId: "test-dead-letters",
+      topics: [topicName(config, "deadLetter")],
+      onBatch: async (batch) => {
+        await context.codec.prepare(batch.records.map((record) => record.value));
+        for (const record of batch.records) {
+          letters.push(context.codec.decode<DeadLetter>(record.value, contracts.DeadLetter));
+        }
+      },
+    });
+    const post = postWith({ id: "p1", author, eventTime: T0 });
+    // The same post id, claiming another root while having no parent: applyRoot refuses it.
+    const inconsistent = postWith({ id: "p1", author, eventTime: T0, rootId: "other" });
+    const reply = postWith({ id: "r1", kind: "reply", parentId: "p1", rootId: "p1", author, eventTime: T0 + 60_000 });
+    const producer = await context.bus.producer();
+    await producer.send(
+      topicName(config, "mentionsTagged"),
+      [post, inconsistent, reply].map((mention: Mention) =>
+        encodeFor(context, "mentionsTagged", "x:p1", { mention, tags: untagged(), processedTime: 0 }),
+      ),
+    );
+    await pipeline.drained();
+
+    expect(letters.map((letter) => [letter.stage, letter.errorCode])).toEqual([["enrich", "RECORD_FAILED"]]);
+    expect(letters[0]?.reason).toBe("mention x:p1 is not a root post (rootId other)");
+    const keys = viralityKeys(config.topicPrefix);
+    const [stored] = await context.state.getMany([keys.post("x:p1")]);
+    expect(JSON.parse(stored as string)).toMatchObject({ postId: "p1", authorFollowers: 1_000, postTime: T0 });
+    expect(await context.state.hasMembers([{ key: keys.members("x:p1"), value: "r1" }])).toEqual([true]);
+  });
+});
