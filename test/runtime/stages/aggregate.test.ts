@@ -256,4 +256,14 @@ describe("aggregate stage on embedded ClickHouse", () => {
     await Promise.all([left.deliver(0, 3, 5), right.deliver(1, 2, 3)]);
     await expectSameRollups(two, one);
   });
+
+  it("stores a backfill whose windows span 150 days in one insert", async () => {
+    const storage = await openStorage("aggregate_backfill");
+    const instance = await startAggregateInstance(storage);
+    const start = T0 - 150 * 24 * HOUR;
+    const days = Array.from({ length: 150 }, (_, day) => tagged({ id: `day-${day}`, at: start + day * 24 * HOUR }));
+    await instance.deliver(0, 0, days);
+    expect(await scopeTotals(storage, "mention_windows_1m", "all", "")).toMatchObject({ n: 150 });
+    expect(await scopeTotals(storage, "mention_windows_1d", "all", "")).toMatchObject({ n: 150 });
+  });
 });
