@@ -20,6 +20,7 @@ import {
   topicName,
 } from "../context.js";
 import { SimakError } from "../errors.js";
+import { tagIsolated } from "./tagging.js";
 
 const STAGE = "process";
 
@@ -59,19 +60,15 @@ export async function startProcessStage(ctx: PipelineContext, options: ProcessSt
       taggedRecords.push(records[i] as IncomingRecord);
     });
     metrics.duplicates.inc({ stage: STAGE }, valid.length - tagged.length);
-    for (const tagger of taggers) await tagger.tag(tagged);
+    const tagging = await tagIsolated(ctx, STAGE, batch, taggers, { values: tagged, records: taggedRecords });
 
     // A mention whose tagged record would exceed the broker's limit is dead-lettered alone.
-    const { values: out, failed: unsendable } = mapIsolated(
-      ctx,
-      STAGE,
-      batch,
-      { values: tagged, records: taggedRecords },
-      (item) => encodeFor(ctx, "mentionsTagged", postKey(item.mention.platform, item.mention.id), item),
+    const { values: out, failed: unsendable } = mapIsolated(ctx, STAGE, batch, tagging, (item) =>
+      encodeFor(ctx, "mentionsTagged", postKey(item.mention.platform, item.mention.id), item),
     );
     await producer.sendMany([
       { topic: target, records: out },
-      { topic: deadLetters, records: [...failed, ...unsendable] },
+      { topic: deadLetters, records: [...failed, ...tagging.failed, ...unsendable] },
     ]);
     await dedup.remember(out.map((record) => record.key));
 
