@@ -18,9 +18,10 @@ import type { Row } from "./rows.js";
 /** Days one insert may span: under max_partitions_per_insert_block (100), with room for a column's time zone. */
 export const MAX_DAYS_PER_INSERT = 90;
 /**
- * Bytes of lookup keys per existence query. The client sends query parameters in the URL, which a
- * server caps (http_max_uri_size, 1 MiB by default, less behind proxies): many or long ids are
- * looked up in several queries.
+ * Bytes of lookup keys per existence query. The keys travel in the request body (multipart form
+ * data, not the URL, which a server caps at http_max_uri_size and proxies at a few KiB), where the
+ * server takes at most http_max_field_value_size (128 KiB by default) per parameter: many or long
+ * ids are looked up in several queries.
  */
 export const MAX_LOOKUP_KEY_BYTES = 64 * 1024;
 const DAY_MS = 86_400_000;
@@ -214,6 +215,7 @@ export class TableWriter {
               WHERE ${timeColumn} BETWEEN fromUnixTimestamp64Milli({from:Int64}) AND fromUnixTimestamp64Milli({to:Int64})
                 AND ${lookupColumn} IN {keys:Array(String)}`,
       query_params: { from, to, keys },
+      use_multipart_params: true,
       format: "JSONCompactEachRow",
     });
     for (const existing of await result.json<string[]>()) unique.delete(existing.join("\u0001"));

@@ -1,4 +1,6 @@
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
@@ -140,5 +142,41 @@ describe("TableWriter", () => {
       [300, 0],
       [0, 300],
     ]);
+  });
+
+  it("sends the lookup keys to a ClickHouse server in the request body, never in the URL", async () => {
+    const requests: { url: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        requests.push({ url: req.url ?? "", body: Buffer.concat(chunks).toString() });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const remote = createStorage({
+      url: `http://127.0.0.1:${port}`,
+      username: "default",
+      password: "",
+      database: "simak",
+      dataDir: "",
+    });
+    try {
+      const longId = `remote-${"x".repeat(500)}`;
+      await engagementWriter({ storage: remote, table: remote.table("engagement_events") }).write([
+        snapshot(longId, 0, 1, 0),
+      ]);
+      const [lookup, insert] = requests;
+      expect(lookup?.url).not.toContain("param_keys");
+      expect(lookup?.url).not.toContain(longId);
+      expect(lookup?.body).toContain('name="param_keys"');
+      expect(lookup?.body).toContain(longId);
+      expect(insert?.url).toContain("INSERT");
+    } finally {
+      await remote.close();
+      server.close();
+    }
   });
 });
