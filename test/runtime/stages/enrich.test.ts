@@ -3,17 +3,16 @@
  * "root" post that names another root, straight onto the tagged topic), or an author whose stored
  * state is corrupt, is a dead letter with a code, and the other signals of its batch are applied.
  */
-import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { authorKeys } from "../../../processors/authors/index.js";
 import { untagged } from "../../../processors/tagger.js";
 import { viralityKeys } from "../../../processors/virality/index.js";
-import { type Pipeline, startPipeline } from "../../../runtime/app.js";
-import { loadConfig } from "../../../runtime/config.js";
+import type { Pipeline } from "../../../runtime/app.js";
 import { encodeFor, topicName } from "../../../runtime/context.js";
 import { contracts } from "../../../schemas/contracts.js";
 import type { DeadLetter, Mention } from "../../../schemas/types.generated.js";
 import { postWith } from "../../fixtures/mentions.js";
+import { embeddedPipeline } from "../../support/embedded.js";
 
 const T0 = Date.UTC(2026, 10, 20, 3);
 const author = { id: "a", handle: "agus", name: null, followers: 1_000, verified: false };
@@ -26,15 +25,9 @@ describe("enrich stage, one record at a time", () => {
 
   /** The enrich stage alone, and the dead letters it produces. */
   const start = async () => {
-    const config = loadConfig({ SIMAK_LOG_LEVEL: "silent" });
-    const pipeline = await startPipeline({
-      config,
-      stages: ["enrich"],
-      http: false,
-      logger: pino({ level: "silent" }),
-    });
-    pipelines.push(pipeline);
+    const pipeline = await embeddedPipeline(["enrich"], pipelines);
     const { context } = pipeline;
+    const { config } = context;
     const letters: DeadLetter[] = [];
     await context.bus.consume({
       groupId: "test-dead-letters",
