@@ -15,13 +15,21 @@
  * On resuming, the partition's last insert is sent again under its token, so a rollup view that a
  * crash in the middle of the insert left without it gets it (completeRollups).
  */
+import { eventTimeProblem, throwIfRejected } from "../../processors/normalise/index.js";
 import { PartitionWindows } from "../../processors/windows/index.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
 import { CoalescedInsert, deduplicatedInsert } from "../../sinks/clickhouse/coalesced-insert.js";
 import { windowDeltaRows } from "../../sinks/clickhouse/rows.js";
 import type { RecordBatch } from "../bus/bus.js";
-import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
+import {
+  decodeBatch,
+  instrumented,
+  mapIsolated,
+  type PipelineContext,
+  type StageHandle,
+  topicName,
+} from "../context.js";
 import type { Storage } from "../storage/clickhouse.js";
 import { DEDUPLICATION_WINDOW } from "../storage/migrations.js";
 
@@ -30,6 +38,8 @@ const DELTAS_TABLE = "mention_window_deltas";
 
 export interface AggregateStageOptions {
   groupId?: string;
+  /** The processing clock, epoch ms: event times ahead of it are refused and bound no watermark. */
+  clock?: () => number;
 }
 
 /** Where a partition stands: its accumulator and the first offset not yet stored. */
@@ -108,6 +118,7 @@ export async function startAggregateStage(
   options: AggregateStageOptions = {},
 ): Promise<StageHandle> {
   const { metrics, codec, config } = ctx;
+  const clock = options.clock ?? Date.now;
   const storage = await ctx.storage();
   const source = topicName(config, "mentionsTagged");
   const deadLetters = topicName(config, "deadLetter");
@@ -141,6 +152,7 @@ export async function startAggregateStage(
       windows: new PartitionWindows({
         allowedLatenessMs: config.aggregate.latenessMs,
         restoredWatermark: stored.watermark,
+        clock,
       }),
       nextOffset: stored.nextOffset,
     };
@@ -165,10 +177,15 @@ export async function startAggregateStage(
       positions.set(key, position);
       return;
     }
-    const { values, failed } = await decodeBatch(ctx, STAGE, { ...batch, records }, (record) =>
-      codec.decode<TaggedMention>(record.value, contracts.TaggedMention),
-    );
-    const aggregated = values.filter((item) => position.windows.add(item)).length;
+    // A mention that reached the tagged topic without normalise's bounds (a time in the future)
+    // is refused here: it would otherwise hold a window open forever.
+    const decoded = await decodeBatch(ctx, STAGE, { ...batch, records }, (record) => {
+      const item = codec.decode<TaggedMention>(record.value, contracts.TaggedMention);
+      throwIfRejected(eventTimeProblem(item.mention.eventTime, clock()));
+      return item;
+    });
+    const added = mapIsolated(ctx, STAGE, batch, decoded, (item) => position.windows.add(item));
+    const aggregated = added.values.filter(Boolean).length;
     const range = {
       topic: batch.topic,
       partition: batch.partition,
@@ -181,10 +198,10 @@ export async function startAggregateStage(
         windowDeltaRows(flushed, range, Date.now()),
         `${range.topic}:${range.partition}:${range.firstOffset}-${range.lastOffset}`,
       ),
-      producer.send(deadLetters, failed),
+      producer.send(deadLetters, [...decoded.failed, ...added.failed]),
     ]);
     positions.set(key, { windows: position.windows, nextOffset: BigInt(last.offset) + 1n });
-    metrics.lateEvents.inc({ stage: STAGE }, values.length - aggregated);
+    metrics.lateEvents.inc({ stage: STAGE }, added.values.length - aggregated);
     metrics.eventsOut.inc({ stage: STAGE, target: DELTAS_TABLE }, aggregated);
     if (flushed.watermark !== null) {
       metrics.windowWatermark.set({ topic: batch.topic, partition: String(batch.partition) }, flushed.watermark / 1000);

@@ -85,7 +85,10 @@ export class CoalescedInsert {
           batch.rows.map((row) => Object.assign(row, { [stampColumn]: stamp, [tokenColumn]: token })),
         ),
         format: "JSONEachRow",
-        clickhouse_settings: deduplicatedInsert(token),
+        // One insert must stay one insert (all or nothing), so a backfill's days are not split
+        // as the sink splits them: the deltas table takes it as one part, and a rollup view writes
+        // one part per day the windows span, which for a one-off backfill is fine.
+        clickhouse_settings: { ...deduplicatedInsert(token), throw_on_max_partitions_per_insert_block: 0 },
       });
       for (const batch of batches) batch.resolve();
     } catch (error) {

@@ -1,25 +1,17 @@
 /**
- * The aggregate stage on embedded ClickHouse (chdb), fed hand-made partition batches through a bus
- * that hands them to the stage directly, so batch boundaries, redeliveries, restarts and the split
- * of partitions between instances are chosen by the test. Expectations are computed by hand.
+ * The aggregate stage on embedded ClickHouse (chdb), fed hand-made partition batches
+ * (test/support/aggregate-stage.ts). Expectations are computed by hand.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { windowStart } from "../../../processors/windows/index.js";
-import type { Bus, RecordBatch } from "../../../runtime/bus/bus.js";
-import { loadConfig } from "../../../runtime/config.js";
-import { type PipelineContext, type StageHandle, topicName } from "../../../runtime/context.js";
-import { PipelineMetrics } from "../../../runtime/metrics.js";
-import { AvroCodec, createRegistryClient } from "../../../runtime/serde.js";
-import { startAggregateStage } from "../../../runtime/stages/aggregate.js";
-import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
-import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
-import { contracts } from "../../../schemas/contracts.js";
+import type { StageHandle } from "../../../runtime/context.js";
+import type { PipelineMetrics } from "../../../runtime/metrics.js";
+import type { Storage } from "../../../runtime/storage/clickhouse.js";
 import { MIN, type TaggedSpec, tagged } from "../../processors/windows/helpers.js";
+import { embeddedDatabases, startAggregateInstance } from "../../support/aggregate-stage.js";
 
 const HOUR = 60 * MIN;
 /** Yesterday 03:00 UTC: recent enough for every TTL, two whole hours inside one day. */
@@ -63,64 +55,18 @@ interface Instance {
   deliver(partition: number, from: number, to: number): Promise<void>;
 }
 
-const storages: Storage[] = [];
-afterAll(async () => {
-  for (const storage of storages) await storage.close();
-});
+const databases = embeddedDatabases(dataDir);
+afterAll(() => databases.closeAll());
+const openStorage = databases.open;
 
-async function openStorage(database: string): Promise<Storage> {
-  const storage = createStorage({ username: "default", password: "", database, dataDir });
-  await migrate(storage, pino({ level: "silent" }));
-  storages.push(storage);
-  return storage;
-}
-
-/** An aggregate stage instance on `storage`, as if started in a process of its own. */
+/** An aggregate stage instance on `storage`, fed the records of PARTITIONS. */
 async function startInstance(storage: Storage): Promise<Instance> {
-  const config = loadConfig({});
-  const codec = new AvroCodec(createRegistryClient(config));
-  const topic = topicName(config, "mentionsTagged");
-  const schemaId = await codec.register(topic, contracts.TaggedMention);
-  let onBatch: ((batch: RecordBatch) => Promise<void>) | undefined;
-  const bus: Bus = {
-    kind: "memory",
-    ensureTopics: async () => {},
-    producer: async () => ({ send: async () => {}, sendMany: async () => {}, close: async () => {} }),
-    consume: async (options) => {
-      onBatch = options.onBatch;
-      return { stop: async () => {}, healthy: () => true };
-    },
-    close: async () => {},
-  };
-  const metrics = new PipelineMetrics();
-  const ctx: PipelineContext = {
-    config,
-    logger: pino({ level: "silent" }),
-    metrics,
-    bus,
-    state: new MemoryStateStore(),
-    codec,
-    schemaIds: { mentionsTagged: schemaId } as PipelineContext["schemaIds"],
-    storage: async () => storage,
-  };
-  const stage = await startAggregateStage(ctx);
+  const instance = await startAggregateInstance(storage);
   return {
-    stage,
-    metrics,
-    deliver: async (partition, from, to) => {
-      const specs = (PARTITIONS[partition] as TaggedSpec[]).slice(from, to + 1);
-      await onBatch?.({
-        topic,
-        partition,
-        highWatermark: String(PARTITIONS[partition]?.length),
-        records: specs.map((spec, i) => ({
-          key: null,
-          value: codec.encode(schemaId, contracts.TaggedMention, tagged(spec)),
-          offset: String(from + i),
-          timestamp: "0",
-          headers: {},
-        })),
-      });
+    ...instance,
+    deliver: (partition, from, to) => {
+      const specs = PARTITIONS[partition] as TaggedSpec[];
+      return instance.deliver(partition, from, specs.slice(from, to + 1).map(tagged), specs.length);
     },
   };
 }
@@ -309,5 +255,15 @@ describe("aggregate stage on embedded ClickHouse", () => {
     await Promise.all([left.deliver(0, 0, 2), right.deliver(1, 0, 1)]);
     await Promise.all([left.deliver(0, 3, 5), right.deliver(1, 2, 3)]);
     await expectSameRollups(two, one);
+  });
+
+  it("stores a backfill whose windows span 150 days in one insert", async () => {
+    const storage = await openStorage("aggregate_backfill");
+    const instance = await startAggregateInstance(storage);
+    const start = T0 - 150 * 24 * HOUR;
+    const days = Array.from({ length: 150 }, (_, day) => tagged({ id: `day-${day}`, at: start + day * 24 * HOUR }));
+    await instance.deliver(0, 0, days);
+    expect(await scopeTotals(storage, "mention_windows_1m", "all", "")).toMatchObject({ n: 150 });
+    expect(await scopeTotals(storage, "mention_windows_1d", "all", "")).toMatchObject({ n: 150 });
   });
 });
