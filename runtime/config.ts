@@ -58,6 +58,13 @@ const ConfigSchema = z
       .object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") })
       .strict()
       .default({ level: "info" }),
+    ingest: z
+      .object({
+        /** Failed produces of one batch in a row (each retried after a backoff) before the ingest stage gives up. */
+        maxProduceFailures: positiveInt.default(10),
+      })
+      .strict()
+      .default({ maxProduceFailures: 10 }),
     process: z
       .object({
         dedupTtlSeconds: positiveInt.default(3 * 24 * 3600),
@@ -164,6 +171,7 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_HTTP_HOST: { path: ["http", "host"] },
   SIMAK_HTTP_PORT: { path: ["http", "port"] },
   SIMAK_LOG_LEVEL: { path: ["log", "level"] },
+  SIMAK_INGEST_MAX_PRODUCE_FAILURES: { path: ["ingest", "maxProduceFailures"] },
   SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
   SIMAK_QUERIES_FILE: { path: ["process", "queriesFile"] },
   SIMAK_ACCOUNTS_FILE: { path: ["process", "accountsFile"] },
