@@ -64,9 +64,15 @@ async function createState(config: SimakConfig): Promise<StateStore> {
   return store;
 }
 
-function createBus(config: SimakConfig, logger: Logger): Bus {
+function createBus(config: SimakConfig, logger: Logger, metrics: PipelineMetrics): Bus {
   if (!config.kafka) return new MemoryBus(logger.child({ component: "bus" }));
-  return new KafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
+  return new KafkaBus({
+    brokers: config.kafka.brokers,
+    clientId: config.kafka.clientId,
+    logger,
+    metrics,
+    unhealthyAfterFailures: config.consumer.unhealthyAfterFailures,
+  });
 }
 
 /** Declares every topic in the catalogue and registers each value contract under its subject. */
@@ -88,7 +94,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const { config } = options;
   const logger = options.logger ?? createLogger(config.log.level);
   const metrics = new PipelineMetrics();
-  const bus = createBus(config, logger);
+  const bus = createBus(config, logger, metrics);
   const state = await createState(config);
   const codec = new AvroCodec(createRegistryClient(config));
   const schemaIds = await declareContracts(config, bus, codec);

@@ -65,6 +65,13 @@ const ConfigSchema = z
       })
       .strict()
       .default({ maxProduceFailures: 10 }),
+    consumer: z
+      .object({
+        /** Failures in a row of a batch at the same offset after which a Kafka consumer reports unhealthy. */
+        unhealthyAfterFailures: positiveInt.default(5),
+      })
+      .strict()
+      .default({ unhealthyAfterFailures: 5 }),
     process: z
       .object({
         dedupTtlSeconds: positiveInt.default(3 * 24 * 3600),
@@ -172,6 +179,7 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_HTTP_PORT: { path: ["http", "port"] },
   SIMAK_LOG_LEVEL: { path: ["log", "level"] },
   SIMAK_INGEST_MAX_PRODUCE_FAILURES: { path: ["ingest", "maxProduceFailures"] },
+  SIMAK_CONSUMER_UNHEALTHY_AFTER_FAILURES: { path: ["consumer", "unhealthyAfterFailures"] },
   SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
   SIMAK_QUERIES_FILE: { path: ["process", "queriesFile"] },
   SIMAK_ACCOUNTS_FILE: { path: ["process", "accountsFile"] },

@@ -3,10 +3,16 @@
  * committed right after the stage's batch handler resolves (its downstream write acknowledged), so
  * a crash redelivers at most the batches in flight. Producers wait for acks from all in-sync
  * replicas. Keys go through the DefaultPartitioner (murmur2, as the Java client).
+ *
+ * A consumer is unhealthy after a crash until it rejoins, and while a partition is stuck: failed
+ * `unhealthyAfterFailures` times in a row on the same offset (runtime/bus/stuck-partitions.ts), which
+ * a rejoin does not reset.
  */
 import kafkajs from "kafkajs";
 import type { Logger } from "../logger.js";
+import type { PipelineMetrics } from "../metrics.js";
 import type { Bus, ConsumeOptions, ConsumerHandle, OutgoingRecord, ProducerHandle, TopicDeclaration } from "./bus.js";
+import { StuckPartitions } from "./stuck-partitions.js";
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
 
@@ -14,6 +20,10 @@ export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /** Failures in a row of a batch at one offset after which the consumer reports unhealthy. */
+  unhealthyAfterFailures: number;
+  /** For simak_consumer_stuck and simak_consumer_failures_total. */
+  metrics?: PipelineMetrics;
 }
 
 function pinoLogCreator(logger: Logger): kafkajs.logCreator {
@@ -138,14 +148,21 @@ export class KafkaBus implements Bus {
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
     });
-    let healthy = true;
+    let joined = true;
     const log = this.options.logger.child({ group: options.groupId });
+    const stuck = new StuckPartitions({
+      unhealthyAfter: this.options.unhealthyAfterFailures,
+      group: options.groupId,
+      stuck: this.options.metrics?.consumerStuck,
+      failures: this.options.metrics?.consumerFailures,
+    });
     consumer.on(consumer.events.CRASH, (event) => {
-      healthy = false;
+      joined = false;
       log.error({ err: event.payload.error, restart: event.payload.restart }, "consumer crashed");
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      healthy = true;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      joined = true;
+      stuck.assigned(event.payload.memberAssignment);
     });
     // Stopping: no new batch is started (one fetched meanwhile is left uncommitted for the
     // successor), and stop() waits for the batches in flight to finish and commit.
@@ -178,6 +195,7 @@ export class KafkaBus implements Bus {
       await consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
+      stuck.committed(batch.topic, batch.partition);
       await heartbeat();
     };
     await consumer.run({
@@ -189,6 +207,15 @@ export class KafkaBus implements Bus {
         inFlight++;
         try {
           await handle(batch, resolveOffset, heartbeat);
+        } catch (error) {
+          const offset = batch.firstOffset() ?? "";
+          if (stuck.failed(batch.topic, batch.partition, offset)) {
+            log.error(
+              { err: error, topic: batch.topic, partition: batch.partition, offset },
+              `batch failed ${this.options.unhealthyAfterFailures} times in a row at the same offset; unhealthy until it is committed`,
+            );
+          }
+          throw error;
         } finally {
           inFlight--;
           if (inFlight === 0) onIdle?.();
@@ -206,7 +233,7 @@ export class KafkaBus implements Bus {
         }
         await consumer.disconnect();
       },
-      healthy: () => healthy,
+      healthy: () => joined && stuck.stuck().length === 0,
     };
   }
 
