@@ -154,7 +154,11 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       port: config.http.port,
       metrics,
       logger,
-      health: () => stages.map((stage) => ({ name: stage.name, healthy: () => stage.healthy() })),
+      // The state store on its own: a hung Redis fails /healthz in every process that uses it.
+      health: () => [
+        ...stages.map((stage) => ({ name: stage.name, healthy: () => stage.healthy() })),
+        { name: "state", healthy: () => state.healthy() },
+      ],
       sql: readsStorage ? async (query, format) => (await context.storage()).queryText(query, format) : undefined,
       handlers: [...(readsStorage ? [persepsiHandler(context.storage)] : []), ...(dashboard ? [dashboard.handle] : [])],
     });
