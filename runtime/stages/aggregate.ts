@@ -13,7 +13,8 @@
  * crash between insert and commit, with the same or different boundaries, is therefore never
  * counted twice; a retried insert of the same range is also dropped by its deduplication token.
  * On resuming, the partition's last insert is sent again under its token, so a rollup view that a
- * crash in the middle of the insert left without it gets it (completeRollups).
+ * crash in the middle of the insert left without it gets it (completeRollups). A mention the
+ * process stage published twice (at two offsets) is counted once (counted-mentions.ts).
  */
 import { PartitionWindows } from "../../processors/windows/index.js";
 import { contracts } from "../../schemas/contracts.js";
@@ -24,6 +25,7 @@ import type { RecordBatch } from "../bus/bus.js";
 import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
 import type { Storage } from "../storage/clickhouse.js";
 import { DEDUPLICATION_WINDOW } from "../storage/migrations.js";
+import { CountedMentions } from "./counted-mentions.js";
 
 const STAGE = "aggregate";
 const DELTAS_TABLE = "mention_window_deltas";
@@ -113,6 +115,11 @@ export async function startAggregateStage(
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
   const positions = new Map<string, PartitionPosition>();
+  const counted = new CountedMentions({
+    store: ctx.state,
+    prefix: config.topicPrefix,
+    latenessMs: config.aggregate.latenessMs,
+  });
   const deltas = new CoalescedInsert({
     storage,
     table: storage.table(DELTAS_TABLE),
@@ -164,9 +171,17 @@ export async function startAggregateStage(
       positions.set(key, position);
       return;
     }
-    const { values, failed } = await decodeBatch(ctx, STAGE, { ...batch, records }, (record) =>
-      codec.decode<TaggedMention>(record.value, contracts.TaggedMention),
+    const { values: decoded, failed } = await decodeBatch(ctx, STAGE, { ...batch, records }, (record) => ({
+      offset: record.offset,
+      item: codec.decode<TaggedMention>(record.value, contracts.TaggedMention),
+    }));
+    const firstCopy = await counted.firstCopies(
+      batch.topic,
+      batch.partition,
+      decoded.map(({ offset, item }) => ({ offset, platform: item.mention.platform, id: item.mention.id })),
     );
+    const values = decoded.filter((_, i) => firstCopy[i]).map(({ item }) => item);
+    metrics.duplicates.inc({ stage: STAGE }, decoded.length - values.length);
     const aggregated = values.filter((item) => position.windows.add(item)).length;
     const range = {
       topic: batch.topic,

@@ -61,6 +61,8 @@ interface Instance {
   metrics: PipelineMetrics;
   /** Hands the batch of records [from, to] of a partition to the stage, as the bus would. */
   deliver(partition: number, from: number, to: number): Promise<void>;
+  /** Hands these records, at offsets from `firstOffset` on, to the stage as one batch of `partition`. */
+  deliverSpecs(partition: number, firstOffset: number, specs: TaggedSpec[]): Promise<void>;
 }
 
 const storages: Storage[] = [];
@@ -76,7 +78,7 @@ async function openStorage(database: string): Promise<Storage> {
 }
 
 /** An aggregate stage instance on `storage`, as if started in a process of its own. */
-async function startInstance(storage: Storage): Promise<Instance> {
+async function startInstance(storage: Storage, state = new MemoryStateStore()): Promise<Instance> {
   const config = loadConfig({});
   const codec = new AvroCodec(createRegistryClient(config));
   const topic = topicName(config, "mentionsTagged");
@@ -98,30 +100,32 @@ async function startInstance(storage: Storage): Promise<Instance> {
     logger: pino({ level: "silent" }),
     metrics,
     bus,
-    state: new MemoryStateStore(),
+    state,
     codec,
     schemaIds: { mentionsTagged: schemaId } as PipelineContext["schemaIds"],
     storage: async () => storage,
   };
   const stage = await startAggregateStage(ctx);
+  const deliverSpecs = async (partition: number, firstOffset: number, specs: TaggedSpec[]) => {
+    await onBatch?.({
+      topic,
+      partition,
+      highWatermark: String(firstOffset + specs.length),
+      records: specs.map((spec, i) => ({
+        key: null,
+        value: codec.encode(schemaId, contracts.TaggedMention, tagged(spec)),
+        offset: String(firstOffset + i),
+        timestamp: "0",
+        headers: {},
+      })),
+    });
+  };
   return {
     stage,
     metrics,
-    deliver: async (partition, from, to) => {
-      const specs = (PARTITIONS[partition] as TaggedSpec[]).slice(from, to + 1);
-      await onBatch?.({
-        topic,
-        partition,
-        highWatermark: String(PARTITIONS[partition]?.length),
-        records: specs.map((spec, i) => ({
-          key: null,
-          value: codec.encode(schemaId, contracts.TaggedMention, tagged(spec)),
-          offset: String(from + i),
-          timestamp: "0",
-          headers: {},
-        })),
-      });
-    },
+    deliver: (partition, from, to) =>
+      deliverSpecs(partition, from, (PARTITIONS[partition] as TaggedSpec[]).slice(from, to + 1)),
+    deliverSpecs,
   };
 }
 
@@ -309,5 +313,45 @@ describe("aggregate stage on embedded ClickHouse", () => {
     await Promise.all([left.deliver(0, 0, 2), right.deliver(1, 0, 1)]);
     await Promise.all([left.deliver(0, 3, 5), right.deliver(1, 2, 3)]);
     await expectSameRollups(two, one);
+  });
+
+  it("counts a mention published twice (at two offsets) once, also across a restart", async () => {
+    const storage = await openStorage("aggregate_republished");
+    const state = new MemoryStateStore();
+    const a: TaggedSpec = { id: "a", at: T0, author: "a", followers: 100 };
+    const b: TaggedSpec = { id: "b", at: T0 + 1000, author: "b", followers: 10 };
+    const c: TaggedSpec = { id: "c", at: T0 + 2000, author: "c", followers: 1 };
+    const first = await startInstance(storage, state);
+    await first.deliverSpecs(0, 0, [a, b]);
+    // Republished in the batch after, and twice within one batch.
+    await first.deliverSpecs(0, 2, [b, c, c]);
+    // A failed insert's batch redelivered as is: the same records, counted once.
+    await first.stage.stop();
+    const restarted = await startInstance(storage, state);
+    await restarted.deliverSpecs(0, 2, [b, c, c]);
+    // After the restart, republished again at later offsets.
+    await restarted.deliverSpecs(0, 5, [a, c]);
+    expect(await counter(first.metrics, "simak_duplicates_dropped_total")).toBe(2);
+    expect(await counter(restarted.metrics, "simak_duplicates_dropped_total")).toBe(3 + 2);
+    expect(await scopeTotals(storage, "mention_windows_1m", "all", "")).toEqual({
+      n: 3,
+      total_reach: 111,
+      total_likes: 0,
+      distinct_authors: 3,
+      distinct_reach: 111,
+    });
+  });
+
+  it("counts once what an insert that failed wrote nothing of, when its batch comes again", async () => {
+    const storage = await openStorage("aggregate_failed_insert");
+    const state = new MemoryStateStore();
+    const instance = await startInstance(storage, state);
+    const a: TaggedSpec = { id: "a", at: T0, author: "a", followers: 100 };
+    const deltas = storage.table("mention_window_deltas");
+    await storage.client.command({ query: `DETACH TABLE ${deltas}` });
+    await expect(instance.deliverSpecs(0, 0, [a])).rejects.toThrow();
+    await storage.client.command({ query: `ATTACH TABLE ${deltas}` });
+    await instance.deliverSpecs(0, 0, [a]);
+    expect(await scopeTotals(storage, "mention_windows_1m", "all", "")).toMatchObject({ n: 1 });
   });
 });
