@@ -44,6 +44,8 @@ export interface PipelineOptions {
   logger?: Logger;
   /** Serve /metrics, /healthz (and the dashboard); tests that run several pipelines in one process turn it off. */
   http?: boolean;
+  /** Opens the ClickHouse storage; by default createStorage (tests put a fault-injecting one in between). */
+  openStorage?: (config: SimakConfig["clickhouse"]) => Storage;
 }
 
 export interface Pipeline {
@@ -110,7 +112,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     schemaIds,
     storage: () => {
       storage ??= (async () => {
-        const opened = createStorage(config.clickhouse);
+        const opened = (options.openStorage ?? createStorage)(config.clickhouse);
         await migrate(opened, logger, config.retention);
         return opened;
       })();

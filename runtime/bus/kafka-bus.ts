@@ -82,6 +82,9 @@ export function produceRequests(batches: { topic: string; records: OutgoingRecor
   return requests;
 }
 
+/** How long after kafkajs gives a consumer up a new one joins the group. */
+const REPLACE_CONSUMER_AFTER_MS = 2_000;
+
 export class KafkaBus implements Bus {
   readonly kind = "kafka" as const;
   private readonly kafka: kafkajs.Kafka;
@@ -141,13 +144,6 @@ export class KafkaBus implements Bus {
   }
 
   async consume(options: ConsumeOptions): Promise<ConsumerHandle> {
-    const consumer = this.kafka.consumer({
-      groupId: options.groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-    });
     let joined = true;
     const log = this.options.logger.child({ group: options.groupId });
     const stuck = new StuckPartitions({
@@ -156,21 +152,12 @@ export class KafkaBus implements Bus {
       stuck: this.options.metrics?.consumerStuck,
       failures: this.options.metrics?.consumerFailures,
     });
-    consumer.on(consumer.events.CRASH, (event) => {
-      joined = false;
-      log.error({ err: event.payload.error, restart: event.payload.restart }, "consumer crashed");
-    });
-    consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      joined = true;
-      stuck.assigned(event.payload.memberAssignment);
-    });
     // Stopping: no new batch is started (one fetched meanwhile is left uncommitted for the
     // successor), and stop() waits for the batches in flight to finish and commit.
     let stopping = false;
     let inFlight = 0;
     let onIdle: (() => void) | undefined;
-    await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+    let consumer: kafkajs.Consumer;
     const handle = async (
       batch: kafkajs.Batch,
       resolveOffset: (offset: string) => void,
@@ -198,34 +185,75 @@ export class KafkaBus implements Bus {
       stuck.committed(batch.topic, batch.partition);
       await heartbeat();
     };
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.concurrency ?? 6,
-      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-        if (stopping || batch.messages.length === 0) return;
-        inFlight++;
-        try {
-          await handle(batch, resolveOffset, heartbeat);
-        } catch (error) {
-          const offset = batch.firstOffset() ?? "";
-          if (stuck.failed(batch.topic, batch.partition, offset)) {
-            log.error(
-              { err: error, topic: batch.topic, partition: batch.partition, offset },
-              `batch failed ${this.options.unhealthyAfterFailures} times in a row at the same offset; unhealthy until it is committed`,
-            );
+    /**
+     * Joins the group with a new kafkajs consumer. kafkajs restarts a consumer that crashed on a
+     * retriable error itself; one it gives up on (a member the group evicted while its handler kept
+     * failing past the session timeout: "the coordinator is not aware of this member") is
+     * replaced here, so a stage outlives a long outage of what its handler writes to.
+     */
+    const start = async (): Promise<void> => {
+      consumer = this.kafka.consumer({
+        groupId: options.groupId,
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: 100,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+      });
+      consumer.on(consumer.events.CRASH, (event) => {
+        joined = false;
+        log.error({ err: event.payload.error, restart: event.payload.restart }, "consumer crashed");
+        if (!event.payload.restart && !stopping) replace();
+      });
+      consumer.on(consumer.events.GROUP_JOIN, (event) => {
+        joined = true;
+        stuck.assigned(event.payload.memberAssignment);
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.concurrency ?? 6,
+        eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+          if (stopping || batch.messages.length === 0) return;
+          inFlight++;
+          try {
+            await handle(batch, resolveOffset, heartbeat);
+          } catch (error) {
+            const offset = batch.firstOffset() ?? "";
+            if (stuck.failed(batch.topic, batch.partition, offset)) {
+              log.error(
+                { err: error, topic: batch.topic, partition: batch.partition, offset },
+                `batch failed ${this.options.unhealthyAfterFailures} times in a row at the same offset; unhealthy until it is committed`,
+              );
+            }
+            throw error;
+          } finally {
+            inFlight--;
+            if (inFlight === 0) onIdle?.();
           }
-          throw error;
-        } finally {
-          inFlight--;
-          if (inFlight === 0) onIdle?.();
-        }
-      },
-    });
+        },
+      });
+    };
+    const replace = () => {
+      setTimeout(() => {
+        if (stopping) return;
+        log.warn("replacing the consumer kafkajs gave up on");
+        start().catch((error: unknown) => {
+          log.error({ err: error }, "starting a new consumer failed; trying again");
+          replace();
+        });
+      }, REPLACE_CONSUMER_AFTER_MS);
+    };
+    await start();
     return {
       stop: async () => {
         stopping = true;
-        consumer.pause(options.topics.map((topic) => ({ topic })));
+        try {
+          consumer.pause(options.topics.map((topic) => ({ topic })));
+        } catch {
+          // A consumer that crashed is not running: there is nothing to pause.
+        }
         if (inFlight > 0) {
           await new Promise<void>((resolve) => {
             onIdle = resolve;
