@@ -67,13 +67,14 @@ async function createState(config: SimakConfig): Promise<StateStore> {
 }
 
 function createBus(config: SimakConfig, logger: Logger, metrics: PipelineMetrics): Bus {
-  if (!config.kafka) return new MemoryBus(logger.child({ component: "bus" }));
+  const { unhealthyAfterFailures } = config.consumer;
+  if (!config.kafka) return new MemoryBus(logger.child({ component: "bus" }), { unhealthyAfterFailures, metrics });
   return new KafkaBus({
     brokers: config.kafka.brokers,
     clientId: config.kafka.clientId,
     logger,
     metrics,
-    unhealthyAfterFailures: config.consumer.unhealthyAfterFailures,
+    unhealthyAfterFailures,
   });
 }
 

@@ -67,7 +67,7 @@ const ConfigSchema = z
       .default({ maxProduceFailures: 10 }),
     consumer: z
       .object({
-        /** Failures in a row of a batch at the same offset after which a Kafka consumer reports unhealthy. */
+        /** Failures in a row of a batch at the same offset after which a consumer reports unhealthy. */
         unhealthyAfterFailures: positiveInt.default(5),
       })
       .strict()
