@@ -288,7 +288,8 @@ export async function startAlertStage(ctx: PipelineContext, options: AlertStageO
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
-      await inFlight;
+      // A hung poll has given the lead up already; waiting for it could take forever.
+      if (!hung) await inFlight;
       rulesFile.close();
       await deliveries?.stop();
       await leadership.release();
