@@ -86,6 +86,20 @@ const ConfigSchema = z
       })
       .strict()
       .default({ level: "info", format: "auto" }),
+    ingest: z
+      .object({
+        /** Failed produces of one batch in a row (each retried after a backoff) before the ingest stage gives up. */
+        maxProduceFailures: positiveInt.default(10),
+      })
+      .strict()
+      .default({ maxProduceFailures: 10 }),
+    consumer: z
+      .object({
+        /** Failures in a row of a batch at the same offset after which a consumer reports unhealthy. */
+        unhealthyAfterFailures: positiveInt.default(5),
+      })
+      .strict()
+      .default({ unhealthyAfterFailures: 5 }),
     process: z
       .object({
         dedupTtlSeconds: positiveInt.default(3 * 24 * 3600),
@@ -197,6 +211,8 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_SQL_MAX_MEMORY_BYTES: { path: ["sql", "maxMemoryBytes"] },
   SIMAK_LOG_LEVEL: { path: ["log", "level"] },
   SIMAK_LOG_FORMAT: { path: ["log", "format"] },
+  SIMAK_INGEST_MAX_PRODUCE_FAILURES: { path: ["ingest", "maxProduceFailures"] },
+  SIMAK_CONSUMER_UNHEALTHY_AFTER_FAILURES: { path: ["consumer", "unhealthyAfterFailures"] },
   SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
   SIMAK_QUERIES_FILE: { path: ["process", "queriesFile"] },
   SIMAK_ACCOUNTS_FILE: { path: ["process", "accountsFile"] },

@@ -26,6 +26,8 @@ export const ErrorCode = {
   StorageRejected: "STORAGE_REJECTED",
   /** The registry refused a schema as incompatible with the subject's earlier versions. */
   SchemaRegistrationRefused: "SCHEMA_REGISTRATION_REFUSED",
+  /** The schema registry failed or timed out on a lookup: the batch is retried, nothing is dead-lettered. */
+  RegistryUnavailable: "REGISTRY_UNAVAILABLE",
   /** An alert rules file that does not load: bad YAML, an invalid rule or channel, a missing env variable. */
   InvalidAlertConfig: "INVALID_ALERT_CONFIG",
   /** A notification channel did not accept an alert (network error, non-2xx answer); it is retried. */

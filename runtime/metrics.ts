@@ -55,6 +55,18 @@ export class PipelineMetrics {
     labelNames: ["stage", "topic", "partition"] as const,
     registers: [this.registry],
   });
+  readonly consumerStuck = new Gauge({
+    name: "simak_consumer_stuck",
+    help: "1 while a partition's batch has failed SIMAK_CONSUMER_UNHEALTHY_AFTER_FAILURES times in a row at the same offset (the process reports unhealthy), else 0",
+    labelNames: ["group", "topic", "partition"] as const,
+    registers: [this.registry],
+  });
+  readonly consumerFailures = new Counter({
+    name: "simak_consumer_failures_total",
+    help: "Batches a consumer's handler failed on (each is redelivered)",
+    labelNames: ["group", "topic", "partition"] as const,
+    registers: [this.registry],
+  });
 
   readonly leader = new Gauge({
     name: "simak_leader",

@@ -63,12 +63,18 @@ async function runPipeline(
       })
     : undefined;
   const stopped = stopOnSignals(pipeline).finally(stopConsole);
-  if (stages.length === 1 && pipeline.ingestFinished) {
-    // An ingest-only process with a bounded source is done when its source is.
-    await Promise.race([pipeline.ingestFinished.then(() => pipeline.stop()), stopped]);
-    return;
-  }
-  await stopped;
+  if (!pipeline.ingestFinished) return stopped;
+  // An ingest-only process with a bounded source is done when its source is; an ingest stage that
+  // gave up fails the process, whatever else runs in it, so a supervisor sees it and restarts it.
+  const ingested = pipeline.ingestFinished.then(
+    () => (stages.length === 1 ? pipeline.stop() : stopped),
+    async (error: Error) => {
+      await pipeline.stop();
+      stopConsole?.();
+      throw error;
+    },
+  );
+  await Promise.race([ingested, stopped]);
 }
 
 const program = new Command()

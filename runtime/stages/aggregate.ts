@@ -13,7 +13,8 @@
  * crash between insert and commit, with the same or different boundaries, is therefore never
  * counted twice; a retried insert of the same range is also dropped by its deduplication token.
  * On resuming, the partition's last insert is sent again under its token, so a rollup view that a
- * crash in the middle of the insert left without it gets it (completeRollups).
+ * crash in the middle of the insert left without it gets it (completeRollups). A mention the
+ * process stage published twice (at two offsets) is counted once (counted-mentions.ts).
  */
 import { eventTimeProblem, throwIfRejected } from "../../processors/normalise/index.js";
 import { PartitionWindows } from "../../processors/windows/index.js";
@@ -21,7 +22,7 @@ import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
 import { CoalescedInsert, deduplicatedInsert } from "../../sinks/clickhouse/coalesced-insert.js";
 import { windowDeltaRows } from "../../sinks/clickhouse/rows.js";
-import type { RecordBatch } from "../bus/bus.js";
+import type { IncomingRecord, RecordBatch } from "../bus/bus.js";
 import {
   decodeBatch,
   instrumented,
@@ -32,6 +33,7 @@ import {
 } from "../context.js";
 import type { Storage } from "../storage/clickhouse.js";
 import { DEDUPLICATION_WINDOW } from "../storage/migrations.js";
+import { CountedMentions } from "./counted-mentions.js";
 
 const STAGE = "aggregate";
 const DELTAS_TABLE = "mention_window_deltas";
@@ -124,6 +126,11 @@ export async function startAggregateStage(
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
   const positions = new Map<string, PartitionPosition>();
+  const counted = new CountedMentions({
+    store: ctx.state,
+    prefix: config.topicPrefix,
+    latenessMs: config.aggregate.latenessMs,
+  });
   const deltas = new CoalescedInsert({
     storage,
     table: storage.table(DELTAS_TABLE),
@@ -184,7 +191,21 @@ export async function startAggregateStage(
       throwIfRejected(eventTimeProblem(item.mention.eventTime, clock()));
       return item;
     });
-    const added = mapIsolated(ctx, STAGE, batch, decoded, (item) => position.windows.add(item));
+    const firstCopy = await counted.firstCopies(
+      batch.topic,
+      batch.partition,
+      decoded.values.map((item, i) => ({
+        offset: (decoded.records[i] as IncomingRecord).offset,
+        platform: item.mention.platform,
+        id: item.mention.id,
+      })),
+    );
+    const fresh = {
+      values: decoded.values.filter((_, i) => firstCopy[i]),
+      records: decoded.records.filter((_, i) => firstCopy[i]),
+    };
+    metrics.duplicates.inc({ stage: STAGE }, decoded.values.length - fresh.values.length);
+    const added = mapIsolated(ctx, STAGE, batch, fresh, (item) => position.windows.add(item));
     const aggregated = added.values.filter(Boolean).length;
     const range = {
       topic: batch.topic,

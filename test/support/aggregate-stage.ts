@@ -11,6 +11,7 @@ import { PipelineMetrics } from "../../runtime/metrics.js";
 import { AvroCodec, createRegistryClient } from "../../runtime/serde.js";
 import { type AggregateStageOptions, startAggregateStage } from "../../runtime/stages/aggregate.js";
 import { MemoryStateStore } from "../../runtime/state/memory-state.js";
+import type { StateStore } from "../../runtime/state/state.js";
 import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";
 import { migrate } from "../../runtime/storage/migrations.js";
 import { contracts } from "../../schemas/contracts.js";
@@ -45,6 +46,7 @@ export interface AggregateInstance {
 export async function startAggregateInstance(
   storage: Storage,
   options: AggregateStageOptions = {},
+  state: StateStore = new MemoryStateStore(),
 ): Promise<AggregateInstance> {
   const config = loadConfig({});
   const codec = new AvroCodec(createRegistryClient(config));
@@ -78,7 +80,7 @@ export async function startAggregateInstance(
     logger: pino({ level: "silent" }),
     metrics,
     bus,
-    state: new MemoryStateStore(),
+    state,
     codec,
     schemaIds: { mentionsTagged: schemaId, deadLetter: deadLetterId } as PipelineContext["schemaIds"],
     storage: async () => storage,

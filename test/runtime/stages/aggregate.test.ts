@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { windowStart } from "../../../processors/windows/index.js";
 import type { StageHandle } from "../../../runtime/context.js";
 import type { PipelineMetrics } from "../../../runtime/metrics.js";
+import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
+import type { StateStore } from "../../../runtime/state/state.js";
 import type { Storage } from "../../../runtime/storage/clickhouse.js";
 import { MIN, type TaggedSpec, tagged } from "../../processors/windows/helpers.js";
 import { embeddedDatabases, startAggregateInstance } from "../../support/aggregate-stage.js";
@@ -53,6 +55,8 @@ interface Instance {
   metrics: PipelineMetrics;
   /** Hands the batch of records [from, to] of a partition to the stage, as the bus would. */
   deliver(partition: number, from: number, to: number): Promise<void>;
+  /** Hands these records, at offsets from `firstOffset` on, to the stage as one batch of `partition`. */
+  deliverSpecs(partition: number, firstOffset: number, specs: TaggedSpec[]): Promise<void>;
 }
 
 const databases = embeddedDatabases(dataDir);
@@ -60,14 +64,15 @@ afterAll(() => databases.closeAll());
 const openStorage = databases.open;
 
 /** An aggregate stage instance on `storage`, fed the records of PARTITIONS. */
-async function startInstance(storage: Storage): Promise<Instance> {
-  const instance = await startAggregateInstance(storage);
+async function startInstance(storage: Storage, state?: StateStore): Promise<Instance> {
+  const instance = await startAggregateInstance(storage, {}, state);
   return {
     ...instance,
     deliver: (partition, from, to) => {
       const specs = PARTITIONS[partition] as TaggedSpec[];
       return instance.deliver(partition, from, specs.slice(from, to + 1).map(tagged), specs.length);
     },
+    deliverSpecs: (partition, firstOffset, specs) => instance.deliver(partition, firstOffset, specs.map(tagged)),
   };
 }
 
@@ -265,5 +270,45 @@ describe("aggregate stage on embedded ClickHouse", () => {
     await instance.deliver(0, 0, days);
     expect(await scopeTotals(storage, "mention_windows_1m", "all", "")).toMatchObject({ n: 150 });
     expect(await scopeTotals(storage, "mention_windows_1d", "all", "")).toMatchObject({ n: 150 });
+  });
+
+  it("counts a mention published twice (at two offsets) once, also across a restart", async () => {
+    const storage = await openStorage("aggregate_republished");
+    const state = new MemoryStateStore();
+    const a: TaggedSpec = { id: "a", at: T0, author: "a", followers: 100 };
+    const b: TaggedSpec = { id: "b", at: T0 + 1000, author: "b", followers: 10 };
+    const c: TaggedSpec = { id: "c", at: T0 + 2000, author: "c", followers: 1 };
+    const first = await startInstance(storage, state);
+    await first.deliverSpecs(0, 0, [a, b]);
+    // Republished in the batch after, and twice within one batch.
+    await first.deliverSpecs(0, 2, [b, c, c]);
+    // A failed insert's batch redelivered as is: the same records, counted once.
+    await first.stage.stop();
+    const restarted = await startInstance(storage, state);
+    await restarted.deliverSpecs(0, 2, [b, c, c]);
+    // After the restart, republished again at later offsets.
+    await restarted.deliverSpecs(0, 5, [a, c]);
+    expect(await counter(first.metrics, "simak_duplicates_dropped_total")).toBe(2);
+    expect(await counter(restarted.metrics, "simak_duplicates_dropped_total")).toBe(3 + 2);
+    expect(await scopeTotals(storage, "mention_windows_1m", "all", "")).toEqual({
+      n: 3,
+      total_reach: 111,
+      total_likes: 0,
+      distinct_authors: 3,
+      distinct_reach: 111,
+    });
+  });
+
+  it("counts once what an insert that failed wrote nothing of, when its batch comes again", async () => {
+    const storage = await openStorage("aggregate_failed_insert");
+    const state = new MemoryStateStore();
+    const instance = await startInstance(storage, state);
+    const a: TaggedSpec = { id: "a", at: T0, author: "a", followers: 100 };
+    const deltas = storage.table("mention_window_deltas");
+    await storage.client.command({ query: `DETACH TABLE ${deltas}` });
+    await expect(instance.deliverSpecs(0, 0, [a])).rejects.toThrow();
+    await storage.client.command({ query: `ATTACH TABLE ${deltas}` });
+    await instance.deliverSpecs(0, 0, [a]);
+    expect(await scopeTotals(storage, "mention_windows_1m", "all", "")).toMatchObject({ n: 1 });
   });
 });
