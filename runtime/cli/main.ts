@@ -11,6 +11,7 @@ import { createLogger } from "../logger.js";
 import { createStorage } from "../storage/clickhouse.js";
 import { migrate } from "../storage/migrations.js";
 import { alertsCommand } from "./alerts.js";
+import { responsivenessCommand } from "./responsiveness.js";
 import { sentimentCommand } from "./sentiment.js";
 
 function speedOption(value: string): number {
@@ -130,6 +131,7 @@ program
 
 program.addCommand(sentimentCommand());
 program.addCommand(alertsCommand());
+program.addCommand(responsivenessCommand());
 
 program
   .command("config")
