@@ -1,6 +1,7 @@
 /**
- * Responsiveness: which posts ask an agency for an answer (classifier.ts), and whether and when the
- * agency answered them (tracker.ts). See README.md.
+ * Responsiveness: which posts ask an agency for an answer (classifier.ts), what the responsiveness
+ * tables record of a tagged mention (tracker.ts), and working time in an agency's zone
+ * (working-hours.ts). See README.md.
  */
 export {
   type Assessment,
@@ -8,3 +9,19 @@ export {
   loadResponsivenessClassifier,
   ResponsivenessClassifier,
 } from "./classifier.js";
+export {
+  type Addressed,
+  type AnswerItem,
+  type AskedItem,
+  addressedAgencies,
+  type TrackerOptions,
+  track,
+} from "./tracker.js";
+export {
+  addWorkingTime,
+  DEFAULT_WORKING_HOURS,
+  localDate,
+  localWeek,
+  parseDailyHours,
+  type WorkingHours,
+} from "./working-hours.js";
