@@ -21,7 +21,7 @@ import { createStorage, type Storage } from "../../../runtime/storage/clickhouse
 import { migrate } from "../../../runtime/storage/migrations.js";
 import { contracts } from "../../../schemas/contracts.js";
 import type { AccountTag, Mention, TaggedMention } from "../../../schemas/types.generated.js";
-import { postWith } from "../../fixtures/mentions.js";
+import { byRole } from "../../fixtures/responsiveness.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -34,20 +34,7 @@ const registry = new AccountRegistry({
 });
 const official = { id: "o1", handle: "BPJSKesehatanRI", name: null, followers: 1000, verified: true };
 
-function item(mention: Partial<Mention>, role: AccountTag["role"] | null): TaggedMention {
-  return {
-    mention: postWith({ url: `https://x.com/i/status/${mention.id}`, ...mention }),
-    tags: {
-      sentiment: null,
-      topics: [],
-      virality: null,
-      influence: null,
-      segment: null,
-      account: role ? { role, agency: role === "other" ? null : AGENCY, score: null, reasons: [] } : null,
-    },
-    processedTime: 0,
-  };
-}
+const item = (mention: Partial<Mention>, role: AccountTag["role"]) => byRole(mention, role, AGENCY);
 
 const reply = (id: string, at: number, text: string, parentId = "r1", rootId = "r1") =>
   item({ id, kind: "reply", eventTime: at, text, parentId, rootId }, "audience_response");
