@@ -3,8 +3,8 @@
  *
  * - an item that asks for an answer, once per agency it is addressed to: a reply or comment under
  *   the agency's official post (tags.account: audience_response), a mention of one of its official
- *   handles, or a post matching one of its monitoring queries (tags.topics) - when the classifier says
- *   the text asks. Its thread is its root post (its own id when it is the root). It is due after the
+ *   handles, or a top post matching one of its monitoring queries (tags.topics) - when the classifier
+ *   says the text asks. Shares and news articles ask nobody. Its thread is its root post (its own id when it is the root). It is due after the
  *   configured working time in the agency's zone.
  * - an answer: a reply or comment by an agency's official account; it answers every item addressed
  *   to that agency in the same thread (any depth: the thread is the root post) asked before it.
@@ -77,7 +77,11 @@ export function addressedAgencies(item: TaggedMention, registry: AccountRegistry
     const found = registry?.findOfficial(mention.platform, handle);
     if (found?.kind === "official" && !agencies.has(found.account.agency)) agencies.set(found.account.agency, "handle");
   }
-  for (const { agency } of tags.topics) if (agency && !agencies.has(agency)) agencies.set(agency, "query");
+  // A query match is the weakest address: only a post of its own speaks to the agency, not a reply
+  // in someone else's thread that happens to name it.
+  if (mention.parentId === null) {
+    for (const { agency } of tags.topics) if (agency && !agencies.has(agency)) agencies.set(agency, "query");
+  }
   return agencies;
 }
 
@@ -102,8 +106,8 @@ export function track(item: TaggedMention, options: TrackerOptions): Tracked {
       ],
     };
   }
-  // Shares and quotes pass a post on; they ask nobody.
-  if (mention.kind === "share") return { asked: [], answers: [] };
+  // Shares and quotes pass a post on, news articles report: they ask nobody.
+  if (mention.kind === "share" || mention.kind === "article") return { asked: [], answers: [] };
   const agencies = addressedAgencies(item, options.registry());
   if (agencies.size === 0) return { asked: [], answers: [] };
   const assessment = options.assess(mention.text);

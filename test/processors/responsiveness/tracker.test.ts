@@ -133,7 +133,16 @@ describe("tracker", () => {
     ]);
   });
 
-  it("records nothing for a text that asks nothing, a post addressed to no agency, or a share", () => {
+  it("addresses by monitoring query only a post of its own, not a reply in someone else's thread", () => {
+    const topics = [{ queryId: "q-polri", agency: "polri" }];
+    expect(addressedAgencies(tagged({ id: "p6", text: "kapan?" }, { topics }), registry)).toEqual(
+      new Map([["polri", "query"]]),
+    );
+    const reply = tagged({ id: "r6", kind: "reply", parentId: "p7", rootId: "p7", text: "kapan?" }, { topics });
+    expect(addressedAgencies(reply, registry)).toEqual(new Map());
+  });
+
+  it("records nothing for a text that asks nothing, a post addressed to no agency, a share or an article", () => {
     const reply = { account: { role: "audience_response" as const, agency: "polri", score: null, reasons: [] } };
     expect(track(tagged({ kind: "reply", rootId: "r", text: "mantap" }, reply), options)).toEqual({
       asked: [],
@@ -144,6 +153,8 @@ describe("tracker", () => {
       asked: [],
       answers: [],
     });
+    const topics = [{ queryId: "q-polri", agency: "polri" }];
+    expect(track(tagged({ kind: "article", text: "kapan?" }, { topics }), options)).toEqual({ asked: [], answers: [] });
   });
 
   it("records an official reply as an answer in its thread; an official post answers nothing", () => {
