@@ -9,6 +9,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AccountRegistry } from "../../../processors/accounts/index.js";
+import { compileAlertConfig, runDetector } from "../../../processors/alerts/index.js";
 import { localWeek } from "../../../processors/responsiveness/working-hours.js";
 import type { Bus, RecordBatch } from "../../../runtime/bus/bus.js";
 import { ConfigError, loadConfig } from "../../../runtime/config.js";
@@ -19,6 +20,7 @@ import { startResponsivenessStage, workingHoursOf } from "../../../runtime/stage
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
 import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
 import { migrate } from "../../../runtime/storage/migrations.js";
+import { everyMinute, readPostEvents } from "../../../runtime/storage/minute-aggregates.js";
 import { contracts } from "../../../schemas/contracts.js";
 import type { AccountTag, Mention, TaggedMention } from "../../../schemas/types.generated.js";
 import { byRole } from "../../fixtures/responsiveness.js";
@@ -317,6 +319,50 @@ describe("responsiveness stage", () => {
     expect(await rows(`SELECT item_id, status FROM ${storage.table("responsiveness_open")}`)).toEqual([
       { item_id: "q3", status: "overdue" },
       { item_id: "q4", status: "open" },
+    ]);
+  });
+});
+
+describe("the overdue-question alert signal", () => {
+  // Runs on the storage the stage test above filled: q2 fell due unanswered at 14:00 WIB (answered at
+  // 15:00), q3 on the next Monday at 11:00 WIB; q1 was answered in time, q5 closed before its due
+  // time, q4 is not due yet.
+  it("gives each item that fell due without an answer or a closure, at its due minute", async () => {
+    const scope = { agency: AGENCY, queryId: null, platform: null };
+    const events = await readPostEvents(storage, "overdue-question", scope, MONDAY, MONDAY + 8 * 24 * HOUR);
+    expect(events).toEqual([
+      { kind: "overdue-question", minute: MONDAY + 5 * HOUR, postId: "q2", author: "warga", score: 4 * 3600 },
+      {
+        kind: "overdue-question",
+        minute: MONDAY + 7 * 24 * HOUR + 2 * HOUR,
+        postId: "q3",
+        author: "warga",
+        score: (24 + 24 + 24 - 4) * 3600,
+      },
+    ]);
+    expect(await readPostEvents(storage, "overdue-question", { ...scope, platform: "instagram" }, MONDAY, NOW)).toEqual(
+      [],
+    );
+    expect(await readPostEvents(storage, "overdue-question", { ...scope, queryId: "q" }, MONDAY, NOW)).toEqual([]);
+  });
+
+  it("fires a rule on the window's overdue questions", async () => {
+    const { rules } = compileAlertConfig(
+      `rules:
+  unanswered-bpjs:
+    scope: { agency: ${AGENCY} }
+    signal: overdue-question
+    window: 4h
+`,
+      "alerts.yaml",
+      {},
+    );
+    const rule = rules[0] as (typeof rules)[number];
+    const events = await readPostEvents(storage, "overdue-question", rule.scope, MONDAY, MONDAY + 6 * HOUR);
+    const { alerts } = runDetector(rule, rule.scope, everyMinute([], MONDAY, MONDAY + 10 * HOUR, events));
+    expect(alerts.map((alert) => [alert.status, alert.windowEnd, alert.topPostIds])).toEqual([
+      ["firing", MONDAY + 5 * HOUR + MIN, ["q2"]],
+      ["resolved", expect.any(Number), []],
     ]);
   });
 });
