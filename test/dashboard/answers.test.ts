@@ -2,6 +2,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerCounts, closeItem, needsAnswer, parseQueueFilter } from "../../dashboard/server/answers.js";
+import { dataVersion } from "../../dashboard/server/queries.js";
 import { BadRequest } from "../../dashboard/server/range.js";
 import { localWeek } from "../../processors/responsiveness/index.js";
 import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";
@@ -62,9 +63,12 @@ describe("needs an answer", () => {
   it("counts the waiting items per agency, and closes one with who and when", async () => {
     expect(await answerCounts(storage)).toEqual({ [AGENCY]: { open: 0, overdue: 1 } });
     const before = Date.now();
+    const version = await dataVersion(storage);
     expect(await closeItem(storage, { agency: AGENCY, platform: "x", itemId: "s3" }, "humas.andi")).toBe(true);
     expect(await closeItem(storage, { agency: AGENCY, platform: "x", itemId: "nope" }, "humas.andi")).toBe(false);
     expect(await answerCounts(storage)).toEqual({});
+    // Browsers listening for changes hear of the closure.
+    expect(await dataVersion(storage)).not.toBe(version);
     const [closed] = await needsAnswer(storage, { agency: AGENCY, statuses: ["closed"], platform: "x" }).then((items) =>
       items.filter((item) => item.itemId === "s3"),
     );
