@@ -10,6 +10,10 @@ export interface SyntheticTruth {
   sentiment: "positive" | "neutral" | "negative";
   agency: string | null;
   scenario: string | null;
+  /** The mention asks the agency for an answer (a question or request to it). */
+  asks?: boolean;
+  /** The mention is the agency's answer to this earlier question (its id). */
+  answerTo?: string;
 }
 
 export type SourceEvent =

@@ -14,6 +14,7 @@ import type { SimakConfig } from "../../runtime/config.js";
 import type { PipelineContext, StageHandle } from "../../runtime/context.js";
 import { type RequestHandler, sendJson } from "../../runtime/http.js";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
+import { answerCounts, closeItem, needsAnswer, parseQueueFilter } from "./answers.js";
 import { DASHBOARD_BASE, DIST_DIR, ensureDashboardBuilt } from "./build.js";
 import { ChangeFeed } from "./changes.js";
 import { acknowledgeAlert, agencySummaries, agencyView, dataVersion, listAlerts } from "./queries.js";
@@ -131,11 +132,12 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
         return sendJson(res, 200, settings);
       case "GET overview": {
         const range = parseRange(url.searchParams, now);
-        const [agencies, alerts] = await Promise.all([
+        const [agencies, alerts, waiting] = await Promise.all([
           agencySummaries(storage, range, names, settings.timezone),
           listAlerts(storage, { fromMs: 0, toMs: now + 86_400_000, limit: RECENT_ALERTS }),
+          answerCounts(storage),
         ]);
-        return sendJson(res, 200, { range, agencies, alerts });
+        return sendJson(res, 200, { range, agencies, alerts, needsAnswer: waiting });
       }
       case "GET agency": {
         const agency = url.searchParams.get("id");
@@ -163,6 +165,17 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
         if (typeof body?.id !== "string" || body.id === "") throw new BadRequest("id: the alert");
         const known = await acknowledgeAlert(storage, body.id, reader);
         return sendJson(res, known ? 200 : 404, { acknowledged: known });
+      }
+      case "GET answers":
+        return sendJson(res, 200, { items: await needsAnswer(storage, parseQueueFilter(url.searchParams)) });
+      case "POST answers/close": {
+        const body = (await readJson(req)) as { agency?: unknown; platform?: unknown; itemId?: unknown };
+        const item = { agency: body?.agency, platform: body?.platform, itemId: body?.itemId };
+        for (const [key, value] of Object.entries(item)) {
+          if (typeof value !== "string" || value === "") throw new BadRequest(`${key}: the item's ${key}`);
+        }
+        const closed = await closeItem(storage, item as Record<keyof typeof item, string>, reader || "dashboard");
+        return sendJson(res, closed ? 200 : 404, { closed });
       }
       case "GET events":
         return changes.subscribe(res, req.socket.remoteAddress ?? "");

@@ -315,8 +315,11 @@ export async function dataVersion(storage: Storage): Promise<string> {
     storage,
     `SELECT (SELECT count() FROM ${storage.table("mention_window_deltas")}) AS deltas,
        (SELECT count() FROM ${storage.table("alerts")}) AS alerts,
-       (SELECT count() FROM ${storage.table("alert_acknowledgements")}) AS acknowledgements`,
+       (SELECT count() FROM ${storage.table("alert_acknowledgements")}) AS acknowledgements,
+       (SELECT count() FROM ${storage.table("responsiveness_items")}) AS items,
+       (SELECT count() FROM ${storage.table("responsiveness_answers")}) AS answers,
+       (SELECT count() FROM ${storage.table("responsiveness_closures")}) AS closures`,
     {},
   );
-  return `${row?.deltas}/${row?.alerts}/${row?.acknowledgements}`;
+  return [row?.deltas, row?.alerts, row?.acknowledgements, row?.items, row?.answers, row?.closures].join("/");
 }

@@ -107,6 +107,35 @@ export interface OverviewAnswer {
   range: TimeRangeAnswer;
   agencies: AgencySummary[];
   alerts: AlertRow[];
+  /** Items waiting for an answer now, per agency with any (responsiveness_open). */
+  needsAnswer: Record<string, { open: number; overdue: number }>;
+}
+
+/** An item's state in the responsiveness queue (docs/analysts.md). */
+export const ANSWER_STATUSES = ["open", "overdue", "answered", "closed"] as const;
+export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
+
+/** An item asking an agency for an answer (responsiveness_queue); times in epoch ms. */
+export interface QueueItem {
+  agency: string;
+  platform: string;
+  itemId: string;
+  url: string | null;
+  authorHandle: string;
+  text: string;
+  kind: string;
+  status: AnswerStatus;
+  askedAt: number;
+  dueAt: number;
+  answeredAt: number | null;
+  answeringAccount: string | null;
+  secondsToAnswer: number | null;
+  closedAt: number | null;
+  closedBy: string | null;
+}
+
+export interface AnswersAnswer {
+  items: QueueItem[];
 }
 
 export interface AgencyAnswer extends AgencyView {

@@ -1,6 +1,7 @@
 /**
  * The monitoring room: a header (pages, time range, language, wall mode, connection), and the
- * page of the address's hash: #/ overview, #/agency/<id>, #/alerts, #/wall (large type, rotating
+ * page of the address's hash: #/ overview, #/agency/<id>, #/alerts, #/answers[/<agency id>] (needs
+ * an answer), #/wall (large type, rotating
  * through the agencies). Pages refresh when the server says new data landed.
  */
 import "./style.css";
@@ -11,6 +12,7 @@ import { formatDateTime, setTimeZone, wallTimeToIso, zoneName } from "./format.j
 import { initialLanguage, type LabelKey, type Language, setLanguage, t } from "./i18n.js";
 import { agencyView } from "./views/agency.js";
 import { alertsView } from "./views/alerts.js";
+import { answersView } from "./views/answers.js";
 import { overviewView } from "./views/overview.js";
 import type { RangeParams, View } from "./views/view.js";
 
@@ -109,6 +111,7 @@ function header(route: string): HTMLElement {
       {},
       nav("#/", "overview", route === "overview"),
       nav("#/alerts", "alerts", route === "alerts"),
+      nav("#/answers", "needsAnswer", route === "answers"),
       nav(route === "wall" ? "#/" : "#/wall", route === "wall" ? "exitWall" : "wall", false),
     ),
     rangeControl(),
@@ -153,8 +156,8 @@ function show(): void {
   window.clearInterval(wallTimer);
   document.body.classList.toggle("wall", route === "wall");
   const page = h("main", {});
-  const name =
-    route === "agency" && argument ? "agency" : route === "alerts" ? "alerts" : route === "wall" ? "wall" : "overview";
+  const pages = ["alerts", "answers", "wall"];
+  const name = route === "agency" && argument ? "agency" : pages.includes(route) ? route : "overview";
   app.replaceChildren(header(name), page);
   renderStatus();
   if (name === "wall") {
@@ -163,6 +166,7 @@ function show(): void {
   }
   if (name === "agency") view = agencyView(decodeURIComponent(argument as string), () => range);
   else if (name === "alerts") view = alertsView(settings, () => range);
+  else if (name === "answers") view = answersView(settings, argument ? decodeURIComponent(argument) : undefined);
   else view = overviewView(settings, () => range);
   page.append(view.root);
   void refresh();

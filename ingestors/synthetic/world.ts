@@ -17,6 +17,7 @@ import {
   viralEngagementCurve,
 } from "./engagement.js";
 import { KIND_MIX, type Outlet, PLATFORM_SHARE, type SimulatedPlatform, slugify, socialIdentity } from "./platforms.js";
+import { AnswerDesk } from "./questions.js";
 import { Random, type WeightedTable } from "./random.js";
 import { Schedule, type Timed } from "./schedule.js";
 import { compileTemplates, extractEntities, Subject, type Template, writeText } from "./text.js";
@@ -148,6 +149,7 @@ export class World {
   private readonly threads = new Threads(AGENCIES.length);
   private readonly snapshots = new Schedule<PendingSnapshot>();
   private readonly subject = new Subject();
+  private readonly desk: AnswerDesk;
   private readonly friendHandle = (platform: string): string =>
     this.authors.person(platform as SimulatedPlatform, this.random).author.handle;
   /** Unique per mention; keeps time-derived ids unique within a millisecond. */
@@ -161,6 +163,37 @@ export class World {
   ) {
     this.random = new Random(seed, "world");
     this.authors = new AuthorPool(people, new Random(seed, "authors"));
+    this.desk = new AnswerDesk(seed);
+  }
+
+  /** Time of the earliest pending official answer to a question (questions.ts), Infinity if none. */
+  get nextAnswerTime(): number {
+    return this.desk.nextTime;
+  }
+
+  /** Publishes the earliest pending official answer: a reply to the question, in its thread. */
+  takeAnswer(): Composed {
+    const { question, official, time } = this.desk.take();
+    const { platform, agency, issue } = question;
+    this.about(platform, agency, issue);
+    let text = this.write(this.random.pick(OFFICIAL_REPLIES.neutral), false);
+    if (platform === "x") text = `@${question.account.author.handle} ${text}`;
+    question.replies++;
+    const answer = this.publish({
+      time,
+      platform,
+      kind: platform === "x" || platform === "forum" ? "reply" : "comment",
+      account: official,
+      text,
+      parent: question,
+      agency,
+      issue,
+      sentiment: "neutral",
+      scenario: null,
+      attachable: true,
+    });
+    if (answer.event.truth) answer.event.truth.answerTo = question.id;
+    return answer;
   }
 
   /** Time of the earliest pending engagement snapshot, Infinity if none. */
@@ -285,6 +318,18 @@ export class World {
         }
       }
     }
+    const official = scenario === null ? this.authors.official(platform, agency) : undefined;
+    if (official && this.desk.asksInPost(official)) {
+      // A question to the agency naming its official handle; the agency may answer it later.
+      const question = this.desk.question(sentiment);
+      this.about(platform, agency, issue);
+      const asked = this.write(question.template, random.chance(CASUAL_CHANCE[platform]));
+      const text = `@${official.author.handle} ${asked}`;
+      const account = this.authors.person(platform, random);
+      const composed = this.publish({ ...draft, account, text, issue, sentiment: question.sentiment });
+      this.asked(composed, official, time);
+      return composed;
+    }
     const account = this.authors.person(platform, random);
     this.about(platform, agency, issue);
     let text = this.write(random.pick(POSTS[sentiment]), random.chance(CASUAL_CHANCE[platform]));
@@ -336,14 +381,18 @@ export class World {
     const answeredByAgency =
       official !== undefined && official !== parent.account && random.chance(OFFICIAL_REPLY_CHANCE);
     const account = answeredByAgency ? official : this.authors.person(platform, random);
-    const mood = answeredByAgency ? "neutral" : sentiment;
-    const template = random.pick((answeredByAgency ? OFFICIAL_REPLIES : REPLIES)[mood]);
+    // Under the agency's own post, people ask it things; the agency may answer later (questions.ts).
+    const agencyAccount = scenario === null ? this.authors.official(platform, agency) : undefined;
+    const question =
+      !answeredByAgency && this.desk.asksUnder(parent, agencyAccount) ? this.desk.question(sentiment) : null;
+    const mood = answeredByAgency ? "neutral" : (question?.sentiment ?? sentiment);
+    const template = question?.template ?? random.pick((answeredByAgency ? OFFICIAL_REPLIES : REPLIES)[mood]);
     this.about(platform, agency, issue);
     let text = this.write(template, !answeredByAgency && random.chance(this.casualChance(platform)));
     // On X a reply starts with the handle it answers.
     if (platform === "x") text = `@${parent.account.author.handle} ${text}`;
     parent.replies++;
-    return this.publish({
+    const composed = this.publish({
       time,
       platform,
       kind,
@@ -356,6 +405,14 @@ export class World {
       scenario,
       attachable: true,
     });
+    if (question && agencyAccount) this.asked(composed, agencyAccount, time);
+    return composed;
+  }
+
+  /** Marks a question to the agency in the ground truth and lets the agency consider answering it. */
+  private asked(composed: Composed, official: Account, time: number): void {
+    if (composed.event.truth) composed.event.truth.asks = true;
+    if (composed.item) this.desk.consider(composed.item, official, time);
   }
 
   /** A share of `original`; on X a quote (own text and a link) with `quoteChance`, else a plain retweet. */

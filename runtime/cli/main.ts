@@ -15,6 +15,7 @@ import { migrate } from "../storage/migrations.js";
 import { alertsCommand } from "./alerts.js";
 import { startConsole, totalsBy } from "./console.js";
 import { startProgress } from "./progress.js";
+import { responsivenessCommand } from "./responsiveness.js";
 import { sentimentCommand } from "./sentiment.js";
 
 function speedOption(value: string): number {
@@ -157,6 +158,7 @@ program
 
 program.addCommand(sentimentCommand());
 program.addCommand(alertsCommand());
+program.addCommand(responsivenessCommand());
 
 program
   .command("config")

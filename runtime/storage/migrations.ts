@@ -473,6 +473,102 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE ${t("tagged_mentions")} ADD COLUMN IF NOT EXISTS segment_confidence Nullable(Float32) AFTER segment`,
     ],
   },
+  {
+    version: 16,
+    name: "responsiveness: items that ask an agency for an answer, official answers, staff closures",
+    // One row per (agency, item) and per answer, keyed so that a redelivered or restarted batch
+    // replaces its own rows (read with FINAL); which answer came first is worked out when read.
+    statements: (t, retention) => [
+      `CREATE TABLE IF NOT EXISTS ${t("responsiveness_items")} (
+        agency LowCardinality(String),
+        platform LowCardinality(String),
+        item_id String,
+        thread_id String,
+        url Nullable(String),
+        author_handle String,
+        text String,
+        kind LowCardinality(String),
+        probability Float32,
+        addressed LowCardinality(String),
+        asked_at DateTime64(3, 'UTC'),
+        due_at DateTime64(3, 'UTC'),
+        asked_day Date,
+        asked_week Date,
+        time_zone LowCardinality(String)
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(asked_at)
+      ORDER BY (agency, platform, item_id)
+      TTL toDateTime(asked_at) + INTERVAL ${retention.aggregateDays} DAY`,
+      `CREATE TABLE IF NOT EXISTS ${t("responsiveness_answers")} (
+        agency LowCardinality(String),
+        platform LowCardinality(String),
+        thread_id String,
+        answer_id String,
+        answered_at DateTime64(3, 'UTC'),
+        account String
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(answered_at)
+      ORDER BY (agency, platform, thread_id, answer_id)
+      TTL toDateTime(answered_at) + INTERVAL ${retention.aggregateDays} DAY`,
+      `CREATE TABLE IF NOT EXISTS ${t("responsiveness_closures")} (
+        agency LowCardinality(String),
+        platform LowCardinality(String),
+        item_id String,
+        closed_at DateTime64(3, 'UTC'),
+        closed_by String
+      ) ENGINE = ReplacingMergeTree(closed_at)
+      ORDER BY (agency, platform, item_id)
+      TTL toDateTime(closed_at) + INTERVAL ${retention.aggregateDays} DAY`,
+    ],
+  },
+  {
+    version: 17,
+    name: "responsiveness views: the queue with each item's first answer and status, daily and weekly answer rates",
+    statements: (t) => [
+      // The first answer: the earliest official reply of the agency in the item's thread, at or after
+      // the item. Status: answered, else closed by staff, else overdue past due_at, else open.
+      `CREATE VIEW IF NOT EXISTS ${t("responsiveness_queue")} AS
+      SELECT q.*,
+        if(c.closed_by = '', NULL, c.closed_at) AS closed_at,
+        nullIf(c.closed_by, '') AS closed_by,
+        multiIf(q.answered_at IS NOT NULL, 'answered', c.closed_by != '', 'closed',
+                now64(3) >= q.due_at, 'overdue', 'open') AS status
+      FROM (
+        SELECT i.agency AS agency, i.platform AS platform, i.item_id AS item_id,
+          any(i.thread_id) AS thread_id, any(i.url) AS url, any(i.author_handle) AS author_handle,
+          any(i.text) AS text, any(i.kind) AS kind, any(i.addressed) AS addressed,
+          any(i.asked_at) AS asked_at, any(i.due_at) AS due_at, any(i.asked_day) AS asked_day,
+          any(i.asked_week) AS asked_week, any(i.time_zone) AS time_zone,
+          minIfOrNull(a.answered_at, a.answer_id != '' AND a.answered_at >= i.asked_at) AS answered_at,
+          nullIf(argMinIf(a.answer_id, a.answered_at, a.answer_id != '' AND a.answered_at >= i.asked_at), '') AS answer_id,
+          nullIf(argMinIf(a.account, a.answered_at, a.answer_id != '' AND a.answered_at >= i.asked_at), '') AS answering_account,
+          (toUnixTimestamp64Milli(answered_at) - toUnixTimestamp64Milli(asked_at)) / 1000 AS seconds_to_answer
+        FROM (SELECT * FROM ${t("responsiveness_items")} FINAL) AS i
+        LEFT JOIN (SELECT * FROM ${t("responsiveness_answers")} FINAL) AS a
+          ON a.agency = i.agency AND a.platform = i.platform AND a.thread_id = i.thread_id
+        GROUP BY i.agency, i.platform, i.item_id
+      ) AS q
+      LEFT JOIN (SELECT agency, platform, item_id, closed_at, closed_by FROM ${t("responsiveness_closures")} FINAL) AS c
+        ON c.agency = q.agency AND c.platform = q.platform AND c.item_id = q.item_id`,
+      `CREATE VIEW IF NOT EXISTS ${t("responsiveness_open")} AS
+      SELECT * FROM ${t("responsiveness_queue")} WHERE status IN ('open', 'overdue') ORDER BY asked_at, agency, item_id`,
+      ...(["daily", "weekly"] as const).map(
+        (grain) => `CREATE VIEW IF NOT EXISTS ${t(`responsiveness_${grain}`)} AS
+      SELECT agency, ${grain === "daily" ? "asked_day AS day" : "asked_week AS week"},
+        count() AS asked,
+        countIf(status = 'answered') AS answered,
+        countIf(status = 'closed') AS closed,
+        countIf(status = 'open') AS open,
+        countIf(status = 'overdue') AS overdue,
+        countIf(answered_at > due_at) AS answered_late,
+        answered / nullIf(asked - closed, 0) AS answer_rate,
+        quantileExactLow(0.5)(seconds_to_answer) AS median_seconds_to_answer,
+        quantileExactLow(0.9)(seconds_to_answer) AS p90_seconds_to_answer
+      FROM ${t("responsiveness_queue")}
+      GROUP BY agency, ${grain === "daily" ? "day" : "week"}`,
+      ),
+    ],
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */
@@ -484,6 +580,9 @@ const RETAINED_TABLES: { name: string; time: string; kind: keyof Retention }[] =
   { name: "alerts", time: "toDateTime(fired_at)", kind: "aggregateDays" },
   { name: "web_events", time: "toDateTime(event_time)", kind: "rawDays" },
   { name: "alert_acknowledgements", time: "toDateTime(acknowledged_at)", kind: "aggregateDays" },
+  { name: "responsiveness_items", time: "toDateTime(asked_at)", kind: "aggregateDays" },
+  { name: "responsiveness_answers", time: "toDateTime(answered_at)", kind: "aggregateDays" },
+  { name: "responsiveness_closures", time: "toDateTime(closed_at)", kind: "aggregateDays" },
   { name: "mention_window_deltas", time: "toDateTime(inserted_at)", kind: "rawDays" },
   { name: "mention_windows_1m", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_1h", time: "window_start", kind: "aggregateDays" },

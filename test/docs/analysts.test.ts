@@ -10,7 +10,19 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
-import { A, BPJS, closeSeeded, date, dateTime, H, HOUR, SITE, seededStorage, WEEK } from "../fixtures/analytics.js";
+import {
+  A,
+  BPJS,
+  closeSeeded,
+  DAY,
+  date,
+  dateTime,
+  H,
+  HOUR,
+  SITE,
+  seededStorage,
+  WEEK,
+} from "../fixtures/analytics.js";
 
 const PARAMS: Record<string, string> = {
   agency: BPJS,
@@ -197,6 +209,71 @@ const EXPECTED: Record<string, { params?: Record<string, string>; rows: Record<s
         returning_count: 1,
         returning_share: 0.5,
         loyal_count: 0,
+      },
+    ],
+  },
+  // test/fixtures/responsiveness.ts: s1 1800 s, s2 7200 s, s5 86 400 s (late); s3 overdue; s4 closed.
+  "responsiveness-month": {
+    params: MONTH,
+    rows: [
+      {
+        asked: 5,
+        answered: 3,
+        overdue: 1,
+        answer_rate: 0.75,
+        median_seconds_to_answer: 7200,
+        p90_seconds_to_answer: 86_400,
+      },
+    ],
+  },
+  "responsiveness-daily": {
+    params: MONTH,
+    rows: [
+      {
+        day: date(A),
+        asked: 2,
+        answered: 2,
+        closed: 0,
+        overdue: 0,
+        answered_late: 0,
+        answer_rate: 1,
+        median_seconds_to_answer: 1800,
+        p90_seconds_to_answer: 7200,
+      },
+      {
+        day: date(A + DAY),
+        asked: 2,
+        answered: 0,
+        closed: 1,
+        overdue: 1,
+        answered_late: 0,
+        answer_rate: 0,
+        median_seconds_to_answer: null,
+        p90_seconds_to_answer: null,
+      },
+      {
+        day: date(A + 2 * DAY),
+        asked: 1,
+        answered: 1,
+        closed: 0,
+        overdue: 0,
+        answered_late: 1,
+        answer_rate: 1,
+        median_seconds_to_answer: 86_400,
+        p90_seconds_to_answer: 86_400,
+      },
+    ],
+  },
+  // Tuesday 09:00 WIB (02:00 UTC), due at 13:00 WIB.
+  "needs-answer": {
+    rows: [
+      {
+        item_id: "s3",
+        platform: "x",
+        url: "https://x.com/i/status/s3",
+        status: "overdue",
+        asked_at: `${dateTime(A + DAY + 2 * HOUR)}.000`,
+        due_at: `${dateTime(A + DAY + 6 * HOUR)}.000`,
       },
     ],
   },

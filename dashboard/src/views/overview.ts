@@ -39,7 +39,22 @@ function sentimentBar(agency: AgencySummary): HTMLElement {
   return h("div", {}, bar, text);
 }
 
-function agencyRow(agency: AgencySummary, open: (id: string) => void): HTMLElement {
+/** Items of the agency past their answer time, linking to its "Perlu dijawab" list. */
+function overdueCell(agency: AgencySummary, waiting: OverviewAnswer["needsAnswer"]): HTMLElement {
+  const overdue = waiting[agency.id]?.overdue ?? 0;
+  const link = h(
+    "a",
+    { href: `#/answers/${encodeURIComponent(agency.id)}`, onclick: (event: Event) => event.stopPropagation() },
+    formatNumber(overdue),
+  );
+  return h("td", { class: `num overdue${overdue > 0 ? " has-overdue" : ""}` }, link);
+}
+
+function agencyRow(
+  agency: AgencySummary,
+  open: (id: string) => void,
+  waiting: OverviewAnswer["needsAnswer"],
+): HTMLElement {
   return h(
     "tr",
     { class: "agency-row", "data-agency": agency.id, tabindex: 0, onclick: () => open(agency.id) },
@@ -48,6 +63,7 @@ function agencyRow(agency: AgencySummary, open: (id: string) => void): HTMLEleme
     h("td", { class: `direction direction-${agency.direction}` }, `${ARROWS[agency.direction]} ${t(agency.direction)}`),
     h("td", { class: "num mentions" }, formatNumber(agency.mentions)),
     h("td", {}, sentimentBar(agency)),
+    overdueCell(agency, waiting),
   );
 }
 
@@ -79,6 +95,7 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
             h("th", { scope: "col" }, t("direction")),
             h("th", { scope: "col", class: "num" }, t("mentions")),
             h("th", { scope: "col" }, t("sentimentSplit")),
+            h("th", { scope: "col", class: "num" }, t("overdueCount")),
           ),
         ),
         rows,
@@ -91,7 +108,7 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
     root,
     refresh: async () => {
       const data = await getJson<OverviewAnswer>("overview", range());
-      rows.replaceChildren(...data.agencies.map((agency) => agencyRow(agency, open)));
+      rows.replaceChildren(...data.agencies.map((agency) => agencyRow(agency, open, data.needsAnswer)));
       empty.textContent = data.agencies.length ? "" : t("noData");
       feed.replaceChildren(
         ...(data.alerts.length
