@@ -119,6 +119,7 @@ export class AuthorPool {
         name: platform === "forum" ? null : personDisplayName(first, last, random),
         followers,
         verified: isVerifiedPerson(platform, followers, random),
+        location: null,
       };
       add(this.people, { author, platform, outlet: null });
     }
@@ -132,6 +133,7 @@ export class AuthorPool {
           name: outlet.name,
           followers: Math.round(random.logUniform(1_000_000, 20_000_000)),
           verified: true,
+          location: null,
         };
         add(this.media, { author, platform, outlet });
       }
@@ -147,6 +149,7 @@ export class AuthorPool {
           name: agency.name,
           followers: Math.round(random.logUniform(200_000, 8_000_000)),
           verified: true,
+          location: null,
         };
         this.officials.set(`${platform}:${index}`, { author, platform, outlet: null });
       }

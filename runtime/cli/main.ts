@@ -11,6 +11,7 @@ import { createLogger } from "../logger.js";
 import { createStorage } from "../storage/clickhouse.js";
 import { migrate } from "../storage/migrations.js";
 import { alertsCommand } from "./alerts.js";
+import { placesCommand } from "./places.js";
 import { sentimentCommand } from "./sentiment.js";
 
 function speedOption(value: string): number {
@@ -129,6 +130,7 @@ program
   });
 
 program.addCommand(sentimentCommand());
+program.addCommand(placesCommand());
 program.addCommand(alertsCommand());
 
 program

@@ -144,6 +144,7 @@ function mentionOf(row: MentionRow): Mention {
       name: null,
       followers: Number(row.author_followers),
       verified: false,
+      location: null,
     },
     text: row.text,
     lang: null,

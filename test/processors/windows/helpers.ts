@@ -34,6 +34,7 @@ export function tagged(spec: TaggedSpec): TaggedMention {
       name: null,
       followers: spec.followers ?? 10,
       verified: false,
+      location: null,
     },
     engagement: {
       likes: spec.likes ?? 0,
