@@ -10,6 +10,14 @@ export interface SyntheticTruth {
   sentiment: "positive" | "neutral" | "negative";
   agency: string | null;
   scenario: string | null;
+  /** The place the mention names (text), else its author's profile location's; null for neither. */
+  place?: SyntheticPlace | null;
+}
+
+export interface SyntheticPlace {
+  provinceCode: string;
+  regencyCode: string | null;
+  source: "text" | "profile";
 }
 
 export type SourceEvent =

@@ -35,6 +35,7 @@ const KIND_CUES: ReadonlyMap<string, PlaceKind> = new Map([
 /** Words before a name that make it a place without saying which kind. */
 const PLACE_CUES: ReadonlySet<string> = new Set([
   "warga",
+  "pemda",
   "wilayah",
   "daerah",
   "asal",

@@ -1,6 +1,8 @@
 /**
  * Words of a text as the place matcher needs them: lower case, with what the context says about
- * each (written with a capital, first of a sentence, part of a hashtag). One pass over the text.
+ * each (written with a capital, first of a sentence, part of a hashtag). Links and @handles are
+ * skipped: "jakarta.go.id" and "@pemkot_bandung" name an account or a site, not where something
+ * happens. One pass over the text.
  */
 
 export interface Token {
@@ -21,6 +23,15 @@ function isWordChar(code: number, char: string): boolean {
   return OTHER_WORD_CHAR.test(char);
 }
 
+/** Index after the link or @handle starting at `i` (up to the next white space), or `i` if none starts there. */
+function skipLinkOrHandle(text: string, i: number): number {
+  const startsLink = text.startsWith("http://", i) || text.startsWith("https://", i) || text.startsWith("www.", i);
+  if (!startsLink && text[i] !== "@") return i;
+  let end = i + 1;
+  while (end < text.length && !/\s/.test(text[end] as string)) end++;
+  return end;
+}
+
 function isUpper(char: string): boolean {
   return char !== char.toLowerCase();
 }
@@ -30,6 +41,11 @@ export function tokenise(text: string): Token[] {
   let sentenceStart = true;
   let i = 0;
   while (i < text.length) {
+    const skipped = skipLinkOrHandle(text, i);
+    if (skipped > i) {
+      i = skipped;
+      continue;
+    }
     const code = text.charCodeAt(i);
     const char = text[i] as string;
     if (!isWordChar(code, char)) {
