@@ -2,7 +2,7 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { authorise } from "../../dashboard/server/index.js";
-import { BadRequest, parseRange, rollupBounds, rollupFor } from "../../dashboard/server/range.js";
+import { BadRequest, parseProvince, parseRange, rollupBounds, rollupFor } from "../../dashboard/server/range.js";
 import { loadConfig } from "../../runtime/config.js";
 
 const request = (authorization?: string) => ({ headers: authorization ? { authorization } : {} }) as IncomingMessage;
@@ -67,6 +67,14 @@ describe("dashboard time ranges", () => {
     });
     const hours = parseRange(new URLSearchParams("range=24h"), now + 1_234);
     expect(rollupBounds(hours, rollupFor(hours), "Asia/Jakarta").from).toBe((now - 86_400_000) / 1000);
+  });
+
+  it("takes a two-digit province filter, or none, and refuses anything else", () => {
+    expect(parseProvince(new URLSearchParams("province=32"))).toBe("32");
+    expect(parseProvince(new URLSearchParams(""))).toBe("");
+    for (const bad of ["3", "32.09", "Jabar", "32' OR 1=1"]) {
+      expect(() => parseProvince(new URLSearchParams({ province: bad }))).toThrow(BadRequest);
+    }
   });
 
   it("refuses unknown and inverted ranges", () => {
