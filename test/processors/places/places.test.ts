@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluatePlaces, parsePlaceTsv } from "../../../processors/places/evaluate.js";
+import { evaluatePlaces, formatPlaceEvaluation, parsePlaceTsv } from "../../../processors/places/evaluate.js";
 import {
   ALIASES,
   AMBIGUOUS,
@@ -149,6 +149,34 @@ describe("evaluation", () => {
     ]);
     expect(() => parsePlaceTsv("text\tprovince\tregency\nbanjir\t32\t33.01\n")).toThrow(/line 2: regency code "33.01"/);
     expect(() => parsePlaceTsv("teks\tprov\n")).toThrow(/line 1/);
+  });
+
+  it("counts precision over the places given and recall over the places expected, and prints them", () => {
+    const examples = parsePlaceTsv(
+      [
+        "text\tprovince\tregency\tprofile",
+        "banjir di Kota Cirebon\t32\t32.74\t",
+        "banjir di Cirebon\t32\t32.09\t",
+        "nasibnya malang\t\t\t",
+        "antre lagi\t35\t35.73\tKota Malang",
+        "antre di Surbaya\t35\t35.78\t",
+      ].join("\n"),
+    );
+    const evaluation = evaluatePlaces(gazetteer, examples);
+    expect(evaluation.province).toMatchObject({ predicted: 3, expected: 4, correct: 3 });
+    expect(evaluation.regency).toMatchObject({ predicted: 3, expected: 4, correct: 2 });
+    expect(evaluation.errors.map((error) => error.example.line)).toEqual([3, 6]);
+    expect(formatPlaceEvaluation(evaluation)).toBe(
+      [
+        "examples 5",
+        "province precision 1.0000 (3/3)  recall 0.7500 (3/4)",
+        "regency  precision 0.6667 (2/3)  recall 0.5000 (2/4)",
+        "",
+      ].join("\n"),
+    );
+    expect(formatPlaceEvaluation(evaluation, { errors: true })).toContain(
+      "line 3: expected 32 32.09, got 32 32.74 (text): banjir di Cirebon",
+    );
   });
 
   it("meets the targets on the held-out set: province precision >= 0.95, recall >= 0.85; regency precision >= 0.9", () => {
