@@ -14,6 +14,14 @@ export interface SyntheticTruth {
   asks?: boolean;
   /** The mention is the agency's answer to this earlier question (its id). */
   answerTo?: string;
+  /** The place the mention names (text), else its author's profile location's; null for neither. */
+  place?: SyntheticPlace | null;
+}
+
+export interface SyntheticPlace {
+  provinceCode: string;
+  regencyCode: string | null;
+  source: "text" | "profile";
 }
 
 export type SourceEvent =

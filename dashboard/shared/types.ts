@@ -21,6 +21,19 @@ export interface AgencySummary {
   direction: Direction;
 }
 
+/** A province on the map: the mentions placed there in the range, its persepsi index and negative share. */
+export interface ProvinceCell {
+  /** Two-digit Kemendagri code. */
+  code: string;
+  /** Official name (idn-area-data). */
+  name: string;
+  mentions: number;
+  sentiment: SentimentCounts;
+  index: number | null;
+  /** negative / labelled; null without labelled mentions. */
+  negativeShare: number | null;
+}
+
 export interface AlertRow {
   id: string;
   incidentId: string | null;
@@ -105,6 +118,10 @@ export interface TimeRangeAnswer {
 
 export interface OverviewAnswer {
   range: TimeRangeAnswer;
+  /** The province the agencies are filtered to; null for every place. */
+  province: string | null;
+  /** Every province, of all mentions (not filtered by `province`). */
+  map: ProvinceCell[];
   agencies: AgencySummary[];
   alerts: AlertRow[];
   /** Items waiting for an answer now, per agency with any (responsiveness_open). */
@@ -142,6 +159,10 @@ export interface AgencyAnswer extends AgencyView {
   range: TimeRangeAnswer;
   id: string;
   name: string;
+  /** The province the view is filtered to; null for every place. */
+  province: string | null;
+  /** Every province, of the agency's mentions (not filtered by `province`). */
+  map: ProvinceCell[];
 }
 
 export interface AlertsAnswer {

@@ -93,6 +93,14 @@ const id = {
   nothingWaiting: "Tidak ada yang menunggu jawaban.",
   minutesShort: "mnt",
   hoursShort: "jam",
+  provinceMap: "Persepsi per provinsi",
+  mapHint: "Klik provinsi untuk menyaring halaman ini; klik lagi untuk melepas.",
+  province: "Provinsi",
+  negativeShare: "Porsi negatif",
+  noPlaceData: "Tanpa data",
+  provinceTable: "Tabel provinsi",
+  filteredTo: "Disaring ke provinsi",
+  clearFilter: "Hapus saringan",
 } as const;
 
 export type LabelKey = keyof typeof id;
@@ -188,6 +196,14 @@ const en: Record<LabelKey, string> = {
   nothingWaiting: "Nothing is waiting for an answer.",
   minutesShort: "min",
   hoursShort: "h",
+  provinceMap: "Perception by province",
+  mapHint: "Click a province to filter this page; click it again to clear.",
+  province: "Province",
+  negativeShare: "Negative share",
+  noPlaceData: "No data",
+  provinceTable: "Province table",
+  filteredTo: "Filtered to the province",
+  clearFilter: "Clear filter",
 };
 
 /** Display names of the codes the data carries; a code without one is shown as stored. */

@@ -14,6 +14,7 @@ import { agencyView } from "./views/agency.js";
 import { alertsView } from "./views/alerts.js";
 import { answersView } from "./views/answers.js";
 import { overviewView } from "./views/overview.js";
+import { provinceInHash } from "./views/province-map.js";
 import type { RangeParams, View } from "./views/view.js";
 
 const RANGES: [string, LabelKey][] = [
@@ -31,6 +32,11 @@ setTimeZone(settings.timezone);
 setLanguage(initialLanguage(settings.language), false);
 
 let range: RangeParams = { range: "24h" };
+/** What the data API is asked for: the range, and the province filter of the address. */
+const params = (): RangeParams => {
+  const province = provinceInHash();
+  return province ? { ...range, province } : range;
+};
 let view: View | undefined;
 let connected = false;
 let updatedAt: number | undefined;
@@ -134,14 +140,14 @@ function header(route: string): HTMLElement {
 
 /** Wall mode: each agency in turn (busiest first), for settings.rotateSeconds each. */
 async function startWall(page: HTMLElement): Promise<void> {
-  const overview = await getJson<OverviewAnswer>("overview", range);
+  const overview = await getJson<OverviewAnswer>("overview", params());
   const agencies = overview.agencies.map((agency) => agency.id);
   let next = 0;
   const rotate = () => {
     view?.destroy();
     const id = agencies[next % Math.max(agencies.length, 1)];
     next++;
-    view = id ? agencyView(id, () => range) : overviewView(settings, () => range);
+    view = id ? agencyView(id, params) : overviewView(settings, params);
     page.replaceChildren(view.root);
     void refresh();
   };
@@ -150,7 +156,7 @@ async function startWall(page: HTMLElement): Promise<void> {
 }
 
 function show(): void {
-  const [, route = "", argument] = location.hash.split("/");
+  const [, route = "", argument] = (location.hash.split("?")[0] as string).split("/");
   view?.destroy();
   view = undefined;
   window.clearInterval(wallTimer);
@@ -164,10 +170,10 @@ function show(): void {
     void startWall(page);
     return;
   }
-  if (name === "agency") view = agencyView(decodeURIComponent(argument as string), () => range);
+  if (name === "agency") view = agencyView(decodeURIComponent(argument as string), params);
   else if (name === "alerts") view = alertsView(settings, () => range);
   else if (name === "answers") view = answersView(settings, argument ? decodeURIComponent(argument) : undefined);
-  else view = overviewView(settings, () => range);
+  else view = overviewView(settings, params);
   page.append(view.root);
   void refresh();
 }

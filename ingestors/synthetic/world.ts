@@ -3,7 +3,7 @@
  * (author, text, ids, parent) and schedules the engagement snapshots of top posts; the streams in
  * scenarios.ts decide when mentions happen and what they are about.
  */
-import type { SourceEvent } from "../../runtime/ingestor.js";
+import type { SourceEvent, SyntheticPlace } from "../../runtime/ingestor.js";
 import type { EngagementCounts, Mention, MentionKind } from "../../schemas/types.generated.js";
 import { AGENCIES, ISSUES, type Issue } from "./agencies.js";
 import { type Account, AuthorPool } from "./authors.js";
@@ -16,6 +16,7 @@ import {
   VIRAL_SNAPSHOT_AGES_MS,
   viralEngagementCurve,
 } from "./engagement.js";
+import { type PlaceTruth, placeOfNames } from "./places.js";
 import { KIND_MIX, type Outlet, PLATFORM_SHARE, type SimulatedPlatform, slugify, socialIdentity } from "./platforms.js";
 import { AnswerDesk } from "./questions.js";
 import { Random, type WeightedTable } from "./random.js";
@@ -89,6 +90,18 @@ const OFFICIAL_TONE = tone(0, 0.45);
 /** Replies in a viral cascade are mostly outraged. */
 const CASCADE_TONE = tone(0.7, 0.05);
 
+/**
+ * Where a mention is, as the places tagger should find it: what its text names (none when it names
+ * two provinces as often), else, when it names none, its author's profile location.
+ */
+function truePlace(named: readonly PlaceTruth[], account: Account): SyntheticPlace | null {
+  if (named.length > 0) {
+    const place = placeOfNames(named);
+    return place && { ...place, source: "text" };
+  }
+  return account.home && { ...account.home, source: "profile" };
+}
+
 /** Delay between publication and the ingestor seeing it: a few seconds, at most 45. */
 function ingestDelay(random: Random): number {
   return Math.round(Math.min(45_000, 300 + random.logNormal(2_500, 0.8)));
@@ -130,6 +143,10 @@ interface Draft {
   title?: string;
   /** Id and URL when not derived from the platform's conventions (articles). */
   identity?: { id: string; url: string | null };
+  /** The places a copied text names (a plain retweet, a portal's post of its headline); else those written for it. */
+  named?: readonly PlaceTruth[];
+  /** An article's headline's places. */
+  titleNamed?: readonly PlaceTruth[];
   /** A top post's engagement curve and snapshot ages, when not the usual ones. */
   curve?: EngagementCurve;
   snapshotAges?: readonly number[];
@@ -162,7 +179,7 @@ export class World {
     people: number,
   ) {
     this.random = new Random(seed, "world");
-    this.authors = new AuthorPool(people, new Random(seed, "authors"));
+    this.authors = new AuthorPool(people, new Random(seed, "authors"), seed);
     this.desk = new AnswerDesk(seed);
   }
 
@@ -314,7 +331,14 @@ export class World {
         const account = outlet && this.authors.outletAccount(outlet, platform);
         if (article && account) {
           const text = `${article.title} ${article.url}`;
-          return this.publish({ ...draft, account, text, issue: article.issue, sentiment: article.sentiment });
+          return this.publish({
+            ...draft,
+            account,
+            text,
+            issue: article.issue,
+            sentiment: article.sentiment,
+            named: article.titleNamed,
+          });
         }
       }
     }
@@ -347,6 +371,7 @@ export class World {
     const random = this.random;
     this.about("news", agency, issue);
     const headline = this.write(random.pick(HEADLINES[sentiment]), false);
+    const titleNamed = this.subject.takeNamed();
     const lede = this.write(random.pick(LEDES[sentiment]), false);
     const account = this.authors.mediaAccount("news", random);
     const identity = (account.outlet as Outlet).article(++this.articles, slugify(headline), time);
@@ -363,6 +388,8 @@ export class World {
       scenario,
       attachable: true,
       title: headline,
+      titleNamed,
+      named: [...titleNamed, ...this.subject.takeNamed()],
       identity,
     });
   }
@@ -443,12 +470,14 @@ export class World {
       sentiment,
       scenario,
       attachable: !plainRetweet,
+      ...(plainRetweet ? { named: original.named } : {}),
     });
   }
 
   private publish(draft: Draft): Composed {
     const random = this.random;
     const { time, platform, kind, account, text, parent, agency, issue, sentiment, scenario } = draft;
+    const named = draft.named ?? this.subject.takeNamed();
     const root = parent === null ? null : (parent.root ?? parent);
     const identity =
       draft.identity ??
@@ -462,6 +491,8 @@ export class World {
       account,
       text,
       title: draft.title ?? null,
+      named,
+      titleNamed: draft.titleNamed ?? [],
       sentiment,
       root,
       depth: parent === null ? 0 : parent.depth + 1,
@@ -498,7 +529,11 @@ export class World {
     };
     if (draft.attachable) this.threads.add(item);
     return {
-      event: { type: "mention", mention, truth: { sentiment, agency: agencyAt(agency).id, scenario } },
+      event: {
+        type: "mention",
+        mention,
+        truth: { sentiment, agency: agencyAt(agency).id, scenario, place: truePlace(named, account) },
+      },
       item: draft.attachable ? item : null,
     };
   }

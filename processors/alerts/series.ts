@@ -48,11 +48,14 @@ export interface Scope {
   agency: string | null;
   queryId: string | null;
   platform: Platform | null;
+  /** Province code of the mentions' place (tags.place); null or absent: any place or none. */
+  province?: string | null;
 }
 
-/** Stable text for a scope: in alert ids and state keys. */
+/** Stable text for a scope: in alert ids and state keys (a province only when set, so keys without one stay as they were). */
 export function scopeKey(scope: Scope): string {
-  return [scope.agency, scope.queryId, scope.platform].map((part) => part ?? "*").join("/");
+  const key = [scope.agency, scope.queryId, scope.platform].map((part) => part ?? "*").join("/");
+  return scope.province ? `${key}/province:${scope.province}` : key;
 }
 
 /** Net sentiment of counts, in [-1, 1]: (positive - negative) / total, 0 without mentions. */

@@ -14,6 +14,7 @@ import { createStorage } from "../storage/clickhouse.js";
 import { migrate } from "../storage/migrations.js";
 import { alertsCommand } from "./alerts.js";
 import { startConsole, totalsBy } from "./console.js";
+import { placesCommand } from "./places.js";
 import { startProgress } from "./progress.js";
 import { responsivenessCommand } from "./responsiveness.js";
 import { sentimentCommand } from "./sentiment.js";
@@ -157,6 +158,7 @@ program
   });
 
 program.addCommand(sentimentCommand());
+program.addCommand(placesCommand());
 program.addCommand(alertsCommand());
 program.addCommand(responsivenessCommand());
 

@@ -47,35 +47,68 @@ const WINDOW_AGGREGATE_COLUMNS = `
         first_event_time SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
         last_event_time SimpleAggregateFunction(max, DateTime64(3, 'UTC'))`;
 
-/** One rollup of the window deltas: its table and the materialized view feeding it. */
+/**
+ * One rollup of the window deltas: its table and the materialized view feeding it. A province
+ * rollup keeps the deltas' province too, and only the cells that have one.
+ */
 function windowRollup(
   t: (name: string) => string,
   retention: Retention,
   suffix: string,
   bucket: string,
   partition: string,
+  byProvince = false,
 ) {
+  const province = byProvince ? ", province" : "";
   return [
-    `CREATE TABLE IF NOT EXISTS ${t(`mention_windows_${suffix}`)} (${WINDOW_AGGREGATE_COLUMNS}
+    `CREATE TABLE IF NOT EXISTS ${t(`mention_windows_${suffix}`)} (${WINDOW_AGGREGATE_COLUMNS}${byProvince ? ",\n        province LowCardinality(String)" : ""}
       )
       ENGINE = AggregatingMergeTree
       PARTITION BY ${partition}
-      ORDER BY (scope_kind, scope, agency, platform, sentiment, window_start)
+      ORDER BY (scope_kind, scope, agency${province}, platform, sentiment, window_start)
       TTL window_start + INTERVAL ${retention.aggregateDays} DAY
       SETTINGS non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`,
     // Progress rows carry no measures. Source columns are qualified (d.) so that the aliases, named
     // like the target's columns, do not shadow them.
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t(`mention_windows_${suffix}_mv`)} TO ${t(`mention_windows_${suffix}`)} AS
       SELECT ${bucket} AS window_start, d.scope_kind AS scope_kind, d.scope AS scope, d.agency AS agency,
-        d.platform AS platform, d.sentiment AS sentiment,
+        d.platform AS platform, d.sentiment AS sentiment,${byProvince ? " d.province AS province," : ""}
         sum(d.mentions) AS mentions, sum(d.reach) AS reach, sum(d.likes) AS likes, sum(d.shares) AS shares,
         sum(d.replies) AS replies, sum(d.views) AS views, sum(d.sentiment_score_sum) AS sentiment_score_sum,
         uniqExactArrayState(d.author_ids) AS authors,
         maxMapState(d.author_ids, d.author_followers) AS author_followers,
         min(d.first_event_time) AS first_event_time, max(d.last_event_time) AS last_event_time
       FROM ${t("mention_window_deltas")} AS d
-      WHERE d.scope_kind != 'progress'
-      GROUP BY window_start, scope_kind, scope, agency, platform, sentiment`,
+      WHERE d.scope_kind != 'progress'${byProvince ? " AND d.province != ''" : ""}
+      GROUP BY window_start, scope_kind, scope, agency, platform, sentiment${province}`,
+  ];
+}
+
+/**
+ * Persepsi and volume by province, from the province rollups: per hour (persepsi index and
+ * negative share, as persepsi_hourly) and per day (mentions, distinct authors, reach).
+ */
+function provinceViews(t: (name: string) => string): string[] {
+  return [
+    `CREATE VIEW IF NOT EXISTS ${t("persepsi_province_hourly")} AS
+      SELECT w.window_start AS hour_start, w.scope_kind AS scope_kind, w.scope AS scope, w.agency AS agency,
+        w.province AS province,
+        sum(w.mentions) AS mention_count,
+        sumIf(w.mentions, w.sentiment = 'positive') AS positive_mentions,
+        sumIf(w.mentions, w.sentiment = 'neutral') AS neutral_mentions,
+        sumIf(w.mentions, w.sentiment = 'negative') AS negative_mentions,
+        positive_mentions + neutral_mentions + negative_mentions AS labelled_mentions,
+        ${netSentiment("positive_mentions", "negative_mentions", "labelled_mentions")} AS net_sentiment,
+        if(labelled_mentions = 0, NULL, round(negative_mentions / labelled_mentions, 4)) AS negative_share
+      FROM ${t("mention_windows_province_1h")} AS w
+      GROUP BY hour_start, scope_kind, scope, agency, province`,
+    `CREATE VIEW IF NOT EXISTS ${t("volume_province_daily")} AS
+      SELECT toDate(w.window_start) AS day, w.scope_kind AS scope_kind, w.scope AS scope, w.agency AS agency,
+        w.province AS province,
+        sum(w.mentions) AS mention_count, uniqExactMerge(w.authors) AS distinct_authors,
+        sum(w.reach) AS total_reach
+      FROM ${t("mention_windows_province_1h")} AS w
+      GROUP BY day, scope_kind, scope, agency, province`,
   ];
 }
 
@@ -474,6 +507,25 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    version: 12,
+    name: "place of a mention (province and regency codes); window deltas by province",
+    statements: (t) => [
+      `ALTER TABLE ${t("tagged_mentions")}
+        ADD COLUMN IF NOT EXISTS place_province_code Nullable(String) AFTER account_score,
+        ADD COLUMN IF NOT EXISTS place_regency_code Nullable(String) AFTER place_province_code`,
+      `ALTER TABLE ${t("mention_window_deltas")} ADD COLUMN IF NOT EXISTS province LowCardinality(String) DEFAULT '' AFTER sentiment`,
+    ],
+  },
+  {
+    version: 13,
+    name: "1-minute and 1-hour rollups by province; persepsi and volume by province",
+    statements: (t, retention) => [
+      ...windowRollup(t, retention, "province_1m", "d.window_start", "toDate(window_start)", true),
+      ...windowRollup(t, retention, "province_1h", "toStartOfHour(d.window_start)", "toYYYYMM(window_start)", true),
+      ...provinceViews(t),
+    ],
+  },
+  {
     version: 16,
     name: "responsiveness: items that ask an agency for an answer, official answers, staff closures",
     // One row per (agency, item) and per answer, keyed so that a redelivered or restarted batch
@@ -587,6 +639,8 @@ const RETAINED_TABLES: { name: string; time: string; kind: keyof Retention }[] =
   { name: "mention_windows_1m", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_1h", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_1d", time: "window_start", kind: "aggregateDays" },
+  { name: "mention_windows_province_1m", time: "window_start", kind: "aggregateDays" },
+  { name: "mention_windows_province_1h", time: "window_start", kind: "aggregateDays" },
 ];
 
 /**

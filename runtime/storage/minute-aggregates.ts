@@ -51,10 +51,17 @@ export async function lastCompletedMinute(
   return Math.floor(clock / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
 }
 
-/** The 1-minute aggregate rows of a scope: `scope_kind` query, agency or all (processors/windows/scopes.ts). */
-function scopeFilter(scope: Scope): { where: string; params: Record<string, string> } {
+/**
+ * The 1-minute aggregate rows of a scope: `scope_kind` query, agency or all (processors/windows/scopes.ts),
+ * from `mention_windows_1m`, or from `mention_windows_province_1m` for a scope with a province.
+ */
+function scopeFilter(scope: Scope): { table: string; where: string; params: Record<string, string> } {
   const conditions: string[] = [];
   const params: Record<string, string> = {};
+  if (scope.province) {
+    conditions.push("province = {province:String}");
+    params.province = scope.province;
+  }
   if (scope.queryId !== null) {
     conditions.push("scope_kind = 'query'", "scope = {queryId:String}");
     params.queryId = scope.queryId;
@@ -66,7 +73,11 @@ function scopeFilter(scope: Scope): { where: string; params: Record<string, stri
     conditions.push("platform = {platform:String}");
     params.platform = scope.platform;
   }
-  return { where: conditions.join(" AND "), params };
+  return {
+    table: scope.province ? "mention_windows_province_1m" : "mention_windows_1m",
+    where: conditions.join(" AND "),
+    params,
+  };
 }
 
 /** The scope's minutes with mentions whose start is in [from, to], in time order (sparse). */
@@ -76,13 +87,13 @@ export async function readMinutePoints(
   from: number,
   to: number,
 ): Promise<MinutePoint[]> {
-  const { where, params } = scopeFilter(scope);
+  const { table, where, params } = scopeFilter(scope);
   const result = await storage.client.query({
     query: `SELECT toUnixTimestamp(window_start) * 1000 AS minute, sum(mentions) AS total,
                    sumIf(mentions, sentiment = 'negative') AS negative,
                    sumIf(mentions, sentiment = 'positive') AS positive,
                    sumIf(mentions, sentiment = 'neutral') AS neutral
-            FROM ${storage.table("mention_windows_1m")}
+            FROM ${storage.table(table)}
             WHERE ${where} AND window_start >= toDateTime({from:UInt32}) AND window_start <= toDateTime({to:UInt32})
             GROUP BY window_start
             ORDER BY window_start`,
@@ -155,6 +166,10 @@ function mentionScope(scope: Scope, columns = MENTION_SCOPE): { conditions: stri
   if (scope.platform !== null) {
     conditions.push("platform = {platform:String}");
     params.platform = scope.platform;
+  }
+  if (scope.province) {
+    conditions.push("place_province_code = {province:String}");
+    params.province = scope.province;
   }
   return { conditions, params };
 }

@@ -15,10 +15,13 @@ import {
   BPJS,
   closeSeeded,
   DAY,
+  DKI,
   date,
   dateTime,
   H,
   HOUR,
+  JABAR,
+  JATIM,
   SITE,
   seededStorage,
   WEEK,
@@ -123,6 +126,38 @@ const EXPECTED: Record<string, { params?: Record<string, string>; rows: Record<s
     rows: [
       { platform: "instagram", mentions_total: 1, active_hours: 1, peak_hour_mentions: 1 },
       { platform: "x", mentions_total: 60, active_hours: 7, peak_hour_mentions: 25 },
+    ],
+  },
+  // BPJS with a place: H-8 5 positive in Jawa Timur, 10 negative in Jawa Barat; H-2 10 positive
+  // and 5 negative in Jawa Barat; H neg-a in Jawa Barat. Jawa Barat (10 - 16) / 26 = -23.1.
+  "persepsi-by-province": {
+    rows: [
+      { province: JABAR, mentions: 26, negative: 16, labelled: 26, net_sentiment_index: -23.1, negative_ratio: 0.6154 },
+      { province: JATIM, mentions: 5, negative: 0, labelled: 5, net_sentiment_index: 100, negative_ratio: 0 },
+    ],
+  },
+  // All on the day of H; each mention by its own author with 100 followers.
+  "province-volume-daily": {
+    params: MONTH,
+    rows: [
+      { day: date(H), province: JABAR, mention_count: 26, distinct_authors: 26, total_reach: 2600 },
+      { day: date(H), province: JATIM, mention_count: 5, distinct_authors: 5, total_reach: 500 },
+    ],
+  },
+  // Scope all: Polri's 12 negative at H-1 in DKI Jakarta too.
+  "province-volume-month": {
+    params: MONTH,
+    rows: [
+      { province: JABAR, mention_total: 26, distinct_author_total: 26 },
+      { province: DKI, mention_total: 12, distinct_author_total: 12 },
+      { province: JATIM, mention_total: 5, distinct_author_total: 5 },
+    ],
+  },
+  // Jawa Barat's negatives: 10 at H-8 and neg-a in Kota Cirebon, 5 at H-2 in Kabupaten Cirebon.
+  "regency-negative-mentions": {
+    rows: [
+      { regency: "32.74", negative_mentions: 11 },
+      { regency: "32.09", negative_mentions: 5 },
     ],
   },
   // Views 1 + 1 + 1 + 1 + 1 + 10 by v1, v2, v3 (and unknown visitors).

@@ -35,7 +35,7 @@ const QUESTIONS = [
   "tolong dicek min, klaim saya belum cair",
   "kak syarat daftar peserta mandiri apa aja",
 ];
-const official = { id: "o1", handle: "BPJSKesehatanRI", name: null, followers: 1000, verified: true };
+const official = { id: "o1", handle: "BPJSKesehatanRI", name: null, followers: 1000, verified: true, location: null };
 
 /** Thread k: a question at T0 + k min under official post r<k>; answered after (k % 3 + 1) * 7 min unless k % 4 = 3. */
 function thread(k: number): TaggedMention[] {
@@ -48,7 +48,7 @@ function thread(k: number): TaggedMention[] {
       parentId: `r${k}`,
       rootId: `r${k}`,
       text: QUESTIONS[k % 3] as string,
-      author: { id: `u${k}`, handle: `warga${k}`, name: null, followers: 10, verified: false },
+      author: { id: `u${k}`, handle: `warga${k}`, name: null, followers: 10, verified: false, location: null },
     },
     "audience_response",
     AGENCY,

@@ -6,6 +6,7 @@ import { h } from "../dom.js";
 import { formatNumber, formatPercent } from "../format.js";
 import { t } from "../i18n.js";
 import { agencyLink, alertFeedItem } from "./alert-list.js";
+import { provinceMap } from "./province-map.js";
 import type { RangeParams, View } from "./view.js";
 
 const ARROWS = { rising: "▲", falling: "▼", steady: "▶", insufficient: "·" } as const;
@@ -71,8 +72,10 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
   const rows = h("tbody");
   const feed = h("ol", { class: "alert-feed", "aria-live": "polite" });
   const empty = h("p", { class: "muted empty" });
+  const map = provinceMap();
   const open = (id: string) => {
-    location.hash = `#/agency/${encodeURIComponent(id)}`;
+    const province = range().province;
+    location.hash = `#/agency/${encodeURIComponent(id)}${province ? `?${new URLSearchParams({ province })}` : ""}`;
   };
   const root = h(
     "div",
@@ -102,12 +105,14 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
       ),
       empty,
     ),
+    map.root,
     h("section", { class: "panel alerts-panel" }, h("h2", {}, t("recentAlerts")), feed),
   );
   return {
     root,
     refresh: async () => {
       const data = await getJson<OverviewAnswer>("overview", range());
+      map.update(data.map, data.province);
       rows.replaceChildren(...data.agencies.map((agency) => agencyRow(agency, open, data.needsAnswer)));
       empty.textContent = data.agencies.length ? "" : t("noData");
       feed.replaceChildren(

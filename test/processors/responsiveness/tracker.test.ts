@@ -65,7 +65,16 @@ const registry = new AccountRegistry({
 function tagged(mention: Partial<Mention>, tags: Partial<Tags> = {}): TaggedMention {
   return {
     mention: postWith(mention),
-    tags: { sentiment: null, topics: [], virality: null, influence: null, segment: null, account: null, ...tags },
+    tags: {
+      sentiment: null,
+      topics: [],
+      virality: null,
+      influence: null,
+      segment: null,
+      account: null,
+      place: null,
+      ...tags,
+    },
     processedTime: 0,
   };
 }
@@ -159,7 +168,7 @@ describe("tracker", () => {
 
   it("records an official reply as an answer in its thread; an official post answers nothing", () => {
     const official = { account: { role: "official" as const, agency: "polri", score: null, reasons: [] } };
-    const author = { id: "o1", handle: "DivHumas_Polri", name: null, followers: 1, verified: true };
+    const author = { id: "o1", handle: "DivHumas_Polri", name: null, followers: 1, verified: true, location: null };
     const reply = tagged(
       { id: "a1", kind: "reply", parentId: "q1", rootId: "root1", author, text: "sudah kami cek?" },
       official,

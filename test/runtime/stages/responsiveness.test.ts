@@ -34,7 +34,7 @@ const AGENCY = "bpjs-kesehatan";
 const registry = new AccountRegistry({
   agencies: [{ id: AGENCY, name: "BPJS Kesehatan", accounts: { x: [{ handle: "BPJSKesehatanRI" }] } }],
 });
-const official = { id: "o1", handle: "BPJSKesehatanRI", name: null, followers: 1000, verified: true };
+const official = { id: "o1", handle: "BPJSKesehatanRI", name: null, followers: 1000, verified: true, location: null };
 
 const item = (mention: Partial<Mention>, role: AccountTag["role"]) => byRole(mention, role, AGENCY);
 
