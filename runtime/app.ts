@@ -44,6 +44,8 @@ export interface PipelineOptions {
   logger?: Logger;
   /** Serve /metrics, /healthz (and the dashboard); tests that run several pipelines in one process turn it off. */
   http?: boolean;
+  /** The state store to use instead of the configured one (benchmarks: in-process state on a simulated clock). */
+  state?: StateStore;
 }
 
 export interface Pipeline {
@@ -89,7 +91,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const logger = options.logger ?? createLogger(config.log.level);
   const metrics = new PipelineMetrics();
   const bus = createBus(config, logger);
-  const state = await createState(config);
+  const state = options.state ?? (await createState(config));
   const codec = new AvroCodec(createRegistryClient(config));
   const schemaIds = await declareContracts(config, bus, codec);
 
