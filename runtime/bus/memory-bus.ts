@@ -2,8 +2,9 @@
  * The embedded default's bus: an in-process partitioned log with consumer groups. Semantics follow
  * Kafka where stages can observe them: keyed partitioning, per-group committed offsets advanced only
  * after a batch handler resolves, redelivery from the committed offset after a failure, and
- * partitions spread over a group's members. Records every group has committed are dropped, so
- * memory stays bounded by consumer lag.
+ * partitions spread over a group's members. Records every group has committed are dropped, and
+ * producers wait while a reader lags too far behind, so memory stays bounded; a topic no group
+ * reads keeps only its latest records.
  */
 import type { Logger } from "../logger.js";
 import type {
