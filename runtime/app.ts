@@ -57,6 +57,8 @@ export interface PipelineOptions {
   http?: boolean;
   /** Opens the ClickHouse storage; by default createStorage (tests put a fault-injecting one in between). */
   openStorage?: (config: SimakConfig["clickhouse"], limits: SimakConfig["sql"]) => Storage;
+  /** The state store to use instead of the configured one (benchmarks: in-process state on a simulated clock). */
+  state?: StateStore;
 }
 
 export interface Pipeline {
@@ -114,7 +116,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const logger = options.logger ?? createLogger(config.log.level);
   const metrics = new PipelineMetrics();
   const bus = createBus(config, logger, metrics);
-  const state = await createState(config, metrics, logger);
+  const state = options.state ?? (await createState(config, metrics, logger));
   const codec = new AvroCodec(createRegistryClient(config));
   const schemaIds = await declareContracts(config, bus, codec);
 
