@@ -1,7 +1,8 @@
 /**
  * Hostile text (review H1): a 1 MB text of repeated query words ("bpjs antre ...", which the example
- * queries' NEAR/3 pairs everywhere) through the normaliser, every tagger of the process stage, and
- * the process stage itself on the in-process bus. Each step gives exact results, and costs about 4
+ * queries' NEAR/3 pairs everywhere) through the normaliser (which refuses texts over 64 KiB), every
+ * tagger of the process stage (linear on their own, whatever reaches them), and the process stage
+ * itself on the in-process bus. Each step gives exact results, and costs about 4
  * times as much on 1 MB as on 250 KB: a quadratic step costs 16 times as much (the topic matcher's
  * old NEAR took 1.3 s on 250 KB and 20 s on 1 MB). Times are the fastest of three runs, compared
  * with each other in the same run, with a few milliseconds' allowance for steps that take none.
@@ -10,14 +11,16 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpenTaggers, openTaggers } from "../../processors/index.js";
 import { normaliseMention } from "../../processors/normalise/index.js";
+import { MAX_TEXT_BYTES } from "../../processors/normalise/limits.js";
 import { untagged } from "../../processors/tagger.js";
 import { startPipeline } from "../../runtime/app.js";
 import { loadConfig } from "../../runtime/config.js";
 import { decodeBatch, encodeFor, topicName } from "../../runtime/context.js";
+import { ErrorCode } from "../../runtime/errors.js";
 import { MemoryStateStore } from "../../runtime/state/memory-state.js";
 import { contracts } from "../../schemas/contracts.js";
 import { postKey } from "../../schemas/topics.js";
-import type { Mention, TaggedMention } from "../../schemas/types.generated.js";
+import type { DeadLetter, Mention, TaggedMention } from "../../schemas/types.generated.js";
 import { sampleMention } from "../fixtures/mentions.js";
 
 const LARGE = 1_000_000;
@@ -64,11 +67,13 @@ describe("a 1 MB text of repeated query words", () => {
   });
   afterAll(() => open.close());
 
-  it("is normalised in linear time, unchanged", async () => {
+  it("is refused by the normaliser (over 64 KiB) in linear time; a text at the cap passes unchanged", async () => {
     const small = hostileMention(SMALL);
     const large = hostileMention(LARGE);
-    const result = normaliseMention(large);
-    expect(result.ok && result.mention.text).toBe(large.text.trim());
+    expect(normaliseMention(large)).toMatchObject({ ok: false, code: ErrorCode.TextTooLong });
+    const atCap = hostileMention(MAX_TEXT_BYTES);
+    const passed = normaliseMention(atCap);
+    expect(passed.ok && passed.mention.text).toBe(atCap.text.trim());
     expectLinear(await fastest(() => normaliseMention(small)), await fastest(() => normaliseMention(large)));
   });
 
@@ -105,7 +110,7 @@ describe("a 1 MB text of repeated query words", () => {
     },
   );
 
-  it("goes through the process stage on the in-process bus, tagged exactly", async () => {
+  it("goes through the process stage on the in-process bus: over the cap dead-lettered, at the cap tagged exactly", async () => {
     const config = loadConfig({ SIMAK_LOG_LEVEL: "silent" });
     const pipeline = await startPipeline({
       config,
@@ -116,10 +121,16 @@ describe("a 1 MB text of repeated query words", () => {
     try {
       const { context } = pipeline;
       const tagged: TaggedMention[] = [];
+      const letters: DeadLetter[] = [];
       const reader = await context.bus.consume({
         groupId: "long-text-reader",
-        topics: [topicName(config, "mentionsTagged")],
+        topics: [topicName(config, "mentionsTagged"), topicName(config, "deadLetter")],
         onBatch: async (batch) => {
+          if (batch.topic === topicName(config, "deadLetter")) {
+            for (const record of batch.records)
+              letters.push(context.codec.decode<DeadLetter>(record.value, contracts.DeadLetter));
+            return;
+          }
           const { values } = await decodeBatch(context, "test", batch, (record) =>
             context.codec.decode<TaggedMention>(record.value, contracts.TaggedMention),
           );
@@ -127,15 +138,27 @@ describe("a 1 MB text of repeated query words", () => {
         },
       });
       const producer = await context.bus.producer();
-      const mention = hostileMention(LARGE);
-      await producer.send(topicName(config, "mentionsRaw"), [
-        encodeFor(context, "mentionsRaw", postKey(mention.platform, mention.id), mention),
-      ]);
+      // The largest text a record under the broker's 1 MB can carry, and one at the cap.
+      const oversized = { ...hostileMention(900_000), id: "oversized" };
+      const atCap = { ...hostileMention(MAX_TEXT_BYTES), id: "at-cap" };
+      await producer.send(
+        topicName(config, "mentionsRaw"),
+        [oversized, atCap].map((mention) =>
+          encodeFor(context, "mentionsRaw", postKey(mention.platform, mention.id), mention),
+        ),
+      );
       await pipeline.drained();
       await reader.stop();
+      expect(letters.map((letter) => letter.errorCode)).toEqual([ErrorCode.TextTooLong]);
       expect(tagged).toHaveLength(1);
-      expect(tagged[0]?.mention.text).toBe(mention.text.trim());
-      expect(tagged[0]?.tags.sentiment).toMatchObject(expectedTags.sentiment);
+      expect(tagged[0]?.mention.id).toBe("at-cap");
+      expect(tagged[0]?.mention.text).toBe(atCap.text.trim());
+      // 64 KiB of the same words: the same label, a little less extreme than 1 MB.
+      expect(tagged[0]?.tags.sentiment).toMatchObject({
+        ...expectedTags.sentiment,
+        score: -0.9983,
+        confidence: 0.9992,
+      });
       expect(tagged[0]?.tags.topics).toEqual(expectedTags.topics);
       expect(pipeline.stages.every((stage) => stage.healthy())).toBe(true);
     } finally {
