@@ -1,7 +1,12 @@
 import { defineConfig } from "vitest/config";
 
 /** Pure tests: no broker, registry, Redis, ClickHouse or browser; they run in parallel, first. */
-const PURE = ["test/processors/**/*.test.ts", "test/schemas/**/*.test.ts", "test/ingestors/**/*.test.ts"];
+const PURE = [
+  "test/processors/**/*.test.ts",
+  "test/schemas/**/*.test.ts",
+  "test/ingestors/**/*.test.ts",
+  "test/structure/**/*.test.ts",
+];
 
 export default defineConfig({
   test: {

@@ -1,6 +1,6 @@
 /**
  * Aggregate stage benchmark on the real broker and embedded ClickHouse (chdb): tagged mentions are
- * produced to Kafka, the aggregate stage (runtime/stages/aggregate.ts) consumes them and inserts
+ * produced to Kafka, the aggregate stage (pipeline/stages/aggregate.ts) consumes them and inserts
  * window deltas, which the materialized views roll up into mention_windows_1m/_1h/_1d. Measured:
  * mentions/s and delta rows/s written, and the latency from produce to the aggregate being
  * visible (a partition's record counts as visible once a delta insert covering its offset is
@@ -18,8 +18,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import kafkajs from "kafkajs";
 import pino from "pino";
+import { startPipeline } from "../pipeline/app.js";
 import { untagged } from "../processors/tagger.js";
-import { startPipeline } from "../runtime/app.js";
 import { loadConfig } from "../runtime/config.js";
 import { topicName } from "../runtime/context.js";
 import { createStorage } from "../runtime/storage/clickhouse.js";

@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startPipeline } from "../runtime/app.js";
+import { startPipeline } from "../pipeline/app.js";
 import { loadConfig } from "../runtime/config.js";
 import { percentile } from "./support/percentile.js";
 

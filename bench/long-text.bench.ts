@@ -8,7 +8,7 @@
  *   npx tsx bench/long-text.bench.ts        (BENCH_RUNS=5 per size; the median is reported)
  */
 import pino from "pino";
-import { startPipeline } from "../runtime/app.js";
+import { startPipeline } from "../pipeline/app.js";
 import { loadConfig } from "../runtime/config.js";
 import { encodeFor, topicName } from "../runtime/context.js";
 import { postKey } from "../schemas/topics.js";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import kafkajs from "kafkajs";
 import pino from "pino";
-import { startPipeline } from "../runtime/app.js";
+import { startPipeline } from "../pipeline/app.js";
 import { loadConfig } from "../runtime/config.js";
 import { topicName } from "../runtime/context.js";
 import { AvroCodec, createRegistryClient } from "../runtime/serde.js";

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { createIngestor } from "../ingestors/registry.js";
-import { STAGE_NAMES, type StageName, startPipeline } from "../runtime/app.js";
+import { STAGE_NAMES, type StageName, startPipeline } from "../pipeline/app.js";
 import type { MemoryBus } from "../runtime/bus/memory-bus.js";
 import { loadConfig } from "../runtime/config.js";
 import type { Ingestor } from "../runtime/ingestor.js";

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { createSyntheticIngestor } from "../ingestors/synthetic/index.js";
-import { startPipeline } from "../runtime/app.js";
+import { startPipeline } from "../pipeline/app.js";
 import { loadConfig } from "../runtime/config.js";
 import { topicName } from "../runtime/context.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
-const compiled = new URL("dist/runtime/cli/main.js", root);
+const compiled = new URL("dist/pipeline/cli/main.js", root);
 const stamp = new URL("dist/BUILD", root);
 const buildConfig = new URL("tsconfig.build.json", root);
 
@@ -37,5 +37,5 @@ if (buildIsCurrent()) {
     process.exit(1);
   });
   register();
-  await import("../runtime/cli/main.ts");
+  await import("../pipeline/cli/main.ts");
 }

@@ -6,10 +6,9 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { isTimeZone } from "../processors/alerts/rule.js";
-import { parseDailyHours } from "../processors/responsiveness/working-hours.js";
 import { isLoopback } from "./http-access.js";
 import { installPath } from "./install.js";
+import { isTimeZone, parseDailyHours } from "./local-time.js";
 
 /** The example configs that ship with Simak: found in its installation from whatever folder it runs in. */
 const EXAMPLE_QUERIES = installPath("config/examples/queries.yaml");

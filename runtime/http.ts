@@ -2,7 +2,7 @@
  * The runtime's HTTP endpoint: /metrics for Prometheus, /healthz for orchestrators, and a
  * read-only SQL endpoint (/api/sql, POST body = query, `Content-Type: application/sql`) so
  * `simak sql` can query the embedded ClickHouse of a running process, which holds its data folder
- * exclusively; then the request handlers it is given: the read API (runtime/api/) and the
+ * exclusively; then the request handlers it is given: the read API (pipeline/api/) and the
  * dashboard (dashboard/server/). Everything but /metrics and /healthz passes the Host check of
  * http-access.ts, and everything under /api/ its cross-site check and the credentials.
  */
@@ -36,7 +36,7 @@ export interface HttpServerOptions {
   /** Runs a read-only query and returns its text result; absent when no storage is local. */
   sql?: (query: string, format: string) => Promise<string>;
   logger: Logger;
-  /** Further endpoints, asked in order (runtime/api/, the dashboard's). */
+  /** Further endpoints, asked in order (pipeline/api/, the dashboard's). */
   handlers?: RequestHandler[];
   access: HttpAccess;
   /** The only paths that take the token as `?token=` (the dashboard's event stream). */

@@ -18,8 +18,8 @@ import { isCollection, isMap, isScalar, type Node, parse, type Scalar, type YAML
 import type { z } from "zod";
 import { ErrorCode, SimakError } from "../../runtime/errors.js";
 import { WatchedFile, type WatchOptions } from "../../runtime/watched-file.js";
-import { type ChannelConfig, channelSchema } from "../../sinks/notify/config.js";
 import { formatSourceIssue, type SourceIssue, YamlSource } from "../topics/yaml-source.js";
+import { type ChannelConfig, channelSchema } from "./channels.js";
 import { type AlertRule, ruleSchema } from "./rule.js";
 
 export interface AlertConfig {

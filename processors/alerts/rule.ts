@@ -3,6 +3,7 @@
  * and held in minutes. Defaults are here, documented in README.md.
  */
 import { z } from "zod";
+import { isTimeZone } from "../../runtime/local-time.js";
 import type { AlertSeverity, Platform } from "../../schemas/types.generated.js";
 import { PLATFORMS } from "../topics/parse.js";
 import { EVENT_KINDS, type EventKind } from "./series.js";
@@ -30,15 +31,6 @@ const clockTime = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a local time HH:MM")
   .transform((text) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3)));
-
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const timeZone = z.string().refine(isTimeZone, "unknown IANA time zone");
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_./-]*$/, "use letters, digits, '-', '_', '.' and '/'");

@@ -3,6 +3,8 @@
  * tables record of a tagged mention (tracker.ts), and working time in an agency's zone
  * (working-hours.ts). See README.md.
  */
+
+export { parseDailyHours } from "../../runtime/local-time.js";
 export {
   type Assessment,
   type Kind,
@@ -22,6 +24,5 @@ export {
   DEFAULT_WORKING_HOURS,
   localDate,
   localWeek,
-  parseDailyHours,
   type WorkingHours,
 } from "./working-hours.js";

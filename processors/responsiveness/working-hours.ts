@@ -26,19 +26,6 @@ export const DEFAULT_WORKING_HOURS: WorkingHours = {
   timeZone: "Asia/Jakarta",
 };
 
-/** "08:00-16:00" -> local minutes; throws naming the problem. */
-export function parseDailyHours(spec: string): { startMinute: number; endMinute: number } {
-  const match = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(spec.trim());
-  if (!match) throw new Error(`expected HH:MM-HH:MM, got "${spec}"`);
-  const [startHour, startMin, endHour, endMin] = match.slice(1).map(Number) as [number, number, number, number];
-  const startMinute = startHour * 60 + startMin;
-  const endMinute = endHour * 60 + endMin;
-  if (startMin > 59 || endMin > 59 || endMinute > 24 * 60 || startMinute >= endMinute) {
-    throw new Error(`expected a start before the end within one day, got "${spec}"`);
-  }
-  return { startMinute, endMinute };
-}
-
 /** ISO weekday (1 Monday ... 7 Sunday) of a local day number (days since 1970-01-01, a Thursday). */
 function isoWeekday(localDay: number): number {
   return ((((localDay + 3) % 7) + 7) % 7) + 1;

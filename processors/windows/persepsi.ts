@@ -1,16 +1,13 @@
 /**
  * The persepsi (perception) index of a scope and the rule of its direction, one rule for every
- * reader: the persepsi_trend view (runtime/storage/migrations.ts, hour by hour) and the monitoring
+ * reader (runtime/storage/persepsi-rule.ts): the persepsi_trend view (runtime/storage/migrations.ts, hour by hour) and the monitoring
  * room's overview (dashboard/server, up to the range's last minute). Documented in
  * docs/analysts.md and dashboard/README.md.
  */
 
-/**
- * The index over the last `rollingHours` is compared with the `rollingHours` before: when both
- * hold at least `minLabelledMentions` labelled mentions, a move of more than `deadBandPoints`
- * is rising or falling, anything within it steady.
- */
-export const PERSEPSI_RULE = { rollingHours: 6, minLabelledMentions: 20, deadBandPoints: 10 } as const;
+import { PERSEPSI_RULE } from "../../runtime/storage/persepsi-rule.js";
+
+export { PERSEPSI_RULE };
 
 export type PersepsiDirection = "rising" | "falling" | "steady" | "insufficient";
 

@@ -3,9 +3,9 @@
  * statement is idempotent (IF NOT EXISTS), so instances starting together may race safely; the
  * applied versions are recorded in schema_migrations.
  */
-import { PERSEPSI_RULE } from "../../processors/windows/index.js";
 import type { Logger } from "../logger.js";
 import type { Storage } from "./clickhouse.js";
+import { PERSEPSI_RULE } from "./persepsi-rule.js";
 
 /** Days rows are kept (TTL): raw rows, and the window aggregates. */
 export interface Retention {

@@ -1,6 +1,7 @@
 /** Builds the channels of a rules file's `channels:` section, by name. */
+
+import type { ChannelConfig } from "../../processors/alerts/channels.js";
 import type { Channel } from "./channel.js";
-import type { ChannelConfig } from "./config.js";
 import { emailChannel } from "./email.js";
 import { slackChannel } from "./slack.js";
 import { telegramChannel } from "./telegram.js";

@@ -5,9 +5,9 @@
  * `tls: false` (a loopback test server).
  */
 import { createTransport } from "nodemailer";
+import type { ChannelConfig } from "../../processors/alerts/channels.js";
 import type { Alert } from "../../schemas/types.generated.js";
 import { type Channel, DeliveryError } from "./channel.js";
-import type { ChannelConfig } from "./config.js";
 import { alertText } from "./format.js";
 
 export function emailChannel(name: string, config: Extract<ChannelConfig, { type: "email" }>): Channel {

@@ -2,9 +2,10 @@
  * Alert notifications: channels (webhook, Telegram, Slack, email) and the delivery loop that
  * retries each (alert, channel) until delivered, exactly once per alert id. See README.md.
  */
+
+export { type ChannelConfig, type ChannelType, channelSchema } from "../../processors/alerts/channels.js";
 export { type Channel, DeliveryError, postJson } from "./channel.js";
 export { createChannel, createChannels } from "./channels.js";
-export { type ChannelConfig, type ChannelType, channelSchema } from "./config.js";
 export {
   type Backoff,
   backoffDelay,

@@ -2,9 +2,10 @@
  * Slack incoming webhook: `text` (the fallback shown in notifications) and `blocks` (the Indonesian
  * section, the English section, the alert id). Slack answers 200 "ok".
  */
+
+import type { ChannelConfig } from "../../processors/alerts/channels.js";
 import type { Alert } from "../../schemas/types.generated.js";
 import { type Channel, postJson } from "./channel.js";
-import type { ChannelConfig } from "./config.js";
 import { alertText } from "./format.js";
 
 export function slackPayload(alert: Alert) {

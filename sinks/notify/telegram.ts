@@ -2,9 +2,10 @@
  * Telegram Bot API: `POST <apiBase>/bot<token>/sendMessage` with the chat id and the bilingual text.
  * The API answers 200 with `{"ok": true}`; anything else is a failed delivery.
  */
+
+import type { ChannelConfig } from "../../processors/alerts/channels.js";
 import type { Alert } from "../../schemas/types.generated.js";
 import { type Channel, DeliveryError, postJson } from "./channel.js";
-import type { ChannelConfig } from "./config.js";
 import { alertText } from "./format.js";
 
 /** Telegram refuses messages longer than this. */

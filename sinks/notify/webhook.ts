@@ -7,9 +7,9 @@
  * replayed request (timestamp outside its window, sinks/notify/README.md) and trust the id.
  */
 import { createHmac } from "node:crypto";
+import type { ChannelConfig } from "../../processors/alerts/channels.js";
 import type { Alert } from "../../schemas/types.generated.js";
 import { type Channel, postJson } from "./channel.js";
-import type { ChannelConfig } from "./config.js";
 
 export const ALERT_ID_HEADER = "webhook-id";
 export const TIMESTAMP_HEADER = "webhook-timestamp";

@@ -8,7 +8,7 @@ import { request, type ServerResponse } from "node:http";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChangeFeed, MAX_LISTENERS, MAX_LISTENERS_PER_CLIENT } from "../../dashboard/server/changes.js";
-import { type Pipeline, startPipeline } from "../../runtime/app.js";
+import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { loadConfig } from "../../runtime/config.js";
 import { MAX_CONNECTIONS, startHttpServer } from "../../runtime/http.js";
 import { PipelineMetrics } from "../../runtime/metrics.js";

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
-import { type Pipeline, STAGE_NAMES, startPipeline } from "../../runtime/app.js";
+import { type Pipeline, STAGE_NAMES, startPipeline } from "../../pipeline/app.js";
 import { loadConfig } from "../../runtime/config.js";
 import { topicName } from "../../runtime/context.js";
 import { contracts } from "../../schemas/contracts.js";

@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline } from "../../runtime/app.js";
+import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { loadConfig } from "../../runtime/config.js";
 import { A, BPJS, DAY, DKI, JABAR, JATIM, seedAnalytics } from "../fixtures/analytics.js";
 import { ARTIFACTS_DIR, freePort, tempDir } from "../support/services.js";

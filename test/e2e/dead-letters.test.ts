@@ -6,7 +6,7 @@
 import kafkajs from "kafkajs";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline } from "../../runtime/app.js";
+import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { topicName } from "../../runtime/context.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { DeadLetter, Mention, TaggedMention } from "../../schemas/types.generated.js";

@@ -6,8 +6,8 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
+import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { localWeek } from "../../processors/responsiveness/index.js";
-import { type Pipeline, startPipeline } from "../../runtime/app.js";
 import { loadConfig } from "../../runtime/config.js";
 import type { SourceEvent } from "../../runtime/ingestor.js";
 import { tempDir } from "../support/services.js";

@@ -10,7 +10,7 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
-import { type Pipeline, type StageName, startPipeline } from "../../runtime/app.js";
+import { type Pipeline, type StageName, startPipeline } from "../../pipeline/app.js";
 import type { Ingestor } from "../../runtime/ingestor.js";
 import {
   freePort,

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { startPipeline } from "../../runtime/app.js";
+import { startPipeline } from "../../pipeline/app.js";
 import { topicName } from "../../runtime/context.js";
 import type { Ingestor, SourceEvent } from "../../runtime/ingestor.js";
 import { sampleMention } from "../fixtures/mentions.js";

@@ -9,11 +9,11 @@
  */
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPipeline } from "../../pipeline/app.js";
 import { type OpenTaggers, openTaggers } from "../../processors/index.js";
 import { normaliseMention } from "../../processors/normalise/index.js";
 import { MAX_TEXT_BYTES } from "../../processors/normalise/limits.js";
 import { untagged } from "../../processors/tagger.js";
-import { startPipeline } from "../../runtime/app.js";
 import { loadConfig } from "../../runtime/config.js";
 import { decodeBatch, encodeFor, topicName } from "../../runtime/context.js";
 import { ErrorCode } from "../../runtime/errors.js";

@@ -15,7 +15,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline } from "../../runtime/app.js";
+import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import type { Ingestor, SourceEvent } from "../../runtime/ingestor.js";
 import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";
 import { postWith } from "../fixtures/mentions.js";

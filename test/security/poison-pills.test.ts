@@ -14,7 +14,7 @@ import kafkajs from "kafkajs";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { createReplayIngestor } from "../../ingestors/replay/index.js";
-import { type Pipeline, startPipeline } from "../../runtime/app.js";
+import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { DEAD_LETTER_VALUE_BYTES, encodeFor, topicName } from "../../runtime/context.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { DeadLetter } from "../../schemas/types.generated.js";

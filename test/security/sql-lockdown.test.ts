@@ -15,7 +15,7 @@ import { type ClickHouseClient, type ClickHouseError, createClient } from "@clic
 import { createChdbConnection } from "chdb/connection";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
-import { type Pipeline, startPipeline } from "../../runtime/app.js";
+import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { loadConfig } from "../../runtime/config.js";
 import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";
 import { checkFormat, refusalOf, sqlString } from "../../runtime/storage/sql-guard.js";

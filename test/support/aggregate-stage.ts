@@ -4,12 +4,12 @@
  * of partitions between instances are chosen by the test. Dead letters it produces are kept, decoded.
  */
 import pino from "pino";
+import { type AggregateStageOptions, startAggregateStage } from "../../pipeline/stages/aggregate.js";
 import type { Bus, OutgoingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import { loadConfig } from "../../runtime/config.js";
 import { type PipelineContext, type StageHandle, topicName } from "../../runtime/context.js";
 import { PipelineMetrics } from "../../runtime/metrics.js";
 import { AvroCodec, createRegistryClient } from "../../runtime/serde.js";
-import { type AggregateStageOptions, startAggregateStage } from "../../runtime/stages/aggregate.js";
 import { MemoryStateStore } from "../../runtime/state/memory-state.js";
 import type { StateStore } from "../../runtime/state/state.js";
 import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { evaluateResponsivenessTsv } from "../../../pipeline/cli/responsiveness.js";
 import {
   loadResponsivenessClassifier,
   ResponsivenessClassifier,
@@ -8,7 +9,6 @@ import {
 } from "../../../processors/responsiveness/classifier.js";
 import { cueFeatures, tokensOf, wordFeatures } from "../../../processors/responsiveness/features.js";
 import { binaryMetrics, formatBinaryReport } from "../../../processors/responsiveness/metrics.js";
-import { evaluateResponsivenessTsv } from "../../../runtime/cli/responsiveness.js";
 
 const HELD_OUT = new URL("../../../data/responsiveness/held-out.tsv", import.meta.url);
 

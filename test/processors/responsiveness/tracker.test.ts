@@ -7,8 +7,8 @@ import {
   DEFAULT_WORKING_HOURS,
   localDate,
   localWeek,
-  parseDailyHours,
 } from "../../../processors/responsiveness/working-hours.js";
+import { parseDailyHours } from "../../../runtime/local-time.js";
 import type { Mention, TaggedMention, Tags } from "../../../schemas/types.generated.js";
 import { postWith } from "../../fixtures/mentions.js";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { evaluateTsv } from "../../../pipeline/cli/sentiment.js";
 import {
   DEFAULT_FEATURES,
   DENSE_COUNT,
@@ -8,7 +9,6 @@ import {
 import { computeMetrics, formatReport } from "../../../processors/sentiment/metrics.js";
 import { decodeModel, encodeModel, type ModelHeader } from "../../../processors/sentiment/model.js";
 import { parseLabelledTsv } from "../../../processors/sentiment/tsv.js";
-import { evaluateTsv } from "../../../runtime/cli/sentiment.js";
 
 describe("labelled TSV", () => {
   it("parses examples and reports malformed lines by number", () => {

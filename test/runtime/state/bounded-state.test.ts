@@ -8,7 +8,7 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { createSyntheticIngestor } from "../../../ingestors/synthetic/index.js";
-import { startPipeline } from "../../../runtime/app.js";
+import { startPipeline } from "../../../pipeline/app.js";
 import { loadConfig } from "../../../runtime/config.js";
 import { encodeFor, topicName } from "../../../runtime/context.js";
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";

@@ -1,0 +1,222 @@
+/**
+ * `simak`: start the whole pipeline, run one stage, replay a file, or query ClickHouse.
+ * Configuration comes from the environment and SIMAK_CONFIG (see runtime/config.ts); a bad key
+ * stops the command before anything starts.
+ */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { createIngestor, INGESTOR_NAMES } from "../../ingestors/registry.js";
+import { ConfigError, loadConfig, redactConfig, type SimakConfig } from "../../runtime/config.js";
+import { isWildcard } from "../../runtime/http-access.js";
+import { createConsoleLogger, createLogger, logsArePretty } from "../../runtime/logger.js";
+import { terminalColors } from "../../runtime/pretty-log.js";
+import { createStorage } from "../../runtime/storage/clickhouse.js";
+import { migrate } from "../../runtime/storage/migrations.js";
+import { type Pipeline, STAGE_NAMES, type StageName, startPipeline } from "../app.js";
+import { alertsCommand } from "./alerts.js";
+import { startConsole, totalsBy } from "./console.js";
+import { placesCommand } from "./places.js";
+import { startProgress } from "./progress.js";
+import { responsivenessCommand } from "./responsiveness.js";
+import { sentimentCommand } from "./sentiment.js";
+
+function speedOption(value: string): number {
+  const speed = Number(value);
+  if (!Number.isFinite(speed) || speed < 0) throw new InvalidArgumentError("expected a number >= 0");
+  return speed;
+}
+
+/** Runs until SIGTERM/SIGINT, then shuts the pipeline down gracefully; a second signal forces exit. */
+function stopOnSignals(pipeline: Pipeline): Promise<void> {
+  return new Promise((resolve) => {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) process.exit(1);
+      signalled = true;
+      pipeline.context.logger.info({ signal }, "shutting down");
+      pipeline.stop().then(resolve, (error: Error) => {
+        pipeline.context.logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      });
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  });
+}
+
+/** How often a terminal shows the one-line status of a running pipeline. */
+const STATUS_INTERVAL_MS = 10_000;
+
+async function runPipeline(
+  config: SimakConfig,
+  stages: StageName[],
+  source: { name: string; file?: string; speed?: number },
+): Promise<void> {
+  const ingestor = stages.includes("ingest") ? createIngestor(source.name, config, source) : undefined;
+  const pipeline = await startPipeline({ config, stages, ingestor, logger: createConsoleLogger(config.log) });
+  pipeline.context.logger.info(
+    { stages, bus: pipeline.context.bus.kind, state: pipeline.context.state.kind, config: redactConfig(config) },
+    "simak running",
+  );
+  const stopConsole = logsArePretty(config.log.format)
+    ? startConsole(pipeline, {
+        out: process.stderr,
+        intervalMs: STATUS_INTERVAL_MS,
+        colors: terminalColors(process.stderr),
+      })
+    : undefined;
+  const stopped = stopOnSignals(pipeline).finally(stopConsole);
+  if (!pipeline.ingestFinished) return stopped;
+  // An ingest-only process with a bounded source is done when its source is; an ingest stage that
+  // gave up fails the process, whatever else runs in it, so a supervisor sees it and restarts it.
+  const ingested = pipeline.ingestFinished.then(
+    () => (stages.length === 1 ? pipeline.stop() : stopped),
+    async (error: Error) => {
+      await pipeline.stop();
+      stopConsole?.();
+      throw error;
+    },
+  );
+  await Promise.race([ingested, stopped]);
+}
+
+const program = new Command()
+  .name("simak")
+  .description("Real-time social listening for Indonesian government public-relations units")
+  .showHelpAfterError();
+
+const sourceOption = new Option("--source <name>", "ingestor feeding the ingest stage")
+  .choices(INGESTOR_NAMES)
+  .default("synthetic");
+
+program
+  .command("start")
+  .description("run every stage in this process (embedded by default, or against the configured services)")
+  .addOption(sourceOption)
+  .option("--file <path>", "input file for the replay source")
+  .option("--speed <n>", "pace relative to event time (1 = real time, 0 = as fast as possible)", speedOption)
+  .action(async (options: { source: string; file?: string; speed?: number }) => {
+    await runPipeline(loadConfig(), [...STAGE_NAMES], { name: options.source, ...options });
+  });
+
+program
+  .command("run")
+  .description("run one stage as its own process")
+  .argument("<stage>", `one of ${STAGE_NAMES.join(", ")}`)
+  .addOption(sourceOption)
+  .option("--file <path>", "input file for the replay source")
+  .option("--speed <n>", "pace relative to event time", speedOption)
+  .action(async (stage: string, options: { source: string; file?: string; speed?: number }) => {
+    if (!(STAGE_NAMES as readonly string[]).includes(stage)) {
+      throw new InvalidArgumentError(`unknown stage "${stage}"; expected one of ${STAGE_NAMES.join(", ")}`);
+    }
+    await runPipeline(loadConfig(), [stage as StageName], { name: options.source, ...options });
+  });
+
+program
+  .command("replay")
+  .description("replay mentions from a JSONL file; embedded: through every stage until stored, then exit")
+  .argument("<file>", "JSONL file of Mention (and EngagementEvent) objects")
+  .option("--speed <n>", "1 = original pace, 0 = as fast as possible", speedOption, 0)
+  .action(async (file: string, options: { speed: number }) => {
+    const config = loadConfig();
+    const embedded = !config.kafka;
+    const stages: StageName[] = embedded ? [...STAGE_NAMES] : ["ingest"];
+    const ingestor = createIngestor("replay", config, { file, speed: options.speed });
+    const logger = createConsoleLogger(config.log);
+    const pipeline = await startPipeline({ config, stages, ingestor, http: false, logger });
+    const { eventsOut } = pipeline.context.metrics;
+    const progress = startProgress(async () => {
+      const out = await totalsBy(eventsOut, "stage");
+      return `replay: ${out.get("ingest") ?? 0} events read${embedded ? `, ${out.get("sink") ?? 0} rows stored` : ""}`;
+    });
+    const counts = await pipeline.ingestFinished;
+    if (embedded) await pipeline.drained();
+    progress.stop();
+    await pipeline.stop();
+    process.stdout.write(`${JSON.stringify(counts)}\n`);
+  });
+
+program
+  .command("sql")
+  .description("run a read-only query against ClickHouse and print the result as a table")
+  .argument("<query>", 'SQL, e.g. "SELECT count() FROM simak.tagged_mentions"')
+  .option("--format <format>", "any ClickHouse output format", "PrettyCompactMonoBlock")
+  .action(async (query: string, options: { format: string }) => {
+    const config = loadConfig();
+    process.stdout.write(await runSql(config, query, options.format));
+  });
+
+program
+  .command("migrate")
+  .description("create or migrate the ClickHouse tables, then exit")
+  .action(async () => {
+    const config = loadConfig();
+    const storage = createStorage(config.clickhouse);
+    const applied = await migrate(storage, createLogger(config.log.level), config.retention);
+    await storage.close();
+    process.stdout.write(`applied migrations: ${applied.length ? applied.join(", ") : "none (up to date)"}\n`);
+  });
+
+program.addCommand(sentimentCommand());
+program.addCommand(placesCommand());
+program.addCommand(alertsCommand());
+program.addCommand(responsivenessCommand());
+
+program
+  .command("config")
+  .description("print the effective configuration (secrets masked)")
+  .action(() => {
+    process.stdout.write(`${JSON.stringify(redactConfig(loadConfig()), null, 2)}\n`);
+  });
+
+/** The configured credentials as an Authorization header, for the process's own /api/sql. */
+function credentials(config: SimakConfig): Record<string, string> {
+  const { token, username, password } = config.dashboard;
+  if (token) return { authorization: `Bearer ${token}` };
+  if (username) return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
+  return {};
+}
+
+/**
+ * Embedded ClickHouse lives inside the process that runs the pipeline and holds its data folder,
+ * so a query goes to that process's HTTP endpoint when one is running (with the configured
+ * credentials); otherwise the data folder (or the configured server) is opened directly. Either
+ * way Storage.queryText's guard and limits apply.
+ */
+async function runSql(config: SimakConfig, query: string, format: string): Promise<string> {
+  if (!config.clickhouse.url) {
+    // A process bound to every interface is reached on loopback, a name its Host check accepts.
+    const host = isWildcard(config.http.host)
+      ? "127.0.0.1"
+      : config.http.host.includes(":")
+        ? `[${config.http.host}]`
+        : config.http.host;
+    const endpoint = `http://${host}:${config.http.port}/api/sql?format=${encodeURIComponent(format)}`;
+    const response = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/sql", ...credentials(config) },
+      body: query,
+    }).catch(() => undefined);
+    if (response) {
+      const text = await response.text();
+      if (!response.ok) throw new Error(text.trim() || `HTTP ${response.status}`);
+      return text;
+    }
+  }
+  const storage = createStorage(config.clickhouse, config.sql);
+  try {
+    return await storage.queryText(query, format);
+  } finally {
+    await storage.close();
+  }
+}
+
+program
+  .parseAsync(process.argv)
+  // Everything is stopped and flushed by now; exit once stdout is written out, even if a client
+  // library left a timer behind.
+  .then(() => process.stdout.write("", () => process.exit(0)))
+  .catch((error: Error) => {
+    process.stderr.write(`simak: ${error.message}\n`);
+    process.exit(error instanceof ConfigError ? 78 : 1);
+  });
