@@ -78,7 +78,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
-/** The time an event is stamped with; invalid inputs have none and pass without waiting. */
+/** The time an event is stamped with; invalid inputs, checkpoints and receipts have none and pass without waiting. */
 function eventTimeOf(event: SourceEvent): number | undefined {
   switch (event.type) {
     case "mention":
@@ -87,7 +87,7 @@ function eventTimeOf(event: SourceEvent): number | undefined {
       return event.engagement.eventTime;
     case "web":
       return event.web.eventTime;
-    case "invalid":
+    default:
       return undefined;
   }
 }

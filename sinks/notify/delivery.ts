@@ -12,6 +12,7 @@
  * receivers deduplicate on the alert id (X-Simak-Alert-Id, the email Message-ID). One loop per
  * deployment (prefix) owns the pending list; the alerts topic has one partition for that reason.
  */
+import { type Backoff, backoffDelay } from "../../runtime/backoff.js";
 import { ErrorCode } from "../../runtime/errors.js";
 import type { Logger } from "../../runtime/logger.js";
 import type { StateStore } from "../../runtime/state/state.js";
@@ -19,16 +20,7 @@ import type { Alert } from "../../schemas/types.generated.js";
 import type { Channel } from "./channel.js";
 import { notifyKeys } from "./keys.js";
 
-export interface Backoff {
-  /** Delay after the first failure, ms. */
-  initialMs: number;
-  /** Delay cap, ms. */
-  maxMs: number;
-  /** Growth per failure. */
-  factor: number;
-  /** Up to this fraction of a delay is taken off at random, so retries of many alerts spread out. */
-  jitter: number;
-}
+export { type Backoff, backoffDelay };
 
 export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 5 * 60_000, factor: 2, jitter: 0.2 };
 
@@ -64,12 +56,6 @@ export interface PassResult {
 }
 
 const pairKey = (alertId: string, channel: string) => `${alertId}\u0000${channel}`;
-
-/** The delay after `attempts` failures: initial * factor^(attempts-1), capped, minus jitter. */
-export function backoffDelay(attempts: number, backoff: Backoff, random: () => number): number {
-  const delay = Math.min(backoff.maxMs, backoff.initialMs * backoff.factor ** Math.max(0, attempts - 1));
-  return Math.round(delay * (1 - backoff.jitter * random()));
-}
 
 export class DeliveryQueue {
   private readonly pendingByKey = new Map<string, PendingDelivery>();
