@@ -59,6 +59,8 @@ export interface Ingestor {
    * it holds the source's lease in the state store. Push sources and local files leave it unset.
    */
   readonly exclusive?: boolean;
+  /** The streams a polling source checkpoints: one fetch round is one checkpoint of each (`simak sources test`). */
+  readonly streams?: readonly string[];
   /** `context` is given by the ingest stage; an ingestor that needs one and gets none builds a standalone one. */
   events(signal: AbortSignal, context?: IngestContext): AsyncIterable<SourceEvent>;
 }

@@ -12,6 +12,7 @@ import { createStorage } from "../storage/clickhouse.js";
 import { migrate } from "../storage/migrations.js";
 import { alertsCommand } from "./alerts.js";
 import { sentimentCommand } from "./sentiment.js";
+import { ingestSources, sourcesCommand } from "./sources.js";
 
 function speedOption(value: string): number {
   const speed = Number(value);
@@ -42,8 +43,9 @@ async function runPipeline(
   stages: StageName[],
   source: { name: string; file?: string; speed?: number },
 ): Promise<void> {
-  const ingestor = stages.includes("ingest") ? createIngestor(source.name, config, source) : undefined;
-  const pipeline = await startPipeline({ config, stages, ingestor });
+  const sources = stages.includes("ingest") ? await ingestSources(config, source) : undefined;
+  const pipeline = await startPipeline({ config, stages, ingestor: sources?.ingestors });
+  sources?.watch(pipeline);
   pipeline.context.logger.info(
     { stages, bus: pipeline.context.bus.kind, state: pipeline.context.state.kind, config: redactConfig(config) },
     "simak running",
@@ -130,6 +132,7 @@ program
 
 program.addCommand(sentimentCommand());
 program.addCommand(alertsCommand());
+program.addCommand(sourcesCommand(() => loadConfig()));
 
 program
   .command("config")
