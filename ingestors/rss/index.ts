@@ -99,15 +99,12 @@ async function* pollFeeds(
     const base = options.pollSeconds * 1000;
     return feed.queryId !== undefined ? Math.max(base, GOOGLE_NEWS_MIN_POLL_MS) : base;
   };
-  // A feed polled before the restart waits out the rest of its interval; the others start spread.
+  // A feed polled before the restart waits out the rest of its interval; a new one is due now, so
+  // its first poll follows the feed before it in the list (the order spreads the first round).
   const due = new Map(
-    options.feeds.map((feed) => {
+    options.feeds.map((feed, index) => {
       const polledAt = states.get(feed.url)?.polledAt;
-      const spread = clock.random() * POLL_JITTER * interval(feed);
-      return [
-        feed.url,
-        polledAt ? polledAt + interval(feed) : clock.now() + spread * (options.feeds.length > 1 ? 1 : 0),
-      ];
+      return [feed.url, polledAt ? polledAt + interval(feed) : clock.now() + index] as const;
     }),
   );
   while (!signal.aborted && options.feeds.length > 0) {

@@ -129,8 +129,17 @@ export async function startIngestStage(
       onResponse: (source, status) => metrics.ingestRequests.inc({ source, status }),
       onRateLimited: (source, waitMs, until) => {
         metrics.ingestRateLimitedSeconds.inc({ source }, waitMs / 1000);
-        tracker(source).rateLimitedUntil = until;
+        const track = tracker(source);
+        track.rateLimitedUntil = until;
         logger.warn({ stage: STAGE, source, until: new Date(until).toISOString() }, "source waits for a rate limit");
+        // A waiting source produces nothing that would carry its status: `simak sources list` shows the wait now.
+        const status = track.status(Date.now(), true);
+        ctx.state
+          .setMany(
+            [{ key: sourceKeys(prefix, source).status, value: JSON.stringify(status) }],
+            SOURCE_STATE_TTL_SECONDS,
+          )
+          .catch((error: Error) => logger.warn({ err: error, source }, "could not store the source's status"));
       },
     });
   let healthy = true;

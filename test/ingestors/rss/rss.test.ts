@@ -165,7 +165,7 @@ describe("rss ingestor", () => {
     const states = checkpointsOf(events);
     expect(states.map((s) => s.parseErrors)).toEqual([0, 1, 1, 0, 0]);
     expect(states[0]).toMatchObject({ lastSuccessAt: null, lastError: `${server.url("/gone")}: HTTP 404` });
-    expect(states[3]).toMatchObject({ lastSuccessAt: clock.now(), seen: [] });
+    expect(states[3]).toMatchObject({ lastSuccessAt: states[3]?.polledAt, lastError: null, seen: [] });
   });
 
   it("retries a 503, then reads the 200", async () => {
