@@ -99,7 +99,7 @@ function requireSourcesFile(config: SimakConfig): string {
   return config.ingest.sourcesFile;
 }
 
-const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().replace(".000", "") : "-");
+const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z") : "-");
 
 function describeCheckpoints(checkpoints: Map<string, string>): { summary: string; lastSuccess: number | null } {
   let lastSuccess: number | null = null;
