@@ -345,7 +345,7 @@ export async function startIngestStage(
       if ([...runners.values()].every((runner) => current.includes(runner.done))) break;
     }
     await flush();
-    logger.info({ stage: STAGE, ...counts }, "sources finished");
+    logger.info({ stage: STAGE, ...counts }, "ingestor finished");
     return { ...counts };
   })();
   finished.catch(() => undefined);
