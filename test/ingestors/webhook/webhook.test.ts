@@ -21,7 +21,9 @@ let abort: AbortController;
 let events: SourceEvent[];
 let receipts: ((error?: Error) => void)[];
 
-async function start(options: { secrets?: string[]; maxBodyBytes?: number } = {}): Promise<Ingestor> {
+async function start(
+  options: { secrets?: string[]; maxBodyBytes?: number; ackTimeoutMs?: number } = {},
+): Promise<Ingestor> {
   listener = new WebhookListener("127.0.0.1", 0);
   abort = new AbortController();
   events = [];
@@ -31,6 +33,7 @@ async function start(options: { secrets?: string[]; maxBodyBytes?: number } = {}
     listener,
     secrets: options.secrets ?? [OLD_SECRET],
     maxBodyBytes: options.maxBodyBytes,
+    ackTimeoutMs: options.ackTimeoutMs,
     clock: { now: () => NOW },
   });
   (async () => {
@@ -108,6 +111,17 @@ describe("webhook ingestor", () => {
     await acknowledge();
     expect((await retry).status).toBe(202);
     expect(events).toHaveLength(6);
+  });
+
+  it("answers 503 when the bus is slower than ackTimeoutMs; once published, a redelivery is answered 200", async () => {
+    await start({ ackTimeoutMs: 100 });
+    const slow = await post(LINES);
+    expect(slow.status).toBe(503);
+    expect(await slow.json()).toEqual({ error: "the bus did not acknowledge in time; retry" });
+    await acknowledge();
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await post(LINES)).status).toBe(200);
+    expect(events).toHaveLength(3);
   });
 
   it("refuses a bad signature, a stale timestamp and missing headers with 401, publishing nothing", async () => {
