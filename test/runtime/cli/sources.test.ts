@@ -102,11 +102,16 @@ describe("simak sources", () => {
     const store = new RedisStateStore(SERVICES.redisUrl);
     await store.connect();
     const now = Date.now();
+    const feedState = (lastSuccessAt: number, lastErrorAt: number, lastError: string) =>
+      JSON.stringify({ lastSuccessAt, lastErrorAt, lastError });
     await writeCheckpoints(
       store,
       prefix,
       "berita",
-      new Map([["u", JSON.stringify({ lastSuccessAt: Date.UTC(2026, 11, 5, 3, 0) })]]),
+      new Map([
+        ["u1", feedState(Date.UTC(2026, 11, 5, 3, 0), Date.UTC(2026, 11, 5, 2, 0), "u1: HTTP 404")],
+        ["u2", feedState(Date.UTC(2026, 11, 5, 2, 30), Date.UTC(2026, 11, 5, 2, 50), "u2: not well-formed XML")],
+      ]),
     );
     const status = {
       updatedAt: now,
@@ -134,9 +139,10 @@ describe("simak sources", () => {
       "lag",
       "rate-limited until",
     ]);
-    expect(berita?.slice(0, 6)).toEqual(["berita", "rss", "2026-12-05T03:00:00Z", "1 stream(s)", "42", "1"]);
+    expect(berita?.slice(0, 6)).toEqual(["berita", "rss", "2026-12-05T03:00:00Z", "2 stream(s)", "42", "1"]);
     expect(berita?.[6]).toMatch(/^9\ds$/);
     expect(berita?.[7]).toBe(new Date(status.rateLimitedUntil).toISOString().replace(/\.\d{3}Z$/, "Z"));
-    expect(hilang).toEqual(["hilang", "rss", "-", "-", "0", "0", "-", "-"]);
+    expect(berita?.[8]).toBe("2026-12-05T02:50:00Z u2: not well-formed XML");
+    expect(hilang).toEqual(["hilang", "rss", "-", "-", "0", "0", "-", "-", "-"]);
   });
 });
