@@ -272,7 +272,14 @@ export async function startIngestStage(
       : undefined;
     try {
       while (!signal.aborted) {
-        if (lease && !(await lease.hold())) {
+        // The state store unreachable: stand by and ask again, as when another instance holds it.
+        const held = lease
+          ? await lease.hold().catch((error: Error) => {
+              logger.warn({ err: error, stage: STAGE, source: ingestor.name }, "could not ask for the source's lease");
+              return false;
+            })
+          : true;
+        if (!held) {
           await pause(leaseTtlMs / 3, signal);
           continue;
         }
