@@ -1,6 +1,41 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader: no build step between a clone and `simak`.
-import { register } from "tsx/esm/api";
+// Runs the compiled JavaScript of `npm run build` (dist/) when it is there and no source is newer
+// than it; otherwise the TypeScript sources through tsx's loader, so a clone needs no build step
+// and an edit is never hidden by an older build (development).
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 
-register();
-await import("../runtime/cli/main.ts");
+const root = new URL("../", import.meta.url);
+const compiled = new URL("dist/runtime/cli/main.js", root);
+const stamp = new URL("dist/BUILD", root);
+const buildConfig = new URL("tsconfig.build.json", root);
+
+/** Is a file under `dir` newer than `since` (ms)? Stops at the first one. */
+function newerThan(dir, since) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = new URL(entry.isDirectory() ? `${entry.name}/` : entry.name, dir);
+    if (entry.isDirectory() ? newerThan(path, since) : statSync(path).mtimeMs > since) return true;
+  }
+  return false;
+}
+
+/** The build is current when its sources are not shipped (an image) or none changed after it. */
+function buildIsCurrent() {
+  if (!existsSync(compiled) || !existsSync(stamp)) return false;
+  if (!existsSync(buildConfig)) return true;
+  const builtAt = statSync(stamp).mtimeMs;
+  const { include } = JSON.parse(readFileSync(buildConfig, "utf8"));
+  return !include.some((dir) => existsSync(new URL(`${dir}/`, root)) && newerThan(new URL(`${dir}/`, root), builtAt));
+}
+
+if (buildIsCurrent()) {
+  await import(compiled.href);
+} else {
+  const { register } = await import("tsx/esm/api").catch(() => {
+    process.stderr.write(
+      "simak: dist/ is missing or older than the sources, and tsx is not installed: run `npm run build`\n",
+    );
+    process.exit(1);
+  });
+  register();
+  await import("../runtime/cli/main.ts");
+}

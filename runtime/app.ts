@@ -5,7 +5,7 @@
  * upstream-first so every stage drains into a still-running successor.
  */
 import type { Server } from "node:http";
-import { type DashboardStage, startDashboard } from "../dashboard/server/index.js";
+import { DASHBOARD_EVENTS_PATH, type DashboardStage, startDashboard } from "../dashboard/server/index.js";
 import { openTaggers } from "../processors/index.js";
 import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
@@ -17,6 +17,7 @@ import { MemoryBus } from "./bus/memory-bus.js";
 import type { SimakConfig } from "./config.js";
 import { type PipelineContext, type StageHandle, topicName } from "./context.js";
 import { startHttpServer } from "./http.js";
+import { httpAccess } from "./http-access.js";
 import type { Ingestor } from "./ingestor.js";
 import { createLogger, type Logger } from "./logger.js";
 import { PipelineMetrics } from "./metrics.js";
@@ -44,6 +45,8 @@ export interface PipelineOptions {
   logger?: Logger;
   /** Serve /metrics, /healthz (and the dashboard); tests that run several pipelines in one process turn it off. */
   http?: boolean;
+  /** Opens the ClickHouse storage; by default createStorage (tests put a fault-injecting one in between). */
+  openStorage?: (config: SimakConfig["clickhouse"], limits: SimakConfig["sql"]) => Storage;
 }
 
 export interface Pipeline {
@@ -59,16 +62,28 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
-async function createState(config: SimakConfig): Promise<StateStore> {
+async function createState(config: SimakConfig, metrics: PipelineMetrics, logger: Logger): Promise<StateStore> {
   if (!config.redis) return new MemoryStateStore();
-  const store = new RedisStateStore(config.redis.url);
+  const store = new RedisStateStore(config.redis.url, {
+    onError: (error) => {
+      metrics.redisErrors.inc();
+      logger.warn({ component: "redis", err: error }, "redis error");
+    },
+  });
   await store.connect();
   return store;
 }
 
-function createBus(config: SimakConfig, logger: Logger): Bus {
-  if (!config.kafka) return new MemoryBus(logger.child({ component: "bus" }));
-  return new KafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
+function createBus(config: SimakConfig, logger: Logger, metrics: PipelineMetrics): Bus {
+  const { unhealthyAfterFailures } = config.consumer;
+  if (!config.kafka) return new MemoryBus(logger.child({ component: "bus" }), { unhealthyAfterFailures, metrics });
+  return new KafkaBus({
+    brokers: config.kafka.brokers,
+    clientId: config.kafka.clientId,
+    logger,
+    metrics,
+    unhealthyAfterFailures,
+  });
 }
 
 /** Declares every topic in the catalogue and registers each value contract under its subject. */
@@ -90,8 +105,8 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const { config } = options;
   const logger = options.logger ?? createLogger(config.log.level);
   const metrics = new PipelineMetrics();
-  const bus = createBus(config, logger);
-  const state = await createState(config);
+  const bus = createBus(config, logger, metrics);
+  const state = await createState(config, metrics, logger);
   const codec = new AvroCodec(createRegistryClient(config));
   const schemaIds = await declareContracts(config, bus, codec);
 
@@ -106,7 +121,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     schemaIds,
     storage: () => {
       storage ??= (async () => {
-        const opened = createStorage(config.clickhouse);
+        const opened = (options.openStorage ?? createStorage)(config.clickhouse, config.sql);
         await migrate(opened, logger, config.retention);
         return opened;
       })();
@@ -147,9 +162,15 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     server = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
+      access: httpAccess(config),
+      queryTokenPaths: dashboard ? [DASHBOARD_EVENTS_PATH] : [],
       metrics,
       logger,
-      health: () => stages.map((stage) => ({ name: stage.name, healthy: () => stage.healthy() })),
+      // The state store on its own: a hung Redis fails /healthz in every process that uses it.
+      health: () => [
+        ...stages.map((stage) => ({ name: stage.name, healthy: () => stage.healthy() })),
+        { name: "state", healthy: () => state.healthy() },
+      ],
       sql: readsStorage ? async (query, format) => (await context.storage()).queryText(query, format) : undefined,
       handlers: [...(readsStorage ? [persepsiHandler(context.storage)] : []), ...(dashboard ? [dashboard.handle] : [])],
     });

@@ -6,8 +6,22 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { isLoopback } from "./http-access.js";
+import { installPath } from "./install.js";
+
+/** The example configs that ship with Simak: found in its installation from whatever folder it runs in. */
+const EXAMPLE_QUERIES = installPath("config/examples/queries.yaml");
+const EXAMPLE_ACCOUNTS = installPath("config/examples/accounts.yaml");
+const EXAMPLE_ALERT_RULES = installPath("config/examples/alerts-demo.yaml");
 
 const positiveInt = z.coerce.number().int().positive();
+
+/** Limits of an analyst's query (`simak sql`, /api/sql); runtime/storage/clickhouse.ts sets them before readonly. */
+export const SQL_LIMIT_DEFAULTS = {
+  maxExecutionSeconds: 30,
+  maxResultBytes: 64 * 1024 * 1024,
+  maxMemoryBytes: 4 * 1024 * 1024 * 1024,
+};
 
 const ConfigSchema = z
   .object({
@@ -51,29 +65,31 @@ const ConfigSchema = z
       .object({
         host: z.string().min(1).default("127.0.0.1"),
         port: z.coerce.number().int().min(0).max(65535).default(9464),
+        /** Host names browsers and clients use to reach the endpoint, besides loopback and `host`. */
+        allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.:-]+$/, "expected host names")).default([]),
       })
       .strict()
-      .default({ host: "127.0.0.1", port: 9464 }),
-    log: z
-      .object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") })
-      .strict()
-      .default({ level: "info" }),
-    process: z
+      .default({ host: "127.0.0.1", port: 9464, allowedHosts: [] }),
+    sql: z
       .object({
-        dedupTtlSeconds: positiveInt.default(3 * 24 * 3600),
-        /** Monitoring queries per agency (processors/topics); reloaded when the file changes. */
-        queriesFile: z.string().min(1).default("config/examples/queries.yaml"),
-        /** Official accounts per agency (processors/accounts); reloaded when the file changes. */
-        accountsFile: z.string().min(1).default("config/examples/accounts.yaml"),
+        maxExecutionSeconds: positiveInt.default(SQL_LIMIT_DEFAULTS.maxExecutionSeconds),
+        maxResultBytes: positiveInt.default(SQL_LIMIT_DEFAULTS.maxResultBytes),
+        maxMemoryBytes: positiveInt.default(SQL_LIMIT_DEFAULTS.maxMemoryBytes),
       })
       .strict()
-      .default({
-        dedupTtlSeconds: 3 * 24 * 3600,
-        queriesFile: "config/examples/queries.yaml",
-        accountsFile: "config/examples/accounts.yaml",
-      }),
+      .default(SQL_LIMIT_DEFAULTS),
+    log: z
+      .object({
+        level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+        /** auto: human-readable lines on a terminal, JSON lines otherwise (runtime/pretty-log.ts). */
+        format: z.enum(["json", "pretty", "auto"]).default("auto"),
+      })
+      .strict()
+      .default({ level: "info", format: "auto" }),
     ingest: z
       .object({
+        /** Failed produces of one batch in a row (each retried after a backoff) before the ingest stage gives up. */
+        maxProduceFailures: positiveInt.default(10),
         /** The sources to listen to (ingestors/README.md); unset: the --source option. Reloaded on change. */
         sourcesFile: z.string().min(1).optional(),
         /** host:port of the listener serving webhook sources; never the dashboard's port. */
@@ -83,7 +99,28 @@ const ConfigSchema = z
           .optional(),
       })
       .strict()
-      .default({}),
+      .default({ maxProduceFailures: 10 }),
+    consumer: z
+      .object({
+        /** Failures in a row of a batch at the same offset after which a consumer reports unhealthy. */
+        unhealthyAfterFailures: positiveInt.default(5),
+      })
+      .strict()
+      .default({ unhealthyAfterFailures: 5 }),
+    process: z
+      .object({
+        dedupTtlSeconds: positiveInt.default(3 * 24 * 3600),
+        /** Monitoring queries per agency (processors/topics); reloaded when the file changes. */
+        queriesFile: z.string().min(1).default(EXAMPLE_QUERIES),
+        /** Official accounts per agency (processors/accounts); reloaded when the file changes. */
+        accountsFile: z.string().min(1).default(EXAMPLE_ACCOUNTS),
+      })
+      .strict()
+      .default({
+        dedupTtlSeconds: 3 * 24 * 3600,
+        queriesFile: EXAMPLE_QUERIES,
+        accountsFile: EXAMPLE_ACCOUNTS,
+      }),
     sink: z
       .object({
         batchRows: positiveInt.default(5000),
@@ -106,14 +143,14 @@ const ConfigSchema = z
     alert: z
       .object({
         /** The alert rules and channels (processors/alerts/README.md). */
-        rulesFile: z.string().min(1).default("config/examples/alerts-demo.yaml"),
+        rulesFile: z.string().min(1).default(EXAMPLE_ALERT_RULES),
         /** How often the alert stage looks for newly completed minutes. */
         pollMs: positiveInt.default(1000),
         /** A partition of the tagged topic without new window deltas this long no longer holds the rules back. */
         idlePartitionMs: positiveInt.default(120_000),
       })
       .strict()
-      .default({ rulesFile: "config/examples/alerts-demo.yaml", pollMs: 1000, idlePartitionMs: 120_000 }),
+      .default({ rulesFile: EXAMPLE_ALERT_RULES, pollMs: 1000, idlePartitionMs: 120_000 }),
     retention: z
       .object({
         /** Days raw rows (mentions, engagement snapshots, window deltas) are kept. */
@@ -125,11 +162,11 @@ const ConfigSchema = z
       .default({ rawDays: 90, aggregateDays: 730 }),
     dashboard: z
       .object({
-        /** Required as a bearer token (or ?token=) by the dashboard's data API when set. */
+        /** Required as a bearer token by everything under /api/ when set (as ?token= on the event stream only). */
         token: z.string().min(16, "at least 16 characters").optional(),
-        /** Basic auth for the dashboard's data API; both or neither. */
+        /** Basic auth for the dashboard's data API; both or neither. No attempt limit: hence the length. */
         username: z.string().min(1).optional(),
-        password: z.string().min(1).optional(),
+        password: z.string().min(12, "at least 12 characters").optional(),
         /** Times are shown in WIB, WITA or WIT. */
         timezone: z.enum(["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]).default("Asia/Jakarta"),
         language: z.enum(["id", "en"]).default("id"),
@@ -175,7 +212,14 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_TOPIC_PREFIX: { path: ["topicPrefix"] },
   SIMAK_HTTP_HOST: { path: ["http", "host"] },
   SIMAK_HTTP_PORT: { path: ["http", "port"] },
+  SIMAK_HTTP_ALLOWED_HOSTS: { path: ["http", "allowedHosts"], list: true },
+  SIMAK_SQL_MAX_EXECUTION_SECONDS: { path: ["sql", "maxExecutionSeconds"] },
+  SIMAK_SQL_MAX_RESULT_BYTES: { path: ["sql", "maxResultBytes"] },
+  SIMAK_SQL_MAX_MEMORY_BYTES: { path: ["sql", "maxMemoryBytes"] },
   SIMAK_LOG_LEVEL: { path: ["log", "level"] },
+  SIMAK_LOG_FORMAT: { path: ["log", "format"] },
+  SIMAK_INGEST_MAX_PRODUCE_FAILURES: { path: ["ingest", "maxProduceFailures"] },
+  SIMAK_CONSUMER_UNHEALTHY_AFTER_FAILURES: { path: ["consumer", "unhealthyAfterFailures"] },
   SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
   SIMAK_QUERIES_FILE: { path: ["process", "queriesFile"] },
   SIMAK_ACCOUNTS_FILE: { path: ["process", "accountsFile"] },
@@ -302,6 +346,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Tree
       "dashboard.username",
     );
   }
+  if (!isLoopback(config.http.host) && !config.dashboard.token && !config.dashboard.username) {
+    throw new ConfigError(
+      `invalid configuration at SIMAK_HTTP_HOST (http.host): ${config.http.host} is reachable from other machines, so the HTTP endpoint needs credentials: set SIMAK_DASHBOARD_TOKEN (or SIMAK_DASHBOARD_USERNAME and SIMAK_DASHBOARD_PASSWORD), or bind 127.0.0.1`,
+      "http.host",
+    );
+  }
   return config;
 }
 
@@ -309,15 +359,27 @@ export function knownEnvKeys(): string[] {
   return [CONFIG_FILE_ENV, ...Object.keys(ENV_KEYS)];
 }
 
+/** A URL with the password of its user info masked: `redis://:***@redis:6379`, `http://simak:***@ch:8123`. */
+export function maskUrlPassword(url: string): string {
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@:]*):[^/?#]*@/, "$1:***@");
+}
+
 /** The configuration with secrets masked, for logs and `simak config`. */
 export function redactConfig(config: SimakConfig): SimakConfig {
   const mask = (value: string | undefined) => (value ? "***" : value);
-  const maskUrl = (value: string | undefined) => value?.replace(/\/\/([^:@/]+):([^@/]+)@/, "//$1:***@");
   return {
     ...config,
-    registry: config.registry && { ...config.registry, password: mask(config.registry.password) },
-    redis: config.redis && { url: maskUrl(config.redis.url) as string },
-    clickhouse: { ...config.clickhouse, password: mask(config.clickhouse.password) as string },
+    registry: config.registry && {
+      ...config.registry,
+      url: maskUrlPassword(config.registry.url),
+      password: mask(config.registry.password),
+    },
+    redis: config.redis && { url: maskUrlPassword(config.redis.url) },
+    clickhouse: {
+      ...config.clickhouse,
+      url: config.clickhouse.url && maskUrlPassword(config.clickhouse.url),
+      password: mask(config.clickhouse.password) as string,
+    },
     dashboard: { ...config.dashboard, token: mask(config.dashboard.token), password: mask(config.dashboard.password) },
   };
 }

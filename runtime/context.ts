@@ -38,9 +38,38 @@ export function topicName(config: SimakConfig, id: TopicId): string {
   return `${config.topicPrefix}${TOPICS[id].name}`;
 }
 
-/** Encodes a value of topic `id`'s contract in the wire format with the registered schema id. */
+/**
+ * The largest record (key and value) a stage produces. The broker refuses a record batch over
+ * message.max.bytes (1 MiB by default, and kafka-bus sends a larger record alone), which is a
+ * non-retriable error: a record that would exceed it must never reach the producer. The margin
+ * leaves room for the batch's and the record's framing.
+ */
+export const MAX_RECORD_BYTES = 1_000_000;
+/** How much of a failed record's value a dead letter keeps: enough to see what it was. */
+export const DEAD_LETTER_VALUE_BYTES = 64 * 1024;
+const DEAD_LETTER_KEY_BYTES = 1024;
+const DEAD_LETTER_REASON_CHARS = 4096;
+
+/**
+ * Encodes a value of topic `id`'s contract in the wire format with the registered schema id.
+ * Throws RECORD_TOO_LARGE for a record the broker would refuse.
+ */
 export function encodeFor(ctx: PipelineContext, id: TopicId, key: string, value: unknown): OutgoingRecord {
-  return { key, value: ctx.codec.encode(ctx.schemaIds[id], contracts[TOPICS[id].value], value) };
+  const encoded = ctx.codec.encode(ctx.schemaIds[id], contracts[TOPICS[id].value], value);
+  const bytes = Buffer.byteLength(key) + encoded.length;
+  if (bytes > MAX_RECORD_BYTES) {
+    throw new SimakError(
+      ErrorCode.RecordTooLarge,
+      `a ${TOPICS[id].value} record of ${bytes} bytes exceeds the ${MAX_RECORD_BYTES} bytes the broker takes`,
+    );
+  }
+  return { key, value: encoded };
+}
+
+/** The first `max` bytes of `bytes`, and a note of what was cut (empty if nothing). */
+function truncated(bytes: Buffer | null, max: number, what: string): { copy: Buffer | null; note: string } {
+  if (bytes === null || bytes.length <= max) return { copy: bytes, note: "" };
+  return { copy: bytes.subarray(0, max), note: `; ${what} truncated from ${bytes.length} to ${max} bytes` };
 }
 
 export interface DeadLetterInput {
@@ -54,7 +83,10 @@ export interface DeadLetterInput {
   reason: string;
 }
 
-/** A dead-letter record; counted and logged here so every stage reports them the same way. */
+/**
+ * A dead-letter record; counted and logged here so every stage reports them the same way. The
+ * key, value and reason it carries are truncated so that it always fits the broker's limit.
+ */
 export function deadLetter(ctx: PipelineContext, input: DeadLetterInput): OutgoingRecord {
   ctx.metrics.deadLetters.inc({ stage: input.stage, code: input.errorCode });
   ctx.logger.warn(
@@ -67,8 +99,16 @@ export function deadLetter(ctx: PipelineContext, input: DeadLetterInput): Outgoi
     },
     `dead letter: ${input.reason}`,
   );
-  return encodeFor(ctx, "deadLetter", `${input.sourceTopic}:${input.partition}:${input.offset}`, {
+  const key = truncated(input.key, DEAD_LETTER_KEY_BYTES, "key");
+  const value = truncated(input.value, DEAD_LETTER_VALUE_BYTES, "value");
+  const reason = input.reason.slice(0, DEAD_LETTER_REASON_CHARS) + key.note + value.note;
+  const sourceTopic = input.sourceTopic.slice(0, DEAD_LETTER_KEY_BYTES);
+  return encodeFor(ctx, "deadLetter", `${sourceTopic}:${input.partition}:${input.offset}`, {
     ...input,
+    sourceTopic,
+    key: key.copy,
+    value: value.copy,
+    reason,
     failedAt: Date.now(),
   });
 }
@@ -126,6 +166,35 @@ export function errorCodeOf(error: unknown, fallback: string): string {
   return error instanceof SimakError ? error.code : fallback;
 }
 
+/** Values taken from a batch's records, each with its record; those that failed as dead letters. */
+export interface PerRecord<T> {
+  values: T[];
+  /** The record each value came from (same index). */
+  records: IncomingRecord[];
+  failed: OutgoingRecord[];
+}
+
+function eachIsolated<T, R>(
+  ctx: PipelineContext,
+  stage: string,
+  batch: RecordBatch,
+  items: { value: T; record: IncomingRecord }[],
+  fn: (value: T, record: IncomingRecord) => R,
+  fallbackCode: string,
+): PerRecord<R> {
+  const out: PerRecord<R> = { values: [], records: [], failed: [] };
+  for (const { value, record } of items) {
+    try {
+      out.values.push(fn(value, record));
+      out.records.push(record);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      out.failed.push(deadLetterOf(ctx, stage, batch, record, errorCodeOf(error, fallbackCode), reason));
+    }
+  }
+  return out;
+}
+
 /**
  * Decodes every record of a batch with `decode` (after resolving its writer schemas); a record
  * that fails becomes a dead letter with the error's code and message, and the batch goes on.
@@ -136,17 +205,25 @@ export async function decodeBatch<T>(
   stage: string,
   batch: RecordBatch,
   decode: (record: IncomingRecord) => T,
-): Promise<{ values: T[]; failed: OutgoingRecord[] }> {
+): Promise<PerRecord<T>> {
   await ctx.codec.prepare(batch.records.map((record) => record.value));
-  const values: T[] = [];
-  const failed: OutgoingRecord[] = [];
-  for (const record of batch.records) {
-    try {
-      values.push(decode(record));
-    } catch (error) {
-      const code = errorCodeOf(error, ErrorCode.SchemaViolation);
-      failed.push(deadLetterOf(ctx, stage, batch, record, code, (error as Error).message));
-    }
-  }
-  return { values, failed };
+  const items = batch.records.map((record) => ({ value: record, record }));
+  return eachIsolated(ctx, stage, batch, items, decode, ErrorCode.SchemaViolation);
+}
+
+/**
+ * The next step of a batch's records, one record at a time: a value whose `fn` throws becomes a
+ * dead letter (the error's code, RECORD_FAILED for an unexpected error) and is left out, and the
+ * others go on. For work on the record's own data only: a failing store or broker must fail the
+ * batch (to be retried), never dead-letter good records, so I/O stays outside `fn`.
+ */
+export function mapIsolated<T, R>(
+  ctx: PipelineContext,
+  stage: string,
+  batch: RecordBatch,
+  input: { values: T[]; records: IncomingRecord[] },
+  fn: (value: T, record: IncomingRecord) => R,
+): PerRecord<R> {
+  const items = input.values.map((value, i) => ({ value, record: input.records[i] as IncomingRecord }));
+  return eachIsolated(ctx, stage, batch, items, fn, ErrorCode.RecordFailed);
 }

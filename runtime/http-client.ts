@@ -13,7 +13,7 @@
  * Time is read and waited through an injectable clock, so tests run rate limits without waiting.
  * Request headers (credentials) are never logged or put into errors.
  */
-import { type Backoff, backoffDelay } from "./backoff.js";
+import { type Backoff, backoffDelay } from "./retry.js";
 
 export interface Clock {
   now(): number;

@@ -1,8 +1,11 @@
 /**
- * pino JSON logs on stderr, so stdout carries only what a command prints (query results, counts).
+ * pino JSON logs on stderr, so stdout carries only what a command prints (query results, counts);
+ * on a terminal, the same records as human-readable lines (runtime/pretty-log.ts).
  * Secrets never reach a log line: known secret fields are redacted by path.
  */
 import { pino } from "pino";
+import type { SimakConfig } from "./config.js";
+import { prettyLogDestination, terminalColors } from "./pretty-log.js";
 
 export type Logger = pino.Logger;
 
@@ -35,5 +38,23 @@ export function createLogger(
       },
     },
     destination,
+  );
+}
+
+/** Whether `log.format` means human-readable lines here: `auto` does when stderr, where logs go, is a terminal. */
+export function logsArePretty(
+  format: SimakConfig["log"]["format"],
+  stream: NodeJS.WriteStream = process.stderr,
+): boolean {
+  return format === "pretty" || (format === "auto" && stream.isTTY === true);
+}
+
+/** The logger of a command: JSON lines, or readable ones per `log.format`. */
+export function createConsoleLogger(log: SimakConfig["log"]): Logger {
+  if (!logsArePretty(log.format)) return createLogger(log.level);
+  return createLogger(
+    log.level,
+    "simak",
+    prettyLogDestination(process.stderr, { colors: terminalColors(process.stderr) }),
   );
 }

@@ -55,11 +55,46 @@ export class PipelineMetrics {
     labelNames: ["stage", "topic", "partition"] as const,
     registers: [this.registry],
   });
+  readonly consumerStuck = new Gauge({
+    name: "simak_consumer_stuck",
+    help: "1 while a partition's batch has failed SIMAK_CONSUMER_UNHEALTHY_AFTER_FAILURES times in a row at the same offset (the process reports unhealthy), else 0",
+    labelNames: ["group", "topic", "partition"] as const,
+    registers: [this.registry],
+  });
+  readonly consumerFailures = new Counter({
+    name: "simak_consumer_failures_total",
+    help: "Batches a consumer's handler failed on (each is redelivered)",
+    labelNames: ["group", "topic", "partition"] as const,
+    registers: [this.registry],
+  });
 
   readonly leader = new Gauge({
     name: "simak_leader",
     help: "1 while this instance holds the lease of a job run by one instance at a time (runtime/state/lease.ts), else 0",
     labelNames: ["job"] as const,
+    registers: [this.registry],
+  });
+  readonly stageHealthy = new Gauge({
+    name: "simak_stage_healthy",
+    help: "1 while a stage reports itself healthy (as /healthz does), else 0; set at each scrape",
+    labelNames: ["stage"] as const,
+    registers: [this.registry],
+  });
+  readonly windowWatermark = new Gauge({
+    name: "simak_window_watermark_seconds",
+    help: "The aggregate stage's event-time watermark per partition (Unix seconds), as of its last acknowledged insert",
+    labelNames: ["topic", "partition"] as const,
+    registers: [this.registry],
+  });
+  readonly clickhouseInsertErrors = new Counter({
+    name: "simak_clickhouse_insert_errors_total",
+    help: "ClickHouse inserts that failed (the batch is retried)",
+    labelNames: ["stage", "table"] as const,
+    registers: [this.registry],
+  });
+  readonly redisErrors = new Counter({
+    name: "simak_redis_errors_total",
+    help: "Errors the Redis connection reported (the client reconnects and retries)",
     registers: [this.registry],
   });
 

@@ -16,16 +16,27 @@ export function assertValidSpeed(speed: number): void {
   if (!(speed >= 0)) throw new RangeError(`speed must be >= 0 (0 or Infinity: as fast as possible), got ${speed}`);
 }
 
+export interface PaceOptions {
+  /**
+   * Never release an event before the wall clock reaches its time: a simulation runs through the
+   * past at its speed, and through the present only as it happens (the pipeline refuses event
+   * times more than 5 minutes ahead of now, processors/normalise).
+   */
+  notAhead?: boolean;
+}
+
 export class Pacer {
   /** Wall-clock ms per event-time ms; 0 releases everything at once. */
   private readonly wallPerEventMs: number;
+  private readonly notAhead: boolean;
   private firstEventTime: number | undefined;
   private firstWallTime = 0;
   private eventsSinceTurn = 0;
 
-  constructor(speed: number) {
+  constructor(speed: number, options: PaceOptions = {}) {
     assertValidSpeed(speed);
     this.wallPerEventMs = speed === 0 || speed === Number.POSITIVE_INFINITY ? 0 : 1 / speed;
+    this.notAhead = options.notAhead ?? false;
   }
 
   /**
@@ -45,6 +56,7 @@ export class Pacer {
       // From the first event, not the previous one, so that rounding errors do not accumulate.
       delay = Math.ceil(this.firstWallTime + (eventTime - this.firstEventTime) * this.wallPerEventMs - now);
     }
+    if (this.notAhead) delay = Math.max(delay, Math.ceil(eventTime - Date.now()));
     if (delay > 0) {
       this.eventsSinceTurn = 0;
       return sleep(delay, signal);
@@ -97,8 +109,9 @@ export async function* paceEvents(
   events: Iterable<SourceEvent> | AsyncIterable<SourceEvent>,
   speed: number,
   signal: AbortSignal,
+  options: PaceOptions = {},
 ): AsyncGenerator<SourceEvent, void, undefined> {
-  const pacer = new Pacer(speed);
+  const pacer = new Pacer(speed, options);
   for await (const event of events) {
     const eventTime = eventTimeOf(event);
     const due = eventTime === undefined ? !signal.aborted : await pacer.wait(eventTime, signal);

@@ -1,8 +1,9 @@
 /**
  * The dashboard's front end is built by Vite into dashboard/dist, which is not committed: the
  * server builds it when it is missing or older than its sources (a fresh clone's first
- * `npm start`, a test run after an edit), so no separate build step can be forgotten. The image
- * (deploy/docker/Dockerfile) builds it once with `npm run build:dashboard` and ships no Vite.
+ * `npm start`, a test run after an edit), so no separate build step can be forgotten. The
+ * production build (`npm run build`, deploy/build.mjs) builds it once into dist/dashboard/dist,
+ * next to the compiled server, which then finds no sources to compare and needs no Vite.
  */
 import { readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

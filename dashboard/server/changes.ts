@@ -9,9 +9,13 @@ import type { Logger } from "../../runtime/logger.js";
 
 const KEEPALIVE_MS = 15_000;
 const RECONNECT_MS = 2000;
+/** Open streams at most, in all and per client address: each holds a socket and a descriptor. */
+export const MAX_LISTENERS = 100;
+export const MAX_LISTENERS_PER_CLIENT = 10;
 
 export class ChangeFeed {
   private readonly listeners = new Set<ServerResponse>();
+  private readonly perClient = new Map<string, number>();
   private version: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private keepalive: NodeJS.Timeout | undefined;
@@ -25,7 +29,15 @@ export class ChangeFeed {
     private readonly logger: Logger,
   ) {}
 
-  subscribe(res: ServerResponse): void {
+  /** Streams changes to `res`, or answers 429 when too many streams are open (EventSource then gives up). */
+  subscribe(res: ServerResponse, client: string): void {
+    const ofClient = this.perClient.get(client) ?? 0;
+    if (this.listeners.size >= MAX_LISTENERS || ofClient >= MAX_LISTENERS_PER_CLIENT) {
+      res.writeHead(429, { "content-type": "text/plain; charset=utf-8", "retry-after": "30" });
+      res.end("too many open change streams");
+      return;
+    }
+    this.perClient.set(client, ofClient + 1);
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-store",
@@ -35,6 +47,9 @@ export class ChangeFeed {
     this.listeners.add(res);
     res.on("close", () => {
       this.listeners.delete(res);
+      const left = (this.perClient.get(client) ?? 1) - 1;
+      if (left > 0) this.perClient.set(client, left);
+      else this.perClient.delete(client);
       if (this.listeners.size === 0) this.pause();
     });
     this.timer ??= setInterval(() => void this.poll(), this.pollMs);
@@ -75,5 +90,6 @@ export class ChangeFeed {
     this.pause();
     for (const res of this.listeners) res.end();
     this.listeners.clear();
+    this.perClient.clear();
   }
 }

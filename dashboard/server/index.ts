@@ -4,11 +4,11 @@
  * answers on the runtime's HTTP endpoint (runtime/http.ts) of whichever process runs it:
  * `simak start`, or `simak run dashboard` against CLICKHOUSE_URL.
  */
-import { timingSafeEqual } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { loadAccountFile } from "../../processors/accounts/index.js";
 import type { SimakConfig } from "../../runtime/config.js";
 import type { PipelineContext, StageHandle } from "../../runtime/context.js";
@@ -20,6 +20,8 @@ import { acknowledgeAlert, agencySummaries, agencyView, dataVersion, listAlerts 
 import { BadRequest, parseRange } from "./range.js";
 
 const API = "/api/dashboard/";
+/** The change stream: the one path that takes the token as `?token=` (EventSource sends no headers). */
+export const DASHBOARD_EVENTS_PATH = `${API}events`;
 const RECENT_ALERTS = 20;
 const LISTED_ALERTS = 200;
 const MAX_ACK_BODY = 4096;
@@ -36,34 +38,35 @@ export interface DashboardStage extends StageHandle {
   handle: RequestHandler;
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
- * Who may read: anyone when neither a token nor basic auth is configured; otherwise a request
- * with the token (bearer or ?token=, which EventSource needs) or the basic credentials. Returns
- * the reader's name for acknowledgements, or undefined when refused.
+ * The page's scripts, styles and data come from this endpoint only, and no other site may frame
+ * it (clickjacking an acknowledge). Chart.js styles its canvas through the DOM, which CSP allows;
+ * 'unsafe-inline' styles are for the few style attributes the views set.
  */
-export function authorise(config: SimakConfig["dashboard"], req: IncomingMessage, url: URL): string | undefined {
-  const { token, username, password } = config;
-  if (!token && !username) return "";
-  const header = req.headers.authorization ?? "";
-  if (token) {
-    const given = header.startsWith("Bearer ") ? header.slice(7) : (url.searchParams.get("token") ?? "");
-    if (sameSecret(given, token)) return "token";
-  }
-  if (username && password && header.startsWith("Basic ")) {
-    const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    if (colon > 0 && sameSecret(decoded, `${username}:${password}`)) return decoded.slice(0, colon);
-  }
-  return undefined;
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+function setSecurityHeaders(res: ServerResponse): void {
+  res.setHeader("content-security-policy", CONTENT_SECURITY_POLICY);
+  res.setHeader("x-frame-options", "DENY");
+  res.setHeader("x-content-type-options", "nosniff");
+  // The event stream's address carries the token; no page should pass its address on.
+  res.setHeader("referrer-policy", "no-referrer");
 }
 
+/** The body of an acknowledgement: JSON only, which a plain form or a simple cross-site request cannot send. */
 async function readJson(req: IncomingMessage): Promise<unknown> {
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") throw new BadRequest("send application/json", 415);
   let text = "";
   for await (const chunk of req) {
     text += String(chunk);
@@ -76,7 +79,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-async function serveStatic(res: ServerResponse, pathname: string): Promise<boolean> {
+async function serveStatic(res: ServerResponse, pathname: string, logger: PipelineContext["logger"]): Promise<boolean> {
   const relative = normalize(decodeURIComponent(pathname.slice(DASHBOARD_BASE.length)) || "index.html");
   if (relative.startsWith("..")) return false;
   const file = join(DIST_DIR, relative);
@@ -88,7 +91,10 @@ async function serveStatic(res: ServerResponse, pathname: string): Promise<boole
     "content-type": CONTENT_TYPES[extname(served)] ?? "application/octet-stream",
     "cache-control": hashed ? "public, max-age=31536000, immutable" : "no-cache",
   });
-  createReadStream(served).pipe(res);
+  // pipeline() destroys both ends on an error (EMFILE, a vanished file) instead of an unhandled 'error'.
+  pipeline(createReadStream(served), res).catch((error: Error) => {
+    logger.warn({ err: error, file: relative }, "dashboard: serving a file failed");
+  });
   return true;
 }
 
@@ -159,33 +165,30 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
         return sendJson(res, known ? 200 : 404, { acknowledged: known });
       }
       case "GET events":
-        return changes.subscribe(res);
+        return changes.subscribe(res, req.socket.remoteAddress ?? "");
       default:
         return sendJson(res, 404, { error: "not found" });
     }
   };
 
-  const handle: RequestHandler = async (req, res, url) => {
+  // runtime/http.ts has checked the Host, the Origin and, under /api/, the credentials.
+  const handle: RequestHandler = async (req, res, url, reader) => {
     if (url.pathname === "/" || url.pathname === DASHBOARD_BASE.slice(0, -1)) {
       res.writeHead(302, { location: DASHBOARD_BASE }).end();
       return true;
     }
-    if (req.method === "GET" && url.pathname.startsWith(DASHBOARD_BASE)) {
+    const isPage = req.method === "GET" && url.pathname.startsWith(DASHBOARD_BASE);
+    if (!isPage && !url.pathname.startsWith(API)) return false;
+    setSecurityHeaders(res);
+    if (isPage) {
       await built;
-      return serveStatic(res, url.pathname);
-    }
-    if (!url.pathname.startsWith(API)) return false;
-    const reader = authorise(config.dashboard, req, url);
-    if (reader === undefined) {
-      const challenge = config.dashboard.username ? { "www-authenticate": 'Basic realm="simak"' } : undefined;
-      res.writeHead(401, challenge).end();
-      return true;
+      return serveStatic(res, url.pathname, logger);
     }
     try {
       await api(req, res, url, reader);
     } catch (error) {
       if (!(error instanceof BadRequest)) throw error;
-      sendJson(res, 400, { error: error.message });
+      sendJson(res, error.status, { error: error.message });
     }
     return true;
   };

@@ -29,7 +29,15 @@ export interface Rollup {
   bucket: "window_start" | "toStartOfDay(window_start, {timezone:String})";
 }
 
-export class BadRequest extends Error {}
+/** A request the dashboard's API refuses; `status` 400, or 415 for a body of the wrong type. */
+export class BadRequest extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
 
 export function parseRange(params: URLSearchParams, nowMs: number): TimeRange {
   const key = (params.get("range") ?? "24h") as RangeKey;

@@ -1,14 +1,22 @@
 /**
  * The dashboard's data API. An access token given once in the page address (?token=) is kept for
- * the session and sent with every request; with basic auth the browser sends the credentials.
+ * the session, taken out of the address bar (and so out of the history, bookmarks and screenshots)
+ * and sent with every request as a bearer; only the event stream, which EventSource opens without
+ * headers, carries it in its address. With basic auth the browser sends the credentials.
  */
 const TOKEN_KEY = "simak.token";
 const API = "/api/dashboard/";
 
 function token(): string | null {
-  const fromAddress = new URLSearchParams(location.search).get("token");
-  if (fromAddress) sessionStorage.setItem(TOKEN_KEY, fromAddress);
-  return fromAddress ?? sessionStorage.getItem(TOKEN_KEY);
+  const params = new URLSearchParams(location.search);
+  const fromAddress = params.get("token");
+  if (fromAddress) {
+    sessionStorage.setItem(TOKEN_KEY, fromAddress);
+    params.delete("token");
+    const rest = params.toString();
+    history.replaceState(history.state, "", `${location.pathname}${rest ? `?${rest}` : ""}${location.hash}`);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
 }
 
 function headers(): HeadersInit {

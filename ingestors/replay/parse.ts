@@ -1,8 +1,13 @@
 /**
  * One line of a replay file to one source event. A line holds a Mention, an EngagementEvent
  * marked with "type": "engagement" or a WebTrafficEvent marked with "type": "web"; anything else becomes an `invalid` event with the reason, so
- * that one bad line goes to the dead-letter topic and the replay goes on.
+ * that one bad line goes to the dead-letter topic and the replay goes on. Events are held to the
+ * bounds their consumers apply (processors/normalise), so a bad one is refused here, once, and a
+ * record the broker would refuse is never produced.
  */
+import { engagementProblem, normaliseMention, webEventProblem } from "../../processors/normalise/index.js";
+import { MAX_RECORD_BYTES } from "../../runtime/context.js";
+import { ErrorCode } from "../../runtime/errors.js";
 import type { SourceEvent } from "../../runtime/ingestor.js";
 import { type Contract, contracts } from "../../schemas/contracts.js";
 import type { EngagementEvent, Mention, WebTrafficEvent } from "../../schemas/types.generated.js";
@@ -12,6 +17,8 @@ export const REPLAY_ERROR_CODES = {
   badJson: "REPLAY_BAD_JSON",
   schemaViolation: "REPLAY_SCHEMA_VIOLATION",
   unknownType: "REPLAY_UNKNOWN_TYPE",
+  invalidUtf8: "REPLAY_INVALID_UTF8",
+  lineTooLong: "REPLAY_LINE_TOO_LONG",
 } as const;
 
 /**
@@ -29,9 +36,15 @@ function describeJson(value: unknown): string {
 
 /**
  * `position` is the 1-based line number and `origin` the file, both reported with invalid lines;
- * `source` fills a missing `source` field.
+ * `source` fills a missing `source` field; `now` is the clock event times are checked against.
  */
-export function parseReplayLine(raw: string, position: number, origin: string, source: string): SourceEvent {
+export function parseReplayLine(
+  raw: string,
+  position: number,
+  origin: string,
+  source: string,
+  now = Date.now(),
+): SourceEvent {
   const invalid = (errorCode: string, reason: string): SourceEvent => ({
     type: "invalid",
     origin,
@@ -76,7 +89,25 @@ export function parseReplayLine(raw: string, position: number, origin: string, s
     if (undeclared.length > 0) problems.push(`undeclared fields: ${undeclared.join(", ")}`);
     return invalid(REPLAY_ERROR_CODES.schemaViolation, `not a valid ${contract.name}: ${problems.join("; ")}`);
   }
-  if (contract.name === "EngagementEvent") return { type: "engagement", engagement: value as EngagementEvent };
-  if (contract.name === "WebTrafficEvent") return { type: "web", web: value as WebTrafficEvent };
-  return { type: "mention", mention: value as Mention };
+  let event: SourceEvent;
+  let problem: { code: string; reason: string } | null;
+  if (contract.name === "EngagementEvent") {
+    event = { type: "engagement", engagement: value as EngagementEvent };
+    problem = engagementProblem(event.engagement, now);
+  } else if (contract.name === "WebTrafficEvent") {
+    event = { type: "web", web: value as WebTrafficEvent };
+    problem = webEventProblem(event.web, now);
+  } else {
+    event = { type: "mention", mention: value as Mention };
+    // Only checked: the process stage normalises what is produced.
+    const normalised = normaliseMention(event.mention, now);
+    problem = normalised.ok ? null : normalised;
+  }
+  if (problem) return invalid(problem.code, problem.reason);
+  // An Avro record is no larger than its JSON (no field names, strings as they are).
+  const bytes = Buffer.byteLength(raw);
+  if (bytes > MAX_RECORD_BYTES) {
+    return invalid(ErrorCode.RecordTooLarge, `line of ${bytes} bytes makes a record over the broker's limit`);
+  }
+  return event;
 }

@@ -69,7 +69,10 @@ export function createSyntheticIngestor(options: SyntheticOptions = {}): Ingesto
   settings.scenarios.forEach(checkScenario);
   return {
     name: settings.name,
-    events: (signal) => paceEvents(speed > 0 ? seenOnRelease(simulate(settings)) : simulate(settings), speed, signal),
+    // Never ahead of the wall clock: from a start in the past it runs at `speed` until it reaches
+    // the present, then in real time (event times in the future are refused downstream).
+    events: (signal) =>
+      paceEvents(speed > 0 ? seenOnRelease(simulate(settings)) : simulate(settings), speed, signal, { notAhead: true }),
   };
 }
 

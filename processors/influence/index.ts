@@ -22,6 +22,7 @@ export {
 } from "./graph.js";
 export {
   type Edge,
+  EdgeList,
   normalisedRanks,
   PAGERANK_DEFAULTS,
   type PageRankOptions,

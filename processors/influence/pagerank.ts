@@ -42,7 +42,81 @@ export const PAGERANK_DEFAULTS = { damping: 0.85, tolerance: 1e-9, maxIterations
 /** A rank this many times the uniform 1/N or more counts as 1 in `normalisedRanks`. */
 export const RANK_SATURATION = 1000;
 
-export function pageRank(edges: Iterable<Edge>, options: PageRankOptions = {}): PageRankResult {
+/**
+ * A graph's edges as they arrive, compact: each node id kept once, edges as indices and weights in
+ * typed arrays. Lets the sink stream millions of edges out of ClickHouse into PageRank without an
+ * object per edge.
+ */
+export class EdgeList {
+  private readonly index = new Map<string, number>();
+  private readonly names: string[] = [];
+  private src = new Int32Array(1024);
+  private dst = new Int32Array(1024);
+  private weights = new Float64Array(1024);
+  private size = 0;
+
+  /** Adds the edge (its nodes even when it is a self-loop or weighs 0, which carry no transition). */
+  add(from: string, to: string, weight: number): void {
+    if (!(Number.isFinite(weight) && weight >= 0)) {
+      throw new RangeError(`edge ${from} -> ${to}: weight must be finite and >= 0, got ${weight}`);
+    }
+    const u = this.node(from);
+    const v = this.node(to);
+    // A self-loop is an account amplifying itself: not influence.
+    if (u === v || weight === 0) return;
+    if (this.size === this.src.length) {
+      this.src = grown(this.src, new Int32Array(this.size * 2));
+      this.dst = grown(this.dst, new Int32Array(this.size * 2));
+      this.weights = grown(this.weights, new Float64Array(this.size * 2));
+    }
+    this.src[this.size] = u;
+    this.dst[this.size] = v;
+    this.weights[this.size] = weight;
+    this.size++;
+  }
+
+  private node(id: string): number {
+    let i = this.index.get(id);
+    if (i === undefined) {
+      i = this.names.length;
+      this.index.set(id, i);
+      this.names.push(id);
+    }
+    return i;
+  }
+
+  /** Node ids sorted, and the edges renumbered to match (the list is used up). */
+  sorted(): { nodes: string[]; src: Int32Array; dst: Int32Array; weights: Float64Array } {
+    const n = this.names.length;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
+      compareStrings(this.names[a] as string, this.names[b] as string),
+    );
+    const position = new Int32Array(n);
+    order.forEach((old, i) => {
+      position[old] = i;
+    });
+    const src = this.src.subarray(0, this.size);
+    const dst = this.dst.subarray(0, this.size);
+    for (let e = 0; e < this.size; e++) {
+      src[e] = position[src[e] as number] as number;
+      dst[e] = position[dst[e] as number] as number;
+    }
+    this.index.clear();
+    return {
+      nodes: order.map((old) => this.names[old] as string),
+      src,
+      dst,
+      weights: this.weights.subarray(0, this.size),
+    };
+  }
+}
+
+function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+export function pageRank(edges: Iterable<Edge> | EdgeList, options: PageRankOptions = {}): PageRankResult {
   const damping = options.damping ?? PAGERANK_DEFAULTS.damping;
   const tolerance = options.tolerance ?? PAGERANK_DEFAULTS.tolerance;
   const maxIterations = options.maxIterations ?? PAGERANK_DEFAULTS.maxIterations;
@@ -52,30 +126,18 @@ export function pageRank(edges: Iterable<Edge>, options: PageRankOptions = {}): 
     throw new RangeError(`maxIterations must be an integer >= 1, got ${maxIterations}`);
   }
 
-  // Node ids, sorted so that the result does not depend on the edges' order.
-  const froms: string[] = [];
-  const tos: string[] = [];
-  const weights: number[] = [];
-  const seen = new Set<string>();
-  for (const { from, to, weight } of edges) {
-    if (!(Number.isFinite(weight) && weight >= 0)) {
-      throw new RangeError(`edge ${from} -> ${to}: weight must be finite and >= 0, got ${weight}`);
-    }
-    seen.add(from);
-    seen.add(to);
-    // A self-loop is an account amplifying itself: not influence.
-    if (from === to || weight === 0) continue;
-    froms.push(from);
-    tos.push(to);
-    weights.push(weight);
+  let list: EdgeList;
+  if (edges instanceof EdgeList) list = edges;
+  else {
+    list = new EdgeList();
+    for (const { from, to, weight } of edges) list.add(from, to, weight);
   }
-  const nodes = [...seen].sort(compareStrings);
+  // Node ids sorted, so that the result does not depend on the edges' order.
+  const { nodes, src, dst, weights } = list.sorted();
   const n = nodes.length;
   if (n === 0) return { nodes, ranks: new Float64Array(0), iterations: 0, converged: true, delta: 0 };
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) index.set(nodes[i] as string, i);
 
-  const graph = compressedRows(n, froms, tos, weights, index);
+  const graph = compressedRows(n, src, dst, weights);
   const { rowStart, target } = graph;
   const share = graph.weight; // becomes the share of the source's out-weight
   const outWeight = new Float64Array(n);
@@ -153,21 +215,11 @@ interface CompressedRows {
 }
 
 /** Edges grouped by source, each row sorted by target with duplicate edges merged (weights summed). */
-function compressedRows(
-  n: number,
-  froms: readonly string[],
-  tos: readonly string[],
-  weights: readonly number[],
-  index: ReadonlyMap<string, number>,
-): CompressedRows {
-  const m = froms.length;
-  const src = new Int32Array(m);
-  const dst = new Int32Array(m);
+function compressedRows(n: number, src: Int32Array, dst: Int32Array, weights: Float64Array): CompressedRows {
+  const m = src.length;
   const counts = new Int32Array(n + 1);
   for (let e = 0; e < m; e++) {
-    const u = index.get(froms[e] as string) as number;
-    src[e] = u;
-    dst[e] = index.get(tos[e] as string) as number;
+    const u = src[e] as number;
     counts[u + 1] = (counts[u + 1] as number) + 1;
   }
   for (let u = 0; u < n; u++) counts[u + 1] = (counts[u + 1] as number) + (counts[u] as number);

@@ -101,13 +101,12 @@ const require = createRequire(import.meta.url);
 let stemmer: { stem(word: string): string } | undefined;
 const stemCache = new Map<string, string>();
 
-/** natural's Indonesian (Sastrawi) stemmer, memoised (bounded). */
+/** natural's Indonesian (Sastrawi) stemmer (vendor/sastrawi/), memoised (bounded). */
 export function stem(word: string): string {
   let cached = stemCache.get(word);
   if (cached === undefined) {
-    // The stemmer module itself: natural's index also loads its storage back-ends, and through
-    // them dotenv, which prints to stdout.
-    stemmer ??= require("natural/lib/natural/stemmers/indonesian/stemmer_id") as { stem(word: string): string };
+    // Vendored from natural (vendor/sastrawi/README.md): its package brings database drivers.
+    stemmer ??= require("./vendor/sastrawi/stemmer_id.cjs") as { stem(word: string): string };
     cached = /^[a-z]+$/.test(word) && word.length > 4 ? stemmer.stem(word) : word;
     if (stemCache.size > 200_000) stemCache.clear();
     stemCache.set(word, cached);

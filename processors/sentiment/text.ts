@@ -30,9 +30,7 @@ export type KnownWord = (word: string) => boolean;
 
 const require = createRequire(import.meta.url);
 /** Indonesian root words shipped with natural's Indonesian stemmer (Sastrawi's dictionary). */
-export const KATA_DASAR: ReadonlySet<string> = new Set(
-  require("natural/lib/natural/stemmers/indonesian/data/kata-dasar.json") as string[],
-);
+export const KATA_DASAR: ReadonlySet<string> = new Set(require("./vendor/sastrawi/data/kata-dasar.json") as string[]);
 
 const SLANG_TARGET_WORDS = new Set([...SLANG.values()].flat());
 

@@ -4,6 +4,8 @@
  * closed: not aggregated, reported), then advances the watermark. Decisions therefore depend only
  * on the partition's event sequence, never on how it was cut into batches, and a consumer that
  * restores the watermark stored with an offset continues exactly as the one before it would have.
+ * The one exception is an event time ahead of the processing clock (watermark.ts): it is never
+ * aggregated and never moves the watermark.
  */
 import type { TaggedMention } from "../../schemas/types.generated.js";
 import { addMention, deltaKey, emptyDelta, type WindowDelta } from "./delta.js";
@@ -16,6 +18,8 @@ export interface WindowOptions {
   allowedLatenessMs?: number;
   /** The watermark stored with the last offset aggregated before (null: none yet). */
   restoredWatermark?: number | null;
+  /** The processing clock that bounds the watermark (epoch ms; tests fix it). */
+  clock?: () => number;
 }
 
 export interface FinalisedDelta extends WindowDelta {
@@ -36,14 +40,14 @@ export class PartitionWindows {
 
   constructor(options: WindowOptions = {}) {
     this.sizeMs = options.sizeMs ?? MINUTE_MS;
-    this.watermark = new Watermark(options.allowedLatenessMs, options.restoredWatermark ?? null);
+    this.watermark = new Watermark(options.allowedLatenessMs, options.restoredWatermark ?? null, options.clock);
   }
 
-  /** Adds the event to its window's pending delta; returns false (not added) if it is late. */
+  /** Adds the event to its window's pending delta; returns false (not added) if it is late or in the future. */
   add(item: TaggedMention): boolean {
     const { eventTime, platform } = item.mention;
     const start = windowStart(eventTime, this.sizeMs);
-    if (this.watermark.closes(windowEnd(start, this.sizeMs))) return false;
+    if (this.watermark.isFuture(eventTime) || this.watermark.closes(windowEnd(start, this.sizeMs))) return false;
     this.watermark.observe(eventTime);
     const sentiment = sentimentOf(item);
     for (const scope of scopesOf(item)) {

@@ -3,10 +3,16 @@
  * committed right after the stage's batch handler resolves (its downstream write acknowledged), so
  * a crash redelivers at most the batches in flight. Producers wait for acks from all in-sync
  * replicas. Keys go through the DefaultPartitioner (murmur2, as the Java client).
+ *
+ * A consumer is unhealthy after a crash until it rejoins, and while a partition is stuck: failed
+ * `unhealthyAfterFailures` times in a row on the same offset (runtime/bus/stuck-partitions.ts), which
+ * a rejoin does not reset.
  */
 import kafkajs from "kafkajs";
 import type { Logger } from "../logger.js";
+import type { PipelineMetrics } from "../metrics.js";
 import type { Bus, ConsumeOptions, ConsumerHandle, OutgoingRecord, ProducerHandle, TopicDeclaration } from "./bus.js";
+import { StuckPartitions } from "./stuck-partitions.js";
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
 
@@ -14,6 +20,10 @@ export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /** Failures in a row of a batch at one offset after which the consumer reports unhealthy. */
+  unhealthyAfterFailures: number;
+  /** For simak_consumer_stuck and simak_consumer_failures_total. */
+  metrics?: PipelineMetrics;
 }
 
 function pinoLogCreator(logger: Logger): kafkajs.logCreator {
@@ -71,6 +81,9 @@ export function produceRequests(batches: { topic: string; records: OutgoingRecor
   close();
   return requests;
 }
+
+/** How long after kafkajs gives a consumer up a new one joins the group. */
+const REPLACE_CONSUMER_AFTER_MS = 2_000;
 
 export class KafkaBus implements Bus {
   readonly kind = "kafka" as const;
@@ -131,29 +144,20 @@ export class KafkaBus implements Bus {
   }
 
   async consume(options: ConsumeOptions): Promise<ConsumerHandle> {
-    const consumer = this.kafka.consumer({
-      groupId: options.groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-    });
-    let healthy = true;
+    let joined = true;
     const log = this.options.logger.child({ group: options.groupId });
-    consumer.on(consumer.events.CRASH, (event) => {
-      healthy = false;
-      log.error({ err: event.payload.error, restart: event.payload.restart }, "consumer crashed");
-    });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      healthy = true;
+    const stuck = new StuckPartitions({
+      unhealthyAfter: this.options.unhealthyAfterFailures,
+      group: options.groupId,
+      stuck: this.options.metrics?.consumerStuck,
+      failures: this.options.metrics?.consumerFailures,
     });
     // Stopping: no new batch is started (one fetched meanwhile is left uncommitted for the
     // successor), and stop() waits for the batches in flight to finish and commit.
     let stopping = false;
     let inFlight = 0;
     let onIdle: (() => void) | undefined;
-    await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+    let consumer: kafkajs.Consumer;
     const handle = async (
       batch: kafkajs.Batch,
       resolveOffset: (offset: string) => void,
@@ -178,27 +182,78 @@ export class KafkaBus implements Bus {
       await consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
+      stuck.committed(batch.topic, batch.partition);
       await heartbeat();
     };
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.concurrency ?? 6,
-      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-        if (stopping || batch.messages.length === 0) return;
-        inFlight++;
-        try {
-          await handle(batch, resolveOffset, heartbeat);
-        } finally {
-          inFlight--;
-          if (inFlight === 0) onIdle?.();
-        }
-      },
-    });
+    /**
+     * Joins the group with a new kafkajs consumer. kafkajs restarts a consumer that crashed on a
+     * retriable error itself; one it gives up on (a member the group evicted while its handler kept
+     * failing past the session timeout: "the coordinator is not aware of this member") is
+     * replaced here, so a stage outlives a long outage of what its handler writes to.
+     */
+    const start = async (): Promise<void> => {
+      consumer = this.kafka.consumer({
+        groupId: options.groupId,
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: 100,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+      });
+      consumer.on(consumer.events.CRASH, (event) => {
+        joined = false;
+        log.error({ err: event.payload.error, restart: event.payload.restart }, "consumer crashed");
+        if (!event.payload.restart && !stopping) replace();
+      });
+      consumer.on(consumer.events.GROUP_JOIN, (event) => {
+        joined = true;
+        stuck.assigned(event.payload.memberAssignment);
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.concurrency ?? 6,
+        eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+          if (stopping || batch.messages.length === 0) return;
+          inFlight++;
+          try {
+            await handle(batch, resolveOffset, heartbeat);
+          } catch (error) {
+            const offset = batch.firstOffset() ?? "";
+            if (stuck.failed(batch.topic, batch.partition, offset)) {
+              log.error(
+                { err: error, topic: batch.topic, partition: batch.partition, offset },
+                `batch failed ${this.options.unhealthyAfterFailures} times in a row at the same offset; unhealthy until it is committed`,
+              );
+            }
+            throw error;
+          } finally {
+            inFlight--;
+            if (inFlight === 0) onIdle?.();
+          }
+        },
+      });
+    };
+    const replace = () => {
+      setTimeout(() => {
+        if (stopping) return;
+        log.warn("replacing the consumer kafkajs gave up on");
+        start().catch((error: unknown) => {
+          log.error({ err: error }, "starting a new consumer failed; trying again");
+          replace();
+        });
+      }, REPLACE_CONSUMER_AFTER_MS);
+    };
+    await start();
     return {
       stop: async () => {
         stopping = true;
-        consumer.pause(options.topics.map((topic) => ({ topic })));
+        try {
+          consumer.pause(options.topics.map((topic) => ({ topic })));
+        } catch {
+          // A consumer that crashed is not running: there is nothing to pause.
+        }
         if (inFlight > 0) {
           await new Promise<void>((resolve) => {
             onIdle = resolve;
@@ -206,7 +261,7 @@ export class KafkaBus implements Bus {
         }
         await consumer.disconnect();
       },
-      healthy: () => healthy,
+      healthy: () => joined && stuck.stuck().length === 0,
     };
   }
 

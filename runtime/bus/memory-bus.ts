@@ -3,9 +3,11 @@
  * Kafka where stages can observe them: keyed partitioning, per-group committed offsets advanced only
  * after a batch handler resolves, redelivery from the committed offset after a failure, and
  * partitions spread over a group's members. Records every group has committed are dropped, so
- * memory stays bounded by consumer lag.
+ * memory stays bounded by consumer lag. A consumer whose batch keeps failing at one offset reports
+ * unhealthy, as on Kafka (stuck-partitions.ts).
  */
 import type { Logger } from "../logger.js";
+import type { PipelineMetrics } from "../metrics.js";
 import type {
   Bus,
   ConsumeOptions,
@@ -16,6 +18,7 @@ import type {
   TopicDeclaration,
 } from "./bus.js";
 import { partitionFor } from "./partition.js";
+import { StuckPartitions } from "./stuck-partitions.js";
 
 const MAX_BATCH_RECORDS = 2000;
 const MAX_RETRY_BACKOFF_MS = 30_000;
@@ -89,7 +92,10 @@ export class MemoryBus implements Bus {
   private readonly changed = new Signal();
   private nextMemberId = 0;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: { unhealthyAfterFailures?: number; metrics?: PipelineMetrics } = {},
+  ) {}
 
   async ensureTopics(topics: TopicDeclaration[]): Promise<void> {
     for (const topic of topics) {
@@ -155,7 +161,12 @@ export class MemoryBus implements Bus {
       this.partitions(topic).map((_, partition) => `${topic}/${partition}`),
     );
     let running = true;
-    let healthy = true;
+    const stuck = new StuckPartitions({
+      unhealthyAfter: this.options.unhealthyAfterFailures ?? 5,
+      group: options.groupId,
+      stuck: this.options.metrics?.consumerStuck,
+      failures: this.options.metrics?.consumerFailures,
+    });
     const stopped = new Signal();
     const stoppedOnce = stopped.wait();
     const inFlight = new Map<string, Promise<void>>();
@@ -177,13 +188,13 @@ export class MemoryBus implements Bus {
         .then(() => {
           activeGroup.committed.set(id, next);
           retryAt.delete(id);
-          healthy = true;
+          stuck.committed(topic, partition);
           this.truncate(topic, partition);
         })
         .catch((error: Error) => {
           const backoff = Math.min((retryAt.get(id)?.backoff ?? 50) * 2, MAX_RETRY_BACKOFF_MS);
           retryAt.set(id, { at: Date.now() + backoff, backoff });
-          healthy = false;
+          stuck.failed(topic, partition, String(from));
           log.error({ err: error, topic, partition, offset: from, retryInMs: backoff }, "batch failed; will redeliver");
         })
         .finally(() => {
@@ -222,7 +233,7 @@ export class MemoryBus implements Bus {
         activeGroup.members.splice(activeGroup.members.indexOf(member), 1);
         this.changed.notify();
       },
-      healthy: () => healthy,
+      healthy: () => stuck.stuck().length === 0,
     };
   }
 

@@ -23,16 +23,20 @@ import type { Alert } from "../../schemas/types.generated.js";
 import { loadConfig } from "../config.js";
 import { createStorage, type Storage } from "../storage/clickhouse.js";
 import { everyMinute, readMinutePoints, readPostEvents } from "../storage/minute-aggregates.js";
+import { startProgress } from "./progress.js";
 
 /** Every alert the rules raise for minutes in [from, to), by window end, then rule, firing first. */
 export async function backtestAlerts(
   storage: Storage,
   config: AlertConfig,
   range: { from: number; to: number },
+  /** Called before each rule is replayed (progress on a terminal). */
+  onRule?: (index: number, total: number, ruleId: string) => void,
 ): Promise<Alert[]> {
   const lastMinute = Math.floor(range.to / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
   const alerts: Alert[] = [];
-  for (const rule of config.rules) {
+  for (const [index, rule] of config.rules.entries()) {
+    onRule?.(index, config.rules.length, rule.id);
     const points = await readMinutePoints(storage, rule.scope, range.from - historyMs(rule), lastMinute);
     const first = points[0]?.minute;
     if (first === undefined) continue;
@@ -101,10 +105,16 @@ export function alertsCommand(): Command {
       const rules = await loadAlertConfig(options.rules);
       // With embedded ClickHouse, the data folder of a stopped pipeline (or CLICKHOUSE_URL's server).
       const storage = createStorage(loadConfig().clickhouse);
+      let current = "";
+      const progress = startProgress(() => `backtest: ${current}`);
       try {
-        const alerts = await backtestAlerts(storage, rules, options);
+        const alerts = await backtestAlerts(storage, rules, options, (index, total, ruleId) => {
+          current = `rule ${index + 1}/${total} (${ruleId})`;
+        });
+        progress.stop();
         process.stdout.write(options.json ? `${JSON.stringify(alerts, null, 2)}\n` : formatBacktest(alerts));
       } finally {
+        progress.stop();
         await storage.close();
       }
     });

@@ -7,10 +7,14 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { createIngestor, INGESTOR_NAMES } from "../../ingestors/registry.js";
 import { type Pipeline, STAGE_NAMES, type StageName, startPipeline } from "../app.js";
 import { ConfigError, loadConfig, redactConfig, type SimakConfig } from "../config.js";
-import { createLogger } from "../logger.js";
+import { isWildcard } from "../http-access.js";
+import { createConsoleLogger, createLogger, logsArePretty } from "../logger.js";
+import { terminalColors } from "../pretty-log.js";
 import { createStorage } from "../storage/clickhouse.js";
 import { migrate } from "../storage/migrations.js";
 import { alertsCommand } from "./alerts.js";
+import { startConsole, totalsBy } from "./console.js";
+import { startProgress } from "./progress.js";
 import { sentimentCommand } from "./sentiment.js";
 import { ingestSources, sourcesCommand } from "./sources.js";
 
@@ -38,25 +42,46 @@ function stopOnSignals(pipeline: Pipeline): Promise<void> {
   });
 }
 
+/** How often a terminal shows the one-line status of a running pipeline. */
+const STATUS_INTERVAL_MS = 10_000;
+
 async function runPipeline(
   config: SimakConfig,
   stages: StageName[],
   source: { name: string; file?: string; speed?: number },
 ): Promise<void> {
   const sources = stages.includes("ingest") ? await ingestSources(config, source) : undefined;
-  const pipeline = await startPipeline({ config, stages, ingestor: sources?.ingestors });
+  const pipeline = await startPipeline({
+    config,
+    stages,
+    ingestor: sources?.ingestors,
+    logger: createConsoleLogger(config.log),
+  });
   sources?.watch(pipeline);
   pipeline.context.logger.info(
     { stages, bus: pipeline.context.bus.kind, state: pipeline.context.state.kind, config: redactConfig(config) },
     "simak running",
   );
-  const stopped = stopOnSignals(pipeline);
-  if (stages.length === 1 && pipeline.ingestFinished) {
-    // An ingest-only process with a bounded source is done when its source is.
-    await Promise.race([pipeline.ingestFinished.then(() => pipeline.stop()), stopped]);
-    return;
-  }
-  await stopped;
+  const stopConsole = logsArePretty(config.log.format)
+    ? startConsole(pipeline, {
+        out: process.stderr,
+        intervalMs: STATUS_INTERVAL_MS,
+        colors: terminalColors(process.stderr),
+      })
+    : undefined;
+  const stopped = stopOnSignals(pipeline).finally(stopConsole);
+  if (!pipeline.ingestFinished) return stopped;
+  // An ingest-only process with a bounded source is done when its source is; an ingest stage that
+  // gave up fails the process, whatever else runs in it, so a supervisor sees it and restarts it.
+  const ingested = pipeline.ingestFinished.then(
+    () => (stages.length === 1 ? pipeline.stop() : stopped),
+    async (error: Error) => {
+      await pipeline.stop();
+      stopConsole?.();
+      throw error;
+    },
+  );
+  await Promise.race([ingested, stopped]);
 }
 
 const program = new Command()
@@ -102,9 +127,16 @@ program
     const embedded = !config.kafka;
     const stages: StageName[] = embedded ? [...STAGE_NAMES] : ["ingest"];
     const ingestor = createIngestor("replay", config, { file, speed: options.speed });
-    const pipeline = await startPipeline({ config, stages, ingestor, http: false });
+    const logger = createConsoleLogger(config.log);
+    const pipeline = await startPipeline({ config, stages, ingestor, http: false, logger });
+    const { eventsOut } = pipeline.context.metrics;
+    const progress = startProgress(async () => {
+      const out = await totalsBy(eventsOut, "stage");
+      return `replay: ${out.get("ingest") ?? 0} events read${embedded ? `, ${out.get("sink") ?? 0} rows stored` : ""}`;
+    });
     const counts = await pipeline.ingestFinished;
     if (embedded) await pipeline.drained();
+    progress.stop();
     await pipeline.stop();
     process.stdout.write(`${JSON.stringify(counts)}\n`);
   });
@@ -141,22 +173,41 @@ program
     process.stdout.write(`${JSON.stringify(redactConfig(loadConfig()), null, 2)}\n`);
   });
 
+/** The configured credentials as an Authorization header, for the process's own /api/sql. */
+function credentials(config: SimakConfig): Record<string, string> {
+  const { token, username, password } = config.dashboard;
+  if (token) return { authorization: `Bearer ${token}` };
+  if (username) return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
+  return {};
+}
+
 /**
  * Embedded ClickHouse lives inside the process that runs the pipeline and holds its data folder,
- * so a query goes to that process's HTTP endpoint when one is running; otherwise the data folder
- * (or the configured server) is opened directly.
+ * so a query goes to that process's HTTP endpoint when one is running (with the configured
+ * credentials); otherwise the data folder (or the configured server) is opened directly. Either
+ * way Storage.queryText's guard and limits apply.
  */
 async function runSql(config: SimakConfig, query: string, format: string): Promise<string> {
   if (!config.clickhouse.url) {
-    const endpoint = `http://${config.http.host}:${config.http.port}/api/sql?format=${encodeURIComponent(format)}`;
-    const response = await fetch(endpoint, { method: "POST", body: query }).catch(() => undefined);
+    // A process bound to every interface is reached on loopback, a name its Host check accepts.
+    const host = isWildcard(config.http.host)
+      ? "127.0.0.1"
+      : config.http.host.includes(":")
+        ? `[${config.http.host}]`
+        : config.http.host;
+    const endpoint = `http://${host}:${config.http.port}/api/sql?format=${encodeURIComponent(format)}`;
+    const response = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/sql", ...credentials(config) },
+      body: query,
+    }).catch(() => undefined);
     if (response) {
       const text = await response.text();
-      if (!response.ok) throw new Error(text.trim());
+      if (!response.ok) throw new Error(text.trim() || `HTTP ${response.status}`);
       return text;
     }
   }
-  const storage = createStorage(config.clickhouse);
+  const storage = createStorage(config.clickhouse, config.sql);
   try {
     return await storage.queryText(query, format);
   } finally {

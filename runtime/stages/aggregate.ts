@@ -13,23 +13,35 @@
  * crash between insert and commit, with the same or different boundaries, is therefore never
  * counted twice; a retried insert of the same range is also dropped by its deduplication token.
  * On resuming, the partition's last insert is sent again under its token, so a rollup view that a
- * crash in the middle of the insert left without it gets it (completeRollups).
+ * crash in the middle of the insert left without it gets it (completeRollups). A mention the
+ * process stage published twice (at two offsets) is counted once (counted-mentions.ts).
  */
+import { eventTimeProblem, throwIfRejected } from "../../processors/normalise/index.js";
 import { PartitionWindows } from "../../processors/windows/index.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
 import { CoalescedInsert, deduplicatedInsert } from "../../sinks/clickhouse/coalesced-insert.js";
 import { windowDeltaRows } from "../../sinks/clickhouse/rows.js";
-import type { RecordBatch } from "../bus/bus.js";
-import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
+import type { IncomingRecord, RecordBatch } from "../bus/bus.js";
+import {
+  decodeBatch,
+  instrumented,
+  mapIsolated,
+  type PipelineContext,
+  type StageHandle,
+  topicName,
+} from "../context.js";
 import type { Storage } from "../storage/clickhouse.js";
 import { DEDUPLICATION_WINDOW } from "../storage/migrations.js";
+import { CountedMentions } from "./counted-mentions.js";
 
 const STAGE = "aggregate";
 const DELTAS_TABLE = "mention_window_deltas";
 
 export interface AggregateStageOptions {
   groupId?: string;
+  /** The processing clock, epoch ms: event times ahead of it are refused and bound no watermark. */
+  clock?: () => number;
 }
 
 /** Where a partition stands: its accumulator and the first offset not yet stored. */
@@ -108,11 +120,17 @@ export async function startAggregateStage(
   options: AggregateStageOptions = {},
 ): Promise<StageHandle> {
   const { metrics, codec, config } = ctx;
+  const clock = options.clock ?? Date.now;
   const storage = await ctx.storage();
   const source = topicName(config, "mentionsTagged");
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
   const positions = new Map<string, PartitionPosition>();
+  const counted = new CountedMentions({
+    store: ctx.state,
+    prefix: config.topicPrefix,
+    latenessMs: config.aggregate.latenessMs,
+  });
   const deltas = new CoalescedInsert({
     storage,
     table: storage.table(DELTAS_TABLE),
@@ -120,6 +138,7 @@ export async function startAggregateStage(
     maxRows: 50_000,
     stampColumn: "inserted_at",
     tokenColumn: "insert_token",
+    onInsertError: () => metrics.clickhouseInsertErrors.inc({ stage: STAGE, table: DELTAS_TABLE }),
   });
 
   const resume = async (topic: string, partition: number): Promise<PartitionPosition> => {
@@ -140,6 +159,7 @@ export async function startAggregateStage(
       windows: new PartitionWindows({
         allowedLatenessMs: config.aggregate.latenessMs,
         restoredWatermark: stored.watermark,
+        clock,
       }),
       nextOffset: stored.nextOffset,
     };
@@ -164,26 +184,49 @@ export async function startAggregateStage(
       positions.set(key, position);
       return;
     }
-    const { values, failed } = await decodeBatch(ctx, STAGE, { ...batch, records }, (record) =>
-      codec.decode<TaggedMention>(record.value, contracts.TaggedMention),
+    // A mention that reached the tagged topic without normalise's bounds (a time in the future)
+    // is refused here: it would otherwise hold a window open forever.
+    const decoded = await decodeBatch(ctx, STAGE, { ...batch, records }, (record) => {
+      const item = codec.decode<TaggedMention>(record.value, contracts.TaggedMention);
+      throwIfRejected(eventTimeProblem(item.mention.eventTime, clock()));
+      return item;
+    });
+    const firstCopy = await counted.firstCopies(
+      batch.topic,
+      batch.partition,
+      decoded.values.map((item, i) => ({
+        offset: (decoded.records[i] as IncomingRecord).offset,
+        platform: item.mention.platform,
+        id: item.mention.id,
+      })),
     );
-    const aggregated = values.filter((item) => position.windows.add(item)).length;
+    const fresh = {
+      values: decoded.values.filter((_, i) => firstCopy[i]),
+      records: decoded.records.filter((_, i) => firstCopy[i]),
+    };
+    metrics.duplicates.inc({ stage: STAGE }, decoded.values.length - fresh.values.length);
+    const added = mapIsolated(ctx, STAGE, batch, fresh, (item) => position.windows.add(item));
+    const aggregated = added.values.filter(Boolean).length;
     const range = {
       topic: batch.topic,
       partition: batch.partition,
       firstOffset: firstFresh.offset,
       lastOffset: last.offset,
     };
+    const flushed = position.windows.flush();
     await Promise.all([
       deltas.insert(
-        windowDeltaRows(position.windows.flush(), range, Date.now()),
+        windowDeltaRows(flushed, range, Date.now()),
         `${range.topic}:${range.partition}:${range.firstOffset}-${range.lastOffset}`,
       ),
-      producer.send(deadLetters, failed),
+      producer.send(deadLetters, [...decoded.failed, ...added.failed]),
     ]);
     positions.set(key, { windows: position.windows, nextOffset: BigInt(last.offset) + 1n });
-    metrics.lateEvents.inc({ stage: STAGE }, values.length - aggregated);
+    metrics.lateEvents.inc({ stage: STAGE }, added.values.length - aggregated);
     metrics.eventsOut.inc({ stage: STAGE, target: DELTAS_TABLE }, aggregated);
+    if (flushed.watermark !== null) {
+      metrics.windowWatermark.set({ topic: batch.topic, partition: String(batch.partition) }, flushed.watermark / 1000);
+    }
   };
 
   const consumer = await ctx.bus.consume({

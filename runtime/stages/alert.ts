@@ -21,10 +21,17 @@
  * what comes after it; with no history at all it reports from the first minute.
  *
  * Several instances may run; one leads at a time, holding a lease in the state store
- * (runtime/state/lease.ts), renewed every poll and, in a long poll, between rules: it judges the rules and runs
- * the delivery loop, which owns the pending list (sinks/notify/README.md). The others stand by and
- * take over within LEADER_LEASE_MS of the leader's death (at once on a graceful stop): a new
- * leader reopens the pending list and continues every detector from its stored state.
+ * (runtime/state/lease.ts), renewed every poll and, in a long poll, between rules and before it
+ * publishes or saves a rule's state: it judges the rules and runs the delivery loop, which owns the
+ * pending list (sinks/notify/README.md). The others stand by and take over within LEADER_LEASE_MS
+ * of the leader's death (at once on a graceful stop): a new leader reopens the pending list and
+ * continues every detector from its stored state. A poll still running when the lease could have
+ * expired (a hung read) is reported unhealthy and gives up the lead at once; when it returns it
+ * finds it no longer leads before it publishes anything.
+ *
+ * A rule that fails (corrupt state, a query it breaks) is logged, counted
+ * (simak_errors_total{code="ALERT_RULE_FAILED"}) and skipped: the rules after it still run. The
+ * poll counts as failed only when every rule failed.
  */
 import {
   type AlertRule,
@@ -57,11 +64,20 @@ const UNHEALTHY_AFTER_FAILURES = 3;
 const STATE_GRACE_MS = 7 * 1440 * MINUTE_MS;
 /** How long a leader that stopped renewing keeps the lead. */
 const LEADER_LEASE_MS = 30_000;
-/** A poll running this long since the lease was last extended extends it before its next rule. */
-const RENEW_AFTER_MS = LEADER_LEASE_MS / 3;
 
-export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle> {
+export interface AlertStageOptions {
+  /** The leader's lease (tests shorten it). Default LEADER_LEASE_MS. */
+  leaseMs?: number;
+}
+
+/** Thrown inside a poll that finds another instance leads now: the poll stops, nothing more is published. */
+class LeadLost extends Error {}
+
+export async function startAlertStage(ctx: PipelineContext, options: AlertStageOptions = {}): Promise<StageHandle> {
   const { config, logger, metrics, state } = ctx;
+  const leaseMs = options.leaseMs ?? LEADER_LEASE_MS;
+  /** A poll running this long since the lease was last extended extends it before going on. */
+  const renewAfterMs = leaseMs / 3;
   const file = config.alert.rulesFile;
   const storage = await ctx.storage();
   const producer = await ctx.bus.producer();
@@ -89,7 +105,7 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   const leadership = new Lease({
     store: state,
     key: keys.leader,
-    ttlMs: LEADER_LEASE_MS,
+    ttlMs: leaseMs,
     gauge: metrics.leader,
     job: STAGE,
   });
@@ -123,6 +139,21 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
     return deliveries;
   };
 
+  /** Goes on only while this instance still leads with `queue`, extending the lease if it is getting old. */
+  const requireLead = async (queue: DeliveryQueue) => {
+    if (Date.now() - heldAt > renewAfterMs && (await lead()) !== queue) throw new LeadLost();
+  };
+
+  /** Gives the lead up without waiting on anything (a poll hangs): the others take over at once. */
+  const stepDown = () => {
+    const queue = deliveries;
+    deliveries = null;
+    heldAt = 0;
+    metrics.leader.set({ job: STAGE }, 0);
+    queue?.stop().catch((error: unknown) => logger.error({ stage: STAGE, err: error }, "stopping deliveries failed"));
+    leadership.release().catch((error: unknown) => logger.error({ stage: STAGE, err: error }, "lease release failed"));
+  };
+
   /** Firing alerts of aggregate rules carry the window's most influential mentions in the scope. */
   const withEvidence = async (rule: AlertRule, alert: Alert): Promise<Alert> => {
     if (alert.status !== "firing" || isEventSignal(rule.signal)) return alert;
@@ -137,6 +168,7 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
 
   const publish = async (rule: AlertRule, alerts: Alert[], queue: DeliveryQueue) => {
     const filled = await Promise.all(alerts.map((alert) => withEvidence(rule, alert)));
+    await requireLead(queue);
     await producer.send(
       alertsTopic,
       filled.map((alert) => encodeFor(ctx, "alerts", alert.id, alert)),
@@ -173,6 +205,7 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
       if (reportAfter === null || input.point.minute > reportAfter) alerts.push(...raised);
     }
     if (alerts.length > 0) await publish(rule, alerts, queue);
+    await requireLead(queue);
     await state.setMany(
       [{ key, value: JSON.stringify(detector.state) }],
       Math.ceil((historyMs(rule) + STATE_GRACE_MS) / 1000),
@@ -185,18 +218,42 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
     const through = seenCompleted;
     seenCompleted = await completed();
     if (through === null) return;
-    for (const rule of rules()) {
-      // A leader that lost its lease mid-poll stops at once; the new one has the stored state.
-      if (Date.now() - heldAt > RENEW_AFTER_MS && (await lead()) !== queue) return;
-      await runRule(rule, through, queue);
+    const judged = rules();
+    const failed: unknown[] = [];
+    try {
+      for (const rule of judged) {
+        // A leader that lost its lease mid-poll stops at once; the new one has the stored state.
+        await requireLead(queue);
+        try {
+          await runRule(rule, through, queue);
+        } catch (error) {
+          if (error instanceof LeadLost) throw error;
+          failed.push(error);
+          metrics.errors.inc({ stage: STAGE, code: "ALERT_RULE_FAILED" });
+          logger.error({ stage: STAGE, rule: rule.id, err: error }, "alert rule failed; skipped this poll");
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof LeadLost)) throw error;
+      logger.warn({ stage: STAGE, holder: leadership.holder }, "lost the lead during a poll; stopped judging");
+      return;
     }
+    if (judged.length > 0 && failed.length === judged.length) throw failed[0];
   };
 
   let failures = 0;
+  let hung = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
   const tick = () => {
+    // A poll that outlives the lease may be judging after another instance took over.
+    const watchdog = setTimeout(() => {
+      hung = true;
+      metrics.errors.inc({ stage: STAGE, code: "ALERT_POLL_HUNG" });
+      logger.error({ stage: STAGE, leaseMs }, "alert poll still running after the lease time; giving up the lead");
+      stepDown();
+    }, leaseMs);
     inFlight = poll()
       .then(
         () => {
@@ -209,6 +266,8 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
         },
       )
       .finally(() => {
+        clearTimeout(watchdog);
+        hung = false;
         if (!stopped) timer = setTimeout(tick, config.alert.pollMs);
       });
   };
@@ -225,11 +284,12 @@ export async function startAlertStage(ctx: PipelineContext): Promise<StageHandle
   );
   return {
     name: STAGE,
-    healthy: () => failures < UNHEALTHY_AFTER_FAILURES,
+    healthy: () => failures < UNHEALTHY_AFTER_FAILURES && !hung,
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
-      await inFlight;
+      // A hung poll has given the lead up already; waiting for it could take forever.
+      if (!hung) await inFlight;
       rulesFile.close();
       await deliveries?.stop();
       await leadership.release();

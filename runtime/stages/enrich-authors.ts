@@ -29,7 +29,7 @@ import { contracts } from "../../schemas/contracts.js";
 import { postKey } from "../../schemas/topics.js";
 import type { AuthorSignal, EngagementEvent, TaggedMention } from "../../schemas/types.generated.js";
 import type { OutgoingRecord, RecordBatch } from "../bus/bus.js";
-import { decodeBatch, encodeFor, type PipelineContext, topicName } from "../context.js";
+import { decodeBatch, encodeFor, mapIsolated, type PipelineContext, topicName } from "../context.js";
 import type { StateEntry } from "../state/state.js";
 
 const STAGE = "enrich";
@@ -104,16 +104,21 @@ export function authorOwner(ctx: PipelineContext) {
   const keys = authorKeys(ctx.config.topicPrefix);
   const deadLetters = topicName(ctx.config, "deadLetter");
   return async (batch: RecordBatch, producer: { send(topic: string, records: OutgoingRecord[]): Promise<void> }) => {
-    const { values: signals, failed } = await decodeBatch(ctx, STAGE, batch, (record) =>
+    const decoded = await decodeBatch(ctx, STAGE, batch, (record) =>
       codec.decode<AuthorSignal>(record.value, contracts.AuthorSignal),
     );
+    const signals = decoded.values;
     const authors = [...new Set(signals.map((signal) => signal.authorKey))];
     const stored = await state.getMany(authors.map(keys.state));
+    const storedStates = new Map(authors.map((author, i) => [author, stored[i]]));
     const states = new Map<string, AuthorState>();
-    authors.forEach((author, i) => {
-      const text = stored[i];
-      states.set(author, text ? (JSON.parse(text) as AuthorState) : emptyAuthor(author));
-    });
+    // Parsed at the author's first signal, inside its isolation: a corrupt state fails its signals only.
+    const stateOf = (author: string): AuthorState => {
+      const known = states.get(author);
+      if (known) return known;
+      const text = storedStates.get(author);
+      return text ? (JSON.parse(text) as AuthorState) : emptyAuthor(author);
+    };
     const memberOf = (signal: AuthorSignal): StateEntry | null => {
       const id = appliedItemId(signal);
       return id === null ? null : { key: keys.items(signal.authorKey, dayOf(signal.at)), value: id };
@@ -123,19 +128,21 @@ export function authorOwner(ctx: PipelineContext) {
     const known = await state.hasMembers(probes);
     const applied = new Set(probes.filter((_, i) => known[i]).map((entry) => `${entry.key}\n${entry.value}`));
     const newMembers: StateEntry[] = [];
-    signals.forEach((signal, i) => {
-      const member = candidates[i];
+    const members = new Map(signals.map((signal, i) => [signal, candidates[i]]));
+    // One signal at a time: one the state cannot take is a dead letter, and the batch goes on.
+    const { failed } = mapIsolated(ctx, STAGE, batch, decoded, (signal) => {
+      const member = members.get(signal);
       const id = member ? `${member.key}\n${member.value}` : null;
       const isNew = id === null || !applied.has(id);
+      states.set(signal.authorKey, applyAuthorSignal(stateOf(signal.authorKey), signal, isNew));
       if (member && isNew) {
         applied.add(id as string);
         newMembers.push(member);
       }
-      states.set(signal.authorKey, applyAuthorSignal(states.get(signal.authorKey) as AuthorState, signal, isNew));
     });
-    await producer.send(deadLetters, failed);
+    await producer.send(deadLetters, [...decoded.failed, ...failed]);
     await state.writeAtomically(
-      authors.map((author) => ({ key: keys.state(author), value: JSON.stringify(states.get(author)) })),
+      [...states].map(([author, updated]) => ({ key: keys.state(author), value: JSON.stringify(updated) })),
       newMembers,
       AUTHOR_TTL_SECONDS,
     );

@@ -10,6 +10,8 @@
  * with the ids of the cascade members they count, atomically: a redelivered member is recognised
  * and never counted twice.
  */
+
+import { engagementProblem, throwIfRejected } from "../../processors/normalise/index.js";
 import {
   applyCascade,
   applyRoot,
@@ -24,7 +26,15 @@ import { contracts } from "../../schemas/contracts.js";
 import { postKey } from "../../schemas/topics.js";
 import type { EngagementEvent, PostSignal, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
 import type { RecordBatch } from "../bus/bus.js";
-import { decodeBatch, encodeFor, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
+import {
+  decodeBatch,
+  encodeFor,
+  instrumented,
+  mapIsolated,
+  type PipelineContext,
+  type StageHandle,
+  topicName,
+} from "../context.js";
 import type { StateEntry } from "../state/state.js";
 import { authorOwner, authorRouter, type RoutedInput } from "./enrich-authors.js";
 
@@ -99,39 +109,44 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
   const ownAuthors = authorOwner(ctx);
 
   const route = async (batch: RecordBatch) => {
-    const { values: inputs, failed } = await decodeBatch(
-      ctx,
-      STAGE,
-      batch,
-      (record): RoutedInput =>
-        batch.topic === taggedTopic
-          ? { tagged: codec.decode<TaggedMention>(record.value, contracts.TaggedMention) }
-          : { snapshot: codec.decode<EngagementEvent>(record.value, contracts.EngagementEvent) },
-    );
-    const signals = inputs
-      .map(signalOf)
-      .map((signal) => encodeFor(ctx, "enrichPosts", postKey(signal.platform, signal.rootId), signal));
-    const authorSignals = await routeAuthors(inputs);
+    const decoded = await decodeBatch(ctx, STAGE, batch, (record): RoutedInput => {
+      if (batch.topic === taggedTopic) {
+        return { tagged: codec.decode<TaggedMention>(record.value, contracts.TaggedMention) };
+      }
+      const snapshot = codec.decode<EngagementEvent>(record.value, contracts.EngagementEvent);
+      throwIfRejected(engagementProblem(snapshot, Date.now()));
+      return { snapshot };
+    });
+    const { values: signals, failed } = mapIsolated(ctx, STAGE, batch, decoded, (input) => {
+      const signal = signalOf(input);
+      return encodeFor(ctx, "enrichPosts", postKey(signal.platform, signal.rootId), signal);
+    });
+    const authorSignals = await routeAuthors(decoded.values);
     await producer.sendMany([
       { topic: signalsTopic, records: signals },
       { topic: authorsTopic, records: authorSignals },
-      { topic: deadLetters, records: failed },
+      { topic: deadLetters, records: [...decoded.failed, ...failed] },
     ]);
     ctx.metrics.eventsOut.inc({ stage: STAGE, target: signalsTopic }, signals.length);
     ctx.metrics.eventsOut.inc({ stage: STAGE, target: authorsTopic }, authorSignals.length);
   };
 
   const own = async (batch: RecordBatch) => {
-    const { values: signals, failed } = await decodeBatch(ctx, STAGE, batch, (record) =>
+    const decoded = await decodeBatch(ctx, STAGE, batch, (record) =>
       codec.decode<PostSignal>(record.value, contracts.PostSignal),
     );
+    const signals = decoded.values;
     const roots = [...new Set(signals.map((signal) => postKey(signal.platform, signal.rootId)))];
     const stored = await state.getMany(roots.map(stateKey));
+    const storedStates = new Map(roots.map((key, i) => [key, stored[i]]));
     const states = new Map<string, PostVirality>();
-    roots.forEach((key, i) => {
-      const text = stored[i];
-      if (text) states.set(key, JSON.parse(text) as PostVirality);
-    });
+    // Parsed at the root's first signal, inside its isolation: a corrupt state fails its signals only.
+    const stateOf = (key: string, signal: PostSignal): PostVirality => {
+      const known = states.get(key);
+      if (known) return known;
+      const text = storedStates.get(key);
+      return text ? (JSON.parse(text) as PostVirality) : emptyPostState(signal.platform, signal.rootId);
+    };
 
     const cascade = signals.filter((signal) => signal.cascade !== null);
     const known = await state.hasMembers(
@@ -163,9 +178,11 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
     const viralNow = new Map<string, boolean>();
     /** Per root, the time of the last update already emitted in this batch. */
     const emittedAt = new Map<string, number>();
-    for (const signal of signals) {
+    // One signal at a time: a signal the state cannot take (a "root" that is a reply) is a dead
+    // letter, and the batch goes on.
+    const { failed } = mapIsolated(ctx, STAGE, batch, decoded, (signal) => {
       const key = postKey(signal.platform, signal.rootId);
-      let post = states.get(key) ?? emptyPostState(signal.platform, signal.rootId);
+      let post = stateOf(key, signal);
       if (!viralNow.has(key)) viralNow.set(key, assessVirality(post, signal.at).viral);
       if (signal.root) post = applyRoot(post, signal.root);
       if (signal.snapshot) post = applySnapshot(post, signal.snapshot);
@@ -191,7 +208,7 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
         updates.push(updateOf(post, signal.at, assessment));
         emittedAt.set(key, signal.at);
       }
-    }
+    });
     for (const [key, at] of lastAt) {
       const post = states.get(key) as PostVirality;
       if (emittedAt.get(key) !== at) updates.push(updateOf(post, at, assessVirality(post, at)));
@@ -202,7 +219,7 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
         topic: viralityTopic,
         records: updates.map((update) => encodeFor(ctx, "virality", postKey(update.platform, update.postId), update)),
       },
-      { topic: deadLetters, records: failed },
+      { topic: deadLetters, records: [...decoded.failed, ...failed] },
     ]);
     await state.writeAtomically(
       [

@@ -8,12 +8,19 @@
  * acknowledged too), and handed back to the source when it starts again. Receipts of push sources
  * are answered at the same moment. A source that polls a cursor (`exclusive`) runs only while this
  * instance holds its lease, so two instances never advance the same cursor.
+ *
+ * A produce that fails (a broker failover, a leader election) is retried with the same batch after
+ * a capped exponential backoff with jitter, so nothing is lost; a retry after a partly acknowledged
+ * send produces some records twice, which the process stage drops by their key. After
+ * `ingest.maxProduceFailures` failures in a row the stage gives up: `finished` rejects, the stage
+ * reports unhealthy and every source is stopped (the CLI then exits non-zero).
  */
 import { postKey } from "../../schemas/topics.js";
 import type { OutgoingRecord } from "../bus/bus.js";
 import { deadLetter, encodeFor, type PipelineContext, type StageHandle, topicName } from "../context.js";
 import { HttpClient } from "../http-client.js";
 import type { Ingestor, SourceEvent } from "../ingestor.js";
+import { type Backoff, backoffDelay, sleep } from "../retry.js";
 import {
   readCheckpoints,
   SOURCE_STATE_TTL_SECONDS,
@@ -31,6 +38,7 @@ const MAX_BATCH_DELAY_MS = 20;
 const LEASE_TTL_MS = 30_000;
 /** A source's status is written at most this often. */
 const STATUS_INTERVAL_MS = 2000;
+export const PRODUCE_BACKOFF: Backoff = { initialMs: 200, maxMs: 10_000, factor: 2, jitter: 0.5 };
 
 type Counts = { mentions: number; engagement: number; web: number; invalid: number };
 
@@ -39,6 +47,8 @@ export interface IngestStageOptions {
   http?: HttpClient;
   /** Lease duration for exclusive sources, ms. */
   leaseTtlMs?: number;
+  /** Delays between retries of a failed produce (tests shorten them). */
+  backoff?: Backoff;
 }
 
 export interface IngestStageHandle extends StageHandle {
@@ -106,6 +116,8 @@ export async function startIngestStage(
 ): Promise<IngestStageHandle> {
   const { metrics, logger, config } = ctx;
   const prefix = config.topicPrefix;
+  const backoff = options.backoff ?? PRODUCE_BACKOFF;
+  const { maxProduceFailures } = config.ingest;
   const topics = {
     mentions: topicName(config, "mentionsRaw"),
     engagement: topicName(config, "engagementRaw"),
@@ -164,6 +176,31 @@ export async function startIngestStage(
     flushed = flushed.then(send);
     return flushed;
   };
+  /** Sends the batch, again after each failure, until it is acknowledged or the failures run out. */
+  const produce = async (batch: ReturnType<typeof emptyBatch>) => {
+    for (let failures = 1; ; failures++) {
+      try {
+        await producer.sendMany([
+          { topic: topics.mentions, records: batch.mentions },
+          { topic: topics.engagement, records: batch.engagement },
+          { topic: topics.web, records: batch.web },
+          { topic: topics.deadLetter, records: batch.invalid },
+        ]);
+        return;
+      } catch (error) {
+        metrics.errors.inc({ stage: STAGE, code: "PRODUCE_FAILED" });
+        if (failures >= maxProduceFailures) {
+          for (const runner of runners.values()) runner.abort.abort();
+          throw new Error(`produce failed ${failures} times in a row; giving up: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+        const retryInMs = backoffDelay(failures, backoff);
+        logger.warn({ stage: STAGE, err: error, failures, retryInMs }, "produce failed; retrying the batch");
+        await sleep(retryInMs);
+      }
+    }
+  };
   const send = async () => {
     const batch = pending;
     if (size === 0 && batch.checkpoints.size === 0 && batch.receipts.length === 0) return;
@@ -172,12 +209,7 @@ export async function startIngestStage(
     if (batch.itemSources.size > 0) {
       const timer = metrics.batchSeconds.startTimer({ stage: STAGE });
       try {
-        await producer.sendMany([
-          { topic: topics.mentions, records: batch.mentions },
-          { topic: topics.engagement, records: batch.engagement },
-          { topic: topics.web, records: batch.web },
-          { topic: topics.deadLetter, records: batch.invalid },
-        ]);
+        await produce(batch);
       } catch (error) {
         for (const done of batch.receipts) done(error as Error);
         throw error;

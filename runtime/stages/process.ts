@@ -9,9 +9,18 @@ import { type Tagger, untagged } from "../../processors/tagger.js";
 import { contracts } from "../../schemas/contracts.js";
 import { postKey } from "../../schemas/topics.js";
 import type { Mention, TaggedMention } from "../../schemas/types.generated.js";
-import type { RecordBatch } from "../bus/bus.js";
-import { decodeBatch, encodeFor, instrumented, type PipelineContext, type StageHandle, topicName } from "../context.js";
-import { ErrorCode, SimakError } from "../errors.js";
+import type { IncomingRecord, RecordBatch } from "../bus/bus.js";
+import {
+  decodeBatch,
+  encodeFor,
+  instrumented,
+  mapIsolated,
+  type PipelineContext,
+  type StageHandle,
+  topicName,
+} from "../context.js";
+import { SimakError } from "../errors.js";
+import { tagIsolated } from "./tagging.js";
 
 const STAGE = "process";
 
@@ -30,9 +39,13 @@ export async function startProcessStage(ctx: PipelineContext, options: ProcessSt
   const producer = await ctx.bus.producer();
 
   const onBatch = async (batch: RecordBatch) => {
-    const { values: valid, failed } = await decodeBatch(ctx, STAGE, batch, (record) => {
+    const {
+      values: valid,
+      records,
+      failed,
+    } = await decodeBatch(ctx, STAGE, batch, (record) => {
       const result = normaliseMention(codec.decode<Mention>(record.value, contracts.Mention));
-      if (!result.ok) throw new SimakError(ErrorCode.MissingRequiredFields, result.reason);
+      if (!result.ok) throw new SimakError(result.code, result.reason);
       return result.mention;
     });
 
@@ -40,21 +53,24 @@ export async function startProcessStage(ctx: PipelineContext, options: ProcessSt
     const fresh = await dedup.unseen(keys);
     const processedTime = Date.now();
     const tagged: TaggedMention[] = [];
-    const taggedKeys: string[] = [];
+    const taggedRecords: IncomingRecord[] = [];
     valid.forEach((mention, i) => {
       if (!fresh[i]) return;
       tagged.push({ mention, tags: untagged(), processedTime });
-      taggedKeys.push(keys[i] as string);
+      taggedRecords.push(records[i] as IncomingRecord);
     });
     metrics.duplicates.inc({ stage: STAGE }, valid.length - tagged.length);
-    for (const tagger of taggers) await tagger.tag(tagged);
+    const tagging = await tagIsolated(ctx, STAGE, batch, taggers, { values: tagged, records: taggedRecords });
 
-    const out = tagged.map((item, i) => encodeFor(ctx, "mentionsTagged", taggedKeys[i] as string, item));
+    // A mention whose tagged record would exceed the broker's limit is dead-lettered alone.
+    const { values: out, failed: unsendable } = mapIsolated(ctx, STAGE, batch, tagging, (item) =>
+      encodeFor(ctx, "mentionsTagged", postKey(item.mention.platform, item.mention.id), item),
+    );
     await producer.sendMany([
       { topic: target, records: out },
-      { topic: deadLetters, records: failed },
+      { topic: deadLetters, records: [...failed, ...tagging.failed, ...unsendable] },
     ]);
-    await dedup.remember(taggedKeys);
+    await dedup.remember(out.map((record) => record.key));
 
     metrics.eventsOut.inc({ stage: STAGE, target }, out.length);
   };

@@ -22,17 +22,64 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-/** Redis-backed state: one MGET per read, one pipeline of SET ... EX per write. */
+export interface RedisStateOptions {
+  /** A command without a reply this long fails (the batch is redelivered), ms. Default 5000. */
+  commandTimeoutMs?: number;
+  /** Connecting (and each reconnect) gives up after this long, ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** How often a PING checks that Redis answers, ms. Default 2000. */
+  probeIntervalMs?: number;
+  /** What the connection reports (it reconnects by itself); counted and logged by the caller. */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * Redis-backed state: one MGET per read, one pipeline of SET ... EX per write. Every command times
+ * out, so a Redis that stops answering (hung, or the network drops its packets) fails the batch
+ * instead of hanging it past the consumer's session; a PING every probe interval, with the same
+ * timeout, makes the store report unhealthy meanwhile.
+ */
 export class RedisStateStore implements StateStore {
   readonly kind = "redis" as const;
   private readonly redis: Redis;
+  private readonly probeIntervalMs: number;
+  private probe: NodeJS.Timeout | undefined;
+  private probing = false;
+  /** Whether the last PING was answered in time. */
+  private answering = true;
 
-  constructor(url: string) {
-    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 5, enableAutoPipelining: true });
+  constructor(url: string, options: RedisStateOptions = {}) {
+    this.redis = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 5,
+      enableAutoPipelining: true,
+      commandTimeout: options.commandTimeoutMs ?? 5000,
+      connectTimeout: options.connectTimeoutMs ?? 5000,
+    });
+    this.probeIntervalMs = options.probeIntervalMs ?? 2000;
+    this.redis.on("error", options.onError ?? (() => {}));
   }
 
   async connect(): Promise<void> {
     await this.redis.connect();
+    this.probe = setInterval(() => {
+      if (this.probing) return;
+      this.probing = true;
+      this.redis
+        .ping()
+        .then(
+          () => {
+            this.answering = true;
+          },
+          () => {
+            this.answering = false;
+          },
+        )
+        .finally(() => {
+          this.probing = false;
+        });
+    }, this.probeIntervalMs);
+    this.probe.unref();
   }
 
   async getMany(keys: string[]): Promise<(string | null)[]> {
@@ -78,10 +125,11 @@ export class RedisStateStore implements StateStore {
   }
 
   healthy(): boolean {
-    return this.redis.status === "ready";
+    return this.redis.status === "ready" && this.answering;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.probe);
     await this.redis.quit();
   }
 }

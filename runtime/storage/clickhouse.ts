@@ -4,10 +4,20 @@
  * chdb ignores the client's `database` option, so every statement names its tables fully.
  */
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { type ClickHouseClient, createClient } from "@clickhouse/client";
-import { createChdbConnection } from "chdb/connection";
-import type { SimakConfig } from "../config.js";
+import { type ClickHouseClient, ClickHouseLogLevel, type ClickHouseSettings, createClient } from "@clickhouse/client";
+import { type SimakConfig, SQL_LIMIT_DEFAULTS } from "../config.js";
+import { checkFormat, guardAnalystQuery } from "./sql-guard.js";
+
+/**
+ * chdb (the 500 MB engine library) is loaded only by a process that embeds ClickHouse, when it
+ * opens storage: a stage talking to a ClickHouse server never maps it. It is CommonJS, so a
+ * synchronous require keeps createStorage synchronous for its callers.
+ */
+function loadChdbConnection(): typeof import("chdb/connection") {
+  return createRequire(import.meta.url)("chdb/connection");
+}
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>["connection"]>;
 
@@ -17,12 +27,39 @@ export interface Storage {
   readonly database: string;
   /** `database.table`, quoted for SQL. */
   table(name: string): string;
-  /** Runs a query and returns the text ClickHouse rendered in `format` (e.g. PrettyCompact). */
-  queryText(query: string, format: string, readonly?: boolean): Promise<string>;
+  /**
+   * Runs an analyst's query, if sql-guard.ts allows it, read-only and within the limits, and returns
+   * the text ClickHouse rendered in `format` (e.g. PrettyCompact). Throws RefusedQuery when refused.
+   */
+  queryText(query: string, format: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export function createStorage(config: SimakConfig["clickhouse"]): Storage {
+/**
+ * The reader's settings, in this order: chdb issues them as consecutive SETs and readonly=1
+ * refuses every SET after it, so the limits come first (over HTTP they travel together).
+ */
+function readerSettings(limits: SimakConfig["sql"]): ClickHouseSettings {
+  return {
+    max_execution_time: limits.maxExecutionSeconds,
+    max_result_bytes: String(limits.maxResultBytes),
+    max_memory_usage: String(limits.maxMemoryBytes),
+    result_overflow_mode: "throw",
+    readonly: "1",
+  };
+}
+
+async function readText(reader: ClickHouseClient, statement: string, settings: ClickHouseSettings) {
+  const result = await reader.exec({ query: statement, clickhouse_settings: settings });
+  const chunks: Buffer[] = [];
+  for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function createStorage(
+  config: SimakConfig["clickhouse"],
+  limits: SimakConfig["sql"] = SQL_LIMIT_DEFAULTS,
+): Storage {
   const { url, username, password, database } = config;
   let client: ClickHouseClient;
   let kind: Storage["kind"];
@@ -30,11 +67,14 @@ export function createStorage(config: SimakConfig["clickhouse"]): Storage {
   if (url) {
     client = createClient({ url, username, password, clickhouse_settings: { async_insert: 0 } });
     kind = "clickhouse-server";
-    openReader = () => client;
+    // Analysts get connections of their own, so their queries never hold the stages' sockets; a
+    // refused or failed query goes back to the analyst, not to the client library's console log.
+    openReader = () => createClient({ url, username, password, log: { level: ClickHouseLogLevel.OFF } });
   } else {
     const path = resolve(config.dataDir);
     mkdirSync(path, { recursive: true });
     // chdb types its connection against its own copy of @clickhouse/client-common; same shape.
+    const { createChdbConnection } = loadChdbConnection();
     const connect = () => createClient({ connection: createChdbConnection({ path }) as unknown as ClientConnection });
     client = connect();
     kind = "chdb";
@@ -47,17 +87,16 @@ export function createStorage(config: SimakConfig["clickhouse"]): Storage {
     client,
     database,
     table: (name) => `\`${database}\`.\`${name}\``,
-    queryText: async (query, format, readonly = true) => {
-      const trimmed = query.trim().replace(/;+\s*$/, "");
-      if (readonly) reader ??= openReader();
-      const target = readonly && reader ? reader : client;
-      const result = await target.exec({
-        query: `${trimmed}\nFORMAT ${format}`,
-        clickhouse_settings: readonly ? { readonly: "1" } : {},
-      });
-      const chunks: Buffer[] = [];
-      for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Uint8Array));
-      return Buffer.concat(chunks).toString("utf8");
+    queryText: async (query, format) => {
+      checkFormat(format);
+      reader ??= openReader();
+      const opened = reader;
+      const settings = readerSettings(limits);
+      const canonical = await guardAnalystQuery(
+        (statement) => readText(opened, statement, { ...settings, default_format: "TabSeparatedRaw" }),
+        query,
+      );
+      return readText(opened, `${canonical}\nFORMAT ${format}`, settings);
     },
     close: async () => {
       if (reader && reader !== client) await reader.close();

@@ -20,6 +20,8 @@ export interface CoalescedInsertOptions {
   stampColumn: string;
   /** Column set to the insert's deduplication token on every row, so the insert can be sent again. */
   tokenColumn: string;
+  /** Told of each failed insert (counted in the metrics). */
+  onInsertError?: () => void;
 }
 
 interface Waiting {
@@ -83,10 +85,14 @@ export class CoalescedInsert {
           batch.rows.map((row) => Object.assign(row, { [stampColumn]: stamp, [tokenColumn]: token })),
         ),
         format: "JSONEachRow",
-        clickhouse_settings: deduplicatedInsert(token),
+        // One insert must stay one insert (all or nothing), so a backfill's days are not split
+        // as the sink splits them: the deltas table takes it as one part, and a rollup view writes
+        // one part per day the windows span, which for a one-off backfill is fine.
+        clickhouse_settings: { ...deduplicatedInsert(token), throw_on_max_partitions_per_insert_block: 0 },
       });
       for (const batch of batches) batch.resolve();
     } catch (error) {
+      this.options.onInsertError?.();
       for (const batch of batches) batch.reject(error as Error);
     }
   }

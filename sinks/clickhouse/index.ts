@@ -5,8 +5,18 @@
  * flushed and acknowledged by ClickHouse (TableWriter resolves the batch's promise then).
  */
 
-import type { OutgoingRecord, RecordBatch } from "../../runtime/bus/bus.js";
-import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../../runtime/context.js";
+import { engagementProblem, throwIfRejected, webEventProblem } from "../../processors/normalise/index.js";
+import type { IncomingRecord, RecordBatch } from "../../runtime/bus/bus.js";
+import {
+  deadLetterOf,
+  decodeBatch,
+  instrumented,
+  type PerRecord,
+  type PipelineContext,
+  type StageHandle,
+  topicName,
+} from "../../runtime/context.js";
+import { ErrorCode } from "../../runtime/errors.js";
 import { contracts } from "../../schemas/contracts.js";
 import type {
   Alert,
@@ -43,6 +53,14 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
   const webTopic = topicName(config, "webRaw");
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
+  /** Where each buffered row came from, for the dead letter of a row ClickHouse refuses. */
+  const origins = new WeakMap<Row, { batch: RecordBatch; record: IncomingRecord }>();
+  const onRejected = async (row: Row, reason: string) => {
+    const origin = origins.get(row);
+    if (!origin) throw new Error(`ClickHouse refused a row of unknown origin: ${reason}`);
+    const letter = deadLetterOf(ctx, STAGE, origin.batch, origin.record, ErrorCode.StorageRejected, reason);
+    await producer.send(deadLetters, [letter]);
+  };
 
   const writerFor = (table: string, keyColumns: string[], lookupColumn: string, timeColumn: string) =>
     new TableWriter({
@@ -58,6 +76,8 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
         metrics.eventsOut.inc({ stage: STAGE, target: table }, written);
         metrics.duplicates.inc({ stage: STAGE }, skipped);
       },
+      onInsertError: () => metrics.clickhouseInsertErrors.inc({ stage: STAGE, table }),
+      onRejected,
     });
   const routes = new Map<string, { writer: TableWriter; toRow: (value: Buffer | null, at: SourcePosition) => Row }>([
     [
@@ -71,7 +91,11 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
       engagementTopic,
       {
         writer: writerFor("engagement_events", ["platform", "post_id", "event_time"], "post_id", "event_time"),
-        toRow: (value, at) => engagementRow(codec.decode<EngagementEvent>(value, contracts.EngagementEvent), at),
+        toRow: (value, at) => {
+          const snapshot = codec.decode<EngagementEvent>(value, contracts.EngagementEvent);
+          throwIfRejected(engagementProblem(snapshot, Date.now()));
+          return engagementRow(snapshot, at);
+        },
       },
     ],
     [
@@ -92,7 +116,11 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
       webTopic,
       {
         writer: writerFor("web_events", ["site", "id"], "id", "event_time"),
-        toRow: (value, at) => webEventRow(codec.decode<WebTrafficEvent>(value, contracts.WebTrafficEvent), at),
+        toRow: (value, at) => {
+          const event = codec.decode<WebTrafficEvent>(value, contracts.WebTrafficEvent);
+          throwIfRejected(webEventProblem(event, Date.now()));
+          return webEventRow(event, at);
+        },
       },
     ],
   ]);
@@ -103,7 +131,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
   const onBatch = async (batch: RecordBatch) => {
     const route = routes.get(batch.topic);
     if (!route) throw new Error(`sink received a batch of unexpected topic ${batch.topic}`);
-    let decoded: { values: Row[]; failed: OutgoingRecord[] };
+    let decoded: PerRecord<Row>;
     preparing++;
     try {
       decoded = await decodeBatch(ctx, STAGE, batch, (record) =>
@@ -112,7 +140,10 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
     } finally {
       preparing--;
     }
-    const { values: rows, failed } = decoded;
+    const { values: rows, records, failed } = decoded;
+    rows.forEach((row, i) => {
+      origins.set(row, { batch, record: records[i] as IncomingRecord });
+    });
     const written = route.writer.write(rows);
     if (preparing === 0) for (const { writer } of routes.values()) writer.flushSoon();
     await Promise.all([written, producer.send(deadLetters, failed)]);

@@ -4,9 +4,27 @@
  * `minFlushIntervalMs`, so light traffic does not become a stream of tiny parts). A flush first asks ClickHouse which of the buffered keys it already holds and
  * inserts only the others, so a batch redelivered after a crash (inserted, offsets not yet
  * committed) or a mention produced twice upstream never becomes a second row.
+ *
+ * A flush is cut into inserts of at most MAX_DAYS_PER_INSERT days (tables are partitioned by day;
+ * ClickHouse refuses an insert touching more than max_partitions_per_insert_block, 100), so a
+ * backfill stores. An insert ClickHouse refuses for its data (data-errors.ts) is bisected: the
+ * rows at fault go to `onRejected` (the sink dead-letters them) and the rest are stored. Any other
+ * failure (network, server, too many parts) fails the flush, whose batches are then redelivered.
  */
 import type { Storage } from "../../runtime/storage/clickhouse.js";
+import { isDataError } from "./data-errors.js";
 import type { Row } from "./rows.js";
+
+/** Days one insert may span: under max_partitions_per_insert_block (100), with room for a column's time zone. */
+export const MAX_DAYS_PER_INSERT = 90;
+/**
+ * Bytes of lookup keys per existence query. The keys travel in the request body (multipart form
+ * data, not the URL, which a server caps at http_max_uri_size and proxies at a few KiB), where the
+ * server takes at most http_max_field_value_size (128 KiB by default) per parameter: many or long
+ * ids are looked up in several queries.
+ */
+export const MAX_LOOKUP_KEY_BYTES = 64 * 1024;
+const DAY_MS = 86_400_000;
 
 export interface TableWriterOptions {
   storage: Storage;
@@ -24,6 +42,13 @@ export interface TableWriterOptions {
   minFlushIntervalMs: number;
   /** Called after each successful flush with the rows written and the duplicates skipped. */
   onFlush?: (written: number, skipped: number, seconds: number) => void;
+  /** Told of each failed flush (the existence lookup or the insert; counted in the metrics). */
+  onInsertError?: () => void;
+  /**
+   * Rows ClickHouse refused for their content, one at a time, with its reason; awaited before the
+   * flush's batches resolve (the sink dead-letters them). Without it such a refusal fails the flush.
+   */
+  onRejected?: (row: Row, reason: string) => Promise<void>;
 }
 
 interface Pending {
@@ -89,14 +114,58 @@ export class TableWriter {
     const started = performance.now();
     try {
       const rows = pending.flatMap((item) => item.rows);
-      const fresh = await this.withoutExisting(rows);
-      if (fresh.length > 0) {
-        await this.options.storage.client.insert({ table: this.options.table, values: fresh, format: "JSONEachRow" });
+      let written = 0;
+      let rejected = 0;
+      for (const span of this.daySpans(rows)) {
+        const stored = await this.store(await this.withoutExisting(span));
+        written += stored.written;
+        rejected += stored.rejected;
       }
-      this.options.onFlush?.(fresh.length, rows.length - fresh.length, (performance.now() - started) / 1000);
+      this.options.onFlush?.(written, rows.length - written - rejected, (performance.now() - started) / 1000);
       for (const item of pending) item.resolve();
     } catch (error) {
+      this.options.onInsertError?.();
       for (const item of pending) item.reject(error as Error);
+    }
+  }
+
+  /** The rows in groups of at most MAX_DAYS_PER_INSERT distinct days of the time column. */
+  private daySpans(rows: Row[]): Row[][] {
+    const byDay = new Map<number, Row[]>();
+    for (const row of rows) {
+      const day = Math.floor(Number(row[this.options.timeColumn]) / DAY_MS);
+      const list = byDay.get(day);
+      if (list) list.push(row);
+      else byDay.set(day, [row]);
+    }
+    const days = [...byDay.values()];
+    const spans: Row[][] = [];
+    for (let i = 0; i < days.length; i += MAX_DAYS_PER_INSERT)
+      spans.push(days.slice(i, i + MAX_DAYS_PER_INSERT).flat());
+    return spans;
+  }
+
+  /**
+   * Inserts rows not yet stored. Refused for their data, they are bisected down to the rows at
+   * fault; each half is looked up again, since ClickHouse may have written a part of the refused
+   * insert (one block per partition) before refusing it.
+   */
+  private async store(fresh: Row[]): Promise<{ written: number; rejected: number }> {
+    if (fresh.length === 0) return { written: 0, rejected: 0 };
+    try {
+      await this.options.storage.client.insert({ table: this.options.table, values: fresh, format: "JSONEachRow" });
+      return { written: fresh.length, rejected: 0 };
+    } catch (error) {
+      const { onRejected } = this.options;
+      if (!onRejected || !isDataError(error)) throw error;
+      if (fresh.length === 1) {
+        await onRejected(fresh[0] as Row, (error as Error).message);
+        return { written: 0, rejected: 1 };
+      }
+      const half = Math.ceil(fresh.length / 2);
+      const first = await this.store(await this.withoutExisting(fresh.slice(0, half)));
+      const second = await this.store(await this.withoutExisting(fresh.slice(half)));
+      return { written: first.written + second.written, rejected: first.rejected + second.rejected };
     }
   }
 
@@ -105,15 +174,39 @@ export class TableWriter {
   }
 
   private async withoutExisting(rows: Row[]): Promise<Row[]> {
-    const { keyColumns, lookupColumn, timeColumn, table, storage } = this.options;
+    const { lookupColumn, timeColumn } = this.options;
+    if (rows.length === 0) return [];
     const unique = new Map<string, Row>();
     for (const row of rows) if (!unique.has(this.keyOf(row))) unique.set(this.keyOf(row), row);
-    let from = Number.POSITIVE_INFINITY;
-    let to = Number.NEGATIVE_INFINITY;
+    const range = { from: Number.POSITIVE_INFINITY, to: Number.NEGATIVE_INFINITY };
     for (const row of rows) {
-      from = Math.min(from, Number(row[timeColumn]));
-      to = Math.max(to, Number(row[timeColumn]));
+      range.from = Math.min(range.from, Number(row[timeColumn]));
+      range.to = Math.max(range.to, Number(row[timeColumn]));
     }
+    let keys: string[] = [];
+    let bytes = 0;
+    for (const key of new Set(rows.map((row) => String(row[lookupColumn])))) {
+      // Quoted and escaped in the URL: up to 3 bytes a byte, and a separator.
+      const size = 3 * Buffer.byteLength(key) + 3;
+      if (keys.length > 0 && bytes + size > MAX_LOOKUP_KEY_BYTES) {
+        await this.dropExisting(unique, range, keys);
+        keys = [];
+        bytes = 0;
+      }
+      keys.push(key);
+      bytes += size;
+    }
+    await this.dropExisting(unique, range, keys);
+    return [...unique.values()];
+  }
+
+  /** Removes from `unique` the rows ClickHouse holds, among those with a lookup key in `keys`, in the time range. */
+  private async dropExisting(
+    unique: Map<string, Row>,
+    { from, to }: { from: number; to: number },
+    keys: string[],
+  ): Promise<void> {
+    const { keyColumns, lookupColumn, timeColumn, table, storage } = this.options;
     // Rows carry times as epoch milliseconds; read them back the same way so keys compare equal.
     // Aliases differ from column names: an alias named like a column would shadow it in WHERE.
     const selected = keyColumns.map((column, i) =>
@@ -124,14 +217,10 @@ export class TableWriter {
               FROM ${table}
               WHERE ${timeColumn} BETWEEN fromUnixTimestamp64Milli({from:Int64}) AND fromUnixTimestamp64Milli({to:Int64})
                 AND ${lookupColumn} IN {keys:Array(String)}`,
-      query_params: {
-        from,
-        to,
-        keys: [...new Set(rows.map((row) => String(row[lookupColumn])))],
-      },
+      query_params: { from, to, keys },
+      use_multipart_params: true,
       format: "JSONCompactEachRow",
     });
     for (const existing of await result.json<string[]>()) unique.delete(existing.join("\u0001"));
-    return [...unique.values()];
   }
 }

@@ -12,7 +12,7 @@ export const channelSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("webhook"),
     url: httpUrl,
-    /** HMAC-SHA256 key of the X-Simak-Signature header. */
+    /** HMAC-SHA256 key of the webhook-signature header (sinks/notify/README.md). */
     secret: z.string().min(16, "the signing secret needs at least 16 characters"),
   }),
   z.strictObject({
@@ -34,6 +34,11 @@ export const channelSchema = z.discriminatedUnion("type", [
     secure: z.boolean().default(false),
     /** false: never STARTTLS (a loopback test server); default true. */
     tls: z.boolean().default(true),
+    /**
+     * With `tls` and not `secure`: refuse to send (and to log in) unless the server upgrades with
+     * STARTTLS, so a man in the middle cannot strip it and read the password. Default true.
+     */
+    requireTls: z.boolean().default(true),
     user: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
     from: z.email(),

@@ -9,12 +9,12 @@
  *   when the alert comes again (a redelivered Kafka record, a replay).
  *
  * A crash after the far end accepted an alert but before that write delivers it again on restart:
- * receivers deduplicate on the alert id (X-Simak-Alert-Id, the email Message-ID). One loop per
+ * receivers deduplicate on the alert id (the webhook-id header, the email Message-ID). One loop per
  * deployment (prefix) owns the pending list; the alerts topic has one partition for that reason.
  */
-import { type Backoff, backoffDelay } from "../../runtime/backoff.js";
 import { ErrorCode } from "../../runtime/errors.js";
 import type { Logger } from "../../runtime/logger.js";
+import { type Backoff, backoffDelay } from "../../runtime/retry.js";
 import type { StateStore } from "../../runtime/state/state.js";
 import type { Alert } from "../../schemas/types.generated.js";
 import type { Channel } from "./channel.js";

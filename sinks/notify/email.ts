@@ -1,6 +1,8 @@
 /**
  * Email over SMTP (nodemailer): the bilingual text, subject with both headlines, and the alert id
- * in `X-Simak-Alert-Id` and as the Message-ID, so mail clients thread and drop duplicates.
+ * in `X-Simak-Alert-Id` and as the Message-ID, so mail clients thread and drop duplicates. On a
+ * plain connection (port 587) STARTTLS is required unless the channel says `requireTls: false` or
+ * `tls: false` (a loopback test server).
  */
 import { createTransport } from "nodemailer";
 import type { Alert } from "../../schemas/types.generated.js";
@@ -14,6 +16,7 @@ export function emailChannel(name: string, config: Extract<ChannelConfig, { type
     port: config.port,
     secure: config.secure,
     ignoreTLS: !config.tls,
+    requireTLS: config.tls && config.requireTls && !config.secure,
     ...(config.user === undefined ? {} : { auth: { user: config.user, pass: config.password ?? "" } }),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,

@@ -19,4 +19,4 @@ export { type AlertText, alertText, headline, windowText } from "./format.js";
 export { notifyKeys } from "./keys.js";
 export { slackChannel, slackPayload } from "./slack.js";
 export { telegramChannel } from "./telegram.js";
-export { ALERT_ID_HEADER, SIGNATURE_HEADER, signBody, webhookChannel } from "./webhook.js";
+export { ALERT_ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER, webhookChannel } from "./webhook.js";

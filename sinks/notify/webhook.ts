@@ -1,18 +1,24 @@
 /**
- * Generic webhook: POSTs the Alert record as JSON. `X-Simak-Signature: sha256=<hex>` is the
- * HMAC-SHA256 of the exact body bytes with the channel's secret, so the receiver can check the
- * sender; `X-Simak-Alert-Id` lets it drop a redelivered alert.
+ * Generic webhook: POSTs the Alert record as JSON, signed the Standard Webhooks way
+ * (https://www.standardwebhooks.com/): `webhook-id` is the alert id (the same on every
+ * redelivery, so the receiver drops duplicates), `webhook-timestamp` the sending time in seconds,
+ * and `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">` with the
+ * channel's secret. Signing the id and the time with the body lets the receiver refuse a
+ * replayed request (timestamp outside its window, sinks/notify/README.md) and trust the id.
  */
 import { createHmac } from "node:crypto";
 import type { Alert } from "../../schemas/types.generated.js";
 import { type Channel, postJson } from "./channel.js";
 import type { ChannelConfig } from "./config.js";
 
-export const SIGNATURE_HEADER = "x-simak-signature";
-export const ALERT_ID_HEADER = "x-simak-alert-id";
+export const ALERT_ID_HEADER = "webhook-id";
+export const TIMESTAMP_HEADER = "webhook-timestamp";
+export const SIGNATURE_HEADER = "webhook-signature";
 
-export function signBody(body: string, secret: string): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+/** `v1,<base64>`: the signature of one delivery attempt. */
+export function signWebhook(id: string, timestampSeconds: number, body: string, secret: string): string {
+  const mac = createHmac("sha256", secret).update(`${id}.${timestampSeconds}.${body}`).digest("base64");
+  return `v1,${mac}`;
 }
 
 export function webhookChannel(name: string, config: Extract<ChannelConfig, { type: "webhook" }>): Channel {
@@ -21,9 +27,12 @@ export function webhookChannel(name: string, config: Extract<ChannelConfig, { ty
     type: "webhook",
     async send(alert: Alert, signal: AbortSignal) {
       const body = JSON.stringify(alert);
+      // Every attempt is signed afresh: a retry an hour later is not a replay.
+      const timestamp = Math.floor(Date.now() / 1000);
       await postJson(name, config.url, body, signal, {
-        [SIGNATURE_HEADER]: signBody(body, config.secret),
         [ALERT_ID_HEADER]: alert.id,
+        [TIMESTAMP_HEADER]: String(timestamp),
+        [SIGNATURE_HEADER]: signWebhook(alert.id, timestamp, body, config.secret),
       });
     },
   };

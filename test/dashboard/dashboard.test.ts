@@ -4,8 +4,9 @@
  * it, and Debian's chromium, driven headless by playwright-core, checks that the overview shows the
  * simulator's agencies, the alert the spike fires reaches the feed within 5 s of the alert stage
  * publishing it, an agency's view has non-empty charts, the language switch works and an alert
- * can be acknowledged. Screenshots of each page at 1366x768 and
- * 1920x1080 go to test-artifacts/dashboard/.
+ * can be acknowledged. A token is configured: the page is opened once with ?token=, which leaves
+ * the address bar at once, and nothing the page loads breaks its Content-Security-Policy.
+ * Screenshots of each page at 1366x768 and 1920x1080 go to test-artifacts/dashboard/.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +21,9 @@ import type { Alert } from "../../schemas/types.generated.js";
 import { ARTIFACTS_DIR, freePort, tempDir } from "../support/services.js";
 
 const SCREENSHOTS = join(ARTIFACTS_DIR, "dashboard");
+const TOKEN = "browser-token-0123456789";
+/** What chromium reports about the page's Content-Security-Policy, which must stay empty. */
+const cspViolations: string[] = [];
 const LAPTOP = { width: 1366, height: 768 };
 const WALL = { width: 1920, height: 1080 };
 
@@ -48,6 +52,7 @@ beforeAll(async () => {
     // Minutes complete 30 s after the newest event: the spike's alert comes within the test's time.
     SIMAK_WINDOW_LATENESS_MS: "30000",
     SIMAK_PAGERANK_INTERVAL_MS: "0",
+    SIMAK_DASHBOARD_TOKEN: TOKEN,
   });
   // Three times real time, 30 mentions a second: light enough for chromium and chdb to share two
   // cores. The default rules (config/examples/alerts-demo.yaml) watch BPJS Kesehatan's negative share.
@@ -79,6 +84,9 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${pipeline.httpPort}`;
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox"] });
   page = await browser.newPage({ viewport: LAPTOP, locale: "id-ID" });
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
 });
 
 afterAll(async () => {
@@ -88,8 +96,11 @@ afterAll(async () => {
 
 describe("monitoring room dashboard", () => {
   it("shows the simulator's agencies with numbers on the overview", async () => {
-    await page.goto(`${base}/dashboard/`, { waitUntil: "domcontentloaded" });
+    const answer = await page.goto(`${base}/dashboard/?token=${TOKEN}`, { waitUntil: "domcontentloaded" });
+    expect(answer?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
     await expect.poll(() => page.locator("tr.agency-row").count(), { timeout: 30_000 }).toBeGreaterThan(3);
+    // The token left the address bar (and the history); the session keeps it for the next pages.
+    expect(page.url()).toBe(`${base}/dashboard/`);
     await expect.poll(() => page.locator("main h2").first().textContent()).toBe("Ringkasan");
     const first = page.locator("tr.agency-row").first();
     expect(await first.locator("td.mentions").textContent()).toMatch(/^[1-9][\d.]*$/);
@@ -159,5 +170,9 @@ describe("monitoring room dashboard", () => {
     await page.locator(".agency-view h1").waitFor({ timeout: 20_000 });
     expect(await page.locator("body").getAttribute("class")).toContain("wall");
     await page.screenshot({ path: join(SCREENSHOTS, "wall-1920x1080.png") });
+  });
+
+  it("loaded every page without a Content-Security-Policy violation", () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 /** The dashboard server's pure parts: access and time ranges. */
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { authorise } from "../../dashboard/server/index.js";
 import { BadRequest, parseRange, rollupBounds, rollupFor } from "../../dashboard/server/range.js";
 import { loadConfig } from "../../runtime/config.js";
+import { authorise, httpAccess } from "../../runtime/http-access.js";
 
 const request = (authorization?: string) => ({ headers: authorization ? { authorization } : {} }) as IncomingMessage;
 const url = (query = "") => new URL(`http://localhost/api/dashboard/overview${query}`);
@@ -11,25 +11,31 @@ const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:
 
 describe("dashboard access", () => {
   it("is open when nothing is configured", () => {
-    expect(authorise(loadConfig({}).dashboard, request(), url())).toBe("");
+    expect(authorise(httpAccess(loadConfig({})), request(), url())).toBe("");
   });
 
-  it("takes the token as a bearer or ?token=, and refuses anything else", () => {
-    const config = loadConfig({ SIMAK_DASHBOARD_TOKEN: "0123456789abcdef" }).dashboard;
+  it("takes the token as a bearer, or as ?token= where allowed (the event stream), and refuses anything else", () => {
+    const config = httpAccess(loadConfig({ SIMAK_DASHBOARD_TOKEN: "0123456789abcdef" }));
     expect(authorise(config, request("Bearer 0123456789abcdef"), url())).toBe("token");
-    expect(authorise(config, request(), url("?token=0123456789abcdef"))).toBe("token");
+    expect(authorise(config, request(), url("?token=0123456789abcdef"), true)).toBe("token");
+    expect(authorise(config, request(), url("?token=0123456789abcdef"))).toBeUndefined();
     expect(authorise(config, request("Bearer 0123456789abcdeX"), url())).toBeUndefined();
     expect(authorise(config, request(), url())).toBeUndefined();
   });
 
   it("takes basic credentials and names the reader", () => {
-    const config = loadConfig({ SIMAK_DASHBOARD_USERNAME: "humas", SIMAK_DASHBOARD_PASSWORD: "rahasia" }).dashboard;
-    expect(authorise(config, request(basic("humas", "rahasia")), url())).toBe("humas");
+    const config = httpAccess(
+      loadConfig({ SIMAK_DASHBOARD_USERNAME: "humas", SIMAK_DASHBOARD_PASSWORD: "rahasia-humas-2026" }),
+    );
+    expect(authorise(config, request(basic("humas", "rahasia-humas-2026")), url())).toBe("humas");
     expect(authorise(config, request(basic("humas", "salah")), url())).toBeUndefined();
   });
 
-  it("wants both a user name and a password", () => {
+  it("wants both a user name and a password of 12 characters or more", () => {
     expect(() => loadConfig({ SIMAK_DASHBOARD_USERNAME: "humas" })).toThrow(/set both or neither/);
+    expect(() => loadConfig({ SIMAK_DASHBOARD_USERNAME: "humas", SIMAK_DASHBOARD_PASSWORD: "rahasia" })).toThrow(
+      /SIMAK_DASHBOARD_PASSWORD.*at least 12 characters/,
+    );
   });
 });
 

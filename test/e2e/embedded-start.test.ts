@@ -43,6 +43,7 @@ describe("simak start (embedded default)", () => {
           ["enrich", true],
           ["process", true],
           ["ingest", true],
+          ["state", true],
         ],
       });
       for (const stage of ["ingest", "process", "enrich", "sink"]) {

@@ -85,7 +85,8 @@ describe("ingestor compliance", () => {
   it("replay: a bad line is a dead letter and the replay goes on; metrics; stops within 1 s", async () => {
     pipeline = await startPipeline({ config, stages: [], http: false });
     const file = join(tempDir("compliance"), "events.jsonl");
-    const t0 = Date.now();
+    // In the past (a future event time is refused), r3 an event-time hour after r2.
+    const t0 = Date.now() - 2 * 3_600_000;
     writeFileSync(
       file,
       `${ONE_LINE("r1", t0)}\n{not json\n${ONE_LINE("r2", t0 + 1)}\n${ONE_LINE("r3", t0 + 3_600_000)}\n`,

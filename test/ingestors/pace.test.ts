@@ -125,6 +125,18 @@ describe("Pacer", () => {
   it.each([-1, Number.NaN])("rejects speed %s", (speed) => {
     expect(() => new Pacer(speed)).toThrow(RangeError);
   });
+
+  it("holds an event until the wall clock reaches its time when notAhead, whatever the speed", async () => {
+    vi.setSystemTime(T0);
+    const pacer = new Pacer(0, { notAhead: true });
+    const signal = new AbortController().signal;
+    expect(await pacer.wait(T0 - 3_600_000, signal)).toBe(true);
+    const future = track(pacer.wait(T0 + 2000, signal));
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(future.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(future).toEqual({ settled: true, value: true });
+  });
 });
 
 describe("paceEvents", () => {

@@ -82,6 +82,7 @@ describe("configuration", () => {
 
   it("serves webhooks on their own listener, never the dashboard's port", () => {
     expect(loadConfig({ SIMAK_SOURCES_FILE: "s.yaml", SIMAK_WEBHOOK_LISTEN: "0.0.0.0:9465" }).ingest).toEqual({
+      maxProduceFailures: 10,
       sourcesFile: "s.yaml",
       webhookListen: "0.0.0.0:9465",
     });
@@ -105,5 +106,27 @@ describe("configuration", () => {
     const printed = JSON.stringify(redactConfig(config));
     expect(printed).not.toContain("hunter2");
     expect(redactConfig(config).redis?.url).toBe("redis://simak:***@127.0.0.1:6379");
+  });
+
+  it("masks passwords in every URL, with or without a user name", () => {
+    const config = loadConfig({
+      REDIS_URL: "redis://:s3cret@redis:6379",
+      CLICKHOUSE_URL: "http://simak:p@ss@clickhouse:8123/?x=1",
+      KAFKA_BROKERS: "kafka:9092",
+      SCHEMA_REGISTRY_URL: "https://reg:t0ken@registry:8080/apis/ccompat/v7",
+    });
+    const redacted = redactConfig(config);
+    expect(redacted.redis?.url).toBe("redis://:***@redis:6379");
+    expect(redacted.clickhouse.url).toBe("http://simak:***@clickhouse:8123/?x=1");
+    expect(redacted.registry?.url).toBe("https://reg:***@registry:8080/apis/ccompat/v7");
+    expect(JSON.stringify(redacted)).not.toMatch(/s3cret|p@ss|t0ken/);
+  });
+
+  it("refuses an HTTP endpoint beyond loopback without credentials, naming the keys", () => {
+    expect(() => loadConfig({ SIMAK_HTTP_HOST: "0.0.0.0" })).toThrow(/SIMAK_HTTP_HOST.*SIMAK_DASHBOARD_TOKEN/);
+    expect(loadConfig({ SIMAK_HTTP_HOST: "127.0.0.2" }).http.host).toBe("127.0.0.2");
+    expect(loadConfig({ SIMAK_HTTP_HOST: "::1" }).http.host).toBe("::1");
+    const guarded = loadConfig({ SIMAK_HTTP_HOST: "0.0.0.0", SIMAK_DASHBOARD_TOKEN: "0123456789abcdef" });
+    expect(guarded.http.host).toBe("0.0.0.0");
   });
 });

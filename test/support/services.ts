@@ -100,10 +100,52 @@ export async function waitFor<T>(
 
 /** Runs SQL on the embedded ClickHouse of a running Simak process through its /api/sql endpoint. */
 export async function sqlOverHttp(port: number, query: string): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/sql?format=TabSeparated`, { method: "POST", body: query });
+  const response = await fetch(`http://127.0.0.1:${port}/api/sql?format=TabSeparated`, {
+    method: "POST",
+    headers: { "content-type": "application/sql" },
+    body: query,
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(text);
   return text.trim();
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: import("node:http").IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * One request to 127.0.0.1 with node:http (fetch will not send a Host header of our choosing); an
+ * event stream is read up to its first event, then closed.
+ */
+export async function httpCall(
+  port: number,
+  path: string,
+  options: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer> {
+  const { request } = await import("node:http");
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: options.headers },
+      (res) => {
+        let body = "";
+        const answer = () => ({ status: res.statusCode ?? 0, headers: res.headers, body });
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          body += chunk;
+          if (res.headers["content-type"]?.startsWith("text/event-stream") && body.includes("\n\n")) {
+            resolve(answer());
+            req.destroy();
+          }
+        });
+        res.on("end", () => resolve(answer()));
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
 }
 
 export async function freePort(): Promise<number> {

@@ -8,6 +8,7 @@ import { BarChart, SENTIMENT_COLOURS, SENTIMENT_LABELS, sentimentSeries } from "
 import { h } from "../dom.js";
 import { formatCompact, formatDateTime, formatNumber, formatPercent, formatTick } from "../format.js";
 import { type LabelKey, nameOf, t } from "../i18n.js";
+import { httpHref } from "../links.js";
 import type { RangeParams, View } from "./view.js";
 
 const NEUTRAL_BAR = "#56B4E9";
@@ -69,7 +70,8 @@ function sentimentTag(sentiment: string | null): HTMLElement {
 }
 
 function postLink(url: string | null, text: string): Node | string {
-  return url ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer", title: t("openPost") }, text) : text;
+  const href = httpHref(url);
+  return href ? h("a", { href, target: "_blank", rel: "noopener noreferrer", title: t("openPost") }, text) : text;
 }
 
 export function agencyView(id: string, range: () => RangeParams): View {

@@ -2,7 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createReplayIngestor, REPLAY_ERROR_CODES, writeReplayFile } from "../../../ingestors/replay/index.js";
+import {
+  createReplayIngestor,
+  MAX_LINE_BYTES,
+  REPLAY_ERROR_CODES,
+  writeReplayFile,
+} from "../../../ingestors/replay/index.js";
 import { createSyntheticIngestor, DEMO_SCENARIOS } from "../../../ingestors/synthetic/index.js";
 import type { SourceEvent } from "../../../runtime/ingestor.js";
 import type { Mention } from "../../../schemas/types.generated.js";
@@ -204,6 +209,60 @@ describe("replay ingestor", () => {
     );
     const events = await collect(createReplayIngestor({ name: "replay", path, speed: 0 }));
     expect(events.map((event) => event.type === "mention" && event.mention.id)).toEqual(["1001", "2"]);
+  });
+
+  it("dead-letters lines outside the bounds of their consumers, each with its code", async () => {
+    const lines = [
+      JSON.stringify({ type: "engagement", platform: "x", postId: "1001", eventTime: T0, likes: -1 }),
+      JSON.stringify({ ...minimalMention, id: "r1", kind: "post", parentId: null, rootId: "other" }),
+      JSON.stringify({ ...minimalMention, id: "x".repeat(600 * 1024) }),
+      JSON.stringify({ ...minimalMention, text: "a".repeat(2_000_000) }),
+      JSON.stringify({ ...minimalMention, eventTime: Date.UTC(2100, 0, 1) }),
+      JSON.stringify({ ...webVisit, count: 1.5 }),
+      JSON.stringify({
+        ...minimalMention,
+        hashtags: Array.from({ length: 40_000 }, (_, i) => `tag${i}-${"x".repeat(20)}`),
+      }),
+      JSON.stringify(minimalMention),
+    ];
+    const events = await collect(createReplayIngestor({ name: "replay", path: await replayFile(lines), speed: 0 }));
+    expect(events.map((event) => (event.type === "invalid" ? event.errorCode : event.type))).toEqual([
+      "INVALID_COUNT",
+      "INCONSISTENT_THREAD",
+      "ID_TOO_LONG",
+      "TEXT_TOO_LONG",
+      "EVENT_TIME_OUT_OF_RANGE",
+      "REPLAY_SCHEMA_VIOLATION",
+      "RECORD_TOO_LARGE",
+      "mention",
+    ]);
+  });
+
+  it("dead-letters a line that is not UTF-8 instead of replacing its bytes", async () => {
+    const path = join(dir, `replay-${++fileCount}.jsonl`);
+    const good = Buffer.from(`${JSON.stringify(minimalMention)}\n`);
+    const bad = Buffer.concat([Buffer.from('{"platform":"x","id":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]);
+    await writeFile(path, Buffer.concat([bad, good]));
+    const events = await collect(createReplayIngestor({ name: "replay", path, speed: 0 }));
+    expect(events[0]).toMatchObject({
+      type: "invalid",
+      position: 1,
+      errorCode: "REPLAY_INVALID_UTF8",
+      reason: "not valid UTF-8",
+    });
+    expect(events.slice(1)).toMatchObject([{ type: "mention", mention: { id: "1001" } }]);
+  });
+
+  it("dead-letters a line over 2 MiB with its start, and reads on", async () => {
+    const long = JSON.stringify({ ...minimalMention, text: "a".repeat(MAX_LINE_BYTES) });
+    const path = await replayFile([long, JSON.stringify({ ...minimalMention, id: "after" })]);
+    const events = await collect(createReplayIngestor({ name: "replay", path, speed: 0 }));
+    expect(events.map((event) => event.type)).toEqual(["invalid", "mention"]);
+    expect(events[0]).toMatchObject({
+      errorCode: "REPLAY_LINE_TOO_LONG",
+      reason: `line of ${long.length} bytes; at most ${MAX_LINE_BYTES}`,
+    });
+    expect((events[0] as InvalidEvent).raw).toBe(long.slice(0, MAX_LINE_BYTES));
   });
 
   it("fails when the file cannot be read", async () => {

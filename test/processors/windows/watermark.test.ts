@@ -28,4 +28,21 @@ describe("watermark", () => {
     watermark.observe(T0 + 3 * MIN);
     expect(watermark.value).toBe(T0 + MIN);
   });
+
+  it("never advances past the processing clock plus 5 minutes, and reports later times as future", () => {
+    const now = T0 + 60 * MIN;
+    const watermark = new Watermark(10 * MIN, null, () => now);
+    watermark.observe(Date.UTC(2100, 0, 1));
+    expect(watermark.value).toBe(now + 5 * MIN - 10 * MIN);
+    expect(watermark.isFuture(now + 5 * MIN)).toBe(false);
+    expect(watermark.isFuture(now + 5 * MIN + 1)).toBe(true);
+    expect(watermark.closes(now - 5 * MIN + 1)).toBe(false);
+  });
+
+  it("clamps a restored watermark to the clock", () => {
+    const now = T0 + 60 * MIN;
+    const watermark = new Watermark(10 * MIN, Date.UTC(2100, 0, 1), () => now);
+    expect(watermark.value).toBe(now - 5 * MIN);
+    expect(new Watermark(10 * MIN, T0, () => now).value).toBe(T0);
+  });
 });

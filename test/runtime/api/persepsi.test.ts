@@ -27,6 +27,7 @@ describe("GET /api/persepsi", () => {
       metrics: new PipelineMetrics(),
       health: () => [],
       handlers: [persepsiHandler(async () => storage)],
+      access: { allowedHosts: [] },
       logger,
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/persepsi`;

@@ -8,9 +8,22 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { ConsumerHandle, RecordBatch } from "../../../runtime/bus/bus.js";
 import { KafkaBus } from "../../../runtime/bus/kafka-bus.js";
 import { partitionFor } from "../../../runtime/bus/partition.js";
+import { PipelineMetrics } from "../../../runtime/metrics.js";
 import { SERVICES, uniquePrefix, waitFor } from "../../support/services.js";
 
-const bus = new KafkaBus({ brokers: [SERVICES.kafkaBrokers], clientId: "bus-test", logger: pino({ level: "silent" }) });
+const metrics = new PipelineMetrics();
+const bus = new KafkaBus({
+  brokers: [SERVICES.kafkaBrokers],
+  clientId: "bus-test",
+  logger: pino({ level: "silent" }),
+  metrics,
+  unhealthyAfterFailures: 3,
+});
+
+async function series(name: string, group: string): Promise<number | undefined> {
+  const metric = await metrics.registry.getSingleMetric(name)?.get();
+  return metric?.values.find((value) => value.labels.group === group)?.value;
+}
 
 describe("Kafka bus", () => {
   const consumers: ConsumerHandle[] = [];
@@ -66,6 +79,50 @@ describe("Kafka bus", () => {
     await waitFor("the late record", async () => (afterRestart.length > 0 ? true : undefined), 60_000);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(afterRestart).toEqual(["late"]);
+    await producer.close();
+  });
+
+  it("reports unhealthy after N failures at the same offset, across rejoins, until it is committed", async () => {
+    const prefix = uniquePrefix("stuck");
+    const topic = `${prefix}t`;
+    const group = `${prefix}g`;
+    await bus.ensureTopics([{ name: topic, partitions: 1, retentionMs: 3_600_000 }]);
+    const producer = await bus.producer();
+    await producer.send(topic, [{ key: "k", value: Buffer.from("good") }]);
+    let poisoned = true;
+    let failures = 0;
+    const handled: string[] = [];
+    const consumer = await bus.consume({
+      groupId: group,
+      topics: [topic],
+      onBatch: async (batch) => {
+        const values = batch.records.map((record) => String(record.value));
+        if (poisoned && values.includes("poison")) {
+          failures++;
+          throw new Error("cannot handle offset 1");
+        }
+        handled.push(...values);
+      },
+    });
+    consumers.push(consumer);
+    await waitFor("the first record", async () => (handled.length === 1 ? true : undefined), 60_000);
+    expect(consumer.healthy()).toBe(true);
+
+    await producer.send(topic, [{ key: "k", value: Buffer.from("poison") }]);
+    await waitFor("two failures", async () => (failures >= 2 ? true : undefined), 60_000, 20);
+    expect(consumer.healthy()).toBe(true);
+    await waitFor("unhealthy", async () => (consumer.healthy() ? undefined : true), 60_000, 20);
+    expect(failures).toBeGreaterThanOrEqual(3);
+    expect(await series("simak_consumer_stuck", group)).toBe(1);
+    // kafkajs gives the batch up after its retries, crashes and rejoins: still unhealthy.
+    await waitFor("more failures after a rejoin", async () => (failures >= 8 ? true : undefined), 90_000, 50);
+    expect(consumer.healthy()).toBe(false);
+    expect(await series("simak_consumer_failures_total", group)).toBe(failures);
+
+    poisoned = false;
+    await waitFor("healthy again", async () => (consumer.healthy() ? true : undefined), 90_000, 50);
+    expect(handled).toEqual(["good", "poison"]);
+    expect(await series("simak_consumer_stuck", group)).toBe(0);
     await producer.close();
   });
 });

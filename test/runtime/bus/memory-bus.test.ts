@@ -132,4 +132,41 @@ describe("memory bus", () => {
     expect([...(perMember[1] as Set<number>)].sort()).toEqual([1, 3]);
     expect(otherGroup).toBe(200);
   });
+
+  it("reports unhealthy after N failures at one offset, though other partitions go on, until it is committed", async () => {
+    const bus = new MemoryBus(logger, { unhealthyAfterFailures: 3 });
+    await bus.ensureTopics([{ name: "t", partitions: 2, retentionMs: 1000 }]);
+    const producer = await bus.producer();
+    const poisonKey = "x:1";
+    const other = Array.from({ length: 50 }, (_, i) => `y:${i}`).find(
+      (key) => partitionFor("t", key, 2) !== partitionFor("t", poisonKey, 2),
+    ) as string;
+    await producer.send("t", records([poisonKey, other]));
+    let poisoned = true;
+    let failures = 0;
+    const handled: string[] = [];
+    const consumer = await bus.consume({
+      groupId: "g",
+      topics: ["t"],
+      onBatch: async (batch) => {
+        if (poisoned && batch.records.some((record) => String(record.key) === poisonKey)) {
+          failures++;
+          throw new Error("poison");
+        }
+        handled.push(...batch.records.map((record) => String(record.key)));
+      },
+    });
+    while (failures < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(handled).toEqual([other]);
+    expect(consumer.healthy()).toBe(true);
+    // More records on the healthy partition keep succeeding meanwhile.
+    await producer.send("t", records([other]));
+    while (failures < 3 || handled.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(handled).toEqual([other, other]);
+    expect(consumer.healthy()).toBe(false);
+    poisoned = false;
+    while (!handled.includes(poisonKey)) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(consumer.healthy()).toBe(true);
+    await consumer.stop();
+  });
 });

@@ -1,25 +1,19 @@
 /**
- * The aggregate stage on embedded ClickHouse (chdb), fed hand-made partition batches through a bus
- * that hands them to the stage directly, so batch boundaries, redeliveries, restarts and the split
- * of partitions between instances are chosen by the test. Expectations are computed by hand.
+ * The aggregate stage on embedded ClickHouse (chdb), fed hand-made partition batches
+ * (test/support/aggregate-stage.ts). Expectations are computed by hand.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { windowStart } from "../../../processors/windows/index.js";
-import type { Bus, RecordBatch } from "../../../runtime/bus/bus.js";
-import { loadConfig } from "../../../runtime/config.js";
-import { type PipelineContext, type StageHandle, topicName } from "../../../runtime/context.js";
-import { PipelineMetrics } from "../../../runtime/metrics.js";
-import { AvroCodec, createRegistryClient } from "../../../runtime/serde.js";
-import { startAggregateStage } from "../../../runtime/stages/aggregate.js";
+import type { StageHandle } from "../../../runtime/context.js";
+import type { PipelineMetrics } from "../../../runtime/metrics.js";
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
-import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
-import { contracts } from "../../../schemas/contracts.js";
+import type { StateStore } from "../../../runtime/state/state.js";
+import type { Storage } from "../../../runtime/storage/clickhouse.js";
 import { MIN, type TaggedSpec, tagged } from "../../processors/windows/helpers.js";
+import { embeddedDatabases, startAggregateInstance } from "../../support/aggregate-stage.js";
 
 const HOUR = 60 * MIN;
 /** Yesterday 03:00 UTC: recent enough for every TTL, two whole hours inside one day. */
@@ -61,67 +55,24 @@ interface Instance {
   metrics: PipelineMetrics;
   /** Hands the batch of records [from, to] of a partition to the stage, as the bus would. */
   deliver(partition: number, from: number, to: number): Promise<void>;
+  /** Hands these records, at offsets from `firstOffset` on, to the stage as one batch of `partition`. */
+  deliverSpecs(partition: number, firstOffset: number, specs: TaggedSpec[]): Promise<void>;
 }
 
-const storages: Storage[] = [];
-afterAll(async () => {
-  for (const storage of storages) await storage.close();
-});
+const databases = embeddedDatabases(dataDir);
+afterAll(() => databases.closeAll());
+const openStorage = databases.open;
 
-async function openStorage(database: string): Promise<Storage> {
-  const storage = createStorage({ username: "default", password: "", database, dataDir });
-  await migrate(storage, pino({ level: "silent" }));
-  storages.push(storage);
-  return storage;
-}
-
-/** An aggregate stage instance on `storage`, as if started in a process of its own. */
-async function startInstance(storage: Storage): Promise<Instance> {
-  const config = loadConfig({});
-  const codec = new AvroCodec(createRegistryClient(config));
-  const topic = topicName(config, "mentionsTagged");
-  const schemaId = await codec.register(topic, contracts.TaggedMention);
-  let onBatch: ((batch: RecordBatch) => Promise<void>) | undefined;
-  const bus: Bus = {
-    kind: "memory",
-    ensureTopics: async () => {},
-    producer: async () => ({ send: async () => {}, sendMany: async () => {}, close: async () => {} }),
-    consume: async (options) => {
-      onBatch = options.onBatch;
-      return { stop: async () => {}, healthy: () => true };
-    },
-    close: async () => {},
-  };
-  const metrics = new PipelineMetrics();
-  const ctx: PipelineContext = {
-    config,
-    logger: pino({ level: "silent" }),
-    metrics,
-    bus,
-    state: new MemoryStateStore(),
-    codec,
-    schemaIds: { mentionsTagged: schemaId } as PipelineContext["schemaIds"],
-    storage: async () => storage,
-  };
-  const stage = await startAggregateStage(ctx);
+/** An aggregate stage instance on `storage`, fed the records of PARTITIONS. */
+async function startInstance(storage: Storage, state?: StateStore): Promise<Instance> {
+  const instance = await startAggregateInstance(storage, {}, state);
   return {
-    stage,
-    metrics,
-    deliver: async (partition, from, to) => {
-      const specs = (PARTITIONS[partition] as TaggedSpec[]).slice(from, to + 1);
-      await onBatch?.({
-        topic,
-        partition,
-        highWatermark: String(PARTITIONS[partition]?.length),
-        records: specs.map((spec, i) => ({
-          key: null,
-          value: codec.encode(schemaId, contracts.TaggedMention, tagged(spec)),
-          offset: String(from + i),
-          timestamp: "0",
-          headers: {},
-        })),
-      });
+    ...instance,
+    deliver: (partition, from, to) => {
+      const specs = PARTITIONS[partition] as TaggedSpec[];
+      return instance.deliver(partition, from, specs.slice(from, to + 1).map(tagged), specs.length);
     },
+    deliverSpecs: (partition, firstOffset, specs) => instance.deliver(partition, firstOffset, specs.map(tagged)),
   };
 }
 
@@ -309,5 +260,55 @@ describe("aggregate stage on embedded ClickHouse", () => {
     await Promise.all([left.deliver(0, 0, 2), right.deliver(1, 0, 1)]);
     await Promise.all([left.deliver(0, 3, 5), right.deliver(1, 2, 3)]);
     await expectSameRollups(two, one);
+  });
+
+  it("stores a backfill whose windows span 150 days in one insert", async () => {
+    const storage = await openStorage("aggregate_backfill");
+    const instance = await startAggregateInstance(storage);
+    const start = T0 - 150 * 24 * HOUR;
+    const days = Array.from({ length: 150 }, (_, day) => tagged({ id: `day-${day}`, at: start + day * 24 * HOUR }));
+    await instance.deliver(0, 0, days);
+    expect(await scopeTotals(storage, "mention_windows_1m", "all", "")).toMatchObject({ n: 150 });
+    expect(await scopeTotals(storage, "mention_windows_1d", "all", "")).toMatchObject({ n: 150 });
+  });
+
+  it("counts a mention published twice (at two offsets) once, also across a restart", async () => {
+    const storage = await openStorage("aggregate_republished");
+    const state = new MemoryStateStore();
+    const a: TaggedSpec = { id: "a", at: T0, author: "a", followers: 100 };
+    const b: TaggedSpec = { id: "b", at: T0 + 1000, author: "b", followers: 10 };
+    const c: TaggedSpec = { id: "c", at: T0 + 2000, author: "c", followers: 1 };
+    const first = await startInstance(storage, state);
+    await first.deliverSpecs(0, 0, [a, b]);
+    // Republished in the batch after, and twice within one batch.
+    await first.deliverSpecs(0, 2, [b, c, c]);
+    // A failed insert's batch redelivered as is: the same records, counted once.
+    await first.stage.stop();
+    const restarted = await startInstance(storage, state);
+    await restarted.deliverSpecs(0, 2, [b, c, c]);
+    // After the restart, republished again at later offsets.
+    await restarted.deliverSpecs(0, 5, [a, c]);
+    expect(await counter(first.metrics, "simak_duplicates_dropped_total")).toBe(2);
+    expect(await counter(restarted.metrics, "simak_duplicates_dropped_total")).toBe(3 + 2);
+    expect(await scopeTotals(storage, "mention_windows_1m", "all", "")).toEqual({
+      n: 3,
+      total_reach: 111,
+      total_likes: 0,
+      distinct_authors: 3,
+      distinct_reach: 111,
+    });
+  });
+
+  it("counts once what an insert that failed wrote nothing of, when its batch comes again", async () => {
+    const storage = await openStorage("aggregate_failed_insert");
+    const state = new MemoryStateStore();
+    const instance = await startInstance(storage, state);
+    const a: TaggedSpec = { id: "a", at: T0, author: "a", followers: 100 };
+    const deltas = storage.table("mention_window_deltas");
+    await storage.client.command({ query: `DETACH TABLE ${deltas}` });
+    await expect(instance.deliverSpecs(0, 0, [a])).rejects.toThrow();
+    await storage.client.command({ query: `ATTACH TABLE ${deltas}` });
+    await instance.deliverSpecs(0, 0, [a]);
+    expect(await scopeTotals(storage, "mention_windows_1m", "all", "")).toMatchObject({ n: 1 });
   });
 });

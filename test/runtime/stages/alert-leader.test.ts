@@ -1,19 +1,23 @@
 /**
  * Two alert stage instances over one state store and one ClickHouse (embedded): only the lease
  * holder judges the rules, and when it stops the other takes over from the stored detector state,
- * so each spike fires exactly once, by whichever instance leads at the time. The 1-minute
- * aggregates are seeded through the window deltas table, as the aggregate stage writes them.
+ * so each spike fires exactly once, by whichever instance leads at the time; a leader whose poll
+ * hangs past its lease gives the lead up and publishes nothing when the poll returns; a rule that
+ * throws does not keep the rules after it from running. The 1-minute aggregates are seeded through
+ * the window deltas table, as the aggregate stage writes them.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { MINUTE_MS } from "../../../processors/alerts/index.js";
+import { alertKeys, MINUTE_MS, openAlertConfig } from "../../../processors/alerts/index.js";
 import { type Pipeline, startPipeline } from "../../../runtime/app.js";
 import { loadConfig } from "../../../runtime/config.js";
-import { type StageHandle, topicName } from "../../../runtime/context.js";
+import { type PipelineContext, type StageHandle, topicName } from "../../../runtime/context.js";
 import { PipelineMetrics } from "../../../runtime/metrics.js";
 import { startAlertStage } from "../../../runtime/stages/alert.js";
+import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
+import type { Storage } from "../../../runtime/storage/clickhouse.js";
 import { tempDir, waitFor } from "../../support/services.js";
 
 /** Two hours ago, on the hour: recent enough for every TTL. */
@@ -142,5 +146,92 @@ describe("alert stage leadership", () => {
     expect(alerts.map(([, status]) => status)).toEqual(["firing", "resolved", "firing", "resolved"]);
     expect(alerts[0]?.[0]).toBe(6);
     expect(alerts[2]?.[0]).toBe(16);
+  });
+
+  it("a leader whose poll hangs past its lease stops leading and publishes nothing when it returns", async () => {
+    // Fresh detector state for both: they warm up on minutes 0-19 and report what comes after.
+    const state = new MemoryStateStore();
+    const storage = await pipeline.context.storage();
+    let release: (() => void) | undefined;
+    let hang = false;
+    // The hung instance's evidence reads (tagged_mentions) wait while `hang` is set.
+    const client = new Proxy(storage.client, {
+      get: (target, name, receiver) => {
+        if (name !== "query") return Reflect.get(target, name, receiver);
+        return async (params: { query: string }) => {
+          if (hang && params.query.includes("tagged_mentions")) {
+            await new Promise<void>((resolve) => {
+              release = resolve;
+            });
+          }
+          return target.query(params as Parameters<typeof target.query>[0]);
+        };
+      },
+    });
+    const hungStorage: Storage = { ...storage, client };
+    const instance = async (storageOf: Storage) => {
+      const metrics = new PipelineMetrics();
+      const ctx: PipelineContext = { ...pipeline.context, state, metrics, storage: async () => storageOf };
+      const stage = await startAlertStage(ctx, { leaseMs: 1500 });
+      stages.push(stage);
+      return { stage, metrics };
+    };
+    const a = await instance(hungStorage);
+    await waitFor(
+      "the first instance to lead",
+      async () => ((await leading(a.metrics)) === 1 ? true : undefined),
+      10_000,
+    );
+    const b = await instance(storage);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    hang = true;
+    await seed(20, 30, 25);
+    await waitFor("the hung poll to be reported", async () => (a.stage.healthy() ? undefined : true), 20_000, 20);
+    expect(await leading(a.metrics)).toBe(0);
+    hang = false;
+    await publishedTwo("the instance that took over", b.metrics);
+    expect(await leading(b.metrics)).toBe(1);
+
+    release?.();
+    await waitFor("the hung poll to return", async () => (a.stage.healthy() ? true : undefined), 20_000, 20);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await published(a.metrics)).toBe(0);
+    expect(await leading(a.metrics)).toBe(0);
+  });
+
+  it("skips a rule that throws, counts it, and still runs the rules after it", async () => {
+    const twoRules = join(dir, "two-rules.yaml");
+    writeFileSync(
+      twoRules,
+      readFileSync(rules, "utf8").replace("rules:\n  volume:", "rules:\n  broken:") +
+        readFileSync(rules, "utf8").replace("rules:\n", ""),
+    );
+    const loaded = await openAlertConfig(twoRules);
+    const ruleIds = loaded.current().rules.map((rule) => rule.id);
+    expect(ruleIds).toEqual(["broken", "volume"]);
+    const [broken] = loaded.current().rules;
+    if (!broken) throw new Error("no rule");
+    loaded.close();
+    const state = new MemoryStateStore();
+    // Corrupt stored state: the rule's detector cannot be restored.
+    await state.setMany(
+      [{ key: alertKeys(config.topicPrefix).detector(broken.id, broken.scope), value: "{corrupt" }],
+      60,
+    );
+    const metrics = new PipelineMetrics();
+    const stage = await startAlertStage({
+      ...pipeline.context,
+      config: { ...config, alert: { ...config.alert, rulesFile: twoRules } },
+      state,
+      metrics,
+    });
+    stages.push(stage);
+    await waitFor("it to lead", async () => ((await leading(metrics)) === 1 ? true : undefined), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await seed(30, 40, 35);
+    await publishedTwo("the rule after the broken one", metrics);
+    const failures = (await metrics.errors.get()).values.find((value) => value.labels.code === "ALERT_RULE_FAILED");
+    expect(failures?.value).toBeGreaterThan(0);
+    expect(stage.healthy()).toBe(true);
   });
 });

@@ -3,16 +3,15 @@
  * are exact, and the same whatever order the mentions and snapshots arrive in (a reply before the
  * post it answers, a snapshot before its post), and when they arrive twice.
  */
-import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { type AuthorState, authorKeys } from "../../../processors/authors/index.js";
 import { untagged } from "../../../processors/tagger.js";
-import { type Pipeline, startPipeline } from "../../../runtime/app.js";
-import { loadConfig } from "../../../runtime/config.js";
+import type { Pipeline } from "../../../runtime/app.js";
 import { encodeFor, topicName } from "../../../runtime/context.js";
 import { postKey } from "../../../schemas/topics.js";
 import type { EngagementEvent, Mention } from "../../../schemas/types.generated.js";
 import { postWith } from "../../fixtures/mentions.js";
+import { embeddedPipeline } from "../../support/embedded.js";
 
 const T0 = Date.UTC(2026, 10, 20, 3);
 const MIN = 60_000;
@@ -83,15 +82,9 @@ describe("enrich stage, authors", () => {
 
   /** Feeds the inputs one batch at a time, in order, and returns every stored author state. */
   const run = async (inputs: Input[]): Promise<Map<string, AuthorState>> => {
-    const config = loadConfig({ SIMAK_LOG_LEVEL: "silent" });
-    const pipeline = await startPipeline({
-      config,
-      stages: ["enrich"],
-      http: false,
-      logger: pino({ level: "silent" }),
-    });
-    pipelines.push(pipeline);
+    const pipeline = await embeddedPipeline(["enrich"], pipelines);
     const { context } = pipeline;
+    const { config } = context;
     const producer = await context.bus.producer();
     for (const input of inputs) {
       if ("mention" in input) {

@@ -9,7 +9,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Random } from "../../../ingestors/synthetic/random.js";
 import { authorKeys } from "../../../processors/authors/index.js";
+import {
+  type AmplificationEdge,
+  amplificationEdges,
+  authorKey,
+  handleKey,
+  normalisedRanks,
+  pageRank,
+  windowEdges,
+} from "../../../processors/influence/index.js";
 import { untagged } from "../../../processors/tagger.js";
 import { PipelineMetrics } from "../../../runtime/metrics.js";
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
@@ -23,27 +33,30 @@ import { postWith } from "../../fixtures/mentions.js";
 const logger = pino({ level: "silent" });
 const NOW = Date.now() - 3_600_000;
 const DAY = 86_400_000;
+const dataDir = mkdtempSync(join(tmpdir(), "simak-chdb-"));
 let storage: Storage;
+const opened: Storage[] = [];
 
 beforeAll(async () => {
   storage = createStorage({
     username: "default",
     password: "",
     database: "simak_ranks_test",
-    dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
+    dataDir,
   });
   await migrate(storage, logger);
 });
 
 afterAll(async () => {
+  for (const other of opened) await other.close();
   await storage?.close();
 });
 
 const by = (id: string, followers = 100) => ({ id, handle: `h${id}`, name: null, followers, verified: false });
 
-async function store(mentions: Mention[]): Promise<void> {
-  await storage.client.insert({
-    table: storage.table("tagged_mentions"),
+async function store(mentions: Mention[], target = storage): Promise<void> {
+  await target.client.insert({
+    table: target.table("tagged_mentions"),
     values: mentions.map((mention, i) =>
       taggedMentionRow(
         { mention, tags: untagged(), processedTime: 0 },
@@ -99,6 +112,78 @@ describe("rankAuthors", () => {
     const rows = await top.json<{ author_key: string; position: number }>();
     expect(rows).toHaveLength(6);
     expect(rows[0]).toEqual({ author_key: "x:hub", position: 1 });
+  });
+});
+
+/** The edges as processors/influence defines them, from every stored mention: the reference for the SQL. */
+function referenceEdges(stored: Mention[], now: number) {
+  const authorOf = new Map(stored.map((m) => [`${m.platform}:${m.id}`, authorKey(m.platform, m.author.id)]));
+  const latest = new Map<string, Mention>();
+  for (const m of stored) {
+    const key = handleKey(m.platform, m.author.handle);
+    const seen = latest.get(key);
+    if (!seen || seen.eventTime < m.eventTime) latest.set(key, m);
+  }
+  const resolve = (platform: Mention["platform"], handle: string) => {
+    const m = latest.get(handleKey(platform, handle));
+    return m && authorKey(m.platform, m.author.id);
+  };
+  const edges: AmplificationEdge[] = [];
+  for (const m of stored) {
+    if (m.eventTime <= now - 7 * DAY) continue;
+    const parent = m.parentId === null ? null : authorOf.get(`${m.platform}:${m.parentId}`);
+    edges.push(...amplificationEdges(m, parent, resolve));
+  }
+  return windowEdges(edges, now);
+}
+
+describe("rankAuthors against the edges of processors/influence", () => {
+  it("gives the ranks of amplificationEdges + windowEdges on a random graph", async () => {
+    const random = new Random(7, "ranks");
+    const mentions: Mention[] = [];
+    const kinds = ["post", "reply", "comment", "share"] as const;
+    for (let i = 0; i < 400; i++) {
+      const kind = kinds[random.int(kinds.length)] as Mention["kind"];
+      const author = `u${random.int(40)}`;
+      const named = Array.from({ length: random.int(3) }, () => `hu${random.int(50)}`);
+      const parent = i > 0 && kind !== "post" && random.chance(0.8) ? random.int(i + 20) : null;
+      const retweeted = kind === "share" && random.chance(0.5) ? `RT @HU${random.int(50)}: ` : "";
+      mentions.push(
+        postWith({
+          id: `g${i}`,
+          kind,
+          platform: random.chance(0.8) ? "x" : "instagram",
+          author: by(author),
+          // Nine days: some parents and authors older than the window.
+          eventTime: NOW - random.int(9 * DAY),
+          parentId: parent === null ? null : `g${parent}`,
+          mentionedHandles: named,
+          text: `${retweeted}teks ${i}`,
+        }),
+      );
+    }
+    const ranked = createStorage({
+      username: "default",
+      password: "",
+      database: "simak_ranks_random",
+      dataDir,
+    });
+    opened.push(ranked);
+    await migrate(ranked, logger);
+    await store(mentions, ranked);
+    const state = new MemoryStateStore();
+    const now = Math.max(...mentions.map((m) => m.eventTime));
+    const reference = referenceEdges(mentions, now);
+    expect(reference.length).toBeGreaterThan(200);
+    const run = await rankAuthors({ storage: ranked, state, prefix: "r.", logger });
+    const expected = normalisedRanks(pageRank(reference));
+    expect(run).toMatchObject({ at: now, edges: reference.length, authors: expected.size });
+    const keys = authorKeys("r.");
+    const nodes = [...expected.keys()];
+    const actual = (await state.getMany(nodes.map(keys.rank))).map(Number);
+    nodes.forEach((node, i) => {
+      expect(actual[i], node).toBeCloseTo(expected.get(node) as number, 12);
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { ErrorCode } from "../../../runtime/errors.js";
-import { type Channel, createChannel, DeliveryError } from "../../../sinks/notify/index.js";
+import { type Channel, createChannel, DeliveryError, signWebhook } from "../../../sinks/notify/index.js";
 import { FakeHttpEndpoint, FakeSmtpServer, freePort, sampleAlert } from "./fakes.js";
 
 const SECRET = "webhook-secret-0123456789";
@@ -31,20 +31,34 @@ async function failure(channel: Channel): Promise<DeliveryError> {
 }
 
 describe("notification channels", () => {
-  it("webhook: POSTs the Alert record as JSON, signed with HMAC-SHA256 of the body, with the alert id", async () => {
+  it("webhook: POSTs the Alert record as JSON, signed Standard Webhooks style over id, time and body", async () => {
     const fake = await endpoint();
     const alert = sampleAlert();
+    const before = Math.floor(Date.now() / 1000);
     await createChannel("hook", { type: "webhook", url: fake.url("/simak"), secret: SECRET }).send(alert, signal());
     const [request] = fake.requests;
     expect(request?.method).toBe("POST");
     expect(request?.path).toBe("/simak");
     expect(request?.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(request?.body ?? "")).toEqual(alert);
-    const expected = createHmac("sha256", SECRET)
-      .update(request?.body ?? "")
-      .digest("hex");
-    expect(request?.headers["x-simak-signature"]).toBe(`sha256=${expected}`);
-    expect(request?.headers["x-simak-alert-id"]).toBe(alert.id);
+    // What a receiver does (sinks/notify/README.md): the time within 5 minutes, then the signature.
+    const timestamp = Number(request?.headers["webhook-timestamp"]);
+    expect(timestamp).toBeGreaterThanOrEqual(before);
+    expect(Math.abs(Date.now() / 1000 - timestamp)).toBeLessThan(300);
+    expect(request?.headers["webhook-id"]).toBe(alert.id);
+    const expected = createHmac("sha256", SECRET).update(`${alert.id}.${timestamp}.${request?.body}`).digest("base64");
+    expect(request?.headers["webhook-signature"]).toBe(`v1,${expected}`);
+    expect(request?.headers).not.toHaveProperty("x-simak-signature");
+  });
+
+  it("webhook: the signature covers the id and the time, so neither can be swapped or replayed later", () => {
+    const body = JSON.stringify(sampleAlert());
+    const signature = signWebhook("alert-a", 1_700_000_000, body, SECRET);
+    expect(signWebhook("alert-b", 1_700_000_000, body, SECRET)).not.toBe(signature);
+    expect(signWebhook("alert-a", 1_700_000_301, body, SECRET)).not.toBe(signature);
+    expect(signWebhook("alert-a", 1_700_000_000, `${body} `, SECRET)).not.toBe(signature);
+    // The Standard Webhooks test vector's shape: v1, then 44 base64 characters.
+    expect(signature).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
   });
 
   it("telegram: sendMessage to the chat, Bahasa Indonesia first then English, on a configurable API base", async () => {
@@ -110,6 +124,7 @@ describe("notification channels", () => {
       port: smtp.port,
       secure: false,
       tls: false,
+      requireTls: false,
       from: "simak@example.go.id",
       to: ["humas@example.go.id", "piket@example.go.id"],
     });
@@ -130,6 +145,26 @@ describe("notification channels", () => {
     expect(body).toContain("Lingkup: bpjs-kesehatan · x");
   });
 
+  it("email: refuses to send without STARTTLS unless told otherwise, so the password never goes in the clear", async () => {
+    const smtp = await new FakeSmtpServer().listen();
+    closers.push(() => smtp.close());
+    const settings = {
+      type: "email" as const,
+      host: "127.0.0.1",
+      port: smtp.port,
+      secure: false,
+      tls: true,
+      from: "simak@example.go.id",
+      to: ["humas@example.go.id"],
+    };
+    // The fake offers no STARTTLS, as a server behind a stripping man in the middle would appear.
+    const stripped = await failure(createChannel("mail", { ...settings, requireTls: true }));
+    expect(stripped.message).toMatch(/^channel 'mail': /);
+    expect(smtp.mails).toHaveLength(0);
+    await createChannel("mail", { ...settings, requireTls: false }).send(sampleAlert(), signal());
+    expect(smtp.mails).toHaveLength(1);
+  });
+
   it("a network failure is a DeliveryError naming the channel and the error code, not the URL", async () => {
     const port = await freePort();
     const hook = createChannel("hook", { type: "webhook", url: `http://127.0.0.1:${port}/x`, secret: SECRET });
@@ -140,6 +175,7 @@ describe("notification channels", () => {
       port,
       secure: false,
       tls: false,
+      requireTls: false,
       from: "simak@example.go.id",
       to: ["humas@example.go.id"],
     });

@@ -99,7 +99,7 @@ describe("delivery loop", () => {
       }
       await until(() => queue.pending().length === 0, outage + 5 * BACKOFF.maxMs);
       expect(fake.accepted).toHaveLength(1);
-      expect(fake.accepted[0]?.headers["x-simak-alert-id"]).toBe(alert.id);
+      expect(fake.accepted[0]?.headers["webhook-id"]).toBe(alert.id);
       if (mode === "503") expect(fake.requests.length).toBeGreaterThan(3);
       // The same alert again (a redelivered record): not delivered again.
       expect(await queue.enqueue([alert])).toBe(0);
@@ -118,7 +118,7 @@ describe("delivery loop", () => {
     expect(await queue.deliverDue()).toEqual({ delivered: 2, failed: 0 });
     expect(await queue.enqueue([alert, other])).toBe(0);
     expect(await queue.deliverDue()).toEqual({ delivered: 0, failed: 0 });
-    expect(fake.accepted.map((request) => request.headers["x-simak-alert-id"])).toEqual([alert.id, other.id]);
+    expect(fake.accepted.map((request) => request.headers["webhook-id"])).toEqual([alert.id, other.id]);
   });
 
   it("holds an alert until its notifyAt (the end of quiet hours)", async () => {

@@ -1,7 +1,8 @@
 /**
- * Capped exponential backoff with jitter, shared by everything that retries a remote call (the
- * notification delivery loop, the ingestors' HTTP client).
+ * Capped exponential backoff with jitter, for calls to a service that may come back: the ingest
+ * stage's produce, schema registry lookups, notification channels.
  */
+
 export interface Backoff {
   /** Delay after the first failure, ms. */
   initialMs: number;
@@ -14,7 +15,11 @@ export interface Backoff {
 }
 
 /** The delay after `attempts` failures: initial * factor^(attempts-1), capped, minus jitter. */
-export function backoffDelay(attempts: number, backoff: Backoff, random: () => number): number {
+export function backoffDelay(attempts: number, backoff: Backoff, random: () => number = Math.random): number {
   const delay = Math.min(backoff.maxMs, backoff.initialMs * backoff.factor ** Math.max(0, attempts - 1));
   return Math.round(delay * (1 - backoff.jitter * random()));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
