@@ -131,8 +131,24 @@ export function compileSourcesFile(text: string, file: string, env: Env = proces
       report.at(at, `${what}: ${at.slice(2).join(".")}: ${reason}`),
     );
     const parsed = SCHEMAS[type as SourceType].safeParse(resolved);
-    if (parsed.success) entries.push({ ...parsed.data, id } as SourceEntry);
-    else report.zod(path, what, parsed.error);
+    if (!parsed.success) {
+      report.zod(path, what, parsed.error);
+      return;
+    }
+    const entry = { ...parsed.data, id } as SourceEntry;
+    // Webhooks share one listener: each needs its own path.
+    if (entry.type === "webhook") {
+      const route = entry.path ?? `/hooks/${id}`;
+      const owner = entries.find((other) => other.type === "webhook" && (other.path ?? `/hooks/${other.id}`) === route);
+      if (owner) {
+        report.at(
+          [...path, entry.path ? "path" : "id"],
+          `${what}: path: ${route} is already served by source '${owner.id}'`,
+        );
+        return;
+      }
+    }
+    entries.push(entry);
   };
   value.sources.forEach(compileEntry);
   if (source.issues.length > 0)

@@ -85,6 +85,11 @@ describe("sources file", () => {
     expect(problems("sources:\n  - id: a\n    type: rss\n")).toEqual([
       "sources.yaml:2:5: source 'a': an rss source needs 'feeds' or 'googleNews'",
     ]);
+    expect(
+      problems(
+        `sources:\n  - { id: a, type: webhook, path: /hooks/b, secrets: [0123456789abcdef] }\n  - { id: b, type: webhook, secrets: [0123456789abcdef] }\n`,
+      ),
+    ).toEqual(["sources.yaml:3:11: source 'b': path: /hooks/b is already served by source 'a'"]);
     expect(problems("feeds: []\n")).toEqual(["sources.yaml:1:1: expected 'sources:' with a list of sources"]);
     expect(problems("sources: [\n")[0]).toMatch(/^sources\.yaml:\d+:\d+: invalid YAML/);
   });
