@@ -1,13 +1,15 @@
 /**
  * The process stage's taggers, in order: sentiment (text), topics (monitoring queries per agency),
  * accounts (official / audience response / impersonation suspect), virality (of the post's root,
- * as the enrich stage last stored it), authors (influence and audience segment, likewise). The query and account files
+ * as the enrich stage last stored it), authors (influence and audience segment, likewise), places
+ * (province and regency named in the text, hashtags or profile location). The query and account files
  * are watched and reloaded at run time; a bad edit keeps the previous version and is logged.
  */
 import type { Logger } from "../runtime/logger.js";
 import type { StateStore } from "../runtime/state/state.js";
 import { accountsTagger, openAccountFile } from "./accounts/index.js";
 import { authorsTagger } from "./authors/index.js";
+import { loadGazetteer, placesTagger } from "./places/index.js";
 import { sentimentTagger } from "./sentiment/index.js";
 import type { Tagger } from "./tagger.js";
 import { QueryRegistry, topicsTagger } from "./topics/index.js";
@@ -41,6 +43,7 @@ export async function openTaggers(options: TaggerOptions): Promise<OpenTaggers> 
     onError: onError(files.accountsFile),
     onReload: onReload(files.accountsFile),
   });
+  const gazetteer = await loadGazetteer();
   queries.watch();
   accounts.watch();
   return {
@@ -59,6 +62,7 @@ export async function openTaggers(options: TaggerOptions): Promise<OpenTaggers> 
       }),
       viralityTagger(options.state, options.prefix),
       authorsTagger(options.state, options.prefix),
+      placesTagger(gazetteer),
     ],
     close: () => {
       queries.close();

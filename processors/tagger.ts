@@ -10,5 +10,5 @@ export interface Tagger {
 }
 
 export function untagged(): TaggedMention["tags"] {
-  return { sentiment: null, topics: [], virality: null, influence: null, segment: null, account: null };
+  return { sentiment: null, topics: [], virality: null, influence: null, segment: null, account: null, place: null };
 }

@@ -27,6 +27,7 @@ import { startAlertStage } from "./stages/alert.js";
 import { startEnrichStage } from "./stages/enrich.js";
 import { type IngestStageHandle, startIngestStage } from "./stages/ingest.js";
 import { startProcessStage } from "./stages/process.js";
+import { startResponsivenessStage } from "./stages/responsiveness.js";
 import { MemoryStateStore } from "./state/memory-state.js";
 import { RedisStateStore } from "./state/redis-state.js";
 import type { StateStore } from "./state/state.js";
@@ -34,7 +35,16 @@ import { createStorage, type Storage } from "./storage/clickhouse.js";
 import { migrate } from "./storage/migrations.js";
 
 /** Downstream first: the dashboard reads what the sink, the alert and the aggregate stage write. */
-export const STAGE_NAMES = ["dashboard", "sink", "alert", "aggregate", "enrich", "process", "ingest"] as const;
+export const STAGE_NAMES = [
+  "dashboard",
+  "sink",
+  "alert",
+  "aggregate",
+  "responsiveness",
+  "enrich",
+  "process",
+  "ingest",
+] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface PipelineOptions {
@@ -47,6 +57,8 @@ export interface PipelineOptions {
   http?: boolean;
   /** Opens the ClickHouse storage; by default createStorage (tests put a fault-injecting one in between). */
   openStorage?: (config: SimakConfig["clickhouse"], limits: SimakConfig["sql"]) => Storage;
+  /** The state store to use instead of the configured one (benchmarks: in-process state on a simulated clock). */
+  state?: StateStore;
 }
 
 export interface Pipeline {
@@ -106,7 +118,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const logger = options.logger ?? createLogger(config.log.level);
   const metrics = new PipelineMetrics();
   const bus = createBus(config, logger, metrics);
-  const state = await createState(config, metrics, logger);
+  const state = options.state ?? (await createState(config, metrics, logger));
   const codec = new AvroCodec(createRegistryClient(config));
   const schemaIds = await declareContracts(config, bus, codec);
 
@@ -142,6 +154,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     if (name === "sink") stages.push(await startClickHouseSink(context));
     if (name === "alert") stages.push(await startAlertStage(context));
     if (name === "aggregate") stages.push(await startAggregateStage(context));
+    if (name === "responsiveness") stages.push(await startResponsivenessStage(context));
     if (name === "enrich") stages.push(await startEnrichStage(context));
     if (name === "process") {
       const opened = await openTaggers({ ...config.process, state, prefix: config.topicPrefix, logger });

@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { isTimeZone } from "../processors/alerts/rule.js";
+import { parseDailyHours } from "../processors/responsiveness/working-hours.js";
 import { isLoopback } from "./http-access.js";
 import { installPath } from "./install.js";
 
@@ -15,6 +17,7 @@ const EXAMPLE_ACCOUNTS = installPath("config/examples/accounts.yaml");
 const EXAMPLE_ALERT_RULES = installPath("config/examples/alerts-demo.yaml");
 
 const positiveInt = z.coerce.number().int().positive();
+const timeZone = z.string().refine(isTimeZone, "expected an IANA time zone, e.g. Asia/Jakarta");
 
 /** Limits of an analyst's query (`simak sql`, /api/sql); runtime/storage/clickhouse.ts sets them before readonly. */
 export const SQL_LIMIT_DEFAULTS = {
@@ -151,6 +154,36 @@ const ConfigSchema = z
       })
       .strict()
       .default({ rulesFile: EXAMPLE_ALERT_RULES, pollMs: 1000, idlePartitionMs: 120_000 }),
+    responsiveness: z
+      .object({
+        /** Working hours an agency has to answer before an item is overdue. */
+        answerWithinHours: z.coerce.number().positive().default(4),
+        /** Local working hours of every working day, HH:MM-HH:MM. */
+        workingHours: z
+          .string()
+          .refine((spec) => {
+            try {
+              return Boolean(parseDailyHours(spec));
+            } catch {
+              return false;
+            }
+          }, "expected HH:MM-HH:MM with the start before the end, e.g. 08:00-16:00")
+          .default("08:00-16:00"),
+        /** ISO weekdays worked: 1 Monday ... 7 Sunday. */
+        workingDays: z.array(z.coerce.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+        /** The agencies' zone unless agencyTimezones names another. */
+        timezone: timeZone.default("Asia/Jakarta"),
+        /** Agency id -> its zone (config file only), e.g. { pemprov-papua: Asia/Jayapura }. */
+        agencyTimezones: z.record(z.string(), timeZone).default({}),
+      })
+      .strict()
+      .default({
+        answerWithinHours: 4,
+        workingHours: "08:00-16:00",
+        workingDays: [1, 2, 3, 4, 5],
+        timezone: "Asia/Jakarta",
+        agencyTimezones: {},
+      }),
     retention: z
       .object({
         /** Days raw rows (mentions, engagement snapshots, window deltas) are kept. */
@@ -234,6 +267,10 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_ALERT_RULES_FILE: { path: ["alert", "rulesFile"] },
   SIMAK_ALERT_POLL_MS: { path: ["alert", "pollMs"] },
   SIMAK_ALERT_IDLE_PARTITION_MS: { path: ["alert", "idlePartitionMs"] },
+  SIMAK_RESPONSIVENESS_ANSWER_HOURS: { path: ["responsiveness", "answerWithinHours"] },
+  SIMAK_RESPONSIVENESS_WORKING_HOURS: { path: ["responsiveness", "workingHours"] },
+  SIMAK_RESPONSIVENESS_WORKING_DAYS: { path: ["responsiveness", "workingDays"], list: true },
+  SIMAK_RESPONSIVENESS_TIMEZONE: { path: ["responsiveness", "timezone"] },
   SIMAK_RETENTION_RAW_DAYS: { path: ["retention", "rawDays"] },
   SIMAK_RETENTION_AGGREGATE_DAYS: { path: ["retention", "aggregateDays"] },
   SIMAK_DASHBOARD_TOKEN: { path: ["dashboard", "token"] },

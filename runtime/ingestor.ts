@@ -17,6 +17,18 @@ export interface SyntheticTruth {
   sentiment: "positive" | "neutral" | "negative";
   agency: string | null;
   scenario: string | null;
+  /** The mention asks the agency for an answer (a question or request to it). */
+  asks?: boolean;
+  /** The mention is the agency's answer to this earlier question (its id). */
+  answerTo?: string;
+  /** The place the mention names (text), else its author's profile location's; null for neither. */
+  place?: SyntheticPlace | null;
+}
+
+export interface SyntheticPlace {
+  provinceCode: string;
+  regencyCode: string | null;
+  source: "text" | "profile";
 }
 
 export type SourceEvent =

@@ -10,6 +10,8 @@ export interface Author {
   name: null | string;
   followers: number;
   verified: boolean;
+  /** The profile's free-text location, where the platform gives one. */
+  location: null | string;
 }
 
 export interface EngagementCounts {
@@ -107,6 +109,18 @@ export interface AccountTag {
   reasons: string[];
 }
 
+export type PlaceSource = "text" | "hashtag" | "profile";
+
+export interface PlaceTag {
+  provinceCode: string;
+  regencyCode: null | string;
+  /** Official name of the regency or city, else of the province. */
+  name: string;
+  /** In [0, 1]. */
+  confidence: number;
+  source: PlaceSource;
+}
+
 export interface Tags {
   sentiment: null | SentimentTag;
   topics: TopicMatch[];
@@ -115,6 +129,8 @@ export interface Tags {
   segment: null | SegmentTag;
   /** Who speaks: an agency's official account, an audience response to one, a suspected impersonator, or other. */
   account: null | AccountTag;
+  /** Where it is happening: the Indonesian province (two-digit Kemendagri code) and, when known, the regency or city (code like 32.09) the text, its hashtags or the author's profile location name (processors/places). */
+  place: null | PlaceTag;
 }
 
 /** A validated, normalised Mention with the tags the processors attached. Tags absent here are not computed yet. */

@@ -10,14 +10,16 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { loadAccountFile } from "../../processors/accounts/index.js";
+import { loadGazetteer } from "../../processors/places/index.js";
 import type { SimakConfig } from "../../runtime/config.js";
 import type { PipelineContext, StageHandle } from "../../runtime/context.js";
 import { type RequestHandler, sendJson } from "../../runtime/http.js";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
+import { answerCounts, closeItem, needsAnswer, parseQueueFilter } from "./answers.js";
 import { DASHBOARD_BASE, DIST_DIR, ensureDashboardBuilt } from "./build.js";
 import { ChangeFeed } from "./changes.js";
-import { acknowledgeAlert, agencySummaries, agencyView, dataVersion, listAlerts } from "./queries.js";
-import { BadRequest, parseRange } from "./range.js";
+import { acknowledgeAlert, agencySummaries, agencyView, dataVersion, listAlerts, provinceMap } from "./queries.js";
+import { BadRequest, parseProvince, parseRange } from "./range.js";
 
 const API = "/api/dashboard/";
 /** The change stream: the one path that takes the token as `?token=` (EventSource sends no headers). */
@@ -115,6 +117,9 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
   built.catch((error: Error) => logger.error({ err: error }, "dashboard: building the front end failed"));
   const storage: Storage = await context.storage();
   const names = await agencyNames(config, context);
+  const provinces = new Map(
+    [...(await loadGazetteer()).provinces.values()].map((place) => [place.provinceCode, place.name]),
+  );
   const changes = new ChangeFeed(() => dataVersion(storage), config.dashboard.pollMs, logger);
   const settings = {
     timezone: config.dashboard.timezone,
@@ -131,22 +136,26 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
         return sendJson(res, 200, settings);
       case "GET overview": {
         const range = parseRange(url.searchParams, now);
-        const [agencies, alerts] = await Promise.all([
-          agencySummaries(storage, range, names, settings.timezone),
+        const province = parseProvince(url.searchParams);
+        const [agencies, map, alerts, waiting] = await Promise.all([
+          agencySummaries(storage, range, names, settings.timezone, province),
+          provinceMap(storage, range, settings.timezone, provinces, null),
           listAlerts(storage, { fromMs: 0, toMs: now + 86_400_000, limit: RECENT_ALERTS }),
+          answerCounts(storage),
         ]);
-        return sendJson(res, 200, { range, agencies, alerts });
+        return sendJson(res, 200, { range, province: province || null, map, agencies, alerts, needsAnswer: waiting });
       }
       case "GET agency": {
         const agency = url.searchParams.get("id");
         if (!agency) throw new BadRequest("id: the agency");
         const range = parseRange(url.searchParams, now);
-        return sendJson(res, 200, {
-          range,
-          id: agency,
-          name: names.get(agency) ?? agency,
-          ...(await agencyView(storage, agency, range, settings.timezone)),
-        });
+        const province = parseProvince(url.searchParams);
+        const [view, map] = await Promise.all([
+          agencyView(storage, agency, range, settings.timezone, province),
+          provinceMap(storage, range, settings.timezone, provinces, agency),
+        ]);
+        const name = names.get(agency) ?? agency;
+        return sendJson(res, 200, { range, id: agency, name, province: province || null, map, ...view });
       }
       case "GET alerts": {
         const range = parseRange(url.searchParams, now);
@@ -163,6 +172,17 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
         if (typeof body?.id !== "string" || body.id === "") throw new BadRequest("id: the alert");
         const known = await acknowledgeAlert(storage, body.id, reader);
         return sendJson(res, known ? 200 : 404, { acknowledged: known });
+      }
+      case "GET answers":
+        return sendJson(res, 200, { items: await needsAnswer(storage, parseQueueFilter(url.searchParams)) });
+      case "POST answers/close": {
+        const body = (await readJson(req)) as { agency?: unknown; platform?: unknown; itemId?: unknown };
+        const item = { agency: body?.agency, platform: body?.platform, itemId: body?.itemId };
+        for (const [key, value] of Object.entries(item)) {
+          if (typeof value !== "string" || value === "") throw new BadRequest(`${key}: the item's ${key}`);
+        }
+        const closed = await closeItem(storage, item as Record<keyof typeof item, string>, reader || "dashboard");
+        return sendJson(res, closed ? 200 : 404, { closed });
       }
       case "GET events":
         return changes.subscribe(res, req.socket.remoteAddress ?? "");

@@ -3,6 +3,8 @@
  * parameter ({name:Type}); only table names chosen here (never by the request) are spliced in.
  * Aggregates come from the window rollups (summed, author states merged); lists of posts, authors
  * and segments from the raw tables, bounded by event time so only the range's partitions are read.
+ * A province filter ({province:String}, "" for none) reads the province rollups and the stored
+ * mentions' place instead.
  */
 
 import { PERSEPSI_RULE, persepsiDirection, persepsiIndex } from "../../processors/windows/index.js";
@@ -12,6 +14,7 @@ import {
   type AgencyView,
   type AlertRow,
   type Measures,
+  type ProvinceCell,
   SENTIMENTS,
   type Sentiment,
   type SentimentCounts,
@@ -20,10 +23,35 @@ import {
 import { type Rollup, rollupBounds, rollupFor, type TimeRange } from "./range.js";
 
 const HOUR_S = 3600;
+const MINUTES: Rollup = { table: "mention_windows_1m", stepMs: 60_000, bucket: "window_start" };
 
 async function rows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
   const result = await storage.client.query({ query, query_params: params, format: "JSONEachRow" });
   return result.json<T>();
+}
+
+/** Where a rollup's rows of one province are: the province rollup of the same grain (hours for days). */
+interface WindowSource {
+  table: string;
+  bucket: string;
+  /** Appended to a WHERE: the province condition, or nothing. */
+  inProvince: string;
+}
+
+const PROVINCE_TABLES: Record<Rollup["table"], string> = {
+  mention_windows_1m: "mention_windows_province_1m",
+  mention_windows_1h: "mention_windows_province_1h",
+  mention_windows_1d: "mention_windows_province_1h",
+};
+
+function windowSource(storage: Storage, rollup: Rollup, province: string): WindowSource {
+  if (!province) return { table: storage.table(rollup.table), bucket: rollup.bucket, inProvince: "" };
+  return {
+    table: storage.table(PROVINCE_TABLES[rollup.table]),
+    // The daily rollup's buckets are UTC days; summed from the hours here.
+    bucket: rollup.table === "mention_windows_1d" ? "toStartOfDay(window_start)" : rollup.bucket,
+    inProvince: " AND province = {province:String}",
+  };
 }
 
 function emptyCounts(): SentimentCounts {
@@ -45,30 +73,33 @@ export async function agencySummaries(
   range: TimeRange,
   names: ReadonlyMap<string, string>,
   timezone: string,
+  province = "",
 ): Promise<AgencySummary[]> {
   const rollup = rollupFor(range);
   const bounds = rollupBounds(range, rollup, timezone);
+  const source = windowSource(storage, rollup, province);
+  const minutes = windowSource(storage, MINUTES, province);
   const end = Math.floor(range.toMs / 60_000) * 60;
   const rolling = PERSEPSI_RULE.rollingHours * HOUR_S;
   const [totals, hours] = await Promise.all([
     rows<{ agency: string; sentiment: string; mentions: string }>(
       storage,
       `SELECT scope AS agency, sentiment, sum(mentions) AS mentions
-       FROM ${storage.table(rollup.table)}
-       WHERE scope_kind = 'agency' AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})
+       FROM ${source.table}
+       WHERE scope_kind = 'agency' AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})${source.inProvince}
        GROUP BY agency, sentiment`,
-      bounds,
+      { ...bounds, province },
     ),
     rows<{ agency: string; sentiment: string; current: string; previous: string }>(
       storage,
       `SELECT scope AS agency, sentiment,
          sumIf(mentions, window_start >= toDateTime({current:UInt32})) AS current,
          sumIf(mentions, window_start < toDateTime({current:UInt32})) AS previous
-       FROM ${storage.table("mention_windows_1m")}
+       FROM ${minutes.table}
        WHERE scope_kind = 'agency' AND window_start >= toDateTime({previous:UInt32})
-         AND window_start < toDateTime({end:UInt32})
+         AND window_start < toDateTime({end:UInt32})${minutes.inProvince}
        GROUP BY agency, sentiment`,
-      { current: end - rolling, previous: end - 2 * rolling, end },
+      { current: end - rolling, previous: end - 2 * rolling, end, province },
     ),
   ]);
   const byAgency = new Map<string, { total: SentimentCounts; current: SentimentCounts; previous: SentimentCounts }>();
@@ -97,6 +128,50 @@ export async function agencySummaries(
       direction: persepsiDirection(current, previous),
     }))
     .sort((a, b) => b.mentions - a.mentions || a.id.localeCompare(b.id));
+}
+
+/**
+ * Every province (`provinces`: code -> official name) with the mentions placed there in the range
+ * by sentiment, its persepsi index and negative share: of one agency, or of all mentions.
+ */
+export async function provinceMap(
+  storage: Storage,
+  range: TimeRange,
+  timezone: string,
+  provinces: ReadonlyMap<string, string>,
+  agency: string | null,
+): Promise<ProvinceCell[]> {
+  const rollup = rollupFor(range);
+  const found = await rows<{ province: string; sentiment: string; mentions: string }>(
+    storage,
+    `SELECT province, sentiment, sum(mentions) AS mentions
+     FROM ${storage.table(PROVINCE_TABLES[rollup.table])}
+     WHERE scope_kind = {kind:String} AND scope = {agency:String}
+       AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})
+     GROUP BY province, sentiment`,
+    { ...rollupBounds(range, rollup, timezone), kind: agency === null ? "all" : "agency", agency: agency ?? "" },
+  );
+  const counts = new Map<string, SentimentCounts>();
+  for (const row of found) {
+    let entry = counts.get(row.province);
+    if (!entry) {
+      entry = emptyCounts();
+      counts.set(row.province, entry);
+    }
+    addSentiment(entry, row.sentiment, Number(row.mentions));
+  }
+  return [...provinces].map(([code, name]) => {
+    const sentiment = counts.get(code) ?? emptyCounts();
+    const labelled = sentiment.positive + sentiment.neutral + sentiment.negative;
+    return {
+      code,
+      name,
+      mentions: SENTIMENTS.reduce((sum, s) => sum + sentiment[s], 0),
+      sentiment,
+      index: persepsiIndex(sentiment),
+      negativeShare: labelled === 0 ? null : sentiment.negative / labelled,
+    };
+  });
 }
 
 export interface AlertFilter {
@@ -148,6 +223,8 @@ export async function acknowledgeAlert(storage: Storage, id: string, by: string)
 /** Parameters shared by the agency view's reads. */
 interface AgencyParams extends Record<string, unknown> {
   agency: string;
+  /** "" for every place. */
+  province: string;
   from: number;
   to: number;
   timezone: string;
@@ -157,15 +234,16 @@ interface AgencyParams extends Record<string, unknown> {
 
 const MENTIONS_IN_RANGE = `has(topic_agencies, {agency:String})
   AND event_time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
-  AND event_time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')`;
+  AND event_time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')
+  AND ({province:String} = '' OR place_province_code = {province:String})`;
 
-async function sentimentSeries(storage: Storage, rollup: Rollup, params: AgencyParams) {
+async function sentimentSeries(storage: Storage, rollup: Rollup, source: WindowSource, params: AgencyParams) {
   const found = await rows<{ t: string; sentiment: string; mentions: string }>(
     storage,
-    `SELECT toUnixTimestamp(${rollup.bucket}) AS t, sentiment, sum(mentions) AS mentions
-     FROM ${storage.table(rollup.table)}
+    `SELECT toUnixTimestamp(${source.bucket}) AS t, sentiment, sum(mentions) AS mentions
+     FROM ${source.table}
      WHERE scope_kind = 'agency' AND scope = {agency:String}
-       AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})
+       AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})${source.inProvince}
      GROUP BY t, sentiment ORDER BY t`,
     params,
   );
@@ -180,15 +258,15 @@ async function sentimentSeries(storage: Storage, rollup: Rollup, params: AgencyP
   return [...buckets.values()].sort((a, b) => a.t - b.t);
 }
 
-async function measures(storage: Storage, rollup: Rollup, params: AgencyParams): Promise<Measures> {
+async function measures(storage: Storage, source: WindowSource, params: AgencyParams): Promise<Measures> {
   const [window, raw] = await Promise.all([
     rows<Record<string, string>>(
       storage,
       `SELECT sum(mentions) AS mentions, sum(views) AS views, sum(likes) AS likes, sum(shares) AS shares,
          sum(replies) AS replies
-       FROM ${storage.table(rollup.table)}
+       FROM ${source.table}
        WHERE scope_kind = 'agency' AND scope = {agency:String}
-         AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})`,
+         AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})${source.inProvince}`,
       params,
     ),
     // The per-author measures (distinct authors, their reach, clicks, returning authors) in one
@@ -224,25 +302,28 @@ export async function agencyView(
   agency: string,
   range: TimeRange,
   timezone: string,
+  province = "",
 ): Promise<AgencyView> {
   const rollup = rollupFor(range);
+  const source = windowSource(storage, rollup, province);
   const params: AgencyParams = {
     agency,
+    province,
     ...rollupBounds(range, rollup, timezone),
     fromMs: range.fromMs,
     toMs: range.toMs,
   };
   const [series, platforms, measured, viralPosts, influencers, segments, stream] = await Promise.all([
-    sentimentSeries(storage, rollup, params),
+    sentimentSeries(storage, rollup, source, params),
     rows<{ platform: string; mentions: string }>(
       storage,
-      `SELECT platform, sum(mentions) AS mentions FROM ${storage.table(rollup.table)}
+      `SELECT platform, sum(mentions) AS mentions FROM ${source.table}
        WHERE scope_kind = 'agency' AND scope = {agency:String}
-         AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})
+         AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})${source.inProvince}
        GROUP BY platform ORDER BY mentions DESC`,
       params,
     ),
-    measures(storage, rollup, params),
+    measures(storage, source, params),
     // A post's latest assessment; the posts are the agency's mentions of the range.
     rows<AgencyView["viralPosts"][number]>(
       storage,
@@ -315,8 +396,11 @@ export async function dataVersion(storage: Storage): Promise<string> {
     storage,
     `SELECT (SELECT count() FROM ${storage.table("mention_window_deltas")}) AS deltas,
        (SELECT count() FROM ${storage.table("alerts")}) AS alerts,
-       (SELECT count() FROM ${storage.table("alert_acknowledgements")}) AS acknowledgements`,
+       (SELECT count() FROM ${storage.table("alert_acknowledgements")}) AS acknowledgements,
+       (SELECT count() FROM ${storage.table("responsiveness_items")}) AS items,
+       (SELECT count() FROM ${storage.table("responsiveness_answers")}) AS answers,
+       (SELECT count() FROM ${storage.table("responsiveness_closures")}) AS closures`,
     {},
   );
-  return `${row?.deltas}/${row?.alerts}/${row?.acknowledgements}`;
+  return [row?.deltas, row?.alerts, row?.acknowledgements, row?.items, row?.answers, row?.closures].join("/");
 }

@@ -50,6 +50,13 @@ export function parseRange(params: URLSearchParams, nowMs: number): TimeRange {
   return { key, fromMs, toMs };
 }
 
+/** The `province` filter of a request: a two-digit province code, or "" for every place. */
+export function parseProvince(params: URLSearchParams): string {
+  const province = params.get("province") ?? "";
+  if (province !== "" && !/^\d{2}$/.test(province)) throw new BadRequest("province: a two-digit province code");
+  return province;
+}
+
 /**
  * Up to 6 hours by the minute, up to 8 days by the hour, up to 92 days by the day in the
  * dashboard's zone (summed from the hourly rollup: WIB, WITA and WIT are whole hours from UTC, so

@@ -21,6 +21,19 @@ export interface AgencySummary {
   direction: Direction;
 }
 
+/** A province on the map: the mentions placed there in the range, its persepsi index and negative share. */
+export interface ProvinceCell {
+  /** Two-digit Kemendagri code. */
+  code: string;
+  /** Official name (idn-area-data). */
+  name: string;
+  mentions: number;
+  sentiment: SentimentCounts;
+  index: number | null;
+  /** negative / labelled; null without labelled mentions. */
+  negativeShare: number | null;
+}
+
 export interface AlertRow {
   id: string;
   incidentId: string | null;
@@ -105,14 +118,51 @@ export interface TimeRangeAnswer {
 
 export interface OverviewAnswer {
   range: TimeRangeAnswer;
+  /** The province the agencies are filtered to; null for every place. */
+  province: string | null;
+  /** Every province, of all mentions (not filtered by `province`). */
+  map: ProvinceCell[];
   agencies: AgencySummary[];
   alerts: AlertRow[];
+  /** Items waiting for an answer now, per agency with any (responsiveness_open). */
+  needsAnswer: Record<string, { open: number; overdue: number }>;
+}
+
+/** An item's state in the responsiveness queue (docs/analysts.md). */
+export const ANSWER_STATUSES = ["open", "overdue", "answered", "closed"] as const;
+export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
+
+/** An item asking an agency for an answer (responsiveness_queue); times in epoch ms. */
+export interface QueueItem {
+  agency: string;
+  platform: string;
+  itemId: string;
+  url: string | null;
+  authorHandle: string;
+  text: string;
+  kind: string;
+  status: AnswerStatus;
+  askedAt: number;
+  dueAt: number;
+  answeredAt: number | null;
+  answeringAccount: string | null;
+  secondsToAnswer: number | null;
+  closedAt: number | null;
+  closedBy: string | null;
+}
+
+export interface AnswersAnswer {
+  items: QueueItem[];
 }
 
 export interface AgencyAnswer extends AgencyView {
   range: TimeRangeAnswer;
   id: string;
   name: string;
+  /** The province the view is filtered to; null for every place. */
+  province: string | null;
+  /** Every province, of the agency's mentions (not filtered by `province`). */
+  map: ProvinceCell[];
 }
 
 export interface AlertsAnswer {

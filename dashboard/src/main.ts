@@ -1,6 +1,7 @@
 /**
  * The monitoring room: a header (pages, time range, language, wall mode, connection), and the
- * page of the address's hash: #/ overview, #/agency/<id>, #/alerts, #/wall (large type, rotating
+ * page of the address's hash: #/ overview, #/agency/<id>, #/alerts, #/answers[/<agency id>] (needs
+ * an answer), #/wall (large type, rotating
  * through the agencies). Pages refresh when the server says new data landed.
  */
 import "./style.css";
@@ -11,7 +12,9 @@ import { formatDateTime, setTimeZone, wallTimeToIso, zoneName } from "./format.j
 import { initialLanguage, type LabelKey, type Language, setLanguage, t } from "./i18n.js";
 import { agencyView } from "./views/agency.js";
 import { alertsView } from "./views/alerts.js";
+import { answersView } from "./views/answers.js";
 import { overviewView } from "./views/overview.js";
+import { provinceInHash } from "./views/province-map.js";
 import type { RangeParams, View } from "./views/view.js";
 
 const RANGES: [string, LabelKey][] = [
@@ -29,6 +32,11 @@ setTimeZone(settings.timezone);
 setLanguage(initialLanguage(settings.language), false);
 
 let range: RangeParams = { range: "24h" };
+/** What the data API is asked for: the range, and the province filter of the address. */
+const params = (): RangeParams => {
+  const province = provinceInHash();
+  return province ? { ...range, province } : range;
+};
 let view: View | undefined;
 let connected = false;
 let updatedAt: number | undefined;
@@ -109,6 +117,7 @@ function header(route: string): HTMLElement {
       {},
       nav("#/", "overview", route === "overview"),
       nav("#/alerts", "alerts", route === "alerts"),
+      nav("#/answers", "needsAnswer", route === "answers"),
       nav(route === "wall" ? "#/" : "#/wall", route === "wall" ? "exitWall" : "wall", false),
     ),
     rangeControl(),
@@ -131,14 +140,14 @@ function header(route: string): HTMLElement {
 
 /** Wall mode: each agency in turn (busiest first), for settings.rotateSeconds each. */
 async function startWall(page: HTMLElement): Promise<void> {
-  const overview = await getJson<OverviewAnswer>("overview", range);
+  const overview = await getJson<OverviewAnswer>("overview", params());
   const agencies = overview.agencies.map((agency) => agency.id);
   let next = 0;
   const rotate = () => {
     view?.destroy();
     const id = agencies[next % Math.max(agencies.length, 1)];
     next++;
-    view = id ? agencyView(id, () => range) : overviewView(settings, () => range);
+    view = id ? agencyView(id, params) : overviewView(settings, params);
     page.replaceChildren(view.root);
     void refresh();
   };
@@ -147,23 +156,24 @@ async function startWall(page: HTMLElement): Promise<void> {
 }
 
 function show(): void {
-  const [, route = "", argument] = location.hash.split("/");
+  const [, route = "", argument] = (location.hash.split("?")[0] as string).split("/");
   view?.destroy();
   view = undefined;
   window.clearInterval(wallTimer);
   document.body.classList.toggle("wall", route === "wall");
   const page = h("main", {});
-  const name =
-    route === "agency" && argument ? "agency" : route === "alerts" ? "alerts" : route === "wall" ? "wall" : "overview";
+  const pages = ["alerts", "answers", "wall"];
+  const name = route === "agency" && argument ? "agency" : pages.includes(route) ? route : "overview";
   app.replaceChildren(header(name), page);
   renderStatus();
   if (name === "wall") {
     void startWall(page);
     return;
   }
-  if (name === "agency") view = agencyView(decodeURIComponent(argument as string), () => range);
+  if (name === "agency") view = agencyView(decodeURIComponent(argument as string), params);
   else if (name === "alerts") view = alertsView(settings, () => range);
-  else view = overviewView(settings, () => range);
+  else if (name === "answers") view = answersView(settings, argument ? decodeURIComponent(argument) : undefined);
+  else view = overviewView(settings, params);
   page.append(view.root);
   void refresh();
 }

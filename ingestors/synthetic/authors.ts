@@ -5,6 +5,7 @@
  */
 import type { Author } from "../../schemas/types.generated.js";
 import { AGENCIES } from "./agencies.js";
+import { type PlaceTruth, profileLocation } from "./places.js";
 import {
   accountId,
   OUTLETS,
@@ -13,7 +14,7 @@ import {
   SIMULATED_PLATFORMS,
   type SimulatedPlatform,
 } from "./platforms.js";
-import { type Random, WeightedTable } from "./random.js";
+import { Random, WeightedTable } from "./random.js";
 import { FIRST_NAMES, HANDLE_PREFIXES, LAST_NAMES } from "./vocabulary.js";
 
 export interface Account {
@@ -22,6 +23,8 @@ export interface Account {
   platform: SimulatedPlatform;
   /** Set for a news portal's accounts. */
   outlet: Outlet | null;
+  /** Where the profile location (author.location) is: ground truth; null without one or abroad. */
+  home: PlaceTruth | null;
 }
 
 /** Platforms where ordinary people post (news portals publish only their own articles). */
@@ -91,7 +94,9 @@ export class AuthorPool {
   /** Keyed by `${platform}:${agency index}`. */
   private readonly officials = new Map<string, Account>();
 
-  constructor(people: number, random: Random) {
+  /** `seed` seeds the profile locations' own stream, so they shift no other choice. */
+  constructor(people: number, random: Random, seed: number) {
+    const locations = new Random(seed, "profile-locations");
     const taken = new Map<SimulatedPlatform, Set<string>>(SIMULATED_PLATFORMS.map((p) => [p, new Set()]));
     const unique = (platform: SimulatedPlatform, handle: string): string => {
       const used = taken.get(platform) as Set<string>;
@@ -112,6 +117,7 @@ export class AuthorPool {
       const first = random.pick(FIRST_NAMES);
       const last = random.pick(LAST_NAMES);
       const followers = personFollowers(platform, random);
+      const [location, home] = profileLocation(locations) ?? [null, null];
       const author: Author = {
         id: accountId(platform, random),
         handle: unique(platform, personHandle(first, last, platform, random)),
@@ -119,8 +125,9 @@ export class AuthorPool {
         name: platform === "forum" ? null : personDisplayName(first, last, random),
         followers,
         verified: isVerifiedPerson(platform, followers, random),
+        location,
       };
-      add(this.people, { author, platform, outlet: null });
+      add(this.people, { author, platform, outlet: null, home });
     }
 
     for (const outlet of OUTLETS) {
@@ -132,8 +139,9 @@ export class AuthorPool {
           name: outlet.name,
           followers: Math.round(random.logUniform(1_000_000, 20_000_000)),
           verified: true,
+          location: null,
         };
-        add(this.media, { author, platform, outlet });
+        add(this.media, { author, platform, outlet, home: null });
       }
     }
 
@@ -147,8 +155,9 @@ export class AuthorPool {
           name: agency.name,
           followers: Math.round(random.logUniform(200_000, 8_000_000)),
           verified: true,
+          location: null,
         };
-        this.officials.set(`${platform}:${index}`, { author, platform, outlet: null });
+        this.officials.set(`${platform}:${index}`, { author, platform, outlet: null, home: null });
       }
     });
   }

@@ -30,8 +30,13 @@ export function* simulate(settings: SimulationSettings): Generator<SourceEvent, 
     }
     // Mentions happen at whole milliseconds; at a tie the mention goes first, so the snapshot counts it.
     const mentionTime = earliest === undefined ? Number.POSITIVE_INFINITY : Math.floor(earliest.nextTime);
-    if (world.nextSnapshotTime < mentionTime) {
+    // Official answers to earlier questions (questions.ts) are mentions too, due at their own time.
+    const answerTime = world.nextAnswerTime;
+    if (world.nextSnapshotTime < Math.min(mentionTime, answerTime)) {
       yield world.takeSnapshot();
+    } else if (answerTime < mentionTime) {
+      yield world.takeAnswer().event;
+      mentions++;
     } else if (earliest !== undefined) {
       yield earliest.emit(world);
       mentions++;

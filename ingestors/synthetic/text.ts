@@ -5,11 +5,16 @@
  */
 import type { Platform } from "../../schemas/types.generated.js";
 import type { Agency, Issue } from "./agencies.js";
+import { PLACE_CODES, type PlaceTruth } from "./places.js";
 import type { Random } from "./random.js";
 import { type Sentiment, type TemplatesBySentiment, WORD_VARIANTS } from "./vocabulary.js";
 
 type SubjectField = "agency" | "Agency" | "issue" | "Issue" | "tag" | "site";
-type Part = string | { field: SubjectField } | { variants: readonly string[] } | { friend: true };
+type Part = string | { field: SubjectField } | { variants: readonly string[] } | { friend: true } | { place: true };
+
+/** Agency names and issue phrases that name Jakarta ("Pemprov DKI", "kualitas udara Jakarta"). */
+const NAMES_JAKARTA = /\b(DKI|Jakarta)\b/i;
+const JAKARTA: PlaceTruth = { provinceCode: "31", regencyCode: null };
 
 export interface Template {
   sentiment: Sentiment;
@@ -39,6 +44,7 @@ function compileParts(source: string, casual: boolean): Part[] {
     const slot = piece.slice(1, -1);
     if (SUBJECT_FIELDS.has(slot)) parts.push({ field: slot as SubjectField });
     else if (slot === "friend") parts.push({ friend: true });
+    else if (slot === "place") parts.push({ place: true });
     else if (slot.startsWith("+")) parts.push({ variants: elongations(slot.slice(1)) });
     else if (slot in WORD_VARIANTS) parts.push({ variants: WORD_VARIANTS[slot as keyof typeof WORD_VARIANTS] });
     else throw new Error(`unknown slot {${slot}} in template "${source}"`);
@@ -84,6 +90,29 @@ export class Subject {
   site = "";
 
   platform: Platform = "other";
+  /** The places the texts written since the last `takeNamed` name (ground truth). */
+  private named: PlaceTruth[] = [];
+
+  /** The places named since the last call, and forgets them. */
+  takeNamed(): PlaceTruth[] {
+    const named = this.named;
+    this.named = [];
+    return named;
+  }
+
+  /** Writes one of the {place} names, noting where it is. */
+  place(random: Random): string {
+    const name = random.pick(WORD_VARIANTS.place);
+    this.named.push(PLACE_CODES[name]);
+    return name;
+  }
+
+  /** A subject field's text, noting Jakarta when the agency name or issue phrase names it. */
+  field(field: SubjectField): string {
+    const value = this[field];
+    if (field !== "tag" && field !== "site" && NAMES_JAKARTA.test(value)) this.named.push(JAKARTA);
+    return value;
+  }
 
   choose(agency: Agency, issue: Issue, platform: Platform, random: Random): this {
     this.platform = platform;
@@ -112,7 +141,8 @@ export function writeText(
   for (const part of casual ? template.casualParts : template.parts) {
     if (typeof part === "string") text += part;
     else if ("variants" in part) text += random.pick(part.variants);
-    else if ("field" in part) text += subject[part.field];
+    else if ("field" in part) text += subject.field(part.field);
+    else if ("place" in part) text += subject.place(random);
     else text += `@${friendHandle(subject.platform)}`;
   }
   return text;

@@ -5,6 +5,7 @@
  */
 import type { Issue } from "./agencies.js";
 import type { Account } from "./authors.js";
+import type { PlaceTruth } from "./places.js";
 import { SIMULATED_PLATFORMS, type SimulatedPlatform, type ThreadAnchor } from "./platforms.js";
 import type { Random } from "./random.js";
 import type { Sentiment } from "./vocabulary.js";
@@ -18,6 +19,9 @@ export interface ThreadItem extends ThreadAnchor {
   text: string;
   /** An article's headline. */
   title: string | null;
+  /** The places its text names, and its headline's (articles). */
+  named: readonly PlaceTruth[];
+  titleNamed: readonly PlaceTruth[];
   sentiment: Sentiment;
   /** The thread's top post; null for a top post itself. */
   root: ThreadItem | null;

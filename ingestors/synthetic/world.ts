@@ -3,7 +3,7 @@
  * (author, text, ids, parent) and schedules the engagement snapshots of top posts; the streams in
  * scenarios.ts decide when mentions happen and what they are about.
  */
-import type { SourceEvent } from "../../runtime/ingestor.js";
+import type { SourceEvent, SyntheticPlace } from "../../runtime/ingestor.js";
 import type { EngagementCounts, Mention, MentionKind } from "../../schemas/types.generated.js";
 import { AGENCIES, ISSUES, type Issue } from "./agencies.js";
 import { type Account, AuthorPool } from "./authors.js";
@@ -16,7 +16,9 @@ import {
   VIRAL_SNAPSHOT_AGES_MS,
   viralEngagementCurve,
 } from "./engagement.js";
+import { type PlaceTruth, placeOfNames } from "./places.js";
 import { KIND_MIX, type Outlet, PLATFORM_SHARE, type SimulatedPlatform, slugify, socialIdentity } from "./platforms.js";
+import { AnswerDesk } from "./questions.js";
 import { Random, type WeightedTable } from "./random.js";
 import { Schedule, type Timed } from "./schedule.js";
 import { compileTemplates, extractEntities, Subject, type Template, writeText } from "./text.js";
@@ -88,6 +90,18 @@ const OFFICIAL_TONE = tone(0, 0.45);
 /** Replies in a viral cascade are mostly outraged. */
 const CASCADE_TONE = tone(0.7, 0.05);
 
+/**
+ * Where a mention is, as the places tagger should find it: what its text names (none when it names
+ * two provinces as often), else, when it names none, its author's profile location.
+ */
+function truePlace(named: readonly PlaceTruth[], account: Account): SyntheticPlace | null {
+  if (named.length > 0) {
+    const place = placeOfNames(named);
+    return place && { ...place, source: "text" };
+  }
+  return account.home && { ...account.home, source: "profile" };
+}
+
 /** Delay between publication and the ingestor seeing it: a few seconds, at most 45. */
 function ingestDelay(random: Random): number {
   return Math.round(Math.min(45_000, 300 + random.logNormal(2_500, 0.8)));
@@ -129,6 +143,10 @@ interface Draft {
   title?: string;
   /** Id and URL when not derived from the platform's conventions (articles). */
   identity?: { id: string; url: string | null };
+  /** The places a copied text names (a plain retweet, a portal's post of its headline); else those written for it. */
+  named?: readonly PlaceTruth[];
+  /** An article's headline's places. */
+  titleNamed?: readonly PlaceTruth[];
   /** A top post's engagement curve and snapshot ages, when not the usual ones. */
   curve?: EngagementCurve;
   snapshotAges?: readonly number[];
@@ -148,6 +166,7 @@ export class World {
   private readonly threads = new Threads(AGENCIES.length);
   private readonly snapshots = new Schedule<PendingSnapshot>();
   private readonly subject = new Subject();
+  private readonly desk: AnswerDesk;
   private readonly friendHandle = (platform: string): string =>
     this.authors.person(platform as SimulatedPlatform, this.random).author.handle;
   /** Unique per mention; keeps time-derived ids unique within a millisecond. */
@@ -160,7 +179,38 @@ export class World {
     people: number,
   ) {
     this.random = new Random(seed, "world");
-    this.authors = new AuthorPool(people, new Random(seed, "authors"));
+    this.authors = new AuthorPool(people, new Random(seed, "authors"), seed);
+    this.desk = new AnswerDesk(seed);
+  }
+
+  /** Time of the earliest pending official answer to a question (questions.ts), Infinity if none. */
+  get nextAnswerTime(): number {
+    return this.desk.nextTime;
+  }
+
+  /** Publishes the earliest pending official answer: a reply to the question, in its thread. */
+  takeAnswer(): Composed {
+    const { question, official, time } = this.desk.take();
+    const { platform, agency, issue } = question;
+    this.about(platform, agency, issue);
+    let text = this.write(this.random.pick(OFFICIAL_REPLIES.neutral), false);
+    if (platform === "x") text = `@${question.account.author.handle} ${text}`;
+    question.replies++;
+    const answer = this.publish({
+      time,
+      platform,
+      kind: platform === "x" || platform === "forum" ? "reply" : "comment",
+      account: official,
+      text,
+      parent: question,
+      agency,
+      issue,
+      sentiment: "neutral",
+      scenario: null,
+      attachable: true,
+    });
+    if (answer.event.truth) answer.event.truth.answerTo = question.id;
+    return answer;
   }
 
   /** Time of the earliest pending engagement snapshot, Infinity if none. */
@@ -281,9 +331,28 @@ export class World {
         const account = outlet && this.authors.outletAccount(outlet, platform);
         if (article && account) {
           const text = `${article.title} ${article.url}`;
-          return this.publish({ ...draft, account, text, issue: article.issue, sentiment: article.sentiment });
+          return this.publish({
+            ...draft,
+            account,
+            text,
+            issue: article.issue,
+            sentiment: article.sentiment,
+            named: article.titleNamed,
+          });
         }
       }
+    }
+    const official = scenario === null ? this.authors.official(platform, agency) : undefined;
+    if (official && this.desk.asksInPost(official)) {
+      // A question to the agency naming its official handle; the agency may answer it later.
+      const question = this.desk.question(sentiment);
+      this.about(platform, agency, issue);
+      const asked = this.write(question.template, random.chance(CASUAL_CHANCE[platform]));
+      const text = `@${official.author.handle} ${asked}`;
+      const account = this.authors.person(platform, random);
+      const composed = this.publish({ ...draft, account, text, issue, sentiment: question.sentiment });
+      this.asked(composed, official, time);
+      return composed;
     }
     const account = this.authors.person(platform, random);
     this.about(platform, agency, issue);
@@ -302,6 +371,7 @@ export class World {
     const random = this.random;
     this.about("news", agency, issue);
     const headline = this.write(random.pick(HEADLINES[sentiment]), false);
+    const titleNamed = this.subject.takeNamed();
     const lede = this.write(random.pick(LEDES[sentiment]), false);
     const account = this.authors.mediaAccount("news", random);
     const identity = (account.outlet as Outlet).article(++this.articles, slugify(headline), time);
@@ -318,6 +388,8 @@ export class World {
       scenario,
       attachable: true,
       title: headline,
+      titleNamed,
+      named: [...titleNamed, ...this.subject.takeNamed()],
       identity,
     });
   }
@@ -336,14 +408,18 @@ export class World {
     const answeredByAgency =
       official !== undefined && official !== parent.account && random.chance(OFFICIAL_REPLY_CHANCE);
     const account = answeredByAgency ? official : this.authors.person(platform, random);
-    const mood = answeredByAgency ? "neutral" : sentiment;
-    const template = random.pick((answeredByAgency ? OFFICIAL_REPLIES : REPLIES)[mood]);
+    // Under the agency's own post, people ask it things; the agency may answer later (questions.ts).
+    const agencyAccount = scenario === null ? this.authors.official(platform, agency) : undefined;
+    const question =
+      !answeredByAgency && this.desk.asksUnder(parent, agencyAccount) ? this.desk.question(sentiment) : null;
+    const mood = answeredByAgency ? "neutral" : (question?.sentiment ?? sentiment);
+    const template = question?.template ?? random.pick((answeredByAgency ? OFFICIAL_REPLIES : REPLIES)[mood]);
     this.about(platform, agency, issue);
     let text = this.write(template, !answeredByAgency && random.chance(this.casualChance(platform)));
     // On X a reply starts with the handle it answers.
     if (platform === "x") text = `@${parent.account.author.handle} ${text}`;
     parent.replies++;
-    return this.publish({
+    const composed = this.publish({
       time,
       platform,
       kind,
@@ -356,6 +432,14 @@ export class World {
       scenario,
       attachable: true,
     });
+    if (question && agencyAccount) this.asked(composed, agencyAccount, time);
+    return composed;
+  }
+
+  /** Marks a question to the agency in the ground truth and lets the agency consider answering it. */
+  private asked(composed: Composed, official: Account, time: number): void {
+    if (composed.event.truth) composed.event.truth.asks = true;
+    if (composed.item) this.desk.consider(composed.item, official, time);
   }
 
   /** A share of `original`; on X a quote (own text and a link) with `quoteChance`, else a plain retweet. */
@@ -386,12 +470,14 @@ export class World {
       sentiment,
       scenario,
       attachable: !plainRetweet,
+      ...(plainRetweet ? { named: original.named } : {}),
     });
   }
 
   private publish(draft: Draft): Composed {
     const random = this.random;
     const { time, platform, kind, account, text, parent, agency, issue, sentiment, scenario } = draft;
+    const named = draft.named ?? this.subject.takeNamed();
     const root = parent === null ? null : (parent.root ?? parent);
     const identity =
       draft.identity ??
@@ -405,6 +491,8 @@ export class World {
       account,
       text,
       title: draft.title ?? null,
+      named,
+      titleNamed: draft.titleNamed ?? [],
       sentiment,
       root,
       depth: parent === null ? 0 : parent.depth + 1,
@@ -441,7 +529,11 @@ export class World {
     };
     if (draft.attachable) this.threads.add(item);
     return {
-      event: { type: "mention", mention, truth: { sentiment, agency: agencyAt(agency).id, scenario } },
+      event: {
+        type: "mention",
+        mention,
+        truth: { sentiment, agency: agencyAt(agency).id, scenario, place: truePlace(named, account) },
+      },
       item: draft.attachable ? item : null,
     };
   }

@@ -29,6 +29,7 @@ export function alertMessage(rule: AlertRule, scope: Scope, status: AlertStatus,
     scope.agency && `agency ${scope.agency}`,
     scope.queryId && `query ${scope.queryId}`,
     scope.platform && `platform ${scope.platform}`,
+    scope.province && `province ${scope.province}`,
   ]
     .filter(Boolean)
     .join(", ");

@@ -56,8 +56,14 @@ export const ruleSchema = z
           .enum(PLATFORMS as [Platform, ...Platform[]])
           .nullable()
           .default(null),
+        /** Two-digit Kemendagri province code of the mentions' place ("32": Jawa Barat); quote it in YAML. */
+        province: z
+          .string()
+          .regex(/^\d{2}$/, 'expected a two-digit province code such as "32"')
+          .nullable()
+          .default(null),
       })
-      .default({ agency: null, queryId: null, platform: null }),
+      .default({ agency: null, queryId: null, platform: null, province: null }),
     signal: z.enum(SIGNALS),
     /** The signal is computed over the last `window` minutes, every minute. */
     window: duration.default(5),
@@ -136,6 +142,13 @@ export const ruleSchema = z
         message: "threshold.share is for negative-share",
       });
     if (rule.window > 24 * 60) context.addIssue({ code: "custom", path: ["window"], message: "window is at most 1d" });
+    if (rule.scope.province !== null && rule.scope.queryId !== null)
+      context.addIssue({
+        code: "custom",
+        path: ["scope", "province"],
+        message:
+          "a province scope is for an agency or all mentions, not a query (the province rollups keep no queries)",
+      });
   });
 
 export type AlertRule = z.output<typeof ruleSchema> & { id: string };

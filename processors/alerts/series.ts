@@ -1,7 +1,7 @@
 /**
  * What a rule reads: one completed minute of a scope's rolling aggregates, plus the post-level
  * events of that minute (a viral negative post, a negative mention by an influential author, an
- * impersonation suspect). The stage builds these from the aggregate tables as they are emitted; the
+ * impersonation suspect, a question to the agency left unanswered past its due time). The stage builds these from the aggregate tables as they are emitted; the
  * backtest reads the same rows from ClickHouse. A minute without a row means no mentions.
  */
 import type { Platform } from "../../schemas/types.generated.js";
@@ -18,7 +18,12 @@ export interface MinutePoint {
   neutral: number;
 }
 
-export const EVENT_KINDS = ["viral-negative-post", "influential-negative", "impersonation"] as const;
+export const EVENT_KINDS = [
+  "viral-negative-post",
+  "influential-negative",
+  "impersonation",
+  "overdue-question",
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export interface PostEvent {
@@ -28,7 +33,7 @@ export interface PostEvent {
   postId: string;
   /** The author's account id (or handle). */
   author: string;
-  /** Orders evidence: virality score, author influence, impersonation score. Higher first. */
+  /** Orders evidence: virality score, author influence, impersonation score, seconds waited. Higher first. */
   score: number;
 }
 
@@ -43,11 +48,14 @@ export interface Scope {
   agency: string | null;
   queryId: string | null;
   platform: Platform | null;
+  /** Province code of the mentions' place (tags.place); null or absent: any place or none. */
+  province?: string | null;
 }
 
-/** Stable text for a scope: in alert ids and state keys. */
+/** Stable text for a scope: in alert ids and state keys (a province only when set, so keys without one stay as they were). */
 export function scopeKey(scope: Scope): string {
-  return [scope.agency, scope.queryId, scope.platform].map((part) => part ?? "*").join("/");
+  const key = [scope.agency, scope.queryId, scope.platform].map((part) => part ?? "*").join("/");
+  return scope.province ? `${key}/province:${scope.province}` : key;
 }
 
 /** Net sentiment of counts, in [-1, 1]: (positive - negative) / total, 0 without mentions. */

@@ -3,6 +3,22 @@
  * authors tagger and the sink's PageRank job read and write their parts. `prefix` isolates
  * deployments sharing one store (the topic prefix).
  */
+const DAY_SECONDS = 86_400;
+/** An author's state: the segments' inactivity horizon (docs/segments.md). */
+export const AUTHOR_TTL_SECONDS = 90 * DAY_SECONDS;
+/**
+ * The ids of the items applied to an author: as long as an item can be delivered again (the enrich
+ * topics keep 2 days; the in-process bus redelivers within seconds), not as long as the author.
+ */
+export const APPLIED_ITEMS_TTL_SECONDS = 2 * DAY_SECONDS;
+/**
+ * A post's author, and the signals waiting for a post not seen yet: the replies, shares and
+ * snapshots of a post come in its first hours (docs/virality.md), so a day covers them; one later
+ * still counts for its own author, not as amplification of the post's. A waiting set expires a day
+ * after its first signal, however many follow (a post that never arrives is not waited for forever).
+ */
+export const POST_AUTHOR_TTL_SECONDS = DAY_SECONDS;
+
 export function authorKeys(prefix: string) {
   const ns = `${prefix}simak:authors:`;
   return {

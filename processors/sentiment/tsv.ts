@@ -1,10 +1,13 @@
-/** Labelled TSV files: one example a line, `text<TAB>label`, label one of the three, UTF-8, no header. */
+/**
+ * Labelled TSV files: one example a line, `text<TAB>label`, UTF-8, no header. The label is one of the
+ * three sentiment labels unless the caller names another set (processors/responsiveness does).
+ */
 import type { SentimentLabel } from "../../schemas/types.generated.js";
 import { LABELS } from "./metrics.js";
 
-export interface Example {
+export interface Example<Label extends string = SentimentLabel> {
   text: string;
-  label: SentimentLabel;
+  label: Label;
   /** 1-based line number in the file. */
   line: number;
 }
@@ -14,8 +17,8 @@ export interface Malformed {
   reason: string;
 }
 
-export interface ParsedTsv {
-  examples: Example[];
+export interface ParsedTsv<Label extends string = SentimentLabel> {
+  examples: Example<Label>[];
   malformed: Malformed[];
 }
 
@@ -25,8 +28,11 @@ export interface ParsedTsv {
  * malformed and reported by its line number. A leading byte-order mark and CRLF endings are fine;
  * the label may carry surrounding spaces and any letter case.
  */
-export function parseLabelledTsv(content: string): ParsedTsv {
-  const examples: Example[] = [];
+export function parseLabelledTsv<Label extends string = SentimentLabel>(
+  content: string,
+  labels: readonly Label[] = LABELS as readonly string[] as readonly Label[],
+): ParsedTsv<Label> {
+  const examples: Example<Label>[] = [];
   const malformed: Malformed[] = [];
   const lines = content.replace(/^\uFEFF/, "").split("\n");
   lines.forEach((raw, i) => {
@@ -44,11 +50,11 @@ export function parseLabelledTsv(content: string): ParsedTsv {
       malformed.push({ line, reason: "empty text" });
       return;
     }
-    if (!(LABELS as readonly string[]).includes(label)) {
-      malformed.push({ line, reason: `unknown label "${parts[1]}"; expected one of ${LABELS.join(", ")}` });
+    if (!(labels as readonly string[]).includes(label)) {
+      malformed.push({ line, reason: `unknown label "${parts[1]}"; expected one of ${labels.join(", ")}` });
       return;
     }
-    examples.push({ text: body, label: label as SentimentLabel, line });
+    examples.push({ text: body, label: label as Label, line });
   });
   return { examples, malformed };
 }

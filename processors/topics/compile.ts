@@ -237,8 +237,11 @@ function hasAnchor(node: QueryNode): boolean {
 // Closures.
 
 type Test = (doc: PreparedMention) => boolean;
-/** Match spans as a flat list [start0, end0, start1, end1, ...] of word positions (inclusive). */
-type SpansOf = (doc: PreparedMention) => number[];
+/**
+ * Match spans as a flat list [start0, end0, start1, end1, ...] of word positions (inclusive); with
+ * `first`, at most one (a test only asks whether there is any).
+ */
+type SpansOf = (doc: PreparedMention, first?: boolean) => number[];
 
 const NONE: readonly number[] = [];
 
@@ -289,7 +292,7 @@ function seqSpans(words: readonly ResolvedWord[]): SpansOf {
   const anchorPositions = positionsFn(words[anchor] as ResolvedWord);
   const checks = words.map(wordAt);
   const last = words.length - 1;
-  return (doc) => {
+  return (doc, first) => {
     const spans: number[] = [];
     for (const position of anchorPositions(doc)) {
       const start = position - anchor;
@@ -298,30 +301,105 @@ function seqSpans(words: readonly ResolvedWord[]): SpansOf {
       for (let i = 0; i < checks.length && ok; i++) {
         if (i !== anchor) ok = (checks[i] as (d: PreparedMention, p: number) => boolean)(doc, start + i);
       }
-      if (ok) spans.push(start, start + last);
+      if (ok) {
+        spans.push(start, start + last);
+        if (first) break;
+      }
     }
     return spans;
   };
 }
 
-function nearSpans(left: SpansOf, right: SpansOf, distance: number, ordered: boolean): SpansOf {
-  return (doc) => {
+/**
+ * Spans as sort keys `first * stride + width` (width = end - start < stride), ascending and
+ * distinct; `first` is the span's start (`byEnd` false) or its end. Repeated spans add nothing to
+ * a NEAR (its result is the same set), so dropping them bounds every list by the text's length
+ * times the query's widest span, whatever the nesting.
+ */
+function spanKeys(spans: readonly number[], stride: number, byEnd: boolean): Float64Array {
+  const keys = new Float64Array(spans.length / 2);
+  for (let i = 0; i < keys.length; i++) {
+    const start = spans[2 * i] as number;
+    const end = spans[2 * i + 1] as number;
+    keys[i] = (byEnd ? end : start) * stride + (end - start);
+  }
+  if (!ascending(keys)) keys.sort();
+  let distinct = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (distinct === 0 || keys[i] !== keys[distinct - 1]) keys[distinct++] = keys[i] as number;
+  }
+  return keys.subarray(0, distinct);
+}
+
+/** Whether the keys are already in order (a phrase's or word's spans are: no sort needed). */
+function ascending(keys: Float64Array): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i] as number) < (keys[i - 1] as number)) return false;
+  return true;
+}
+
+/** Index of the first key >= `value` (keys ascending). */
+function firstAtLeast(keys: Float64Array, value: number): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((keys[middle] as number) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The most words a span of `node` can cover minus one (its end - start), known at compile time. */
+function widthOf(node: Resolved): number {
+  switch (node.type) {
+    case "seq":
+      return node.words.length - 1;
+    case "or":
+      return Math.max(...node.children.map(widthOf));
+    case "near":
+      return widthOf(node.left) + widthOf(node.right) + node.distance + 1;
+    default:
+      throw new Error(`no word positions for a '${node.type}' node`);
+  }
+}
+
+/**
+ * Pairs each distinct left span with the right spans that start within `distance` words after it
+ * (and, unordered, end within `distance` words before it), found by binary search in the right
+ * spans sorted by start (by end): O((|a| + |b|) log |b| + matches), where the old nested loop was
+ * O(|a| * |b|) (a text alternating two query words took seconds).
+ */
+function nearSpans(left: SpansOf, right: SpansOf, node: Extract<Resolved, { type: "near" }>): SpansOf {
+  const { distance, ordered } = node;
+  const leftStride = widthOf(node.left) + 1;
+  const rightStride = widthOf(node.right) + 1;
+  return (doc, first) => {
     const a = left(doc);
     if (a.length === 0) return a;
     const b = right(doc);
+    if (b.length === 0) return b;
+    const lefts = spanKeys(a, leftStride, false);
+    const rightsByStart = spanKeys(b, rightStride, false);
+    const rightsByEnd = ordered ? null : spanKeys(b, rightStride, true);
     const spans: number[] = [];
-    for (let i = 0; i < a.length; i += 2) {
-      const aStart = a[i] as number;
-      const aEnd = a[i + 1] as number;
-      for (let j = 0; j < b.length; j += 2) {
-        const bStart = b[j] as number;
-        const bEnd = b[j + 1] as number;
-        // Words strictly between the two spans; overlapping spans do not count.
-        if (bStart > aEnd) {
-          if (bStart - aEnd - 1 <= distance) spans.push(aStart, bEnd);
-        } else if (!ordered && aStart > bEnd) {
-          if (aStart - bEnd - 1 <= distance) spans.push(bStart, aEnd);
-        }
+    for (const key of lefts) {
+      const aStart = Math.floor(key / leftStride);
+      const aEnd = aStart + key - aStart * leftStride;
+      // Words strictly between the two spans; overlapping spans do not count.
+      for (let j = firstAtLeast(rightsByStart, (aEnd + 1) * rightStride); j < rightsByStart.length; j++) {
+        const bKey = rightsByStart[j] as number;
+        const bStart = Math.floor(bKey / rightStride);
+        if (bStart - aEnd - 1 > distance) break;
+        spans.push(aStart, bStart + bKey - bStart * rightStride);
+        if (first) return spans;
+      }
+      if (rightsByEnd === null) continue;
+      for (let j = firstAtLeast(rightsByEnd, (aStart - 1 - distance) * rightStride); j < rightsByEnd.length; j++) {
+        const bKey = rightsByEnd[j] as number;
+        const bEnd = Math.floor(bKey / rightStride);
+        if (bEnd >= aStart) break;
+        spans.push(bEnd - (bKey - bEnd * rightStride), aEnd);
+        if (first) return spans;
       }
     }
     return spans;
@@ -337,7 +415,7 @@ function spansOf(node: Resolved): SpansOf {
       return (doc) => parts.flatMap((part) => part(doc));
     }
     case "near":
-      return nearSpans(spansOf(node.left), spansOf(node.right), node.distance, node.ordered);
+      return nearSpans(spansOf(node.left), spansOf(node.right), node);
     default:
       // The parser only lets words, phrases, ORs of them and NEARs into NEAR.
       throw new Error(`no word positions for a '${node.type}' node`);
@@ -394,7 +472,7 @@ export function compileTest(node: Resolved): Test {
         return (doc) => prefixPositions(doc, value).length > 0;
       }
       const spans = seqSpans(node.words);
-      return (doc) => spans(doc).length > 0;
+      return (doc) => spans(doc, true).length > 0;
     }
     case "set":
       return setTest(node.field, node.value, node.prefix);
@@ -422,7 +500,7 @@ export function compileTest(node: Resolved): Test {
     }
     case "near": {
       const spans = spansOf(node);
-      return (doc) => spans(doc).length > 0;
+      return (doc) => spans(doc, true).length > 0;
     }
   }
 }

@@ -4,7 +4,7 @@
  * filters look at. Every query evaluated on the mention reads this; nothing is re-tokenised.
  */
 import type { Mention } from "../../schemas/types.generated.js";
-import { type Fold, normaliseText, textEntities, textWords } from "./text.js";
+import { type Fold, matchableText, normaliseText, textEntities, words } from "./text.js";
 
 export interface PreparedMention {
   /** Words of the text (URLs removed), case- and accent-normalised, in order. */
@@ -43,9 +43,10 @@ function positionsOf(words: readonly string[]): Map<string, number[]> {
 }
 
 export function prepareMention(mention: Mention, fold: Fold): PreparedMention {
-  const tokens = textWords(mention.text);
+  const text = matchableText(mention.text);
+  const tokens = words(text);
   const folded = tokens.map((token) => fold(token) || token);
-  const entities = textEntities(mention.text);
+  const entities = textEntities(text);
   const hashtags = new Set(entities.hashtags);
   for (const tag of mention.hashtags) hashtags.add(normaliseText(tag.replace(/^#+/, "")));
   const handles = new Set(entities.handles);

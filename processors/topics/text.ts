@@ -27,14 +27,18 @@ export function words(normalised: string): string[] {
   return normalised.match(WORD) ?? [];
 }
 
-/** Words of a mention's text, normalised, without URLs. */
-export function textWords(text: string): string[] {
-  return words(normaliseText(text).replace(URLS, " "));
+/** A mention's text normalised, URLs blanked out: what its words and entities are read from. */
+export function matchableText(text: string): string {
+  return normaliseText(text).replace(URLS, " ");
 }
 
-/** Hashtags (without `#`) and handles (without `@`) written in a text, normalised. */
-export function textEntities(text: string): { hashtags: string[]; handles: string[] } {
-  const normalised = normaliseText(text).replace(URLS, " ");
+/** Words of a mention's text, normalised, without URLs. */
+export function textWords(text: string): string[] {
+  return words(matchableText(text));
+}
+
+/** Hashtags (without `#`) and handles (without `@`) written in a text already through `matchableText`. */
+export function textEntities(normalised: string): { hashtags: string[]; handles: string[] } {
   const hashtags: string[] = [];
   const handles: string[] = [];
   for (const match of normalised.matchAll(TEXT_HASHTAG)) hashtags.push(match[1] as string);

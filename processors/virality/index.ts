@@ -18,7 +18,7 @@ export {
   weightedEngagement,
 } from "./assess.js";
 export { CALIBRATION } from "./calibration.js";
-export { viralityKeys } from "./keys.js";
+export { VIRALITY_TTL_SECONDS, viralityKeys } from "./keys.js";
 export {
   type Calibration,
   expectedAt60,

@@ -1,6 +1,6 @@
 /**
  * One window's change from a run of events: the measures of one (window, scope, platform,
- * sentiment) cell added by those events. Deltas are additive: ClickHouse sums them (and merges the
+ * sentiment, province) cell added by those events. Deltas are additive: ClickHouse sums them (and merges the
  * author sets), so any split of the events over deltas, instances or batches gives the same totals.
  */
 import type { TaggedMention } from "../../schemas/types.generated.js";
@@ -11,6 +11,8 @@ export interface WindowDelta {
   scope: Scope;
   platform: string;
   sentiment: SentimentBucket;
+  /** Two-digit province code of the mentions' place, "" for none (scopes.ts, provinceOf). */
+  province: string;
   mentions: number;
   /** Sum of the authors' followers over mentions (an author mentioning twice counts twice). */
   reach: number;
@@ -25,8 +27,14 @@ export interface WindowDelta {
   lastEventTime: number;
 }
 
-export function deltaKey(windowStart: number, scope: Scope, platform: string, sentiment: SentimentBucket): string {
-  return [windowStart, scope.kind, scope.id, scope.agency, platform, sentiment].join("\u0001");
+export function deltaKey(
+  windowStart: number,
+  scope: Scope,
+  platform: string,
+  sentiment: SentimentBucket,
+  province: string,
+): string {
+  return [windowStart, scope.kind, scope.id, scope.agency, platform, sentiment, province].join("\u0001");
 }
 
 export function emptyDelta(
@@ -34,12 +42,14 @@ export function emptyDelta(
   scope: Scope,
   platform: string,
   sentiment: SentimentBucket,
+  province = "",
 ): WindowDelta {
   return {
     windowStart,
     scope,
     platform,
     sentiment,
+    province,
     mentions: 0,
     reach: 0,
     likes: 0,

@@ -9,7 +9,7 @@
  */
 import type { TaggedMention } from "../../schemas/types.generated.js";
 import { addMention, deltaKey, emptyDelta, type WindowDelta } from "./delta.js";
-import { scopesOf, sentimentOf } from "./scopes.js";
+import { provinceOf, scopesOf, sentimentOf } from "./scopes.js";
 import { MINUTE_MS, windowEnd, windowStart } from "./tumbling.js";
 import { Watermark } from "./watermark.js";
 
@@ -51,10 +51,11 @@ export class PartitionWindows {
     this.watermark.observe(eventTime);
     const sentiment = sentimentOf(item);
     for (const scope of scopesOf(item)) {
-      const key = deltaKey(start, scope, platform, sentiment);
+      const province = provinceOf(item, scope);
+      const key = deltaKey(start, scope, platform, sentiment, province);
       let delta = this.pending.get(key);
       if (!delta) {
-        delta = emptyDelta(start, scope, platform, sentiment);
+        delta = emptyDelta(start, scope, platform, sentiment, province);
         this.pending.set(key, delta);
       }
       addMention(delta, item);

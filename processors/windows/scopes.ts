@@ -30,6 +30,15 @@ export function scopesOf({ tags }: TaggedMention): Scope[] {
   return scopes;
 }
 
+/**
+ * The province cell a mention counts in for a scope: the agency and "all" scopes are kept per
+ * province of the mention's place (the province rollups, "" without a place); query scopes are
+ * not (no rollup needs them per province, and they are the most numerous).
+ */
+export function provinceOf({ tags }: TaggedMention, scope: Scope): string {
+  return scope.kind === "query" ? "" : (tags.place?.provinceCode ?? "");
+}
+
 export function sentimentOf({ tags }: TaggedMention): SentimentBucket {
   return tags.sentiment?.label ?? "unknown";
 }

@@ -2,8 +2,9 @@
  * The embedded default's bus: an in-process partitioned log with consumer groups. Semantics follow
  * Kafka where stages can observe them: keyed partitioning, per-group committed offsets advanced only
  * after a batch handler resolves, redelivery from the committed offset after a failure, and
- * partitions spread over a group's members. Records every group has committed are dropped, so
- * memory stays bounded by consumer lag. A consumer whose batch keeps failing at one offset reports
+ * partitions spread over a group's members. Records every group has committed are dropped, and
+ * producers wait while a reader lags too far behind, so memory stays bounded; a topic no group
+ * reads keeps only its latest records. A consumer whose batch keeps failing at one offset reports
  * unhealthy, as on Kafka (stuck-partitions.ts).
  */
 import type { Logger } from "../logger.js";
@@ -21,15 +22,30 @@ import { partitionFor } from "./partition.js";
 import { StuckPartitions } from "./stuck-partitions.js";
 
 const MAX_BATCH_RECORDS = 2000;
+/** Dropped records are released in chunks of at least this many (and at least half the log). */
+const COMPACT_AFTER = 1024;
+/**
+ * A producer waits while a partition it wrote to holds more records than this that a consuming group
+ * has not committed: the embedded pipeline's backpressure (Kafka keeps the lag on disk; in-process
+ * it would be heap), so a source faster than its consumers slows down instead of filling memory.
+ */
+const MAX_UNCOMMITTED_RECORDS = 10_000;
+/** A topic no group consumes (the dead-letter topic, embedded) keeps only its latest records, like a retention. */
+const UNCONSUMED_RETAINED_RECORDS = 10_000;
 const MAX_RETRY_BACKOFF_MS = 30_000;
 
 class PartitionLog {
-  /** Offset of records[0]. */
+  /** Offset of records[head]; records before `head` are dropped and wait to be compacted away. */
   private base = 0;
+  private head = 0;
   private records: IncomingRecord[] = [];
 
+  get size(): number {
+    return this.records.length - this.head;
+  }
+
   get end(): number {
-    return this.base + this.records.length;
+    return this.base + this.size;
   }
 
   append(record: OutgoingRecord): void {
@@ -44,15 +60,20 @@ class PartitionLog {
   }
 
   read(from: number, max: number): IncomingRecord[] {
-    const start = Math.max(from, this.base) - this.base;
+    const start = this.head + Math.max(from, this.base) - this.base;
     return this.records.slice(start, start + max);
   }
 
+  /** Drops the records before `offset`: amortised O(1) per record, not a copy of the rest per call. */
   truncateBefore(offset: number): void {
     const newBase = Math.min(offset, this.end);
     if (newBase <= this.base) return;
-    this.records = this.records.slice(newBase - this.base);
+    this.head += newBase - this.base;
     this.base = newBase;
+    if (this.head >= COMPACT_AFTER && this.head * 2 >= this.records.length) {
+      this.records = this.records.slice(this.head);
+      this.head = 0;
+    }
   }
 }
 
@@ -117,10 +138,25 @@ export class MemoryBus implements Bus {
   async producer(): Promise<ProducerHandle> {
     const send = async (topic: string, records: OutgoingRecord[]) => {
       const partitions = this.partitions(topic);
+      const written = new Set<number>();
       for (const record of records) {
-        (partitions[partitionFor(topic, record.key, partitions.length)] as PartitionLog).append(record);
+        const partition = partitionFor(topic, record.key, partitions.length);
+        (partitions[partition] as PartitionLog).append(record);
+        written.add(partition);
       }
       this.changed.notify();
+      for (const partition of written) {
+        for (;;) {
+          const committed = this.slowestCommit(topic, partition);
+          const log = partitions[partition] as PartitionLog;
+          if (committed === null) {
+            if (log.size > 2 * UNCONSUMED_RETAINED_RECORDS) log.truncateBefore(log.end - UNCONSUMED_RETAINED_RECORDS);
+            break;
+          }
+          if (log.end - committed <= MAX_UNCOMMITTED_RECORDS) break;
+          await this.changed.wait();
+        }
+      }
     };
     return {
       send,
@@ -237,15 +273,26 @@ export class MemoryBus implements Bus {
     };
   }
 
-  private truncate(topic: string, partition: number): void {
+  /** The lowest offset committed on the partition by a group with members reading it; null when none reads it. */
+  private slowestCommit(topic: string, partition: number): number | null {
     const id = `${topic}/${partition}`;
-    let min = Number.POSITIVE_INFINITY;
+    let min: number | null = null;
     for (const group of this.groups.values()) {
       if (group.members.some((member) => member.topics.includes(topic))) {
-        min = Math.min(min, group.committed.get(id) ?? 0);
+        min = Math.min(min ?? Number.POSITIVE_INFINITY, group.committed.get(id) ?? 0);
       }
     }
-    if (Number.isFinite(min)) (this.partitions(topic)[partition] as PartitionLog).truncateBefore(min);
+    return min;
+  }
+
+  private truncate(topic: string, partition: number): void {
+    const min = this.slowestCommit(topic, partition);
+    if (min !== null) (this.partitions(topic)[partition] as PartitionLog).truncateBefore(min);
+  }
+
+  /** Records held per topic (produced and not yet dropped), for benchmarks and tests of its size. */
+  retained(): Map<string, number> {
+    return new Map([...this.topics].map(([topic, logs]) => [topic, logs.reduce((sum, log) => sum + log.size, 0)]));
   }
 
   async close(): Promise<void> {

@@ -14,7 +14,9 @@ import { createStorage } from "../storage/clickhouse.js";
 import { migrate } from "../storage/migrations.js";
 import { alertsCommand } from "./alerts.js";
 import { startConsole, totalsBy } from "./console.js";
+import { placesCommand } from "./places.js";
 import { startProgress } from "./progress.js";
+import { responsivenessCommand } from "./responsiveness.js";
 import { sentimentCommand } from "./sentiment.js";
 import { ingestSources, sourcesCommand } from "./sources.js";
 
@@ -163,7 +165,9 @@ program
   });
 
 program.addCommand(sentimentCommand());
+program.addCommand(placesCommand());
 program.addCommand(alertsCommand());
+program.addCommand(responsivenessCommand());
 program.addCommand(sourcesCommand(() => loadConfig()));
 
 program

@@ -8,7 +8,7 @@
  * `simak.mentions.tagged` never changes again (later events are late and not aggregated). Every
  * `SIMAK_ALERT_POLL_MS` the stage reads the least of those watermarks from ClickHouse, then steps
  * each rule's detector (processors/alerts) over the minutes completed since its last step, read
- * from `mention_windows_1m` for the rule's scope. It uses the watermarks read one poll earlier:
+ * from `mention_windows_1m` (`_province_1m` for a province scope) for the rule's scope. It uses the watermarks read one poll earlier:
  * a watermark and the rollup rows of its insert land through a materialized view of one INSERT, so
  * the rollup is read only after a whole poll interval has passed since the watermark was seen.
  *

@@ -14,12 +14,15 @@
  * with the applied item ids, atomically (as the post owner does for virality).
  */
 import {
+  APPLIED_ITEMS_TTL_SECONDS,
+  AUTHOR_TTL_SECONDS,
   type AuthorState,
   type AwaitingSignal,
   appliedItemId,
   applyAuthorSignal,
   authorKeys,
   emptyAuthor,
+  POST_AUTHOR_TTL_SECONDS,
   routeMention,
   routeSnapshot,
 } from "../../processors/authors/index.js";
@@ -33,9 +36,6 @@ import { decodeBatch, encodeFor, mapIsolated, type PipelineContext, topicName } 
 import type { StateEntry } from "../state/state.js";
 
 const STAGE = "enrich";
-/** Authors are kept for the segments' inactivity horizon; a post's author as long as replies come. */
-const AUTHOR_TTL_SECONDS = 90 * 24 * 3600;
-const POST_AUTHOR_TTL_SECONDS = 7 * 24 * 3600;
 
 export type RoutedInput = { tagged: TaggedMention } | { snapshot: EngagementEvent };
 
@@ -89,6 +89,7 @@ export function authorRouter(ctx: PipelineContext) {
         [],
         unresolved.map(({ post, signal }) => ({ key: keys.pending(post), value: JSON.stringify(signal) })),
         POST_AUTHOR_TTL_SECONDS,
+        { fixedExpiry: true },
       );
       await resolve(unresolved);
     }
@@ -145,6 +146,7 @@ export function authorOwner(ctx: PipelineContext) {
       [...states].map(([author, updated]) => ({ key: keys.state(author), value: JSON.stringify(updated) })),
       newMembers,
       AUTHOR_TTL_SECONDS,
+      { membersTtlSeconds: APPLIED_ITEMS_TTL_SECONDS },
     );
   };
 }

@@ -19,6 +19,7 @@ import {
   assessVirality,
   emptyPostState,
   type PostVirality,
+  VIRALITY_TTL_SECONDS,
   type ViralityAssessment,
   viralityKeys,
 } from "../../processors/virality/index.js";
@@ -39,7 +40,6 @@ import type { StateEntry } from "../state/state.js";
 import { authorOwner, authorRouter, type RoutedInput } from "./enrich-authors.js";
 
 const STAGE = "enrich";
-const STATE_TTL_SECONDS = 2 * 24 * 3600;
 
 function signalOf(input: RoutedInput): PostSignal {
   if ("tagged" in input) {
@@ -227,7 +227,7 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
         ...newDepths,
       ],
       newMembers,
-      STATE_TTL_SECONDS,
+      VIRALITY_TTL_SECONDS,
     );
     ctx.metrics.eventsOut.inc({ stage: STAGE, target: viralityTopic }, updates.length);
   };

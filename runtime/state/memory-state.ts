@@ -1,15 +1,41 @@
-import type { StateEntry, StateStore } from "./state.js";
+/**
+ * In-process state with TTLs, for the embedded default. Expired keys are not only hidden from
+ * reads but freed: every key waits in the expiry wheel's bucket (one per minute) of its expiry
+ * time, and each write sweeps the buckets whose minute has passed, a bounded number of keys at a
+ * time, so memory follows the live keys and no write pays for a scan of the whole store. A key
+ * whose TTL is extended stays in its bucket until that bucket is swept, and then moves to the
+ * bucket of its new expiry (at most one place in the wheel per key, whatever the number of writes).
+ */
+import type { MemberTtl, StateEntry, StateStore } from "./state.js";
 
-const SWEEP_EVERY_WRITES = 10_000;
+const BUCKET_MS = 60_000;
+/** Keys examined per write call at least, plus two per entry written, so sweeping keeps ahead of writing. */
+const SWEEP_BUDGET = 1_000;
 
-/** In-process state with TTLs; expired keys are swept every so many writes. */
+interface Slot {
+  expiresAt: number;
+  /** The wheel bucket the key waits in. */
+  bucket: number;
+}
+interface ValueSlot extends Slot {
+  value: string;
+}
+interface SetSlot extends Slot {
+  members: Set<string>;
+}
+
 export class MemoryStateStore implements StateStore {
   readonly kind = "memory" as const;
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
-  private readonly sets = new Map<string, { members: Set<string>; expiresAt: number }>();
-  private writesSinceSweep = 0;
+  private readonly entries = new Map<string, ValueSlot>();
+  private readonly sets = new Map<string, SetSlot>();
+  private readonly leases = new Map<string, { holder: string; expiresAt: number }>();
+  /** Bucket (expiry minute) -> keys waiting in it; every bucket before `swept` is empty. */
+  private readonly wheel = new Map<number, string[]>();
+  private swept: number;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.swept = bucketOf(now());
+  }
 
   async getMany(keys: string[]): Promise<(string | null)[]> {
     const now = this.now();
@@ -21,9 +47,17 @@ export class MemoryStateStore implements StateStore {
 
   async setMany(entries: StateEntry[], ttlSeconds: number): Promise<void> {
     const expiresAt = this.now() + ttlSeconds * 1000;
-    for (const { key, value } of entries) this.entries.set(key, { value, expiresAt });
-    this.writesSinceSweep += entries.length;
-    if (this.writesSinceSweep >= SWEEP_EVERY_WRITES) this.sweep();
+    for (const { key, value } of entries) {
+      const entry = this.entries.get(key);
+      if (entry) {
+        entry.value = value;
+        this.extend(key, entry, expiresAt);
+      } else {
+        const held = flat(key);
+        this.entries.set(held, { value, expiresAt, bucket: this.enqueue(held, expiresAt) });
+      }
+    }
+    this.sweep(SWEEP_BUDGET + 2 * entries.length);
   }
 
   async membersOf(keys: string[]): Promise<string[][]> {
@@ -42,38 +76,62 @@ export class MemoryStateStore implements StateStore {
     });
   }
 
-  async writeAtomically(values: StateEntry[], members: StateEntry[], ttlSeconds: number): Promise<void> {
+  async writeAtomically(
+    values: StateEntry[],
+    members: StateEntry[],
+    ttlSeconds: number,
+    options: MemberTtl = {},
+  ): Promise<void> {
     await this.setMany(values, ttlSeconds);
     const now = this.now();
+    const expiresAt = now + (options.membersTtlSeconds ?? ttlSeconds) * 1000;
     for (const { key, value } of members) {
       let set = this.sets.get(key);
-      if (!set || set.expiresAt <= now) {
-        set = { members: new Set(), expiresAt: 0 };
-        this.sets.set(key, set);
+      const expired = set !== undefined && set.expiresAt <= now;
+      if (set && expired) set.members.clear();
+      if (set && (expired || !options.fixedExpiry)) this.extend(key, set, expiresAt);
+      else if (!set) {
+        const held = flat(key);
+        set = { members: new Set(), expiresAt, bucket: this.enqueue(held, expiresAt) };
+        this.sets.set(held, set);
       }
-      set.expiresAt = now + ttlSeconds * 1000;
-      set.members.add(value);
+      if (!set.members.has(value)) set.members.add(flat(value));
     }
+    this.sweep(2 * members.length);
   }
 
   async holdLease(key: string, holder: string, ttlMs: number): Promise<boolean> {
     const now = this.now();
-    const lease = this.entries.get(key);
-    if (lease && lease.expiresAt > now && lease.value !== holder) return false;
-    this.entries.set(key, { value: holder, expiresAt: now + ttlMs });
+    const lease = this.leases.get(key);
+    if (lease && lease.expiresAt > now && lease.holder !== holder) return false;
+    this.leases.set(key, { holder, expiresAt: now + ttlMs });
     return true;
   }
 
   async releaseLease(key: string, holder: string): Promise<void> {
-    const lease = this.entries.get(key);
-    if (lease && lease.expiresAt > this.now() && lease.value === holder) this.entries.delete(key);
+    const lease = this.leases.get(key);
+    if (lease && lease.expiresAt > this.now() && lease.holder === holder) this.leases.delete(key);
   }
 
-  private sweep(): void {
+  /** Live keys and set members per namespace (`namespaceOf(key)`), for benchmarks and tests of its size. */
+  inventory(namespaceOf: (key: string) => string): Map<string, { keys: number; members: number }> {
     const now = this.now();
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
-    for (const [key, set] of this.sets) if (set.expiresAt <= now) this.sets.delete(key);
-    this.writesSinceSweep = 0;
+    const counts = new Map<string, { keys: number; members: number }>();
+    const count = (key: string, members: number) => {
+      const namespace = namespaceOf(key);
+      const row = counts.get(namespace) ?? { keys: 0, members: 0 };
+      row.keys++;
+      row.members += members;
+      counts.set(namespace, row);
+    };
+    for (const [key, entry] of this.entries) if (entry.expiresAt > now) count(key, 0);
+    for (const [key, set] of this.sets) if (set.expiresAt > now) count(key, set.members.size);
+    return counts;
+  }
+
+  /** Keys held in memory, expired or not (what the sweep frees), for tests of its size. */
+  get heldKeys(): number {
+    return this.entries.size + this.sets.size;
   }
 
   healthy(): boolean {
@@ -83,5 +141,68 @@ export class MemoryStateStore implements StateStore {
   async close(): Promise<void> {
     this.entries.clear();
     this.sets.clear();
+    this.leases.clear();
+    this.wheel.clear();
   }
+
+  /** Puts `key` in the bucket of `expiresAt` (never one already swept); returns the bucket. */
+  private enqueue(key: string, expiresAt: number): number {
+    const bucket = Math.max(bucketOf(expiresAt), this.swept);
+    const keys = this.wheel.get(bucket);
+    if (keys) keys.push(key);
+    else this.wheel.set(bucket, [key]);
+    return bucket;
+  }
+
+  /** A new expiry for a held key: it moves only when it must expire before its bucket is swept. */
+  private extend(key: string, slot: Slot, expiresAt: number): void {
+    slot.expiresAt = expiresAt;
+    if (bucketOf(expiresAt) < slot.bucket) slot.bucket = this.enqueue(key, expiresAt);
+  }
+
+  /** Frees the expired keys of the buckets whose minute has passed, at most `budget` keys examined. */
+  private sweep(budget: number): void {
+    const now = this.now();
+    const current = bucketOf(now);
+    if (current - this.swept > this.wheel.size) {
+      // A long quiet spell (or a clock that jumped): skip the empty minutes.
+      let first = current;
+      for (const bucket of this.wheel.keys()) first = Math.min(first, bucket);
+      this.swept = first;
+    }
+    while (this.swept < current && budget > 0) {
+      const bucket = this.swept;
+      const keys = this.wheel.get(bucket);
+      while (keys && keys.length > 0 && budget > 0) {
+        budget--;
+        const key = keys.pop() as string;
+        this.settle(this.entries, key, bucket, now);
+        this.settle(this.sets, key, bucket, now);
+      }
+      if (keys && keys.length > 0) return;
+      this.wheel.delete(bucket);
+      this.swept++;
+    }
+  }
+
+  /** Deletes `key` from `map` if it expired, or moves it to the bucket of its later expiry. */
+  private settle(map: Map<string, Slot>, key: string, bucket: number, now: number): void {
+    const slot = map.get(key);
+    if (slot === undefined || slot.bucket !== bucket) return;
+    if (slot.expiresAt <= now) map.delete(key);
+    else slot.bucket = this.enqueue(key, slot.expiresAt);
+  }
+}
+
+/**
+ * A copy of `text` in one flat piece. Keys are mostly built by concatenation, and a concatenated
+ * string kept as a map key holds both its parts and, once hashed, a flat copy too (about 60 more
+ * bytes per key); JSON keeps every code unit, lone surrogates included.
+ */
+function flat(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+function bucketOf(time: number): number {
+  return Math.floor(time / BUCKET_MS);
 }

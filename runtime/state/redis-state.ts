@@ -1,6 +1,6 @@
 import type { ChainableCommander } from "ioredis";
 import { Redis } from "ioredis";
-import type { StateEntry, StateStore } from "./state.js";
+import type { MemberTtl, StateEntry, StateStore } from "./state.js";
 
 /** Takes a free lease or extends one's own: KEYS[1] the lease, ARGV holder and ttl in ms. */
 const HOLD_LEASE = `
@@ -108,11 +108,21 @@ export class RedisStateStore implements StateStore {
     return (await run(pipeline)).map(([, reply]) => reply === 1);
   }
 
-  async writeAtomically(values: StateEntry[], members: StateEntry[], ttlSeconds: number): Promise<void> {
+  async writeAtomically(
+    values: StateEntry[],
+    members: StateEntry[],
+    ttlSeconds: number,
+    options: MemberTtl = {},
+  ): Promise<void> {
     if (values.length === 0 && members.length === 0) return;
     const transaction = this.redis.multi();
+    const membersTtl = options.membersTtlSeconds ?? ttlSeconds;
     for (const { key, value } of values) transaction.set(key, value, "EX", ttlSeconds);
-    for (const { key, value } of members) transaction.sadd(key, value).expire(key, ttlSeconds);
+    for (const { key, value } of members) {
+      transaction.sadd(key, value);
+      if (options.fixedExpiry) transaction.expire(key, membersTtl, "NX");
+      else transaction.expire(key, membersTtl);
+    }
     await run(transaction);
   }
 

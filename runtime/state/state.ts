@@ -8,6 +8,17 @@ export interface StateEntry {
   value: string;
 }
 
+/** How the sets written by `writeAtomically` expire, when not like its values. */
+export interface MemberTtl {
+  /** The sets' TTL (default: the values'), e.g. ids kept only as long as their items can be redelivered. */
+  membersTtlSeconds?: number;
+  /**
+   * A set keeps the expiry it was created with: adding members does not extend it, so a set that
+   * keeps growing still goes (Redis: EXPIRE ... NX).
+   */
+  fixedExpiry?: boolean;
+}
+
 export interface StateStore {
   readonly kind: "redis" | "memory";
   getMany(keys: string[]): Promise<(string | null)[]>;
@@ -23,7 +34,7 @@ export interface StateStore {
    * of the items that produced it, so a redelivered item is recognised by its membership and never
    * applied twice, whatever moment a crash interrupts.
    */
-  writeAtomically(values: StateEntry[], members: StateEntry[], ttlSeconds: number): Promise<void>;
+  writeAtomically(values: StateEntry[], members: StateEntry[], ttlSeconds: number, options?: MemberTtl): Promise<void>;
   /**
    * Takes the lease at `key` for `holder` if no one holds it, or extends it if `holder` does; each
    * for ttlMs. True when `holder` holds it afterwards. One atomic step: two instances asking at

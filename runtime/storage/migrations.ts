@@ -47,35 +47,68 @@ const WINDOW_AGGREGATE_COLUMNS = `
         first_event_time SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
         last_event_time SimpleAggregateFunction(max, DateTime64(3, 'UTC'))`;
 
-/** One rollup of the window deltas: its table and the materialized view feeding it. */
+/**
+ * One rollup of the window deltas: its table and the materialized view feeding it. A province
+ * rollup keeps the deltas' province too, and only the cells that have one.
+ */
 function windowRollup(
   t: (name: string) => string,
   retention: Retention,
   suffix: string,
   bucket: string,
   partition: string,
+  byProvince = false,
 ) {
+  const province = byProvince ? ", province" : "";
   return [
-    `CREATE TABLE IF NOT EXISTS ${t(`mention_windows_${suffix}`)} (${WINDOW_AGGREGATE_COLUMNS}
+    `CREATE TABLE IF NOT EXISTS ${t(`mention_windows_${suffix}`)} (${WINDOW_AGGREGATE_COLUMNS}${byProvince ? ",\n        province LowCardinality(String)" : ""}
       )
       ENGINE = AggregatingMergeTree
       PARTITION BY ${partition}
-      ORDER BY (scope_kind, scope, agency, platform, sentiment, window_start)
+      ORDER BY (scope_kind, scope, agency${province}, platform, sentiment, window_start)
       TTL window_start + INTERVAL ${retention.aggregateDays} DAY
       SETTINGS non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`,
     // Progress rows carry no measures. Source columns are qualified (d.) so that the aliases, named
     // like the target's columns, do not shadow them.
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t(`mention_windows_${suffix}_mv`)} TO ${t(`mention_windows_${suffix}`)} AS
       SELECT ${bucket} AS window_start, d.scope_kind AS scope_kind, d.scope AS scope, d.agency AS agency,
-        d.platform AS platform, d.sentiment AS sentiment,
+        d.platform AS platform, d.sentiment AS sentiment,${byProvince ? " d.province AS province," : ""}
         sum(d.mentions) AS mentions, sum(d.reach) AS reach, sum(d.likes) AS likes, sum(d.shares) AS shares,
         sum(d.replies) AS replies, sum(d.views) AS views, sum(d.sentiment_score_sum) AS sentiment_score_sum,
         uniqExactArrayState(d.author_ids) AS authors,
         maxMapState(d.author_ids, d.author_followers) AS author_followers,
         min(d.first_event_time) AS first_event_time, max(d.last_event_time) AS last_event_time
       FROM ${t("mention_window_deltas")} AS d
-      WHERE d.scope_kind != 'progress'
-      GROUP BY window_start, scope_kind, scope, agency, platform, sentiment`,
+      WHERE d.scope_kind != 'progress'${byProvince ? " AND d.province != ''" : ""}
+      GROUP BY window_start, scope_kind, scope, agency, platform, sentiment${province}`,
+  ];
+}
+
+/**
+ * Persepsi and volume by province, from the province rollups: per hour (persepsi index and
+ * negative share, as persepsi_hourly) and per day (mentions, distinct authors, reach).
+ */
+function provinceViews(t: (name: string) => string): string[] {
+  return [
+    `CREATE VIEW IF NOT EXISTS ${t("persepsi_province_hourly")} AS
+      SELECT w.window_start AS hour_start, w.scope_kind AS scope_kind, w.scope AS scope, w.agency AS agency,
+        w.province AS province,
+        sum(w.mentions) AS mention_count,
+        sumIf(w.mentions, w.sentiment = 'positive') AS positive_mentions,
+        sumIf(w.mentions, w.sentiment = 'neutral') AS neutral_mentions,
+        sumIf(w.mentions, w.sentiment = 'negative') AS negative_mentions,
+        positive_mentions + neutral_mentions + negative_mentions AS labelled_mentions,
+        ${netSentiment("positive_mentions", "negative_mentions", "labelled_mentions")} AS net_sentiment,
+        if(labelled_mentions = 0, NULL, round(negative_mentions / labelled_mentions, 4)) AS negative_share
+      FROM ${t("mention_windows_province_1h")} AS w
+      GROUP BY hour_start, scope_kind, scope, agency, province`,
+    `CREATE VIEW IF NOT EXISTS ${t("volume_province_daily")} AS
+      SELECT toDate(w.window_start) AS day, w.scope_kind AS scope_kind, w.scope AS scope, w.agency AS agency,
+        w.province AS province,
+        sum(w.mentions) AS mention_count, uniqExactMerge(w.authors) AS distinct_authors,
+        sum(w.reach) AS total_reach
+      FROM ${t("mention_windows_province_1h")} AS w
+      GROUP BY day, scope_kind, scope, agency, province`,
   ];
 }
 
@@ -473,6 +506,121 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE ${t("tagged_mentions")} ADD COLUMN IF NOT EXISTS segment_confidence Nullable(Float32) AFTER segment`,
     ],
   },
+  {
+    version: 12,
+    name: "place of a mention (province and regency codes); window deltas by province",
+    statements: (t) => [
+      `ALTER TABLE ${t("tagged_mentions")}
+        ADD COLUMN IF NOT EXISTS place_province_code Nullable(String) AFTER account_score,
+        ADD COLUMN IF NOT EXISTS place_regency_code Nullable(String) AFTER place_province_code`,
+      `ALTER TABLE ${t("mention_window_deltas")} ADD COLUMN IF NOT EXISTS province LowCardinality(String) DEFAULT '' AFTER sentiment`,
+    ],
+  },
+  {
+    version: 13,
+    name: "1-minute and 1-hour rollups by province; persepsi and volume by province",
+    statements: (t, retention) => [
+      ...windowRollup(t, retention, "province_1m", "d.window_start", "toDate(window_start)", true),
+      ...windowRollup(t, retention, "province_1h", "toStartOfHour(d.window_start)", "toYYYYMM(window_start)", true),
+      ...provinceViews(t),
+    ],
+  },
+  {
+    version: 16,
+    name: "responsiveness: items that ask an agency for an answer, official answers, staff closures",
+    // One row per (agency, item) and per answer, keyed so that a redelivered or restarted batch
+    // replaces its own rows (read with FINAL); which answer came first is worked out when read.
+    statements: (t, retention) => [
+      `CREATE TABLE IF NOT EXISTS ${t("responsiveness_items")} (
+        agency LowCardinality(String),
+        platform LowCardinality(String),
+        item_id String,
+        thread_id String,
+        url Nullable(String),
+        author_handle String,
+        text String,
+        kind LowCardinality(String),
+        probability Float32,
+        addressed LowCardinality(String),
+        asked_at DateTime64(3, 'UTC'),
+        due_at DateTime64(3, 'UTC'),
+        asked_day Date,
+        asked_week Date,
+        time_zone LowCardinality(String)
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(asked_at)
+      ORDER BY (agency, platform, item_id)
+      TTL toDateTime(asked_at) + INTERVAL ${retention.aggregateDays} DAY`,
+      `CREATE TABLE IF NOT EXISTS ${t("responsiveness_answers")} (
+        agency LowCardinality(String),
+        platform LowCardinality(String),
+        thread_id String,
+        answer_id String,
+        answered_at DateTime64(3, 'UTC'),
+        account String
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(answered_at)
+      ORDER BY (agency, platform, thread_id, answer_id)
+      TTL toDateTime(answered_at) + INTERVAL ${retention.aggregateDays} DAY`,
+      `CREATE TABLE IF NOT EXISTS ${t("responsiveness_closures")} (
+        agency LowCardinality(String),
+        platform LowCardinality(String),
+        item_id String,
+        closed_at DateTime64(3, 'UTC'),
+        closed_by String
+      ) ENGINE = ReplacingMergeTree(closed_at)
+      ORDER BY (agency, platform, item_id)
+      TTL toDateTime(closed_at) + INTERVAL ${retention.aggregateDays} DAY`,
+    ],
+  },
+  {
+    version: 17,
+    name: "responsiveness views: the queue with each item's first answer and status, daily and weekly answer rates",
+    statements: (t) => [
+      // The first answer: the earliest official reply of the agency in the item's thread, at or after
+      // the item. Status: answered, else closed by staff, else overdue past due_at, else open.
+      `CREATE VIEW IF NOT EXISTS ${t("responsiveness_queue")} AS
+      SELECT q.*,
+        if(c.closed_by = '', NULL, c.closed_at) AS closed_at,
+        nullIf(c.closed_by, '') AS closed_by,
+        multiIf(q.answered_at IS NOT NULL, 'answered', c.closed_by != '', 'closed',
+                now64(3) >= q.due_at, 'overdue', 'open') AS status
+      FROM (
+        SELECT i.agency AS agency, i.platform AS platform, i.item_id AS item_id,
+          any(i.thread_id) AS thread_id, any(i.url) AS url, any(i.author_handle) AS author_handle,
+          any(i.text) AS text, any(i.kind) AS kind, any(i.addressed) AS addressed,
+          any(i.asked_at) AS asked_at, any(i.due_at) AS due_at, any(i.asked_day) AS asked_day,
+          any(i.asked_week) AS asked_week, any(i.time_zone) AS time_zone,
+          minIfOrNull(a.answered_at, a.answer_id != '' AND a.answered_at >= i.asked_at) AS answered_at,
+          nullIf(argMinIf(a.answer_id, a.answered_at, a.answer_id != '' AND a.answered_at >= i.asked_at), '') AS answer_id,
+          nullIf(argMinIf(a.account, a.answered_at, a.answer_id != '' AND a.answered_at >= i.asked_at), '') AS answering_account,
+          (toUnixTimestamp64Milli(answered_at) - toUnixTimestamp64Milli(asked_at)) / 1000 AS seconds_to_answer
+        FROM (SELECT * FROM ${t("responsiveness_items")} FINAL) AS i
+        LEFT JOIN (SELECT * FROM ${t("responsiveness_answers")} FINAL) AS a
+          ON a.agency = i.agency AND a.platform = i.platform AND a.thread_id = i.thread_id
+        GROUP BY i.agency, i.platform, i.item_id
+      ) AS q
+      LEFT JOIN (SELECT agency, platform, item_id, closed_at, closed_by FROM ${t("responsiveness_closures")} FINAL) AS c
+        ON c.agency = q.agency AND c.platform = q.platform AND c.item_id = q.item_id`,
+      `CREATE VIEW IF NOT EXISTS ${t("responsiveness_open")} AS
+      SELECT * FROM ${t("responsiveness_queue")} WHERE status IN ('open', 'overdue') ORDER BY asked_at, agency, item_id`,
+      ...(["daily", "weekly"] as const).map(
+        (grain) => `CREATE VIEW IF NOT EXISTS ${t(`responsiveness_${grain}`)} AS
+      SELECT agency, ${grain === "daily" ? "asked_day AS day" : "asked_week AS week"},
+        count() AS asked,
+        countIf(status = 'answered') AS answered,
+        countIf(status = 'closed') AS closed,
+        countIf(status = 'open') AS open,
+        countIf(status = 'overdue') AS overdue,
+        countIf(answered_at > due_at) AS answered_late,
+        answered / nullIf(asked - closed, 0) AS answer_rate,
+        quantileExactLow(0.5)(seconds_to_answer) AS median_seconds_to_answer,
+        quantileExactLow(0.9)(seconds_to_answer) AS p90_seconds_to_answer
+      FROM ${t("responsiveness_queue")}
+      GROUP BY agency, ${grain === "daily" ? "day" : "week"}`,
+      ),
+    ],
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */
@@ -484,10 +632,15 @@ const RETAINED_TABLES: { name: string; time: string; kind: keyof Retention }[] =
   { name: "alerts", time: "toDateTime(fired_at)", kind: "aggregateDays" },
   { name: "web_events", time: "toDateTime(event_time)", kind: "rawDays" },
   { name: "alert_acknowledgements", time: "toDateTime(acknowledged_at)", kind: "aggregateDays" },
+  { name: "responsiveness_items", time: "toDateTime(asked_at)", kind: "aggregateDays" },
+  { name: "responsiveness_answers", time: "toDateTime(answered_at)", kind: "aggregateDays" },
+  { name: "responsiveness_closures", time: "toDateTime(closed_at)", kind: "aggregateDays" },
   { name: "mention_window_deltas", time: "toDateTime(inserted_at)", kind: "rawDays" },
   { name: "mention_windows_1m", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_1h", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_1d", time: "window_start", kind: "aggregateDays" },
+  { name: "mention_windows_province_1m", time: "window_start", kind: "aggregateDays" },
+  { name: "mention_windows_province_1h", time: "window_start", kind: "aggregateDays" },
 ];
 
 /**

@@ -51,10 +51,17 @@ export async function lastCompletedMinute(
   return Math.floor(clock / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
 }
 
-/** The 1-minute aggregate rows of a scope: `scope_kind` query, agency or all (processors/windows/scopes.ts). */
-function scopeFilter(scope: Scope): { where: string; params: Record<string, string> } {
+/**
+ * The 1-minute aggregate rows of a scope: `scope_kind` query, agency or all (processors/windows/scopes.ts),
+ * from `mention_windows_1m`, or from `mention_windows_province_1m` for a scope with a province.
+ */
+function scopeFilter(scope: Scope): { table: string; where: string; params: Record<string, string> } {
   const conditions: string[] = [];
   const params: Record<string, string> = {};
+  if (scope.province) {
+    conditions.push("province = {province:String}");
+    params.province = scope.province;
+  }
   if (scope.queryId !== null) {
     conditions.push("scope_kind = 'query'", "scope = {queryId:String}");
     params.queryId = scope.queryId;
@@ -66,7 +73,11 @@ function scopeFilter(scope: Scope): { where: string; params: Record<string, stri
     conditions.push("platform = {platform:String}");
     params.platform = scope.platform;
   }
-  return { where: conditions.join(" AND "), params };
+  return {
+    table: scope.province ? "mention_windows_province_1m" : "mention_windows_1m",
+    where: conditions.join(" AND "),
+    params,
+  };
 }
 
 /** The scope's minutes with mentions whose start is in [from, to], in time order (sparse). */
@@ -76,13 +87,13 @@ export async function readMinutePoints(
   from: number,
   to: number,
 ): Promise<MinutePoint[]> {
-  const { where, params } = scopeFilter(scope);
+  const { table, where, params } = scopeFilter(scope);
   const result = await storage.client.query({
     query: `SELECT toUnixTimestamp(window_start) * 1000 AS minute, sum(mentions) AS total,
                    sumIf(mentions, sentiment = 'negative') AS negative,
                    sumIf(mentions, sentiment = 'positive') AS positive,
                    sumIf(mentions, sentiment = 'neutral') AS neutral
-            FROM ${storage.table("mention_windows_1m")}
+            FROM ${storage.table(table)}
             WHERE ${where} AND window_start >= toDateTime({from:UInt32}) AND window_start <= toDateTime({to:UInt32})
             GROUP BY window_start
             ORDER BY window_start`,
@@ -128,21 +139,37 @@ export function everyMinute(
 /** An author at or above this influence score is high-influence (as in docs/analysts.md's influence measure). */
 export const HIGH_INFLUENCE_SCORE = 60;
 
-/** Conditions on tagged_mentions for a scope (a mention in scope names the agency, the query, the platform). */
-function mentionScope(scope: Scope): { conditions: string[]; params: Record<string, string> } {
+/** How a table says a row is in a scope's agency and query. */
+interface ScopeColumns {
+  agency: string;
+  queryId: string;
+}
+
+/** Mentions name their agencies and queries in arrays. */
+const MENTION_SCOPE: ScopeColumns = {
+  agency: "has(topic_agencies, {agency:String})",
+  queryId: "has(topic_query_ids, {queryId:String})",
+};
+
+/** Conditions for a scope (a row in scope is about the agency, the query, the platform). */
+function mentionScope(scope: Scope, columns = MENTION_SCOPE): { conditions: string[]; params: Record<string, string> } {
   const conditions: string[] = [];
   const params: Record<string, string> = {};
   if (scope.agency !== null) {
-    conditions.push("has(topic_agencies, {agency:String})");
+    conditions.push(columns.agency);
     params.agency = scope.agency;
   }
   if (scope.queryId !== null) {
-    conditions.push("has(topic_query_ids, {queryId:String})");
+    conditions.push(columns.queryId);
     params.queryId = scope.queryId;
   }
   if (scope.platform !== null) {
     conditions.push("platform = {platform:String}");
     params.platform = scope.platform;
+  }
+  if (scope.province) {
+    conditions.push("place_province_code = {province:String}");
+    params.province = scope.province;
   }
   return { conditions, params };
 }
@@ -154,7 +181,11 @@ function mentionScope(scope: Scope): { conditions: string[]; params: Record<stri
  * - influential-negative: a negative mention by an author with influence score at least
  *   HIGH_INFLUENCE_SCORE, at its minute, scored by that influence;
  * - impersonation: a mention whose author is an impersonation suspect (processors/accounts), at
- *   its minute, scored by the suspicion score.
+ *   its minute, scored by the suspicion score;
+ * - overdue-question: an item asking the agency for an answer (responsiveness_queue) still without
+ *   an answer or a closure when it fell due, at the minute of its due time, scored by the seconds it
+ *   had waited then. Items carry no query id: a rule scoped to a query sees none. What counts is what
+ *   the responsiveness stage has stored when the minute is read.
  */
 export async function readPostEvents(
   storage: Storage,
@@ -167,6 +198,7 @@ export async function readPostEvents(
   const mentions = storage.table("tagged_mentions");
   const range = { from, until: to + MINUTE_MS };
   let query: string;
+  if (kind === "overdue-question") return readOverdueQuestions(storage, scope, range);
   if (kind === "viral-negative-post") {
     query = `SELECT toUnixTimestamp(toStartOfMinute(first_viral)) * 1000 AS minute, post.id AS post_id,
                     post.author_id AS author, top_score AS score
@@ -203,6 +235,45 @@ export async function readPostEvents(
   const rows = await result.json<{ minute: string | number; post_id: string; author: string; score: number }>();
   return rows.map((row) => ({
     kind,
+    minute: Number(row.minute),
+    postId: row.post_id,
+    author: row.author,
+    score: Number(row.score),
+  }));
+}
+
+async function readOverdueQuestions(
+  storage: Storage,
+  scope: Scope,
+  range: { from: number; until: number },
+): Promise<PostEvent[]> {
+  // Items carry one agency and no query id.
+  const inScope = mentionScope(scope, { agency: "agency = {agency:String}", queryId: "{queryId:String} = ''" });
+  const conditions = [
+    "due_at >= fromUnixTimestamp64Milli({from:Int64})",
+    "due_at < fromUnixTimestamp64Milli({until:Int64})",
+    "(answered_at IS NULL OR answered_at > due_at)",
+    "(closed_at IS NULL OR closed_at > due_at)",
+    ...inScope.conditions,
+  ];
+  const params = { ...inScope.params, ...range };
+  const result = await storage.client.query({
+    query: `SELECT toUnixTimestamp(toStartOfMinute(due_at)) * 1000 AS minute, item_id AS post_id,
+                   author_handle AS author, intDiv(toUnixTimestamp64Milli(due_at) - toUnixTimestamp64Milli(asked_at), 1000) AS score
+            FROM ${storage.table("responsiveness_queue")}
+            WHERE ${conditions.join(" AND ")}
+            ORDER BY minute, post_id, agency`,
+    query_params: params,
+    format: "JSONEachRow",
+  });
+  const rows = await result.json<{
+    minute: string | number;
+    post_id: string;
+    author: string;
+    score: string | number;
+  }>();
+  return rows.map((row) => ({
+    kind: "overdue-question",
     minute: Number(row.minute),
     postId: row.post_id,
     author: row.author,

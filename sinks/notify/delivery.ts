@@ -8,6 +8,11 @@
  *   pending list (one atomic write), so an alert id is never delivered twice to a channel, even
  *   when the alert comes again (a redelivered Kafka record, a replay).
  *
+ * The list is written when a pair joins or leaves it, not after every failed attempt (a restart
+ * retries at once), and it is bounded: a pair still undelivered a day after it was queued, or
+ * beyond the newest `maxPending`, is given up and logged as an error, so an outage of a channel or
+ * one removed for good does not grow it, or its writes, without end.
+ *
  * A crash after the far end accepted an alert but before that write delivers it again on restart:
  * receivers deduplicate on the alert id (the webhook-id header, the email Message-ID). One loop per
  * deployment (prefix) owns the pending list; the alerts topic has one partition for that reason.
@@ -31,6 +36,8 @@ export interface PendingDelivery {
   attempts: number;
   /** Not before this time (epoch ms): the alert's notifyAt, then the backoff. */
   nextAt: number;
+  /** When it was queued (epoch ms). */
+  queuedAt: number;
   lastError: string | null;
 }
 
@@ -46,6 +53,10 @@ export interface DeliveryOptions {
   attemptTimeoutMs?: number;
   /** How long delivered markers and the pending list are kept, s. Default 30 days. */
   ttlSeconds?: number;
+  /** A pair still undelivered this long after it was queued is given up, ms. Default 24 h. */
+  giveUpAfterMs?: number;
+  /** At most this many pairs pending; the oldest beyond it are given up. Default 1000. */
+  maxPending?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -62,6 +73,8 @@ export class DeliveryQueue {
   private readonly keys: ReturnType<typeof notifyKeys>;
   private readonly backoff: Backoff;
   private readonly ttlSeconds: number;
+  private readonly giveUpAfterMs: number;
+  private readonly maxPending: number;
   private readonly now: () => number;
   private readonly random: () => number;
   /** Writes chained in call order, so the stored pending list is never older than one written before it. */
@@ -74,6 +87,8 @@ export class DeliveryQueue {
     this.keys = notifyKeys(options.prefix ?? "");
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.ttlSeconds = options.ttlSeconds ?? 30 * 86_400;
+    this.giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3_600_000;
+    this.maxPending = options.maxPending ?? 1000;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
   }
@@ -83,7 +98,7 @@ export class DeliveryQueue {
     const queue = new DeliveryQueue(options);
     const [saved] = await options.store.getMany([queue.keys.pending]);
     for (const item of saved ? (JSON.parse(saved) as PendingDelivery[]) : [])
-      queue.pendingByKey.set(pairKey(item.alert.id, item.channel), item);
+      queue.pendingByKey.set(pairKey(item.alert.id, item.channel), { ...item, queuedAt: item.queuedAt ?? queue.now() });
     return queue;
   }
 
@@ -108,9 +123,18 @@ export class DeliveryQueue {
     candidates.forEach(({ alert, channel }, i) => {
       const key = pairKey(alert.id, channel);
       if (delivered[i] || this.pendingByKey.has(key)) return;
-      this.pendingByKey.set(key, { alert, channel, attempts: 0, nextAt: alert.notifyAt ?? 0, lastError: null });
+      this.pendingByKey.set(key, {
+        alert,
+        channel,
+        attempts: 0,
+        nextAt: alert.notifyAt ?? 0,
+        queuedAt: this.now(),
+        lastError: null,
+      });
       added++;
     });
+    const overflow = [...this.pendingByKey.values()].slice(0, Math.max(0, this.pendingByKey.size - this.maxPending));
+    this.giveUp(overflow, `more than ${this.maxPending} deliveries pending`);
     if (added > 0) {
       await this.persist([]);
       this.schedule();
@@ -153,11 +177,30 @@ export class DeliveryQueue {
         `alert not delivered, retrying: ${error}`,
       );
     });
-    if (due.length > 0)
+    const stale = due.filter((item, i) => errors[i] !== null && now - item.queuedAt >= this.giveUpAfterMs);
+    this.giveUp(stale, `still undelivered ${Math.round(this.giveUpAfterMs / 60_000)} min after it was queued`);
+    if (delivered.length > 0 || stale.length > 0)
       await this.persist(delivered.map((item) => ({ key: this.keys.delivered(item.channel), value: item.alert.id })));
     for (const item of delivered)
       this.options.logger?.info({ channel: item.channel, alertId: item.alert.id }, "alert delivered");
     return { delivered: delivered.length, failed: due.length - delivered.length };
+  }
+
+  /** Drops deliveries for good, each logged as an error (the caller persists the list). */
+  private giveUp(items: readonly PendingDelivery[], why: string): void {
+    for (const item of items) {
+      this.pendingByKey.delete(pairKey(item.alert.id, item.channel));
+      this.options.logger?.error(
+        {
+          code: ErrorCode.NotifyDeliveryFailed,
+          channel: item.channel,
+          alertId: item.alert.id,
+          attempts: item.attempts,
+          lastError: item.lastError,
+        },
+        `alert delivery given up: ${why}`,
+      );
+    }
   }
 
   /** null when delivered, else why not (no URL, no secret: see channel.ts). */

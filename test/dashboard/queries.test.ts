@@ -66,7 +66,7 @@ describe("agencyView", () => {
         mention: postWith({
           id,
           eventTime: at,
-          author: { id: author, handle: author, name: null, followers, verified: false },
+          author: { id: author, handle: author, name: null, followers, verified: false, location: null },
           engagement: { likes: 0, shares: 0, replies: 0, views: 0, clicks },
         }),
         tags,

@@ -1,7 +1,7 @@
 /** The dashboard server's pure parts: access and time ranges. */
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { BadRequest, parseRange, rollupBounds, rollupFor } from "../../dashboard/server/range.js";
+import { BadRequest, parseProvince, parseRange, rollupBounds, rollupFor } from "../../dashboard/server/range.js";
 import { loadConfig } from "../../runtime/config.js";
 import { authorise, httpAccess } from "../../runtime/http-access.js";
 
@@ -73,6 +73,14 @@ describe("dashboard time ranges", () => {
     });
     const hours = parseRange(new URLSearchParams("range=24h"), now + 1_234);
     expect(rollupBounds(hours, rollupFor(hours), "Asia/Jakarta").from).toBe((now - 86_400_000) / 1000);
+  });
+
+  it("takes a two-digit province filter, or none, and refuses anything else", () => {
+    expect(parseProvince(new URLSearchParams("province=32"))).toBe("32");
+    expect(parseProvince(new URLSearchParams(""))).toBe("");
+    for (const bad of ["3", "32.09", "Jabar", "32' OR 1=1"]) {
+      expect(() => parseProvince(new URLSearchParams({ province: bad }))).toThrow(BadRequest);
+    }
   });
 
   it("refuses unknown and inverted ranges", () => {

@@ -10,7 +10,22 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
-import { A, BPJS, closeSeeded, date, dateTime, H, HOUR, SITE, seededStorage, WEEK } from "../fixtures/analytics.js";
+import {
+  A,
+  BPJS,
+  closeSeeded,
+  DAY,
+  DKI,
+  date,
+  dateTime,
+  H,
+  HOUR,
+  JABAR,
+  JATIM,
+  SITE,
+  seededStorage,
+  WEEK,
+} from "../fixtures/analytics.js";
 
 const PARAMS: Record<string, string> = {
   agency: BPJS,
@@ -113,6 +128,38 @@ const EXPECTED: Record<string, { params?: Record<string, string>; rows: Record<s
       { platform: "x", mentions_total: 60, active_hours: 7, peak_hour_mentions: 25 },
     ],
   },
+  // BPJS with a place: H-8 5 positive in Jawa Timur, 10 negative in Jawa Barat; H-2 10 positive
+  // and 5 negative in Jawa Barat; H neg-a in Jawa Barat. Jawa Barat (10 - 16) / 26 = -23.1.
+  "persepsi-by-province": {
+    rows: [
+      { province: JABAR, mentions: 26, negative: 16, labelled: 26, net_sentiment_index: -23.1, negative_ratio: 0.6154 },
+      { province: JATIM, mentions: 5, negative: 0, labelled: 5, net_sentiment_index: 100, negative_ratio: 0 },
+    ],
+  },
+  // All on the day of H; each mention by its own author with 100 followers.
+  "province-volume-daily": {
+    params: MONTH,
+    rows: [
+      { day: date(H), province: JABAR, mention_count: 26, distinct_authors: 26, total_reach: 2600 },
+      { day: date(H), province: JATIM, mention_count: 5, distinct_authors: 5, total_reach: 500 },
+    ],
+  },
+  // Scope all: Polri's 12 negative at H-1 in DKI Jakarta too.
+  "province-volume-month": {
+    params: MONTH,
+    rows: [
+      { province: JABAR, mention_total: 26, distinct_author_total: 26 },
+      { province: DKI, mention_total: 12, distinct_author_total: 12 },
+      { province: JATIM, mention_total: 5, distinct_author_total: 5 },
+    ],
+  },
+  // Jawa Barat's negatives: 10 at H-8 and neg-a in Kota Cirebon, 5 at H-2 in Kabupaten Cirebon.
+  "regency-negative-mentions": {
+    rows: [
+      { regency: "32.74", negative_mentions: 11 },
+      { regency: "32.09", negative_mentions: 5 },
+    ],
+  },
   // Views 1 + 1 + 1 + 1 + 1 + 10 by v1, v2, v3 (and unknown visitors).
   "web-traffic-month": {
     params: MONTH,
@@ -197,6 +244,71 @@ const EXPECTED: Record<string, { params?: Record<string, string>; rows: Record<s
         returning_count: 1,
         returning_share: 0.5,
         loyal_count: 0,
+      },
+    ],
+  },
+  // test/fixtures/responsiveness.ts: s1 1800 s, s2 7200 s, s5 86 400 s (late); s3 overdue; s4 closed.
+  "responsiveness-month": {
+    params: MONTH,
+    rows: [
+      {
+        asked: 5,
+        answered: 3,
+        overdue: 1,
+        answer_rate: 0.75,
+        median_seconds_to_answer: 7200,
+        p90_seconds_to_answer: 86_400,
+      },
+    ],
+  },
+  "responsiveness-daily": {
+    params: MONTH,
+    rows: [
+      {
+        day: date(A),
+        asked: 2,
+        answered: 2,
+        closed: 0,
+        overdue: 0,
+        answered_late: 0,
+        answer_rate: 1,
+        median_seconds_to_answer: 1800,
+        p90_seconds_to_answer: 7200,
+      },
+      {
+        day: date(A + DAY),
+        asked: 2,
+        answered: 0,
+        closed: 1,
+        overdue: 1,
+        answered_late: 0,
+        answer_rate: 0,
+        median_seconds_to_answer: null,
+        p90_seconds_to_answer: null,
+      },
+      {
+        day: date(A + 2 * DAY),
+        asked: 1,
+        answered: 1,
+        closed: 0,
+        overdue: 0,
+        answered_late: 1,
+        answer_rate: 1,
+        median_seconds_to_answer: 86_400,
+        p90_seconds_to_answer: 86_400,
+      },
+    ],
+  },
+  // Tuesday 09:00 WIB (02:00 UTC), due at 13:00 WIB.
+  "needs-answer": {
+    rows: [
+      {
+        item_id: "s3",
+        platform: "x",
+        url: "https://x.com/i/status/s3",
+        status: "overdue",
+        asked_at: `${dateTime(A + DAY + 2 * HOUR)}.000`,
+        due_at: `${dateTime(A + DAY + 6 * HOUR)}.000`,
       },
     ],
   },

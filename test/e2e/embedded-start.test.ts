@@ -40,6 +40,7 @@ describe("simak start (embedded default)", () => {
           ["sink", true],
           ["alert", true],
           ["aggregate", true],
+          ["responsiveness", true],
           ["enrich", true],
           ["process", true],
           ["ingest", true],

@@ -22,6 +22,7 @@ describe("Avro contracts", () => {
         influence: null,
         segment: null,
         account: { role: "audience_response", agency: "bpjs", score: null, reasons: ["replies to @BPJSKesehatanRI"] },
+        place: { provinceCode: "32", regencyCode: "32.09", name: "Kabupaten Cirebon", confidence: 0.9, source: "text" },
       },
       processedTime: sampleMention.ingestTime + 5,
     };

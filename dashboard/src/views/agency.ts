@@ -9,6 +9,7 @@ import { h } from "../dom.js";
 import { formatCompact, formatDateTime, formatNumber, formatPercent, formatTick } from "../format.js";
 import { type LabelKey, nameOf, t } from "../i18n.js";
 import { httpHref } from "../links.js";
+import { provinceMap } from "./province-map.js";
 import type { RangeParams, View } from "./view.js";
 
 const NEUTRAL_BAR = "#56B4E9";
@@ -83,6 +84,7 @@ export function agencyView(id: string, range: () => RangeParams): View {
   const viral = h("tbody");
   const influencers = h("tbody");
   const stream = h("ol", { class: "stream", "aria-live": "off" });
+  const map = provinceMap();
   const charts = {
     overTime: new BarChart(overTime.canvas, { stacked: true, horizontal: false }),
     platforms: new BarChart(platforms.canvas, { stacked: false, horizontal: true }),
@@ -93,6 +95,7 @@ export function agencyView(id: string, range: () => RangeParams): View {
     { class: "agency-view", "data-agency": id },
     h("p", {}, h("a", { href: "#/" }, `← ${t("back")}`)),
     heading,
+    map.root,
     h("section", { class: "panel wide" }, h("h2", {}, t("measures")), measures),
     overTime.panel,
     platforms.panel,
@@ -137,6 +140,7 @@ export function agencyView(id: string, range: () => RangeParams): View {
     refresh: async () => {
       const data = await getJson<AgencyAnswer>("agency", { ...range(), id });
       heading.textContent = data.name;
+      map.update(data.map, data.province);
       measures.replaceChildren(...measureCards(data.measures));
       charts.overTime.update(
         data.series.map((point) => formatTick(point.t)),

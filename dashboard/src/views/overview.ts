@@ -6,6 +6,7 @@ import { h } from "../dom.js";
 import { formatNumber, formatPercent } from "../format.js";
 import { t } from "../i18n.js";
 import { agencyLink, alertFeedItem } from "./alert-list.js";
+import { provinceMap } from "./province-map.js";
 import type { RangeParams, View } from "./view.js";
 
 const ARROWS = { rising: "▲", falling: "▼", steady: "▶", insufficient: "·" } as const;
@@ -39,7 +40,22 @@ function sentimentBar(agency: AgencySummary): HTMLElement {
   return h("div", {}, bar, text);
 }
 
-function agencyRow(agency: AgencySummary, open: (id: string) => void): HTMLElement {
+/** Items of the agency past their answer time, linking to its "Perlu dijawab" list. */
+function overdueCell(agency: AgencySummary, waiting: OverviewAnswer["needsAnswer"]): HTMLElement {
+  const overdue = waiting[agency.id]?.overdue ?? 0;
+  const link = h(
+    "a",
+    { href: `#/answers/${encodeURIComponent(agency.id)}`, onclick: (event: Event) => event.stopPropagation() },
+    formatNumber(overdue),
+  );
+  return h("td", { class: `num overdue${overdue > 0 ? " has-overdue" : ""}` }, link);
+}
+
+function agencyRow(
+  agency: AgencySummary,
+  open: (id: string) => void,
+  waiting: OverviewAnswer["needsAnswer"],
+): HTMLElement {
   return h(
     "tr",
     { class: "agency-row", "data-agency": agency.id, tabindex: 0, onclick: () => open(agency.id) },
@@ -48,6 +64,7 @@ function agencyRow(agency: AgencySummary, open: (id: string) => void): HTMLEleme
     h("td", { class: `direction direction-${agency.direction}` }, `${ARROWS[agency.direction]} ${t(agency.direction)}`),
     h("td", { class: "num mentions" }, formatNumber(agency.mentions)),
     h("td", {}, sentimentBar(agency)),
+    overdueCell(agency, waiting),
   );
 }
 
@@ -55,8 +72,10 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
   const rows = h("tbody");
   const feed = h("ol", { class: "alert-feed", "aria-live": "polite" });
   const empty = h("p", { class: "muted empty" });
+  const map = provinceMap();
   const open = (id: string) => {
-    location.hash = `#/agency/${encodeURIComponent(id)}`;
+    const province = range().province;
+    location.hash = `#/agency/${encodeURIComponent(id)}${province ? `?${new URLSearchParams({ province })}` : ""}`;
   };
   const root = h(
     "div",
@@ -79,19 +98,22 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
             h("th", { scope: "col" }, t("direction")),
             h("th", { scope: "col", class: "num" }, t("mentions")),
             h("th", { scope: "col" }, t("sentimentSplit")),
+            h("th", { scope: "col", class: "num" }, t("overdueCount")),
           ),
         ),
         rows,
       ),
       empty,
     ),
+    map.root,
     h("section", { class: "panel alerts-panel" }, h("h2", {}, t("recentAlerts")), feed),
   );
   return {
     root,
     refresh: async () => {
       const data = await getJson<OverviewAnswer>("overview", range());
-      rows.replaceChildren(...data.agencies.map((agency) => agencyRow(agency, open)));
+      map.update(data.map, data.province);
+      rows.replaceChildren(...data.agencies.map((agency) => agencyRow(agency, open, data.needsAnswer)));
       empty.textContent = data.agencies.length ? "" : t("noData");
       feed.replaceChildren(
         ...(data.alerts.length

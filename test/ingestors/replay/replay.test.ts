@@ -48,7 +48,7 @@ const completeMention: Mention = {
   id: "1001",
   kind: "post",
   url: null,
-  author: { id: "u1", handle: "budi_s", name: null, followers: 0, verified: false },
+  author: { id: "u1", handle: "budi_s", name: null, followers: 0, verified: false, location: null },
   text: "antrean BPJS lama bgt",
   lang: null,
   eventTime: T0,

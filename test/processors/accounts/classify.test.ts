@@ -47,7 +47,7 @@ function by(
   return {
     ...sampleMention,
     ...rest,
-    author: { id, handle, name, followers: 100, verified: false },
+    author: { id, handle, name, followers: 100, verified: false, location: null },
   };
 }
 

@@ -78,7 +78,14 @@ describe("compiled, indexed matcher vs naive AST evaluation", () => {
           parentId: "p",
           hashtags: next() < 0.2 ? [pick(TAGS)] : [],
           mentionedHandles: next() < 0.2 ? [pick(HANDLES)] : [],
-          author: { id: "u1", handle: pick(["budi", "Bunga", "sari"]), name: null, followers: 1, verified: false },
+          author: {
+            id: "u1",
+            handle: pick(["budi", "Bunga", "sari"]),
+            name: null,
+            followers: 1,
+            verified: false,
+            location: null,
+          },
         }),
       );
     }

@@ -171,7 +171,7 @@ describe("query matching", () => {
       matches("@KemenkesRI", mention("Info vaksin", { author: { ...mention("").author, handle: "KemenkesRI" } })),
     ).toBe(false);
     const byKemenkes = mention("Info vaksin", {
-      author: { id: "123", handle: "KemenkesRI", name: null, followers: 1, verified: true },
+      author: { id: "123", handle: "KemenkesRI", name: null, followers: 1, verified: true, location: null },
     });
     expect(matches("author:kemenkesri vaksin", byKemenkes)).toBe(true);
     expect(matches("author:123 vaksin", byKemenkes)).toBe(true);

@@ -13,7 +13,7 @@ export function rootMention(
     followers,
     platform: options.platform ?? "x",
     id: options.id ?? "p1",
-    author: { id: "a1", handle: "someone", name: null, followers, verified: false },
+    author: { id: "a1", handle: "someone", name: null, followers, verified: false, location: null },
     lang: "id",
     eventTime,
     ingestTime: options.ingestTime ?? eventTime,

@@ -20,6 +20,8 @@ export interface TaggedSpec {
   influence?: number;
   sentiment?: [SentimentLabel, number];
   topics?: TopicMatch[];
+  /** The place tag's province and regency codes. */
+  place?: [string, string | null];
 }
 
 /** A tagged mention at `at` (epoch ms) by `author`, with the given sentiment and matched queries. */
@@ -34,6 +36,7 @@ export function tagged(spec: TaggedSpec): TaggedMention {
       name: null,
       followers: spec.followers ?? 10,
       verified: false,
+      location: null,
     },
     engagement: {
       likes: spec.likes ?? 0,
@@ -48,6 +51,10 @@ export function tagged(spec: TaggedSpec): TaggedMention {
   if (spec.sentiment) {
     const [label, score] = spec.sentiment;
     tags.sentiment = { label, score, confidence: 1, language: "id", modelVersion: "test" };
+  }
+  if (spec.place) {
+    const [provinceCode, regencyCode] = spec.place;
+    tags.place = { provinceCode, regencyCode, name: regencyCode ?? provinceCode, confidence: 0.9, source: "text" };
   }
   if (spec.influence !== undefined) {
     tags.influence = { score: spec.influence, tier: tierOf(mention.author.followers) };

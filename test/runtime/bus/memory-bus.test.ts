@@ -170,3 +170,47 @@ describe("memory bus", () => {
     await consumer.stop();
   });
 });
+
+describe("memory bus bounds", () => {
+  it("keeps only the latest 10 000 records of a topic no group reads (the embedded dead-letter topic)", async () => {
+    const bus = await busWith(1);
+    const producer = await bus.producer();
+    await producer.send("t", records(Array.from({ length: 25_000 }, (_, i) => `k${i}`)));
+    expect(bus.retained().get("t")).toBe(10_000);
+    const offsets: string[] = [];
+    const consumer = await bus.consume({
+      groupId: "late",
+      topics: ["t"],
+      onBatch: async (batch) => {
+        offsets.push(...batch.records.map((record) => record.offset));
+      },
+    });
+    await bus.drained();
+    await consumer.stop();
+    expect(offsets).toHaveLength(10_000);
+    expect(offsets[0]).toBe("15000");
+  });
+
+  it("makes a producer wait while a reading group is more than 10 000 records behind", async () => {
+    const bus = await busWith(1);
+    const producer = await bus.producer();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const consumer = await bus.consume({ groupId: "slow", topics: ["t"], onBatch: () => held });
+    await producer.send("t", records(Array.from({ length: 10_000 }, (_, i) => `a${i}`)));
+    let sent = false;
+    const waiting = producer.send("t", records(["one-too-many"])).then(() => {
+      sent = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sent).toBe(false);
+    release();
+    await waiting;
+    expect(sent).toBe(true);
+    await bus.drained();
+    await consumer.stop();
+    expect(bus.retained().get("t")).toBe(0);
+  });
+});

@@ -21,6 +21,7 @@ const author = (id: string, handle: string, followers: number) => ({
   name: null,
   followers,
   verified: false,
+  location: null,
 });
 
 const post = postWith({ id: "p1", author: author("a", "agus", 1_000), eventTime: T0, text: "info vaksin" });

@@ -15,7 +15,7 @@ import { postWith } from "../../fixtures/mentions.js";
 import { embeddedPipeline } from "../../support/embedded.js";
 
 const T0 = Date.UTC(2026, 10, 20, 3);
-const author = { id: "a", handle: "agus", name: null, followers: 1_000, verified: false };
+const author = { id: "a", handle: "agus", name: null, followers: 1_000, verified: false, location: null };
 
 describe("enrich stage, one record at a time", () => {
   const pipelines: Pipeline[] = [];

@@ -90,6 +90,32 @@ describe("state TTLs", () => {
     expect(await store.hasMembers([{ key: "s", value: "m" }])).toEqual([false]);
   });
 
+  it("keep sets for their own TTL, and a fixed expiry that new members do not extend (in-process clock)", async () => {
+    let now = 1_000_000;
+    const store = new MemoryStateStore(() => now);
+    await store.writeAtomically([{ key: "v", value: "1" }], [{ key: "ids", value: "a" }], 100, {
+      membersTtlSeconds: 10,
+    });
+    await store.writeAtomically([], [{ key: "waiting", value: "a" }], 10, { fixedExpiry: true });
+    now += 6_000;
+    await store.writeAtomically([], [{ key: "waiting", value: "b" }], 10, { fixedExpiry: true });
+    expect(await store.membersOf(["waiting"])).toEqual([["a", "b"]]);
+    now += 4_000;
+    expect(await store.membersOf(["ids", "waiting"])).toEqual([[], []]);
+    expect(await store.getMany(["v"])).toEqual(["1"]);
+  });
+
+  it("keep a fixed expiry that new members do not extend (Redis)", async () => {
+    const store = await (stores[1] as [string, () => Promise<StateStore>])[1]();
+    const ns = uniquePrefix("fixed-ttl");
+    await store.writeAtomically([], [{ key: `${ns}waiting`, value: "a" }], 2, { fixedExpiry: true });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await store.writeAtomically([], [{ key: `${ns}waiting`, value: "b" }], 2, { fixedExpiry: true });
+    expect((await store.membersOf([`${ns}waiting`]))[0]?.sort()).toEqual(["a", "b"]);
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(await store.membersOf([`${ns}waiting`])).toEqual([[]]);
+  });
+
   it("forget values and set members after their TTL (Redis)", async () => {
     const store = await (stores[1] as [string, () => Promise<StateStore>])[1]();
     const ns = uniquePrefix("ttl");

@@ -46,7 +46,7 @@ function tagged(
   const mention = postWith({
     id,
     eventTime: T0 + minute * MINUTE_MS + 5_000,
-    author: { id: `a-${id}`, handle: `h${id}`, name: null, followers: 10, verified: false },
+    author: { id: `a-${id}`, handle: `h${id}`, name: null, followers: 10, verified: false, location: null },
     ...(options.parentId ? { kind: "reply" as const, parentId: options.parentId, rootId: options.parentId } : {}),
   });
   return { mention, tags, processedTime: 0 };

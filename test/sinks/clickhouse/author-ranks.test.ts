@@ -52,7 +52,14 @@ afterAll(async () => {
   await storage?.close();
 });
 
-const by = (id: string, followers = 100) => ({ id, handle: `h${id}`, name: null, followers, verified: false });
+const by = (id: string, followers = 100) => ({
+  id,
+  handle: `h${id}`,
+  name: null,
+  followers,
+  verified: false,
+  location: null,
+});
 
 async function store(mentions: Mention[], target = storage): Promise<void> {
   await target.client.insert({

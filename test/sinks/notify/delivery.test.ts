@@ -147,6 +147,39 @@ describe("delivery loop", () => {
     expect(await queue.deliverDue()).toEqual({ delivered: 1, failed: 0 });
   });
 
+  it("gives a delivery up a day after it was queued, and writes the list only when a pair joins or leaves it", async () => {
+    const clock = manualClock();
+    const store = new MemoryStateStore();
+    let writes = 0;
+    const counting: StateStore = Object.assign(Object.create(store) as StateStore, {
+      writeAtomically: (...args: Parameters<StateStore["writeAtomically"]>) => {
+        writes++;
+        return store.writeAtomically(...args);
+      },
+    });
+    const queue = await openQueue({ store: counting, channel: () => undefined, now: () => clock.now });
+    await queue.enqueue([sampleAlert()]);
+    expect(writes).toBe(1);
+    for (let pass = 0; pass < 5; pass++) {
+      expect(await queue.deliverDue()).toEqual({ delivered: 0, failed: 1 });
+      clock.tick(BACKOFF.maxMs);
+    }
+    expect(writes).toBe(1);
+    clock.tick(24 * 3_600_000);
+    expect(await queue.deliverDue()).toEqual({ delivered: 0, failed: 1 });
+    expect(queue.pending()).toEqual([]);
+    expect(writes).toBe(2);
+    const reopened = await DeliveryQueue.open({ store, channel: () => undefined });
+    expect(reopened.pending()).toEqual([]);
+  });
+
+  it("keeps at most maxPending deliveries, giving up the oldest", async () => {
+    const queue = await openQueue({ channel: () => undefined, maxPending: 2 });
+    const ids = ["a:firing", "b:firing", "c:firing"];
+    expect(await queue.enqueue(ids.map((id) => sampleAlert({ id })))).toBe(3);
+    expect(queue.pending().map((item) => item.alert.id)).toEqual(["b:firing", "c:firing"]);
+  });
+
   it("resumes pending deliveries after a restart, from Redis, and remembers what was delivered", async () => {
     await redis.connect();
     const store: StateStore = redis;
@@ -171,8 +204,9 @@ describe("delivery loop", () => {
     fake.down = () => false;
     clock.tick(BACKOFF.maxMs);
     const second = await DeliveryQueue.open(options);
+    // Failed attempts are not written (only joins and leaves are): a restart retries at once.
     expect(second.pending().map((item) => [item.alert.id, item.channel, item.attempts])).toEqual([
-      [alert.id, "hook", 1],
+      [alert.id, "hook", 0],
     ]);
     expect(await second.deliverDue()).toEqual({ delivered: 1, failed: 0 });
     await second.stop();

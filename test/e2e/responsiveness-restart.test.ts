@@ -1,0 +1,147 @@
+/**
+ * Acceptance: on real Kafka, schema registry and Redis, `simak run responsiveness` (its own process,
+ * embedded ClickHouse) reads tagged questions to an agency and its official answers at known
+ * delays, is SIGKILLed mid-stream and restarted on the same data folder; every item then has exactly
+ * one row, and its answer time and status equal the hand-computed ones.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { KafkaBus } from "../../runtime/bus/kafka-bus.js";
+import { topicName } from "../../runtime/context.js";
+import { createLogger } from "../../runtime/logger.js";
+import { AvroCodec, createRegistryClient } from "../../runtime/serde.js";
+import { contracts } from "../../schemas/contracts.js";
+import type { TaggedMention } from "../../schemas/types.generated.js";
+import { byRole } from "../fixtures/responsiveness.js";
+import {
+  freePort,
+  killWhenReached,
+  type SimakProcess,
+  serviceConfig,
+  serviceEnv,
+  spawnSimak,
+  sqlOverHttp,
+  tempDir,
+  uniquePrefix,
+  waitFor,
+} from "../support/services.js";
+
+const THREADS = 300;
+const MIN = 60_000;
+const AGENCY = "bpjs-kesehatan";
+/** Ten days ago at 02:00 UTC (09:00 WIB): every due time has passed. */
+const T0 = Math.floor((Date.now() - 10 * 86_400_000) / 86_400_000) * 86_400_000 + 2 * 3_600_000;
+const QUESTIONS = [
+  "min kapan kartu saya aktif lagi",
+  "tolong dicek min, klaim saya belum cair",
+  "kak syarat daftar peserta mandiri apa aja",
+];
+const official = { id: "o1", handle: "BPJSKesehatanRI", name: null, followers: 1000, verified: true, location: null };
+
+/** Thread k: a question at T0 + k min under official post r<k>; answered after (k % 3 + 1) * 7 min unless k % 4 = 3. */
+function thread(k: number): TaggedMention[] {
+  const asked = T0 + k * MIN;
+  const question = byRole(
+    {
+      id: `q${k}`,
+      kind: "reply",
+      eventTime: asked,
+      parentId: `r${k}`,
+      rootId: `r${k}`,
+      text: QUESTIONS[k % 3] as string,
+      author: { id: `u${k}`, handle: `warga${k}`, name: null, followers: 10, verified: false, location: null },
+    },
+    "audience_response",
+    AGENCY,
+  );
+  if (k % 4 === 3) return [question];
+  const answer = byRole(
+    {
+      id: `a${k}`,
+      kind: "reply",
+      eventTime: asked + ((k % 3) + 1) * 7 * MIN,
+      parentId: `q${k}`,
+      rootId: `r${k}`,
+      author: official,
+      text: "Halo kak, sudah kami bantu",
+    },
+    "official",
+    AGENCY,
+  );
+  return [question, answer];
+}
+
+function expected(k: number): string {
+  if (k % 4 === 3) return `q${k}\toverdue\t\\N\t\\N`;
+  return `q${k}\tanswered\ta${k}\t${((k % 3) + 1) * 7 * 60}`;
+}
+
+describe("responsiveness stage on Kafka + registry + Redis", () => {
+  const running: SimakProcess[] = [];
+  let bus: KafkaBus | undefined;
+  afterAll(async () => {
+    for (const process of running) process.child.kill("SIGKILL");
+    await bus?.close();
+  });
+
+  it("keeps one row per item with the hand-computed answer times through a SIGKILL and restart", async () => {
+    const prefix = uniquePrefix("answers");
+    const [port1, port2] = await Promise.all([freePort(), freePort()]);
+    const dataDir = tempDir("answers-chdb");
+    const env = serviceEnv(prefix, { SIMAK_DATA_DIR: dataDir });
+    const start = (label: string, port: number) => {
+      const process = spawnSimak(label, ["run", "responsiveness"], { ...env, SIMAK_HTTP_PORT: String(port) });
+      running.push(process);
+      return process;
+    };
+    const first = start("answers-1", port1);
+    await waitFor(
+      "the stage to serve /healthz",
+      async () => (await fetch(`http://127.0.0.1:${port1}/healthz`).catch(() => undefined))?.ok || undefined,
+      60_000,
+    );
+
+    // Topics and contracts are declared by the stage; the test produces the tagged stream itself.
+    const config = serviceConfig(prefix);
+    const codec = new AvroCodec(createRegistryClient(config));
+    const topic = topicName(config, "mentionsTagged");
+    const schemaId = await codec.register(topic, contracts.TaggedMention);
+    bus = new KafkaBus({
+      brokers: config.kafka?.brokers ?? [],
+      clientId: "answers-test",
+      logger: createLogger("warn"),
+      unhealthyAfterFailures: config.consumer.unhealthyAfterFailures,
+    });
+    const producer = await bus.producer();
+    const produce = async () => {
+      // In small sends, so the stage reads many batches and the kill lands between them.
+      for (let k = 0; k < THREADS; k += 10) {
+        const records = Array.from({ length: 10 }, (_, i) => thread(k + i))
+          .flat()
+          .map((value) => ({ key: value.mention.id, value: codec.encode(schemaId, contracts.TaggedMention, value) }));
+        await producer.send(topic, records);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const producing = produce();
+    const atKill = await killWhenReached(first, port1, 'target="responsiveness_items"', THREADS / 4);
+    expect(atKill).toBeLessThan(THREADS);
+    start("answers-2", port2);
+    await producing;
+    await producer.close();
+
+    const count = `SELECT (SELECT count() FROM simak.responsiveness_items FINAL) || '/' || (SELECT count() FROM simak.responsiveness_answers FINAL)`;
+    const answered = Array.from({ length: THREADS }, (_, k) => k).filter((k) => k % 4 !== 3).length;
+    await waitFor(
+      "every item and answer stored",
+      async () => ((await sqlOverHttp(port2, count).catch(() => "")) === `${THREADS}/${answered}` ? true : undefined),
+      90_000,
+      500,
+    );
+    const queue = await sqlOverHttp(
+      port2,
+      `SELECT item_id, status, answer_id, seconds_to_answer FROM simak.responsiveness_queue
+       ORDER BY toUInt32(substring(item_id, 2))`,
+    );
+    expect(queue).toBe(Array.from({ length: THREADS }, (_, k) => expected(k)).join("\n"));
+  }, 180_000);
+});
