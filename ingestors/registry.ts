@@ -1,11 +1,19 @@
 /**
  * Ingestors registered by name, each built from the shared configuration plus command-line
- * options. Adding a platform ingestor means adding its folder and one entry here.
+ * options (`--source`), and the sources of a sources file (SIMAK_SOURCES_FILE), each built from
+ * its entry. Adding a platform ingestor means adding its folder, its entry schema to sources.ts
+ * and one case here.
  */
-import type { SimakConfig } from "../runtime/config.js";
+import { readFileSync } from "node:fs";
+import { parseQueryFile } from "../processors/topics/load.js";
+import { ConfigError, type SimakConfig } from "../runtime/config.js";
 import type { Ingestor } from "../runtime/ingestor.js";
 import { createReplayIngestor } from "./replay/index.js";
+import { googleNewsFeeds } from "./rss/google-news.js";
+import { createRssIngestor, type FeedSpec } from "./rss/index.js";
+import type { SourceEntry } from "./sources.js";
 import { createSyntheticIngestor, DEMO_SCENARIOS } from "./synthetic/index.js";
+import { createWebhookIngestor, WebhookListener } from "./webhook/index.js";
 
 export interface IngestorOptions {
   file?: string;
@@ -13,9 +21,9 @@ export interface IngestorOptions {
 }
 
 const FACTORIES = {
-  synthetic: (config: SimakConfig, options: IngestorOptions): Ingestor =>
+  synthetic: (config: SimakConfig, options: IngestorOptions, name = "synthetic"): Ingestor =>
     createSyntheticIngestor({
-      name: "synthetic",
+      name,
       seed: config.simulator.seed,
       startTime: config.simulator.startTime ? Date.parse(config.simulator.startTime) : Date.now(),
       mentionsPerMinute: config.simulator.mentionsPerMinute,
@@ -37,4 +45,57 @@ export function createIngestor(name: string, config: SimakConfig, options: Inges
   const factory = FACTORIES[name as IngestorName];
   if (!factory) throw new Error(`unknown source "${name}"; expected one of ${INGESTOR_NAMES.join(", ")}`);
   return factory(config, options);
+}
+
+/** What sources of one process share: the webhook listener, created when a webhook source is built. */
+export interface SourceServices {
+  webhookListener?: WebhookListener;
+}
+
+function rssFeeds(entry: Extract<SourceEntry, { type: "rss" }>, config: SimakConfig): FeedSpec[] {
+  const feeds: FeedSpec[] = entry.feeds.map((url) => ({ url }));
+  if (!entry.googleNews) return feeds;
+  const file = config.process.queriesFile;
+  const queries = parseQueryFile(readFileSync(file, "utf8"), file);
+  const wanted = entry.googleNews.queries;
+  const unknown = wanted?.filter((id) => !queries.some((query) => query.id === id)) ?? [];
+  if (unknown.length > 0)
+    throw new Error(`source '${entry.id}': googleNews.queries: no query ${unknown.join(", ")} in ${file}`);
+  const chosen = wanted ? queries.filter((query) => wanted.includes(query.id)) : queries;
+  return [...feeds, ...googleNewsFeeds(entry.baseUrl, chosen, entry.googleNews)];
+}
+
+/** The ingestor of one entry of the sources file. */
+export function createSourceIngestor(entry: SourceEntry, config: SimakConfig, services: SourceServices): Ingestor {
+  switch (entry.type) {
+    case "synthetic": {
+      const { speed, mentionsPerMinute, maxMentions, seed } = entry;
+      const simulator = {
+        ...config.simulator,
+        ...(mentionsPerMinute !== undefined && { mentionsPerMinute }),
+        ...(maxMentions !== undefined && { maxMentions }),
+        ...(seed !== undefined && { seed }),
+      };
+      return FACTORIES.synthetic({ ...config, simulator }, { speed }, entry.id);
+    }
+    case "replay":
+      return createReplayIngestor({ name: entry.id, path: entry.file, speed: entry.speed });
+    case "rss":
+      return createRssIngestor({
+        name: entry.id,
+        feeds: rssFeeds(entry, config),
+        pollSeconds: entry.pollSeconds,
+        platform: entry.platform,
+        timeoutMs: entry.timeoutSeconds * 1000,
+      });
+    case "webhook": {
+      if (!config.ingest.webhookListen)
+        throw new ConfigError(
+          `source '${entry.id}' is a webhook: set SIMAK_WEBHOOK_LISTEN (ingest.webhookListen) to host:port`,
+          "ingest.webhookListen",
+        );
+      services.webhookListener ??= WebhookListener.parse(config.ingest.webhookListen);
+      return createWebhookIngestor({ ...entry, name: entry.id, listener: services.webhookListener });
+    }
+  }
 }

@@ -30,7 +30,7 @@ import { persepsiHandler } from "./api/persepsi.js";
 import { startAggregateStage } from "./stages/aggregate.js";
 import { startAlertStage } from "./stages/alert.js";
 import { startEnrichStage } from "./stages/enrich.js";
-import { startIngestStage } from "./stages/ingest.js";
+import { type IngestStageHandle, startIngestStage } from "./stages/ingest.js";
 import { startProcessStage } from "./stages/process.js";
 import { startResponsivenessStage } from "./stages/responsiveness.js";
 
@@ -50,8 +50,8 @@ export type StageName = (typeof STAGE_NAMES)[number];
 export interface PipelineOptions {
   config: SimakConfig;
   stages: StageName[];
-  /** Required when the ingest stage runs. */
-  ingestor?: Ingestor;
+  /** Required when the ingest stage runs: one source, or several (a sources file). */
+  ingestor?: Ingestor | readonly Ingestor[];
   logger?: Logger;
   /** Serve /metrics, /healthz (and the dashboard); tests that run several pipelines in one process turn it off. */
   http?: boolean;
@@ -67,6 +67,8 @@ export interface Pipeline {
   readonly httpPort: number | undefined;
   /** The ingest stage's completion, when it runs. */
   readonly ingestFinished: Promise<unknown> | undefined;
+  /** The ingest stage, when it runs (its sources can be replaced while it runs). */
+  readonly ingest: IngestStageHandle | undefined;
   /** Embedded bus only: resolves once every consumer has committed everything produced. */
   drained(): Promise<void>;
   stop(): Promise<void>;
@@ -141,7 +143,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
 
   const stages: StageHandle[] = [];
   const closers: (() => void)[] = [];
-  let ingestFinished: Promise<unknown> | undefined;
+  let ingest: IngestStageHandle | undefined;
   let dashboard: DashboardStage | undefined;
   for (const name of STAGE_NAMES) {
     if (!options.stages.includes(name)) continue;
@@ -161,8 +163,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     }
     if (name === "ingest") {
       if (!options.ingestor) throw new Error("the ingest stage needs an ingestor");
-      const ingest = await startIngestStage(context, options.ingestor);
-      ingestFinished = ingest.finished;
+      ingest = await startIngestStage(context, options.ingestor);
       stages.push(ingest);
     }
   }
@@ -194,7 +195,8 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     context,
     stages,
     httpPort: address && typeof address === "object" ? address.port : undefined,
-    ingestFinished,
+    ingestFinished: ingest?.finished,
+    ingest,
     drained: async () => {
       if (!(bus instanceof MemoryBus)) throw new Error("drained() is only defined for the embedded bus");
       await bus.drained();

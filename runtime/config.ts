@@ -92,6 +92,13 @@ const ConfigSchema = z
       .object({
         /** Failed produces of one batch in a row (each retried after a backoff) before the ingest stage gives up. */
         maxProduceFailures: positiveInt.default(10),
+        /** The sources to listen to (ingestors/README.md); unset: the --source option. Reloaded on change. */
+        sourcesFile: z.string().min(1).optional(),
+        /** host:port of the listener serving webhook sources; never the dashboard's port. */
+        webhookListen: z
+          .string()
+          .regex(/^[^\s:]+:\d+$/, "expected host:port")
+          .optional(),
       })
       .strict()
       .default({ maxProduceFailures: 10 }),
@@ -248,6 +255,8 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
   SIMAK_QUERIES_FILE: { path: ["process", "queriesFile"] },
   SIMAK_ACCOUNTS_FILE: { path: ["process", "accountsFile"] },
+  SIMAK_SOURCES_FILE: { path: ["ingest", "sourcesFile"] },
+  SIMAK_WEBHOOK_LISTEN: { path: ["ingest", "webhookListen"] },
   SIMAK_SINK_BATCH_ROWS: { path: ["sink", "batchRows"] },
   SIMAK_SINK_FLUSH_MS: { path: ["sink", "flushMs"] },
   SIMAK_SINK_MIN_FLUSH_INTERVAL_MS: { path: ["sink", "minFlushIntervalMs"] },
@@ -358,6 +367,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Tree
     throw new ConfigError(
       "invalid configuration at SCHEMA_REGISTRY_URL (registry.url): required when KAFKA_BROKERS is set",
       "registry.url",
+    );
+  }
+  const webhookPort = config.ingest.webhookListen?.split(":")[1];
+  if (webhookPort && webhookPort !== "0" && webhookPort === String(config.http.port)) {
+    throw new ConfigError(
+      "invalid configuration at SIMAK_WEBHOOK_LISTEN (ingest.webhookListen): must not be the dashboard's port (SIMAK_HTTP_PORT)",
+      "ingest.webhookListen",
     );
   }
   if (!config.dashboard.username !== !config.dashboard.password) {

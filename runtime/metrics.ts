@@ -98,6 +98,31 @@ export class PipelineMetrics {
     registers: [this.registry],
   });
 
+  readonly ingestRequests = new Counter({
+    name: "simak_ingest_requests_total",
+    help: 'HTTP requests a source made, by answer status ("error": no answer)',
+    labelNames: ["source", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly ingestRateLimitedSeconds = new Counter({
+    name: "simak_ingest_ratelimited_seconds_total",
+    help: "Seconds a source was told (or decided) to wait for a rate limit",
+    labelNames: ["source"] as const,
+    registers: [this.registry],
+  });
+  readonly ingestItems = new Counter({
+    name: "simak_ingest_items_total",
+    help: "Items a source produced, by kind (mention, engagement, web, invalid: dead letters)",
+    labelNames: ["source", "kind"] as const,
+    registers: [this.registry],
+  });
+  readonly ingestLag = new Gauge({
+    name: "simak_ingest_lag_seconds",
+    help: "Now minus the newest event time a source produced",
+    labelNames: ["source"] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "simak_process_" });
   }

@@ -90,7 +90,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
-/** The time an event is stamped with; invalid inputs have none and pass without waiting. */
+/** The time an event is stamped with; invalid inputs, checkpoints and receipts have none and pass without waiting. */
 function eventTimeOf(event: SourceEvent): number | undefined {
   switch (event.type) {
     case "mention":
@@ -99,7 +99,7 @@ function eventTimeOf(event: SourceEvent): number | undefined {
       return event.engagement.eventTime;
     case "web":
       return event.web.eventTime;
-    case "invalid":
+    default:
       return undefined;
   }
 }

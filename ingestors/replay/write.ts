@@ -16,7 +16,7 @@ export function toReplayLine(event: SourceEvent): string | undefined {
       return JSON.stringify({ type: "engagement", ...event.engagement });
     case "web":
       return JSON.stringify({ type: "web", ...event.web });
-    case "invalid":
+    default:
       return undefined;
   }
 }
@@ -41,6 +41,8 @@ export async function writeReplayFile(
   async function* chunks(): AsyncGenerator<string> {
     let chunk = "";
     for await (const event of events) {
+      // Checkpoints and receipts are positions in a source, not items.
+      if (event.type === "checkpoint" || event.type === "receipt") continue;
       const line = toReplayLine(event);
       if (line === undefined || event.type === "invalid") {
         counts.skipped++;

@@ -18,6 +18,7 @@ import { placesCommand } from "./places.js";
 import { startProgress } from "./progress.js";
 import { responsivenessCommand } from "./responsiveness.js";
 import { sentimentCommand } from "./sentiment.js";
+import { ingestSources, sourcesCommand } from "./sources.js";
 
 function speedOption(value: string): number {
   const speed = Number(value);
@@ -51,8 +52,14 @@ async function runPipeline(
   stages: StageName[],
   source: { name: string; file?: string; speed?: number },
 ): Promise<void> {
-  const ingestor = stages.includes("ingest") ? createIngestor(source.name, config, source) : undefined;
-  const pipeline = await startPipeline({ config, stages, ingestor, logger: createConsoleLogger(config.log) });
+  const sources = stages.includes("ingest") ? await ingestSources(config, source) : undefined;
+  const pipeline = await startPipeline({
+    config,
+    stages,
+    ingestor: sources?.ingestors,
+    logger: createConsoleLogger(config.log),
+  });
+  sources?.watch(pipeline);
   pipeline.context.logger.info(
     { stages, bus: pipeline.context.bus.kind, state: pipeline.context.state.kind, config: redactConfig(config) },
     "simak running",
@@ -161,6 +168,7 @@ program.addCommand(sentimentCommand());
 program.addCommand(placesCommand());
 program.addCommand(alertsCommand());
 program.addCommand(responsivenessCommand());
+program.addCommand(sourcesCommand(() => loadConfig()));
 
 program
   .command("config")

@@ -14,11 +14,11 @@
  * file is reloadable (`openAlertConfig`): a bad edit keeps the rules in force.
  */
 import { readFile } from "node:fs/promises";
-import { isCollection, isMap, isScalar, type Node, parse, type Scalar, type YAMLMap } from "yaml";
-import type { z } from "zod";
+import { isScalar, parse } from "yaml";
+import { type Env, substituteEnv } from "../../runtime/env-reference.js";
 import { ErrorCode, SimakError } from "../../runtime/errors.js";
 import { WatchedFile, type WatchOptions } from "../../runtime/watched-file.js";
-import { formatSourceIssue, type SourceIssue, YamlSource } from "../topics/yaml-source.js";
+import { formatSourceIssue, keyNodeAt, type SourceIssue, YamlReporter, YamlSource } from "../topics/yaml-source.js";
 import { type ChannelConfig, channelSchema } from "./channels.js";
 import { type AlertRule, ruleSchema } from "./rule.js";
 
@@ -36,101 +36,8 @@ export class AlertConfigError extends SimakError {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const TOP_KEYS = ["rules", "channels"];
-const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-type Path = readonly PropertyKey[];
-
-/** The deepest node of `path` that exists (the root when none does), with its key when in a mapping. */
-function walk(root: Node, path: Path): { node: Node; keyNode: Node | null } {
-  let node = root;
-  let keyNode: Node | null = null;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = (node as YAMLMap<Scalar, Node | null>).items.find((item) => String(item.key?.value) === String(key));
-      if (!pair?.value) break;
-      node = pair.value;
-      keyNode = pair.key;
-    } else {
-      const item = isCollection(node) ? (node.get(key, true) as Node | undefined) : undefined;
-      if (item === undefined || item === null) break;
-      node = item;
-      keyNode = null;
-    }
-  }
-  return { node, keyNode };
-}
-
-/** Where a problem at `path` is reported: a mapping or list by its key (its range starts at its first entry). */
-function nodeAt(root: Node, path: Path): Node {
-  const { node, keyNode } = walk(root, path);
-  return isCollection(node) && keyNode !== null ? keyNode : node;
-}
-
-/** The key node of `key` in the map at `path`: where an unknown key is reported. */
-function keyNodeAt(root: Node, path: Path, key: string): Node {
-  const map = walk(root, path).node;
-  if (isMap(map)) {
-    const pair = (map as YAMLMap<Scalar, Node>).items.find((item) => String(item.key?.value) === key);
-    if (pair?.key) return pair.key;
-  }
-  return map;
-}
-
-class Reporter {
-  constructor(
-    private readonly source: YamlSource,
-    private readonly root: Node,
-  ) {}
-
-  at(path: Path, reason: string): void {
-    this.source.report(nodeAt(this.root, path), reason);
-  }
-
-  /** Reports a zod failure of the value at `base`, prefixed with what the value is (`rule 'x'`). */
-  zod(base: Path, what: string, error: z.ZodError): void {
-    for (const issue of error.issues) {
-      const field = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-      if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys)
-          this.source.report(
-            keyNodeAt(this.root, [...base, ...issue.path], key),
-            `${what}: ${field}unknown key '${key}'`,
-          );
-        continue;
-      }
-      this.at([...base, ...issue.path], `${what}: ${field}${issue.message}`);
-    }
-  }
-}
-
-/**
- * Replaces `${NAME}` in every string of a channel with the variable's value, reporting unset ones
- * and SIMAK_ names: runtime/config.ts refuses any SIMAK_* variable it does not know (a typo guard),
- * so a secret under such a name would stop every stage at start.
- */
-function substituteEnv(value: unknown, path: Path, env: Env, problem: (path: Path, reason: string) => void): unknown {
-  if (typeof value === "string")
-    return value.replace(ENV_REFERENCE, (_, name: string) => {
-      if (name.startsWith("SIMAK_"))
-        problem(
-          path,
-          `${name}: SIMAK_* variables are the pipeline's configuration; name the secret otherwise, e.g. ALERT_${name.slice(6)}`,
-        );
-      const found = env[name];
-      if (found === undefined || found === "") problem(path, `environment variable ${name} is not set`);
-      return found ?? "";
-    });
-  if (Array.isArray(value)) return value.map((item, i) => substituteEnv(item, [...path, i], env, problem));
-  if (value !== null && typeof value === "object")
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, substituteEnv(item, [...path, key], env, problem)]),
-    );
-  return value;
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -143,7 +50,7 @@ export function compileAlertConfig(text: string, file: string, env: Env = proces
   const root = source.root;
   if (root === null || (isScalar(root) && root.value === null))
     throw new AlertConfigError([source.issueAtOffset(0, "the file defines no rules (expected 'rules:')")]);
-  const report = new Reporter(source, root);
+  const report = new YamlReporter(source, root);
   const value: unknown = parse(text);
   const channels = new Map<string, ChannelConfig>();
   const rules: AlertRule[] = [];
@@ -161,7 +68,7 @@ export function compileAlertConfig(text: string, file: string, env: Env = proces
     for (const [name, raw] of Object.entries(channelSection)) {
       const what = `channel '${name}'`;
       if (!ID.test(name)) report.at(["channels", name], `invalid ${what}: use letters, digits, '-', '_' and '.'`);
-      const resolved = substituteEnv(raw, ["channels", name], env, (path, reason) =>
+      const resolved = substituteEnv(raw, ["channels", name], env, "ALERT_", (path, reason) =>
         report.at(path, `${what}: ${path.slice(2).join(".")}: ${reason}`),
       );
       const parsed = channelSchema.safeParse(resolved);

@@ -2,9 +2,10 @@
  * A YAML config file read with positions: parse errors and validation problems are reported as
  * `file:line:column: reason`, and a string value can map an offset inside it back to the file
  * (so a query's syntax error points at the character in the file, whatever the scalar style).
- * Used by the query and the account registries.
+ * Used by the query and the account registries, the alert rules and the sources file.
  */
-import { isMap, isScalar, LineCounter, type Node, parseDocument, type Scalar, type YAMLMap } from "yaml";
+import { isCollection, isMap, isScalar, LineCounter, type Node, parseDocument, type Scalar, type YAMLMap } from "yaml";
+import type { z } from "zod";
 
 export interface SourceIssue {
   file: string;
@@ -100,4 +101,70 @@ export class YamlSource {
 
 function firstLine(message: string): string {
   return message.split("\n")[0] as string;
+}
+
+export type YamlPath = readonly PropertyKey[];
+
+/** The deepest node of `path` that exists (the root when none does), with its key when in a mapping. */
+function walk(root: Node, path: YamlPath): { node: Node; keyNode: Node | null } {
+  let node = root;
+  let keyNode: Node | null = null;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = (node as YAMLMap<Scalar, Node | null>).items.find((item) => String(item.key?.value) === String(key));
+      if (!pair?.value) break;
+      node = pair.value;
+      keyNode = pair.key;
+    } else {
+      const item = isCollection(node) ? (node.get(key, true) as Node | undefined) : undefined;
+      if (item === undefined || item === null) break;
+      node = item;
+      keyNode = null;
+    }
+  }
+  return { node, keyNode };
+}
+
+/** Where a problem at `path` is reported: a mapping or list by its key (its range starts at its first entry). */
+function nodeAt(root: Node, path: YamlPath): Node {
+  const { node, keyNode } = walk(root, path);
+  return isCollection(node) && keyNode !== null ? keyNode : node;
+}
+
+/** The key node of `key` in the map at `path`: where an unknown key is reported. */
+export function keyNodeAt(root: Node, path: YamlPath, key: string): Node {
+  const map = walk(root, path).node;
+  if (isMap(map)) {
+    const pair = (map as YAMLMap<Scalar, Node>).items.find((item) => String(item.key?.value) === key);
+    if (pair?.key) return pair.key;
+  }
+  return map;
+}
+
+/** Reports problems at a path of a YAML document: a zod failure, or a reason, at the node the path names. */
+export class YamlReporter {
+  constructor(
+    private readonly source: YamlSource,
+    private readonly root: Node,
+  ) {}
+
+  at(path: YamlPath, reason: string): void {
+    this.source.report(nodeAt(this.root, path), reason);
+  }
+
+  /** Reports a zod failure of the value at `base`, prefixed with what the value is (`rule 'x'`). */
+  zod(base: YamlPath, what: string, error: z.ZodError): void {
+    for (const issue of error.issues) {
+      const field = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys)
+          this.source.report(
+            keyNodeAt(this.root, [...base, ...issue.path], key),
+            `${what}: ${field}unknown key '${key}'`,
+          );
+        continue;
+      }
+      this.at([...base, ...issue.path], `${what}: ${field}${issue.message}`);
+    }
+  }
 }

@@ -2,8 +2,9 @@
  * Acceptance: on real Kafka, schema registry and Redis, N mentions go through ingest, process,
  * sink and aggregate (each its own process, the sink and the aggregate stage each with an embedded
  * ClickHouse of its own). The aggregate stage is SIGKILLed while it is writing window deltas and
- * restarted on the same data folder; its merged 1-minute and 1-day aggregates then equal, to the
- * unit, the totals computed directly from the sink's raw `tagged_mentions` table.
+ * restarted on the same data folder; its merged 1-minute and 1-day aggregates, and the 1-minute and
+ * hourly rollups by (agency and all) x province x sentiment, then equal, to the unit, the totals
+ * computed directly from the sink's raw `tagged_mentions` table (place_province_code).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -45,6 +46,36 @@ const RAW_TOTALS = `
   FROM simak.tagged_mentions ARRAY JOIN arrayDistinct(arrayFilter(a -> a != '', topic_agencies)) AS agency_id
   GROUP BY kind, scope_id, minute, platform, sentiment)
   ORDER BY kind, scope_id, minute, platform, sentiment`;
+
+const PROVINCE_MEASURES =
+  "count() AS n, uniqExact(author_id) AS distinct_authors, sum(author_followers) AS total_reach";
+
+/** Per scope, province, bucket and sentiment, from the stored mentions that have a place. */
+function rawProvinceTotals(bucket: string): string {
+  const key = `assumeNotNull(place_province_code) AS province, toUnixTimestamp(${bucket}(event_time)) AS bucket,
+    ifNull(sentiment_label, 'unknown') AS sentiment`;
+  return `
+    SELECT * FROM (
+    SELECT 'all' AS kind, '' AS scope_id, ${key}, ${PROVINCE_MEASURES} FROM simak.tagged_mentions
+    WHERE place_province_code IS NOT NULL
+    GROUP BY kind, scope_id, province, bucket, sentiment
+    UNION ALL
+    SELECT 'agency' AS kind, agency_id AS scope_id, ${key}, ${PROVINCE_MEASURES}
+    FROM simak.tagged_mentions ARRAY JOIN arrayDistinct(arrayFilter(a -> a != '', topic_agencies)) AS agency_id
+    WHERE place_province_code IS NOT NULL
+    GROUP BY kind, scope_id, province, bucket, sentiment)
+    ORDER BY kind, scope_id, province, bucket, sentiment`;
+}
+
+/** The same from a province rollup's partial aggregates. */
+function provinceRollupTotals(table: string): string {
+  return `
+    SELECT scope_kind AS kind, scope AS scope_id, province, toUnixTimestamp(window_start) AS bucket, sentiment,
+      sum(mentions) AS n, uniqExactMerge(authors) AS distinct_authors, sum(reach) AS total_reach
+    FROM simak.${table}
+    GROUP BY kind, scope_id, province, bucket, sentiment
+    ORDER BY kind, scope_id, province, bucket, sentiment`;
+}
 
 /** The same from a rollup table's partial aggregates; `bucket` is its window column regrouped. */
 function aggregateTotals(table: string, bucket: string): string {
@@ -137,6 +168,17 @@ describe("aggregate stage on Kafka + registry + Redis", () => {
     // The day rollup holds the same totals; compared at day granularity from the 1-minute table.
     expect(await sqlOverHttp(aggregatePort2, aggregateTotals("mention_windows_1d", "window_start"))).toBe(
       await sqlOverHttp(aggregatePort2, aggregateTotals("mention_windows_1m", "toStartOfDay(window_start)")),
+    );
+    // By province (the places in the simulated texts and profiles): hourly and by minute.
+    const placed = Number(
+      await sqlOverHttp(sinkPort, "SELECT count() FROM simak.tagged_mentions WHERE place_province_code IS NOT NULL"),
+    );
+    expect(placed).toBeGreaterThan(N / 4);
+    const hourly = await sqlOverHttp(sinkPort, rawProvinceTotals("toStartOfHour"));
+    expect(hourly.split("\n").length).toBeGreaterThan(40);
+    expect(await sqlOverHttp(aggregatePort2, provinceRollupTotals("mention_windows_province_1h"))).toBe(hourly);
+    expect(await sqlOverHttp(aggregatePort2, provinceRollupTotals("mention_windows_province_1m"))).toBe(
+      await sqlOverHttp(sinkPort, rawProvinceTotals("toStartOfMinute")),
     );
     expect(await metric(aggregatePort2, "simak_late_events_total", 'stage="aggregate"')).toBe(0);
     // For the record: how many redelivered records the restarted stage found already aggregated.

@@ -80,6 +80,18 @@ describe("configuration", () => {
     expect(error.key).toBe("registry.url");
   });
 
+  it("serves webhooks on their own listener, never the dashboard's port", () => {
+    expect(loadConfig({ SIMAK_SOURCES_FILE: "s.yaml", SIMAK_WEBHOOK_LISTEN: "0.0.0.0:9465" }).ingest).toEqual({
+      maxProduceFailures: 10,
+      sourcesFile: "s.yaml",
+      webhookListen: "0.0.0.0:9465",
+    });
+    expect(errorOf(() => loadConfig({ SIMAK_WEBHOOK_LISTEN: "9465" })).message).toBe(
+      "invalid configuration at SIMAK_WEBHOOK_LISTEN (ingest.webhookListen): expected host:port",
+    );
+    expect(errorOf(() => loadConfig({ SIMAK_WEBHOOK_LISTEN: "0.0.0.0:9464" })).key).toBe("ingest.webhookListen");
+  });
+
   it("every variable is documented in the README's configuration table", () => {
     const readme = readFileSync("README.md", "utf8");
     const undocumented = knownEnvKeys().filter((name) => !readme.includes(`\`${name}`));

@@ -110,7 +110,7 @@ function expectAcceptedOrDeadLettered(event: SourceEvent): void {
     expect(normaliseMention(event.mention, NOW)).toMatchObject({ ok: true });
   } else if (event.type === "engagement") {
     expect(engagementProblem(event.engagement, NOW)).toBeNull();
-  } else {
+  } else if (event.type === "web") {
     expect(webEventProblem(event.web, NOW)).toBeNull();
   }
 }

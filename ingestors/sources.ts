@@ -1,0 +1,179 @@
+/**
+ * The sources file (SIMAK_SOURCES_FILE): the sources the ingest stage listens to.
+ *
+ *   sources:
+ *     - id: berita-nasional
+ *       type: rss
+ *       feeds: [https://www.antaranews.com/rss/terkini.xml]
+ *     - id: vendor-tiktok
+ *       type: webhook
+ *       secrets: ["${WEBHOOK_VENDOR_SECRET}"]
+ *
+ * Every entry has an `id` (lower-case letters, digits and dashes: it names the source in metrics,
+ * checkpoints and `simak sources`) and a `type` with its own keys. Secrets are `${ENV}`
+ * references. Every problem is reported together as `file:line:column: source 'id': key: reason`;
+ * the file is reloadable (`openSourcesFile`): a bad edit keeps the sources in force.
+ */
+import { readFile } from "node:fs/promises";
+import { isScalar, parse } from "yaml";
+import { z } from "zod";
+import {
+  formatSourceIssue,
+  keyNodeAt,
+  type SourceIssue,
+  YamlReporter,
+  YamlSource,
+} from "../processors/topics/yaml-source.js";
+import { type Env, substituteEnv } from "../runtime/env-reference.js";
+import { WatchedFile, type WatchOptions } from "../runtime/watched-file.js";
+import { rssSourceSchema } from "./rss/config.js";
+import { webhookSourceSchema } from "./webhook/config.js";
+
+const SOURCE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+const syntheticSourceSchema = z
+  .object({
+    type: z.literal("synthetic"),
+    /** Overrides of the simulator's configuration (SIMAK_SIM_*). */
+    speed: z.number().min(0).optional(),
+    mentionsPerMinute: z.number().int().positive().optional(),
+    maxMentions: z.number().int().positive().optional(),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
+const replaySourceSchema = z
+  .object({
+    type: z.literal("replay"),
+    file: z.string().min(1),
+    /** 1 = original pace, 0 = as fast as possible. */
+    speed: z.number().min(0).default(0),
+  })
+  .strict();
+
+const SCHEMAS = {
+  rss: rssSourceSchema,
+  webhook: webhookSourceSchema,
+  synthetic: syntheticSourceSchema,
+  replay: replaySourceSchema,
+} as const;
+/** Planned (issue 13); refused with a clear message until their ingestors exist. */
+const PLANNED_TYPES = ["x", "meta", "youtube", "tiktok"];
+
+export type SourceType = keyof typeof SCHEMAS;
+export const SOURCE_TYPES = Object.keys(SCHEMAS) as SourceType[];
+
+export type SourceEntry = {
+  [T in SourceType]: z.infer<(typeof SCHEMAS)[T]> & { id: string };
+}[SourceType];
+
+export interface SourcesConfig {
+  file: string;
+  /** In file order. */
+  sources: readonly SourceEntry[];
+}
+
+/** A sources file that cannot be loaded: every problem, one `file:line:column: reason` per line. */
+export class SourcesFileError extends Error {
+  readonly code = "SIMAK_SOURCES_INVALID";
+  constructor(readonly issues: readonly SourceIssue[]) {
+    super(issues.map(formatSourceIssue).join("\n"));
+    this.name = "SourcesFileError";
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Parses and validates a sources file's text; throws SourcesFileError with every problem, in file order. */
+export function compileSourcesFile(text: string, file: string, env: Env = process.env): SourcesConfig {
+  const source = new YamlSource(file, text);
+  if (source.issues.length > 0) throw new SourcesFileError(source.issues);
+  const root = source.root;
+  if (root === null || (isScalar(root) && root.value === null))
+    throw new SourcesFileError([source.issueAtOffset(0, "the file defines no sources (expected 'sources:')")]);
+  const report = new YamlReporter(source, root);
+  const value: unknown = parse(text);
+  if (!isRecord(value) || !Array.isArray(value.sources)) {
+    report.at(isRecord(value) && "sources" in value ? ["sources"] : [], "expected 'sources:' with a list of sources");
+    throw new SourcesFileError(source.issues);
+  }
+  for (const key of Object.keys(value))
+    if (key !== "sources") source.report(keyNodeAt(root, [], key), `unknown key '${key}'; expected 'sources'`);
+
+  const entries: SourceEntry[] = [];
+  const seen = new Set<string>();
+  const compileEntry = (raw: unknown, index: number): void => {
+    const path = ["sources", index];
+    if (!isRecord(raw)) {
+      report.at(path, `source ${index + 1}: expected a mapping with 'id' and 'type'`);
+      return;
+    }
+    const { id, ...rest } = raw;
+    const what = typeof id === "string" ? `source '${id}'` : `source ${index + 1}`;
+    if (typeof id !== "string" || !SOURCE_ID.test(id)) {
+      report.at([...path, "id"], `${what}: id: expected lower-case letters, digits and dashes`);
+      return;
+    }
+    if (seen.has(id)) {
+      report.at([...path, "id"], `${what}: id: used by an earlier source`);
+      return;
+    }
+    seen.add(id);
+    const type = rest.type;
+    if (typeof type !== "string" || !(type in SCHEMAS)) {
+      const planned = PLANNED_TYPES.includes(String(type)) ? ` ('${type}' is not implemented yet)` : "";
+      report.at([...path, "type"], `${what}: type: expected one of ${SOURCE_TYPES.join(", ")}${planned}`);
+      return;
+    }
+    const resolved = substituteEnv(rest, path, env, "SOURCE_", (at, reason) =>
+      report.at(at, `${what}: ${at.slice(2).join(".")}: ${reason}`),
+    );
+    const parsed = SCHEMAS[type as SourceType].safeParse(resolved);
+    if (!parsed.success) {
+      report.zod(path, what, parsed.error);
+      return;
+    }
+    const entry = { ...parsed.data, id } as SourceEntry;
+    // Webhooks share one listener: each needs its own path.
+    if (entry.type === "webhook") {
+      const route = entry.path ?? `/hooks/${id}`;
+      const owner = entries.find((other) => other.type === "webhook" && (other.path ?? `/hooks/${other.id}`) === route);
+      if (owner) {
+        report.at(
+          [...path, entry.path ? "path" : "id"],
+          `${what}: path: ${route} is already served by source '${owner.id}'`,
+        );
+        return;
+      }
+    }
+    entries.push(entry);
+  };
+  value.sources.forEach(compileEntry);
+  if (source.issues.length > 0)
+    throw new SourcesFileError([...source.issues].sort((a, b) => a.line - b.line || a.column - b.column));
+  return { file, sources: entries };
+}
+
+export async function loadSourcesFile(path: string, env: Env = process.env): Promise<SourcesConfig> {
+  return compileSourcesFile(await readFile(path, "utf8"), path, env);
+}
+
+/**
+ * The sources file, reloadable: `current()` is the set in force; `.watch()` reloads on change, and
+ * a bad edit keeps the previous set and calls `onError` (see runtime/watched-file.ts).
+ */
+export function openSourcesFile(
+  path: string,
+  options: WatchOptions<SourcesConfig> & { env?: Env } = {},
+): Promise<WatchedFile<SourcesConfig>> {
+  const env = options.env ?? process.env;
+  return WatchedFile.open(path, (text, file) => compileSourcesFile(text, file, env), options);
+}
+
+/** Entries whose configuration differs between two loads of the file, by id (added ones included). */
+export function unchangedSources(previous: SourcesConfig, next: SourcesConfig): Set<string> {
+  const before = new Map(previous.sources.map((entry) => [entry.id, JSON.stringify(entry)]));
+  return new Set(next.sources.filter((entry) => before.get(entry.id) === JSON.stringify(entry)).map((e) => e.id));
+}

@@ -1,0 +1,173 @@
+/**
+ * Acceptance: rss and webhook sources (a sources file) feed the whole pipeline on real Kafka,
+ * schema registry and Redis (process and sink stages in this process, ClickHouse embedded). The
+ * ingest process is SIGKILLed after its first round and restarted: it resumes from the stored
+ * checkpoints (the fake feed server sees no request before the next poll is due), a redelivered
+ * webhook is answered without publishing, and every item is in ClickHouse exactly once.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { signWebhook } from "../../ingestors/webhook/index.js";
+import { type Pipeline, startPipeline } from "../../pipeline/app.js";
+import { readCheckpoints } from "../../runtime/source-state.js";
+import { RedisStateStore } from "../../runtime/state/redis-state.js";
+import { FakePlatformServer } from "../ingestors/fakes/platform-server.js";
+import {
+  freePort,
+  SERVICES,
+  type SimakProcess,
+  serviceConfig,
+  serviceEnv,
+  spawnSimak,
+  tempDir,
+  uniquePrefix,
+  waitFor,
+} from "../support/services.js";
+
+const SECRET = "e2e-webhook-secret-0123456789";
+/** Per platform: rows, distinct ids. 4 + 3 feed items; 5 + 5 webhook posts (batch 1 delivered twice). */
+const EXPECTED = "news\t7\t7\ntiktok\t10\t10";
+
+function feed(name: string, items: number, now: number): string {
+  const entries = Array.from(
+    { length: items },
+    (
+      _,
+      i,
+    ) => `<item><title>${name} berita ${i}</title><link>https://${name}.example.id/berita/${i}?utm_source=rss</link>
+      <description>&lt;p&gt;Antrean BPJS di RSUD ${i}&lt;/p&gt;</description><pubDate>${new Date(now - i * 60_000).toUTCString()}</pubDate></item>`,
+  );
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>${name}</title><language>id</language>${entries.join("")}</channel></rss>`;
+}
+
+function hookLines(from: number, count: number, now: number): string {
+  return Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      platform: "tiktok",
+      id: `tt-${from + i}`,
+      kind: "post",
+      author: { id: `u${i}`, handle: `warga${i}` },
+      text: `antrean bpjs lama ${from + i}`,
+      eventTime: now - i * 1000,
+    }),
+  ).join("\n");
+}
+
+describe("sources end to end on Kafka + registry + Redis", () => {
+  const running: SimakProcess[] = [];
+  let pipeline: Pipeline | undefined;
+  let server: FakePlatformServer | undefined;
+  afterAll(async () => {
+    for (const child of running) child.child.kill("SIGKILL");
+    await pipeline?.stop();
+    await server?.close();
+  });
+
+  it("stores every rss and webhook item exactly once through a SIGKILL of the ingest process", async () => {
+    const prefix = uniquePrefix("sources");
+    const now = Date.now();
+    server = await new FakePlatformServer().listen();
+    server.script("GET /a.xml", { status: 200, headers: { etag: '"a1"' }, body: feed("a", 4, now) });
+    server.script("GET /b.xml", { status: 200, body: feed("b", 3, now) });
+    const [webhookPort, ingestPort, ingestPort2] = await Promise.all([freePort(), freePort(), freePort()]);
+    const dir = tempDir("sources-e2e");
+    const sources = join(dir, "sources.yaml");
+    writeFileSync(
+      sources,
+      `sources:
+  - id: berita
+    type: rss
+    feeds: [${server.url("/a.xml")}, ${server.url("/b.xml")}]
+    pollSeconds: 600
+  - id: vendor
+    type: webhook
+    secrets: ["\${HOOK_SECRET}"]
+`,
+    );
+    pipeline = await startPipeline({
+      config: serviceConfig(prefix, { SIMAK_DATA_DIR: join(dir, "chdb") }),
+      stages: ["sink", "process"],
+      http: false,
+    });
+    const env = serviceEnv(prefix, {
+      SIMAK_SOURCES_FILE: sources,
+      SIMAK_WEBHOOK_LISTEN: `127.0.0.1:${webhookPort}`,
+      HOOK_SECRET: SECRET,
+    });
+    const ingest = (label: string, port: number) => {
+      const child = spawnSimak(label, ["run", "ingest"], { ...env, SIMAK_HTTP_PORT: String(port) });
+      running.push(child);
+      return child;
+    };
+    const deliver = async (id: string, body: string): Promise<number> => {
+      const timestamp = Math.floor(Date.now() / 1000);
+      const response = await fetch(`http://127.0.0.1:${webhookPort}/hooks/vendor`, {
+        method: "POST",
+        headers: {
+          "webhook-id": id,
+          "webhook-timestamp": String(timestamp),
+          "webhook-signature": signWebhook(SECRET, id, timestamp, body),
+        },
+        body,
+      }).catch(() => undefined);
+      return response?.status ?? 0;
+    };
+
+    const first = ingest("sources-ingest-1", ingestPort);
+    const state = new RedisStateStore(SERVICES.redisUrl);
+    await state.connect();
+    try {
+      await waitFor(
+        "both feeds' checkpoints",
+        async () => ((await readCheckpoints(state, prefix, "berita")).size === 2 ? true : undefined),
+        45_000,
+      );
+      const batch1 = hookLines(0, 5, now);
+      await waitFor(
+        "the webhook to accept batch 1",
+        async () => ((await deliver("msg-1", batch1)) === 202 ? true : undefined),
+        20_000,
+      );
+      first.child.kill("SIGKILL");
+      await first.exited;
+
+      const second = ingest("sources-ingest-2", ingestPort2);
+      // The redelivered batch is recognised (its id is in Redis); a new one is published.
+      await waitFor(
+        "the restarted webhook",
+        async () => {
+          const status = await deliver("msg-1", batch1);
+          return status === 0 ? undefined : status;
+        },
+        30_000,
+      ).then((status) => expect(status).toBe(200));
+      expect(await deliver("msg-2", hookLines(5, 5, now))).toBe(202);
+      // Both feeds were polled just before the kill: the restarted source waits out its 600 s.
+      expect(server.requests.map((r) => r.path)).toEqual(["/a.xml", "/b.xml"]);
+      expect(server.unexpected).toEqual([]);
+
+      const storage = await pipeline.context.storage();
+      const counted = await waitFor(
+        "7 articles and 10 posts in ClickHouse",
+        async () => {
+          const text = await storage.queryText(
+            "SELECT platform, count(), uniqExact(id) FROM simak.tagged_mentions GROUP BY platform ORDER BY platform",
+            "TabSeparated",
+          );
+          return text.trim() === EXPECTED ? text.trim() : undefined;
+        },
+        45_000,
+        500,
+      );
+      expect(counted).toBe(EXPECTED);
+      // Settle: nothing more arrives.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect((await storage.queryText("SELECT count() FROM simak.tagged_mentions", "TabSeparated")).trim()).toBe("17");
+      second.child.kill("SIGTERM");
+      await second.exited;
+    } finally {
+      await state.close();
+    }
+  });
+});

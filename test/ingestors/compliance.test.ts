@@ -1,0 +1,180 @@
+/**
+ * One compliance suite for every ingestor, run under the ingest stage (embedded bus and state),
+ * after Vector's source compliance checks: each emits the standard per-source metrics, stops
+ * within a second of being stopped while it waits, never throws on bad input (a dead letter, the
+ * stage stays healthy), and resumes after a restart from what it stored (rss: its checkpoints,
+ * no request before the next poll is due and nothing re-emitted; webhook: its delivery ids; the
+ * synthetic and replay sources have no cursor and say so: they start over).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createReplayIngestor } from "../../ingestors/replay/index.js";
+import { createRssIngestor } from "../../ingestors/rss/index.js";
+import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
+import { createWebhookIngestor, signWebhook, WebhookListener } from "../../ingestors/webhook/index.js";
+import { type Pipeline, startPipeline } from "../../pipeline/app.js";
+import { type IngestStageHandle, startIngestStage } from "../../pipeline/stages/ingest.js";
+import { loadConfig } from "../../runtime/config.js";
+import type { Ingestor } from "../../runtime/ingestor.js";
+import { readCheckpoints } from "../../runtime/source-state.js";
+import { tempDir, waitFor } from "../support/services.js";
+import { FakePlatformServer } from "./fakes/platform-server.js";
+
+const config = loadConfig({ SIMAK_LOG_LEVEL: "silent" });
+let pipeline: Pipeline;
+const running: IngestStageHandle[] = [];
+let server: FakePlatformServer | undefined;
+
+afterEach(async () => {
+  for (const stage of running.splice(0)) await stage.stop();
+  await pipeline?.stop();
+  if (server) {
+    expect(server.unexpected).toEqual([]);
+    await server.close();
+    server = undefined;
+  }
+});
+
+async function run(ingestor: Ingestor): Promise<IngestStageHandle> {
+  const stage = await startIngestStage(pipeline.context, ingestor);
+  running.push(stage);
+  return stage;
+}
+
+async function itemCount(source: string, kind: string): Promise<number> {
+  const { values } = await pipeline.context.metrics.ingestItems.get();
+  return values.find((v) => v.labels.source === source && v.labels.kind === kind)?.value ?? 0;
+}
+
+/** Stops the stage (the source is waiting for its next item) and returns how long that took, ms. */
+async function timedStop(stage: IngestStageHandle): Promise<number> {
+  running.splice(running.indexOf(stage), 1);
+  const started = performance.now();
+  await stage.stop();
+  return performance.now() - started;
+}
+
+const ONE_LINE = (id: string, eventTime: number) =>
+  JSON.stringify({
+    platform: "forum",
+    id,
+    kind: "post",
+    author: { id: "u1", handle: "warga" },
+    text: `keluhan ${id}`,
+    eventTime,
+  });
+
+describe("ingestor compliance", () => {
+  it("synthetic: metrics, stops within 1 s; no cursor, so a restart starts over", async () => {
+    pipeline = await startPipeline({ config, stages: [], http: false });
+    const stage = await run(
+      createSyntheticIngestor({ name: "sim", seed: 7, mentionsPerMinute: 120, speed: 1, startTime: Date.now() }),
+    );
+    await waitFor(
+      "a simulated mention",
+      async () => ((await itemCount("sim", "mention")) > 0 ? true : undefined),
+      20_000,
+      50,
+    );
+    expect(stage.healthy()).toBe(true);
+    expect(await timedStop(stage)).toBeLessThan(1000);
+    expect(await readCheckpoints(pipeline.context.state, "", "sim")).toEqual(new Map());
+  });
+
+  it("replay: a bad line is a dead letter and the replay goes on; metrics; stops within 1 s", async () => {
+    pipeline = await startPipeline({ config, stages: [], http: false });
+    const file = join(tempDir("compliance"), "events.jsonl");
+    // In the past (a future event time is refused), r3 an event-time hour after r2.
+    const t0 = Date.now() - 2 * 3_600_000;
+    writeFileSync(
+      file,
+      `${ONE_LINE("r1", t0)}\n{not json\n${ONE_LINE("r2", t0 + 1)}\n${ONE_LINE("r3", t0 + 3_600_000)}\n`,
+    );
+    const stage = await run(createReplayIngestor({ name: "arsip", path: file, speed: 1 }));
+    await waitFor(
+      "two replayed mentions",
+      async () => ((await itemCount("arsip", "mention")) === 2 ? true : undefined),
+      10_000,
+      20,
+    );
+    expect(await itemCount("arsip", "invalid")).toBe(1);
+    expect(stage.healthy()).toBe(true);
+    // r3 is an hour away at speed 1: the source is waiting.
+    expect(await timedStop(stage)).toBeLessThan(1000);
+  });
+
+  it("rss: bad XML is a dead letter; request and item metrics; stops within 1 s; resumes without re-fetching", async () => {
+    pipeline = await startPipeline({ config, stages: [], http: false });
+    server = await new FakePlatformServer().listen();
+    server.script("GET /bad.xml", { status: 200, body: readFileSync("test/fixtures/rss/malformed.xml", "utf8") });
+    server.script("GET /good.xml", {
+      status: 200,
+      headers: { etag: '"e1"' },
+      body: readFileSync("test/fixtures/rss/rss2-sample.xml", "utf8"),
+    });
+    const feeds = [{ url: server.url("/bad.xml") }, { url: server.url("/good.xml") }];
+    const rss = () => createRssIngestor({ name: "berita", feeds, pollSeconds: 30, platform: "news" });
+    const stage = await run(rss());
+    const state = pipeline.context.state;
+    await waitFor(
+      "both feeds' checkpoints",
+      async () => ((await readCheckpoints(state, "", "berita")).size === 2 ? true : undefined),
+      10_000,
+      20,
+    );
+    expect(await itemCount("berita", "mention")).toBe(3);
+    expect(await itemCount("berita", "invalid")).toBe(2); // the malformed feed, and the sample's item without link or guid
+    const { values } = await pipeline.context.metrics.ingestRequests.get();
+    expect(values.filter((v) => v.labels.source === "berita").map((v) => [v.labels.status, v.value])).toEqual([
+      ["200", 2],
+    ]);
+    const lag =
+      (await pipeline.context.metrics.ingestLag.get()).values.find((v) => v.labels.source === "berita")?.value ?? 0;
+    expect(lag).toBeGreaterThan(20 * 365 * 86_400); // the sample's newest item is from 2003
+    expect(stage.healthy()).toBe(true);
+    expect(await timedStop(stage)).toBeLessThan(1000);
+
+    // Restarted: both feeds were polled moments ago, so nothing is requested for the next 30 s.
+    const again = await run(rss());
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(server.requests).toHaveLength(2);
+    expect(await itemCount("berita", "mention")).toBe(3);
+    expect(await timedStop(again)).toBeLessThan(1000);
+  });
+
+  it("webhook: a bad line is a dead letter; 202 after the ack; stops within 1 s; a redelivery after a restart is not published", async () => {
+    pipeline = await startPipeline({ config, stages: [], http: false });
+    const listener = new WebhookListener("127.0.0.1", 0);
+    const secret = "compliance-secret-0123456789";
+    const hook = () => createWebhookIngestor({ name: "vendor", listener, secrets: [secret] });
+    const body = `${ONE_LINE("w1", Date.now())}\n{not json\n`;
+    const deliver = async () => {
+      await waitFor("the webhook listener", async () => listener.boundPort(), 5000, 10);
+      const timestamp = Math.floor(Date.now() / 1000);
+      return fetch(`http://127.0.0.1:${listener.boundPort()}/hooks/vendor`, {
+        method: "POST",
+        headers: {
+          "webhook-id": "msg_1",
+          "webhook-timestamp": String(timestamp),
+          "webhook-signature": signWebhook(secret, "msg_1", timestamp, body),
+        },
+        body,
+      });
+    };
+    const stage = await run(hook());
+    const first = await deliver();
+    expect(first.status).toBe(202);
+    expect(await first.json()).toEqual({ id: "msg_1", accepted: 1, invalid: 1 });
+    expect(await itemCount("vendor", "mention")).toBe(1);
+    expect(await itemCount("vendor", "invalid")).toBe(1);
+    expect(stage.healthy()).toBe(true);
+    expect(await timedStop(stage)).toBeLessThan(1000);
+    expect(listener.boundPort()).toBeUndefined();
+
+    await run(hook());
+    const redelivered = await deliver();
+    expect(redelivered.status).toBe(200);
+    expect(await itemCount("vendor", "mention")).toBe(1);
+  });
+});
