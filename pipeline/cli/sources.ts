@@ -17,12 +17,12 @@ import {
 import type { SimakConfig } from "../../runtime/config.js";
 import { HttpClient, redactUrl } from "../../runtime/http-client.js";
 import type { Ingestor } from "../../runtime/ingestor.js";
-import { readCheckpoints, readStatus } from "../../runtime/source-state.js";
 import { MemoryStateStore } from "../../runtime/state/memory-state.js";
 import { RedisStateStore } from "../../runtime/state/redis-state.js";
 import type { StateStore } from "../../runtime/state/state.js";
 import type { WatchOptions } from "../../runtime/watched-file.js";
 import type { Pipeline } from "../app.js";
+import { readCheckpoints, readStatus } from "../stages/source-state.js";
 
 export interface SourceSelection {
   name: string;

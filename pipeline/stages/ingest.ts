@@ -21,6 +21,8 @@ import { deadLetter, encodeFor, type PipelineContext, type StageHandle, topicNam
 import { HttpClient } from "../../runtime/http-client.js";
 import type { Ingestor, SourceEvent } from "../../runtime/ingestor.js";
 import { type Backoff, backoffDelay, sleep } from "../../runtime/retry.js";
+import { Lease } from "../../runtime/state/lease.js";
+import { postKey } from "../../schemas/topics.js";
 import {
   readCheckpoints,
   SOURCE_STATE_TTL_SECONDS,
@@ -28,9 +30,7 @@ import {
   sourceKeys,
   sourceStore,
   writeCheckpoints,
-} from "../../runtime/source-state.js";
-import { Lease } from "../../runtime/state/lease.js";
-import { postKey } from "../../schemas/topics.js";
+} from "./source-state.js";
 
 const STAGE = "ingest";
 const MAX_BATCH_EVENTS = 1000;

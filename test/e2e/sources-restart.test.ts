@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { signWebhook } from "../../ingestors/webhook/index.js";
 import { type Pipeline, startPipeline } from "../../pipeline/app.js";
-import { readCheckpoints } from "../../runtime/source-state.js";
+import { readCheckpoints } from "../../pipeline/stages/source-state.js";
 import { RedisStateStore } from "../../runtime/state/redis-state.js";
 import { FakePlatformServer } from "../ingestors/fakes/platform-server.js";
 import {

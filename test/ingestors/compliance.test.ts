@@ -15,9 +15,9 @@ import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
 import { createWebhookIngestor, signWebhook, WebhookListener } from "../../ingestors/webhook/index.js";
 import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { type IngestStageHandle, startIngestStage } from "../../pipeline/stages/ingest.js";
+import { readCheckpoints } from "../../pipeline/stages/source-state.js";
 import { loadConfig } from "../../runtime/config.js";
 import type { Ingestor } from "../../runtime/ingestor.js";
-import { readCheckpoints } from "../../runtime/source-state.js";
 import { tempDir, waitFor } from "../support/services.js";
 import { FakePlatformServer } from "./fakes/platform-server.js";
 

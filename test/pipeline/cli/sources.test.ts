@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sourceKeys, writeCheckpoints } from "../../../runtime/source-state.js";
+import { sourceKeys, writeCheckpoints } from "../../../pipeline/stages/source-state.js";
 import { RedisStateStore } from "../../../runtime/state/redis-state.js";
 import { FakePlatformServer } from "../../ingestors/fakes/platform-server.js";
 import { SERVICES, serviceEnv, tempDir, uniquePrefix } from "../../support/services.js";

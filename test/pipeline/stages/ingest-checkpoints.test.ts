@@ -7,11 +7,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Pipeline, startPipeline } from "../../../pipeline/app.js";
 import { startIngestStage } from "../../../pipeline/stages/ingest.js";
+import { readCheckpoints, readStatus } from "../../../pipeline/stages/source-state.js";
 import type { ProducerHandle } from "../../../runtime/bus/bus.js";
 import { loadConfig } from "../../../runtime/config.js";
 import type { PipelineContext } from "../../../runtime/context.js";
 import type { IngestContext, Ingestor, SourceEvent } from "../../../runtime/ingestor.js";
-import { readCheckpoints, readStatus } from "../../../runtime/source-state.js";
 import { postWith } from "../../fixtures/mentions.js";
 import { waitFor } from "../../support/services.js";
 

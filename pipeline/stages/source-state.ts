@@ -3,8 +3,8 @@
  * stream names, since the store cannot list keys), its status for `simak sources list`, its
  * lease and its own keys. Written by the ingest stage, read by it at start and by the CLI.
  */
-import type { SourceStore } from "./ingestor.js";
-import type { StateStore } from "./state/state.js";
+import type { SourceStore } from "../../runtime/ingestor.js";
+import type { StateStore } from "../../runtime/state/state.js";
 
 /** Checkpoints and status outlive any sane outage; a source silent this long starts afresh. */
 export const SOURCE_STATE_TTL_SECONDS = 90 * 86_400;
