@@ -13,16 +13,16 @@ function fakeInstall(options: { dist: boolean; tsx: boolean }): string {
   mkdirSync(join(root, "bin"));
   copyFileSync("bin/simak.js", join(root, "bin", "simak.js"));
   writeFileSync(join(root, "package.json"), JSON.stringify({ name: "simak", type: "module" }));
-  writeFileSync(join(root, "tsconfig.build.json"), JSON.stringify({ include: ["runtime"] }));
-  mkdirSync(join(root, "runtime", "cli"), { recursive: true });
-  writeFileSync(join(root, "runtime", "cli", "main.ts"), 'const ran: string = "sources";\nconsole.log(ran);\n');
+  writeFileSync(join(root, "tsconfig.build.json"), JSON.stringify({ include: ["pipeline"] }));
+  mkdirSync(join(root, "pipeline", "cli"), { recursive: true });
+  writeFileSync(join(root, "pipeline", "cli", "main.ts"), 'const ran: string = "sources";\nconsole.log(ran);\n');
   if (options.dist) {
-    mkdirSync(join(root, "dist", "runtime", "cli"), { recursive: true });
-    writeFileSync(join(root, "dist", "runtime", "cli", "main.js"), 'console.log("compiled");\n');
+    mkdirSync(join(root, "dist", "pipeline", "cli"), { recursive: true });
+    writeFileSync(join(root, "dist", "pipeline", "cli", "main.js"), 'console.log("compiled");\n');
     writeFileSync(join(root, "dist", "BUILD"), "");
     // Sources from before the build.
     const before = new Date(Date.now() - 60_000);
-    utimesSync(join(root, "runtime", "cli", "main.ts"), before, before);
+    utimesSync(join(root, "pipeline", "cli", "main.ts"), before, before);
   }
   if (options.tsx) symlinkSync(resolve("node_modules"), join(root, "node_modules"));
   return root;
@@ -39,7 +39,7 @@ describe("bin/simak.js", () => {
   it("runs the sources through tsx when one was edited after the build, or there is no build", () => {
     const edited = fakeInstall({ dist: true, tsx: true });
     const later = new Date(Date.now() + 60_000);
-    utimesSync(join(edited, "runtime", "cli", "main.ts"), later, later);
+    utimesSync(join(edited, "pipeline", "cli", "main.ts"), later, later);
     expect(run(edited)).toBe("sources");
     expect(run(fakeInstall({ dist: false, tsx: true }))).toBe("sources");
   });
