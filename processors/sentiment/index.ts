@@ -5,7 +5,7 @@
  */
 import type { SentimentLabel, SentimentTag, TaggedMention } from "../../schemas/types.generated.js";
 import type { Tagger } from "../tagger.js";
-import { type Evidence, FeatureExtractor, FeatureVector } from "./features.js";
+import { type Evidence, FeatureExtractor } from "./features.js";
 import { detectLanguage, type Language } from "./language.js";
 import { LABELS } from "./metrics.js";
 import { type LoadedModel, readModel } from "./model.js";
@@ -37,7 +37,6 @@ export interface Analysis {
 export class SentimentTagger {
   readonly modelVersion: string;
   private readonly extractor: FeatureExtractor;
-  private readonly vector = new FeatureVector();
   private readonly vocabulary: ReadonlySet<string>;
   private readonly known: (word: string) => boolean;
   private readonly weights: Float32Array;
@@ -66,20 +65,11 @@ export class SentimentTagger {
   analyse(text: string): Analysis {
     const { tokens, words } = normalise(text, this.known);
     const route = detectLanguage(words);
-    const found = this.extractor.extract(tokens, this.vector);
     const z = this.scores;
     z[NEG] = this.bias[NEG] as number;
     z[NEU] = this.bias[NEU] as number;
     z[POS] = this.bias[POS] as number;
-    const { index, value, length } = this.vector;
-    const w = this.weights;
-    for (let k = 0; k < length; k++) {
-      const base = (index[k] as number) * 3;
-      const v = value[k] as number;
-      z[NEG] = (z[NEG] as number) + (w[base] as number) * v;
-      z[NEU] = (z[NEU] as number) + (w[base + 1] as number) * v;
-      z[POS] = (z[POS] as number) + (w[base + 2] as number) * v;
-    }
+    const found = this.extractor.score(tokens, this.weights, z);
     z[POS] = (z[POS] as number) + this.unseenWeight * found.unseenPositive;
     z[NEG] = (z[NEG] as number) + this.unseenWeight * found.unseenNegative;
     const p = softmax(z);
