@@ -9,7 +9,7 @@ import { type Evidence, FeatureExtractor } from "./features.js";
 import { detectLanguage, type Language } from "./language.js";
 import { LABELS } from "./metrics.js";
 import { type LoadedModel, readModel } from "./model.js";
-import { baseKnown, normalise } from "./text.js";
+import { BASE_KNOWN_WORDS, normalise } from "./text.js";
 
 export type { SentimentTag } from "../../schemas/types.generated.js";
 export type { Language } from "./language.js";
@@ -52,7 +52,8 @@ export class SentimentTagger {
     this.modelVersion = header.modelVersion;
     this.vocabulary = new Set(header.vocabulary);
     const vocabulary = this.vocabulary;
-    this.known = (word) => vocabulary.has(word) || baseKnown(word);
+    const known = new Set([...vocabulary, ...BASE_KNOWN_WORDS]);
+    this.known = (word) => known.has(word);
     this.extractor = new FeatureExtractor(header.features, (word) => vocabulary.has(word));
     this.weights = model.weights;
     this.bias = header.bias;
