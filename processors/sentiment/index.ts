@@ -5,7 +5,7 @@
  */
 import type { SentimentLabel, SentimentTag, TaggedMention } from "../../schemas/types.generated.js";
 import type { Tagger } from "../tagger.js";
-import { type Evidence, FeatureExtractor } from "./features.js";
+import { type Evidence, FeatureExtractor, SparseWeights } from "./features.js";
 import { detectLanguage, type Language } from "./language.js";
 import { LABELS } from "./metrics.js";
 import { type LoadedModel, readModel } from "./model.js";
@@ -39,7 +39,7 @@ export class SentimentTagger {
   private readonly extractor: FeatureExtractor;
   private readonly vocabulary: ReadonlySet<string>;
   private readonly known: (word: string) => boolean;
-  private readonly weights: Float32Array;
+  private readonly weights: SparseWeights;
   private readonly bias: readonly number[];
   private readonly scores = new Float64Array(3);
 
@@ -55,7 +55,7 @@ export class SentimentTagger {
     const known = new Set([...vocabulary, ...BASE_KNOWN_WORDS]);
     this.known = (word) => known.has(word);
     this.extractor = new FeatureExtractor(header.features, (word) => vocabulary.has(word));
-    this.weights = model.weights;
+    this.weights = new SparseWeights(model.weights);
     this.bias = header.bias;
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { FeatureExtractor, FeatureVector } from "../../../processors/sentiment/features.js";
+import { FeatureExtractor, FeatureVector, SparseWeights } from "../../../processors/sentiment/features.js";
 import { loadSentimentModel } from "../../../processors/sentiment/index.js";
 import { readModel } from "../../../processors/sentiment/model.js";
 import { parseLabelledTsv } from "../../../processors/sentiment/tsv.js";
@@ -11,6 +11,7 @@ import { parseLabelledTsv } from "../../../processors/sentiment/tsv.js";
 const model = readModel();
 const vocabulary = new Set(model.header.vocabulary);
 const tagger = loadSentimentModel();
+const weights = new SparseWeights(model.weights);
 
 function texts(name: string): string[] {
   const path = fileURLToPath(new URL(`../../../data/sentiment/${name}`, import.meta.url));
@@ -45,7 +46,7 @@ describe("sentiment scoring without a sparse vector", () => {
       const reference = referenceLogits(extractor, vector, tokens);
       const referenceEvidence = JSON.stringify(extractor.extract(tokens, vector));
       const z = Float64Array.from(model.header.bias);
-      const found = extractor.score(tokens, model.weights, z);
+      const found = extractor.score(tokens, weights, z);
       for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs((z[c] as number) - (reference[c] as number)));
       if (argmax(z) !== argmax(reference)) labelDiffs++;
       if (JSON.stringify(found) !== referenceEvidence) evidenceDiffs++;
@@ -53,6 +54,21 @@ describe("sentiment scoring without a sparse vector", () => {
     expect(worst).toBeLessThan(1e-9);
     expect(labelDiffs).toBe(0);
     expect(evidenceDiffs).toBe(0);
+  });
+
+  it("keeps every non-zero row of the dense weights, bit for bit, and no other", () => {
+    let rows = 0;
+    let mismatches = 0;
+    for (let f = 0; f < model.weights.length / 3; f++) {
+      const dense = model.weights.subarray(f * 3, f * 3 + 3);
+      const offset = weights.offset(f);
+      if (offset >= 0) rows++;
+      const sparse = offset >= 0 ? weights.rows.subarray(offset, offset + 3) : new Float32Array(3);
+      if (sparse[0] !== dense[0] || sparse[1] !== dense[1] || sparse[2] !== dense[2]) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+    expect(rows).toBe(weights.rows.length / 3);
+    expect(rows).toBeGreaterThan(50_000);
   });
 
   it("keeps its scratch set clean between texts of very different lengths", () => {
@@ -64,7 +80,7 @@ describe("sentiment scoring without a sparse vector", () => {
     const short = tagger.analyse("bagus").tokens;
     for (const tokens of [short, long, short, long]) {
       const z = Float64Array.from(model.header.bias);
-      extractor.score(tokens, model.weights, z);
+      extractor.score(tokens, weights, z);
       const reference = referenceLogits(extractor, vector, tokens);
       for (let c = 0; c < 3; c++) expect(Math.abs((z[c] as number) - (reference[c] as number))).toBeLessThan(1e-9);
     }
