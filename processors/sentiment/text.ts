@@ -200,7 +200,9 @@ export function normalise(text: string, known: KnownWord = baseKnown): Normalise
   clean = clean.replace(EMOTICON_PATTERN, (emoticon) => ` ${EMOTICON_MAP.get(emoticon) ?? ""} `).toLowerCase();
   const tokens: string[] = [];
   const words: string[] = [];
-  for (const match of clean.matchAll(TOKEN_PATTERN)) {
+  // exec on the shared pattern: matchAll would clone the pattern for every text.
+  TOKEN_PATTERN.lastIndex = 0;
+  for (let match = TOKEN_PATTERN.exec(clean); match !== null; match = TOKEN_PATTERN.exec(clean)) {
     const raw = match[0];
     const first = raw.charCodeAt(0);
     if (raw.length <= 2 && first > 0x2000 && /\p{Extended_Pictographic}/u.test(raw)) {
