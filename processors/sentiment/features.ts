@@ -283,11 +283,62 @@ export class FeatureVector {
   }
 }
 
+/**
+ * Trained weights (dimension x 3, row-major) without their all-zero rows, for scoring: about one
+ * row in twelve carries weight, so the 12 MB dense array shrinks to ~1 MB of rows plus a 2^hashBits
+ * bit set with a rank per 32 bits (256 KB), which stay in cache where the dense array missed it on
+ * nearly every feature. Row values are the dense array's, bit for bit.
+ */
+export class SparseWeights {
+  /** Bit f of present[f >>> 5] is set when feature f has a row. */
+  private readonly present: Uint32Array;
+  /** rank[w] = rows of the features before 32 * w. */
+  private readonly rank: Uint32Array;
+  readonly rows: Float32Array;
+
+  constructor(dense: Float32Array) {
+    const dimension = dense.length / 3;
+    this.present = new Uint32Array(Math.ceil(dimension / 32));
+    this.rank = new Uint32Array(this.present.length);
+    let count = 0;
+    for (let f = 0; f < dimension; f++) {
+      if ((f & 31) === 0) this.rank[f >>> 5] = count;
+      if (dense[f * 3] !== 0 || dense[f * 3 + 1] !== 0 || dense[f * 3 + 2] !== 0) {
+        this.present[f >>> 5] = (this.present[f >>> 5] as number) | (1 << (f & 31));
+        count++;
+      }
+    }
+    this.rows = new Float32Array(count * 3);
+    for (let f = 0, row = 0; f < dimension; f++) {
+      if (((this.present[f >>> 5] as number) >>> (f & 31)) & 1)
+        this.rows.set(dense.subarray(f * 3, f * 3 + 3), 3 * row++);
+    }
+  }
+
+  /** Offset in `rows` of the three weights of `feature`, or -1 when they are all zero. */
+  offset(feature: number): number {
+    const bits = this.present[feature >>> 5] as number;
+    const bit = 1 << (feature & 31);
+    if ((bits & bit) === 0) return -1;
+    return ((this.rank[feature >>> 5] as number) + popcount(bits & (bit - 1))) * 3;
+  }
+}
+
+function popcount(word: number): number {
+  let x = word - ((word >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
 /** Turns token lists into feature vectors; holds scratch space, so one per thread of use. */
 export class FeatureExtractor {
   private readonly mask: number;
   private buckets = new Int32Array(4096);
   private count = 0;
+  /** Scratch set of `accumulate`, all zero between calls. */
+  private seenSlots = new Int32Array(1024);
+  private readonly denseValues = new Float64Array(DENSE_COUNT);
 
   constructor(
     readonly config: FeatureConfig,
@@ -334,11 +385,60 @@ export class FeatureExtractor {
     this.count = 0;
   }
 
-  /** Fills `out` (cleared first) with the features of `tokens`; returns the polarity evidence. */
-  extract(tokens: readonly string[], out: FeatureVector): Evidence {
+  /**
+   * Adds the collected block to the class scores `z` as `flush` + a dot product with `weights`
+   * would, without sorting: the buckets are de-duplicated through a small open-addressing set
+   * and every one of them has the same value, so the block adds `value * (sum of its rows)`.
+   */
+  private accumulate(weights: SparseWeights, z: Float64Array, weight: number): void {
+    const count = this.count;
+    this.count = 0;
+    if (count === 0 || weight === 0) return;
+    let bits = 6;
+    while (1 << bits < count * 2) bits++;
+    const size = 1 << bits;
+    if (this.seenSlots.length < size) this.seenSlots = new Int32Array(size);
+    const slots = this.seenSlots;
+    const mask = size - 1;
+    const shift = 32 - bits;
+    const buckets = this.buckets;
+    const rows = weights.rows;
+    let unique = 0;
+    let negative = 0;
+    let neutral = 0;
+    let positive = 0;
+    for (let i = 0; i < count; i++) {
+      const bucket = buckets[i] as number;
+      // Slots hold bucket + 1 so that 0 marks an empty one; Fibonacci hashing spreads the buckets.
+      let slot = Math.imul(bucket, 0x9e3779b1) >>> shift;
+      for (;;) {
+        const held = slots[slot] as number;
+        if (held === 0) {
+          slots[slot] = bucket + 1;
+          unique++;
+          const base = weights.offset(bucket);
+          if (base >= 0) {
+            negative += rows[base] as number;
+            neutral += rows[base + 1] as number;
+            positive += rows[base + 2] as number;
+          }
+          break;
+        }
+        if (held === bucket + 1) break;
+        slot = (slot + 1) & mask;
+      }
+    }
+    slots.fill(0, 0, size);
+    // The same float32 rounding as FeatureVector.value, so both paths score alike.
+    const value = Math.fround(weight / Math.sqrt(unique));
+    z[0] = (z[0] as number) + negative * value;
+    z[1] = (z[1] as number) + neutral * value;
+    z[2] = (z[2] as number) + positive * value;
+  }
+
+  /** Collects the word block: unigrams, bigrams, negation-scoped unigrams, stems. */
+  private collectWords(tokens: readonly string[]): void {
     const { config } = this;
-    out.length = 0;
-    // Word block: unigrams, bigrams, negation-scoped unigrams, stems.
     let previous: string | undefined;
     let scope = 0;
     for (let i = 0; i < tokens.length; i++) {
@@ -370,40 +470,86 @@ export class FeatureExtractor {
         if (root !== token) this.add(hashString(SEED_STEM, root));
       }
     }
-    this.flush(out, config.wordWeight);
-    // Character block: n-grams of each word padded with spaces.
-    if (config.charWeight > 0) {
-      for (const token of tokens) {
-        if (token.length === 1 && isPunctuation(token)) continue;
-        const padded = ` ${token} `;
-        const length = padded.length;
-        for (let start = 0; start < length; start++) {
-          let hash = SEED_CHAR;
-          const end = Math.min(length, start + config.charMax);
-          for (let j = start; j < end; j++) {
-            hash ^= padded.charCodeAt(j);
-            hash = Math.imul(hash, 0x01000193);
-            if (j - start + 1 >= config.charMin) this.add(hash >>> 0);
-          }
+  }
+
+  /** Collects the character block: n-grams of each word padded with a space on either side. */
+  private collectChars(tokens: readonly string[]): void {
+    const { charMin, charMax } = this.config;
+    for (const token of tokens) {
+      if (token.length === 1 && isPunctuation(token)) continue;
+      // Position p of ` ${token} ` without building it: a space at 0 and at length - 1.
+      const length = token.length + 2;
+      for (let start = 0; start < length; start++) {
+        let hash = SEED_CHAR;
+        const end = Math.min(length, start + charMax);
+        for (let j = start; j < end; j++) {
+          hash ^= j === 0 || j === length - 1 ? 0x20 : token.charCodeAt(j - 1);
+          hash = Math.imul(hash, 0x01000193);
+          if (j - start + 1 >= charMin) this.add(hash >>> 0);
         }
       }
+    }
+  }
+
+  /** The dense features of `found` (before the dense weight), in DENSE_NAMES order, into `values`. */
+  private dense(found: Evidence): Float64Array {
+    const values = this.denseValues;
+    values[0] = Math.log1p(found.positive);
+    values[1] = Math.log1p(found.negative);
+    values[2] = (found.positive - found.negative) / (found.positive + found.negative + 1);
+    values[3] = found.question ? 1 : 0;
+    values[4] = found.exclaim ? 1 : 0;
+    values[5] = found.negators > 0 ? 1 : 0;
+    return values;
+  }
+
+  /** Fills `out` (cleared first) with the features of `tokens`; returns the polarity evidence. */
+  extract(tokens: readonly string[], out: FeatureVector): Evidence {
+    const { config } = this;
+    out.length = 0;
+    this.collectWords(tokens);
+    this.flush(out, config.wordWeight);
+    if (config.charWeight > 0) {
+      this.collectChars(tokens);
       this.flush(out, config.charWeight);
     }
     const found = evidence(tokens, this.seen);
     if (config.denseWeight > 0) {
-      const offset = this.denseOffset;
-      const w = config.denseWeight;
-      const values = [
-        Math.log1p(found.positive),
-        Math.log1p(found.negative),
-        (found.positive - found.negative) / (found.positive + found.negative + 1),
-        found.question ? 1 : 0,
-        found.exclaim ? 1 : 0,
-        found.negators > 0 ? 1 : 0,
-      ];
-      for (let k = 0; k < values.length; k++) {
+      const values = this.dense(found);
+      for (let k = 0; k < DENSE_COUNT; k++) {
         const value = values[k] as number;
-        if (value !== 0) out.push(offset + k, value * w);
+        if (value !== 0) out.push(this.denseOffset + k, value * config.denseWeight);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Adds `weights` times the features of `tokens` to the class scores
+   * `z`, equal to `extract` followed by a dot product up to float rounding, without building the
+   * sparse vector; returns the polarity evidence.
+   */
+  score(tokens: readonly string[], weights: SparseWeights, z: Float64Array): Evidence {
+    const { config } = this;
+    this.collectWords(tokens);
+    this.accumulate(weights, z, config.wordWeight);
+    if (config.charWeight > 0) {
+      this.collectChars(tokens);
+      this.accumulate(weights, z, config.charWeight);
+    }
+    const found = evidence(tokens, this.seen);
+    if (config.denseWeight > 0) {
+      const values = this.dense(found);
+      for (let k = 0; k < DENSE_COUNT; k++) {
+        const value = values[k] as number;
+        if (value === 0) continue;
+        const v = Math.fround(value * config.denseWeight);
+        const base = weights.offset(this.denseOffset + k);
+        if (base < 0) continue;
+        const { rows } = weights;
+        z[0] = (z[0] as number) + (rows[base] as number) * v;
+        z[1] = (z[1] as number) + (rows[base + 1] as number) * v;
+        z[2] = (z[2] as number) + (rows[base + 2] as number) * v;
       }
     }
     return found;

@@ -5,11 +5,11 @@
  */
 import type { SentimentLabel, SentimentTag, TaggedMention } from "../../schemas/types.generated.js";
 import type { Tagger } from "../tagger.js";
-import { type Evidence, FeatureExtractor, FeatureVector } from "./features.js";
+import { type Evidence, FeatureExtractor, SparseWeights } from "./features.js";
 import { detectLanguage, type Language } from "./language.js";
 import { LABELS } from "./metrics.js";
 import { type LoadedModel, readModel } from "./model.js";
-import { baseKnown, normalise } from "./text.js";
+import { BASE_KNOWN_WORDS, normalise } from "./text.js";
 
 export type { SentimentTag } from "../../schemas/types.generated.js";
 export type { Language } from "./language.js";
@@ -37,10 +37,9 @@ export interface Analysis {
 export class SentimentTagger {
   readonly modelVersion: string;
   private readonly extractor: FeatureExtractor;
-  private readonly vector = new FeatureVector();
   private readonly vocabulary: ReadonlySet<string>;
   private readonly known: (word: string) => boolean;
-  private readonly weights: Float32Array;
+  private readonly weights: SparseWeights;
   private readonly bias: readonly number[];
   private readonly scores = new Float64Array(3);
 
@@ -53,9 +52,10 @@ export class SentimentTagger {
     this.modelVersion = header.modelVersion;
     this.vocabulary = new Set(header.vocabulary);
     const vocabulary = this.vocabulary;
-    this.known = (word) => vocabulary.has(word) || baseKnown(word);
+    const known = new Set([...vocabulary, ...BASE_KNOWN_WORDS]);
+    this.known = (word) => known.has(word);
     this.extractor = new FeatureExtractor(header.features, (word) => vocabulary.has(word));
-    this.weights = model.weights;
+    this.weights = new SparseWeights(model.weights);
     this.bias = header.bias;
   }
 
@@ -66,20 +66,11 @@ export class SentimentTagger {
   analyse(text: string): Analysis {
     const { tokens, words } = normalise(text, this.known);
     const route = detectLanguage(words);
-    const found = this.extractor.extract(tokens, this.vector);
     const z = this.scores;
     z[NEG] = this.bias[NEG] as number;
     z[NEU] = this.bias[NEU] as number;
     z[POS] = this.bias[POS] as number;
-    const { index, value, length } = this.vector;
-    const w = this.weights;
-    for (let k = 0; k < length; k++) {
-      const base = (index[k] as number) * 3;
-      const v = value[k] as number;
-      z[NEG] = (z[NEG] as number) + (w[base] as number) * v;
-      z[NEU] = (z[NEU] as number) + (w[base + 1] as number) * v;
-      z[POS] = (z[POS] as number) + (w[base + 2] as number) * v;
-    }
+    const found = this.extractor.score(tokens, this.weights, z);
     z[POS] = (z[POS] as number) + this.unseenWeight * found.unseenPositive;
     z[NEG] = (z[NEG] as number) + this.unseenWeight * found.unseenNegative;
     const p = softmax(z);

@@ -32,11 +32,16 @@ const require = createRequire(import.meta.url);
 /** Indonesian root words shipped with natural's Indonesian stemmer (Sastrawi's dictionary). */
 export const KATA_DASAR: ReadonlySet<string> = new Set(require("./vendor/sastrawi/data/kata-dasar.json") as string[]);
 
-const SLANG_TARGET_WORDS = new Set([...SLANG.values()].flat());
-
 /** The words known without a model: Indonesian roots, slang targets, lexicon words, English words. */
-export const baseKnown: KnownWord = (word) =>
-  KATA_DASAR.has(word) || SLANG_TARGET_WORDS.has(word) || ID_LEXICON.has(word) || EN_WORDS.has(word);
+export const BASE_KNOWN_WORDS: ReadonlySet<string> = new Set([
+  ...KATA_DASAR,
+  ...[...SLANG.values()].flat(),
+  ...ID_LEXICON.keys(),
+  ...EN_WORDS,
+]);
+
+/** One set lookup per word: `known` runs for nearly every word of every text. */
+export const baseKnown: KnownWord = (word) => BASE_KNOWN_WORDS.has(word);
 
 const URL_PATTERN = /(?:https?:\/\/|www\.)\S+/giu;
 const MENTION_PATTERN = /(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_.]+/gu;
@@ -46,6 +51,9 @@ const EMOJI_MODIFIERS = /[\u{1F3FB}-\u{1F3FF}]|\uFE0E|\uFE0F|\u200D|\u20E3/gu;
 const TOKEN_PATTERN =
   /\p{Extended_Pictographic}|[\p{L}\p{M}\p{N}]+(?:['’-][\p{L}\p{M}\p{N}]+)*(?:[.,]\p{N}+)*|[!?.,;:]+/gu;
 const NUMBER = /^\p{N}+(?:[.,]\p{N}+)*$/u;
+const NON_ASCII = /[\u0080-\uffff]/;
+/** Char codes of ! ? . , ; : (a token starting with one is a punctuation run). */
+const PUNCTUATION_START = new Set([..."!?.,;:"].map((mark) => mark.charCodeAt(0)));
 const LAUGH_WK = /^[awko]{4,}$/u;
 const LAUGH_HA = /^(?:(?:h[aei]){2,}h?|(?:[ae]h){2,}[ae]?|(?:xi){2,}x?)$/u;
 
@@ -182,28 +190,31 @@ function punctuation(run: string): string {
 
 /** Text -> tokens. `known` decides foldings and hashtag splits (the model passes its vocabulary). */
 export function normalise(text: string, known: KnownWord = baseKnown): Normalised {
-  let clean = text
-    .normalize("NFKC")
-    .replace(URL_PATTERN, " ")
-    .replace(MENTION_PATTERN, "$1 ")
-    .replace(HASHTAG_PATTERN, (_, tag: string) => ` ${splitHashtag(tag, known)} `)
-    .replace(EMOJI_MODIFIERS, "");
+  // The checks before each pass skip it where it cannot match (most texts are ASCII, and NFKC
+  // leaves ASCII as it is): the mention pattern alone would test every position of the text.
+  let clean = NON_ASCII.test(text) ? text.normalize("NFKC") : text;
+  clean = clean.replace(URL_PATTERN, " ");
+  if (clean.includes("@")) clean = clean.replace(MENTION_PATTERN, "$1 ");
+  if (clean.includes("#")) clean = clean.replace(HASHTAG_PATTERN, (_, tag: string) => ` ${splitHashtag(tag, known)} `);
+  if (NON_ASCII.test(clean)) clean = clean.replace(EMOJI_MODIFIERS, "");
   clean = clean.replace(EMOTICON_PATTERN, (emoticon) => ` ${EMOTICON_MAP.get(emoticon) ?? ""} `).toLowerCase();
   const tokens: string[] = [];
   const words: string[] = [];
-  for (const match of clean.matchAll(TOKEN_PATTERN)) {
+  // exec on the shared pattern: matchAll would clone the pattern for every text.
+  TOKEN_PATTERN.lastIndex = 0;
+  for (let match = TOKEN_PATTERN.exec(clean); match !== null; match = TOKEN_PATTERN.exec(clean)) {
     const raw = match[0];
     const first = raw.charCodeAt(0);
     if (raw.length <= 2 && first > 0x2000 && /\p{Extended_Pictographic}/u.test(raw)) {
       tokens.push(raw);
       continue;
     }
-    if (/^[!?.,;:]/.test(raw)) {
+    if (PUNCTUATION_START.has(first)) {
       const mark = punctuation(raw);
       if (tokens[tokens.length - 1] !== mark) tokens.push(mark);
       continue;
     }
-    const word = raw.replace(/’/g, "'");
+    const word = raw.includes("’") ? raw.replace(/’/g, "'") : raw;
     const { surface, tokens: standard } = normaliseWord(word, known);
     words.push(surface);
     for (const token of standard) {

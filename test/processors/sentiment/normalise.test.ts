@@ -67,6 +67,22 @@ describe("urls, mentions, hashtags, unicode", () => {
     ]);
   });
 
+  it("reads full-width mentions and hashtags after NFKC, drops skin tones, keeps curly apostrophes", () => {
+    expect(tokens("ＰＬＮ ＠pln_id lemot，＃PelayananBuruk 👍🏽 jangan2 gak bisa…")).toEqual([
+      "pln",
+      "lambat",
+      ",",
+      "pelayanan",
+      "buruk",
+      "👍",
+      "jangan-jangan",
+      "tidak",
+      "bisa",
+      ".",
+    ]);
+    expect(tokens("Don’t like it :( www.x.com/a @x")).toEqual(["don't", "like", "it", "☹"]);
+  });
+
   it("splits hashtags on case, underscores and digits, and lower-case tags into known words", () => {
     expect(splitHashtag("save_KPK")).toBe("save kpk");
     expect(splitHashtag("2019GantiPresiden")).toBe("2019 ganti presiden");
