@@ -1,6 +1,7 @@
 // `npm run build`: the production build. Compiles the TypeScript once into dist/ (tsc with
 // tsconfig.build.json, the same tree under dist/), copies next to the compiled code the files it
-// reads from beside itself (Avro schemas, the sentiment model, the vendored stemmer), and builds the
+// reads from beside itself (Avro schemas, the sentiment model, the vendored stemmer, the responsiveness
+// classifier's training posts), and builds the
 // dashboard's front end into dist/dashboard/dist. bin/simak.js then runs dist/ (no tsx, no Vite).
 import { execFileSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -25,6 +26,8 @@ rmSync(out, { recursive: true, force: true });
 run(require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json");
 const { include } = JSON.parse(readFileSync(join(root, "tsconfig.build.json"), "utf8"));
 for (const dir of include) for (const path of assets(dir)) cpSync(join(root, path), join(out, path));
+// The responsiveness classifier trains from its labelled posts at first use (processors/responsiveness).
+for (const path of ["data/responsiveness/train.tsv"]) cpSync(join(root, path), join(out, path));
 run("--import", "tsx", "dashboard/server/build.ts");
 cpSync(join(root, "dashboard", "dist"), join(out, "dashboard", "dist"), { recursive: true });
 // bin/simak.js runs dist/ only while no source is newer than this stamp.

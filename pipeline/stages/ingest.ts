@@ -223,14 +223,22 @@ export async function startIngestStage(
     for (const done of batch.receipts) done();
     const now = Date.now();
     for (const source of batch.itemSources) tracker(source).lastItemAt = now;
-    for (const [source, checkpoints] of batch.checkpoints)
-      await writeCheckpoints(ctx.state, prefix, source, checkpoints);
-    const touched = new Set([...batch.itemSources, ...batch.checkpoints.keys()]);
-    const statuses = [...touched].flatMap((source) => {
-      const status = tracker(source).status(now, batch.checkpoints.has(source));
-      return status ? [{ key: sourceKeys(prefix, source).status, value: JSON.stringify(status) }] : [];
-    });
-    if (statuses.length > 0) await ctx.state.setMany(statuses, SOURCE_STATE_TTL_SECONDS);
+    // The batch is acknowledged: a state store that fails now (Redis hung or down) must not stop
+    // the stage. A checkpoint not stored means a restart resumes from the one before (at-least-once,
+    // the process stage drops what it already emitted); a status not stored is written next time.
+    try {
+      for (const [source, checkpoints] of batch.checkpoints)
+        await writeCheckpoints(ctx.state, prefix, source, checkpoints);
+      const touched = new Set([...batch.itemSources, ...batch.checkpoints.keys()]);
+      const statuses = [...touched].flatMap((source) => {
+        const status = tracker(source).status(now, batch.checkpoints.has(source));
+        return status ? [{ key: sourceKeys(prefix, source).status, value: JSON.stringify(status) }] : [];
+      });
+      if (statuses.length > 0) await ctx.state.setMany(statuses, SOURCE_STATE_TTL_SECONDS);
+    } catch (error) {
+      metrics.errors.inc({ stage: STAGE, code: "STATE_WRITE_FAILED" });
+      logger.warn({ stage: STAGE, err: error }, "could not store checkpoints or source status; going on");
+    }
   };
 
   const accept = (source: string, event: SourceEvent) => {

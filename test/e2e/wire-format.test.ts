@@ -53,6 +53,7 @@ describe("wire format readable by kcat, curl and avro-tools", () => {
       name: { string: mention.author.name },
       followers: mention.author.followers,
       verified: false,
+      location: null,
     });
     expect(decoded.eventTime).toBe(mention.eventTime);
     expect(decoded.hashtags).toEqual(mention.hashtags);
