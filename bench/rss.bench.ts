@@ -11,7 +11,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type FeedState, pollOnce } from "../ingestors/rss/index.js";
+import { emptyState, type FeedState, pollOnce } from "../ingestors/rss/index.js";
 import { HttpClient } from "../runtime/http-client.js";
 
 const FEEDS = Number(process.env.BENCH_FEEDS ?? 500);
@@ -54,17 +54,7 @@ async function measure(work: (i: number) => Promise<unknown>): Promise<{ wallMs:
 
 const http = new HttpClient();
 const signal = new AbortController().signal;
-const states: FeedState[] = urls.map(() => ({
-  etag: null,
-  lastModified: null,
-  polledAt: null,
-  seen: [],
-  lastSuccessAt: null,
-  lastErrorAt: null,
-  lastError: null,
-  parseErrors: 0,
-  itemsPerDay: {},
-}));
+const states: FeedState[] = urls.map(emptyState);
 let items = 0;
 const ingestorRound = () =>
   measure(async (i) => {

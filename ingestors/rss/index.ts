@@ -50,7 +50,8 @@ export interface FeedState {
   itemsPerDay: Record<string, number>;
 }
 
-const emptyState = (): FeedState => ({
+/** A feed never polled: no validators, nothing seen, no health yet. */
+export const emptyState = (): FeedState => ({
   etag: null,
   lastModified: null,
   polledAt: null,

@@ -10,7 +10,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
 import { type Pipeline, STAGE_NAMES, startPipeline } from "../../pipeline/app.js";
@@ -18,6 +18,7 @@ import { loadConfig } from "../../runtime/config.js";
 import { topicName } from "../../runtime/context.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { Alert } from "../../schemas/types.generated.js";
+import { openBrowserPage } from "../support/browser.js";
 import { ARTIFACTS_DIR, freePort, tempDir } from "../support/services.js";
 
 const SCREENSHOTS = join(ARTIFACTS_DIR, "dashboard");
@@ -82,8 +83,7 @@ beforeAll(async () => {
     });
   });
   base = `http://127.0.0.1:${pipeline.httpPort}`;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox"] });
-  page = await browser.newPage({ viewport: LAPTOP, locale: "id-ID" });
+  ({ browser, page } = await openBrowserPage());
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });

@@ -7,11 +7,12 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { loadConfig } from "../../runtime/config.js";
 import { A, BPJS, DAY, DKI, JABAR, JATIM, seedAnalytics } from "../fixtures/analytics.js";
+import { openBrowserPage } from "../support/browser.js";
 import { ARTIFACTS_DIR, freePort, tempDir } from "../support/services.js";
 
 const SCREENSHOTS = join(ARTIFACTS_DIR, "dashboard");
@@ -34,8 +35,7 @@ beforeAll(async () => {
   pipeline = await startPipeline({ config, stages: ["dashboard"] });
   await seedAnalytics(await pipeline.context.storage());
   base = `http://127.0.0.1:${pipeline.httpPort}`;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox"] });
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: "id-ID" });
+  ({ browser, page } = await openBrowserPage());
 }, 120_000);
 
 afterAll(async () => {
