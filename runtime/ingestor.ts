@@ -9,7 +9,7 @@
  * replays at most what followed the last checkpoint (at-least-once; the process stage's dedup and
  * the sink's key check make it exactly-once in ClickHouse).
  */
-import type { EngagementEvent, Mention, WebTrafficEvent } from "../schemas/types.generated.js";
+import type { EngagementEvent, Mention, MentionChange, Platform, WebTrafficEvent } from "../schemas/types.generated.js";
 import type { HttpClient } from "./http-client.js";
 
 /** Ground truth a simulator knows about what it generated; never leaves the process. */
@@ -35,6 +35,12 @@ export type SourceEvent =
   | { type: "mention"; mention: Mention; truth?: SyntheticTruth }
   | { type: "engagement"; engagement: EngagementEvent }
   | { type: "web"; web: WebTrafficEvent }
+  /**
+   * A post the platform reports removed (X compliance, Meta's verb remove, a 404 on refresh) or
+   * edited; build one with `removalEvent` / `editEvent`. It goes to simak.mentions.changes, keyed
+   * like the post, and the sink erases (or updates) what it stored of the post.
+   */
+  | { type: "change"; change: MentionChange }
   /** An input the ingestor could not turn into an event; it goes to the dead-letter topic. */
   | { type: "invalid"; origin: string; position: number; raw: string; errorCode: string; reason: string }
   /**
@@ -75,4 +81,29 @@ export interface Ingestor {
   readonly streams?: readonly string[];
   /** `context` is given by the ingest stage; an ingestor that needs one and gets none builds a standalone one. */
   events(signal: AbortSignal, context?: IngestContext): AsyncIterable<SourceEvent>;
+}
+
+/** A removal of a post, as an ingestor yields it: the sink erases its text and author. */
+export function removalEvent(
+  source: string,
+  platform: Platform,
+  postId: string,
+  reason: string,
+  changedTime: number,
+): SourceEvent {
+  return { type: "change", change: { platform, postId, change: "removed", reason, text: null, changedTime, source } };
+}
+
+/** An edit of a post's text: the sink stores the new text; tags and counts stay those of the first version. */
+export function editEvent(
+  source: string,
+  platform: Platform,
+  postId: string,
+  text: string,
+  changedTime: number,
+): SourceEvent {
+  return {
+    type: "change",
+    change: { platform, postId, change: "edited", reason: "edited", text, changedTime, source },
+  };
 }

@@ -16,6 +16,7 @@ export const CONTRACT_NAMES = [
   "ViralityUpdate",
   "AuthorSignal",
   "WebTrafficEvent",
+  "MentionChange",
 ] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 

@@ -92,6 +92,17 @@ export const TOPICS = {
     consumers: ["sink"],
     description: "Alert rule firings and resolutions, with why they fired.",
   },
+  mentionChanges: {
+    name: "simak.mentions.changes",
+    value: "MentionChange",
+    key: "platform:postId (the same key as the post's mention, so a removal follows its post in order)",
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    producers: ["ingest"],
+    consumers: ["sink"],
+    description:
+      "Posts the platform reports removed or edited: the sink erases a removed post's text and author from stored mentions, and stores an edit's text.",
+  },
   webRaw: {
     name: "simak.web.raw",
     value: "WebTrafficEvent",

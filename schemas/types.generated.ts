@@ -303,3 +303,21 @@ export interface WebTrafficEvent {
   count: number;
   source: string;
 }
+
+export type MentionChangeKind = "removed" | "edited";
+
+/** A post the platform reports removed (deleted, withheld, gone on refresh) or edited after an ingestor saw it. */
+export interface MentionChange {
+  platform: Platform;
+  /** The platform's own id of the post, as in Mention.id. */
+  postId: string;
+  change: MentionChangeKind;
+  /** Why, in the platform's words where it gives one (e.g. deleted, withheld, not_found, compliance, edited). */
+  reason: string;
+  /** The post's text after an edit; null for a removal. */
+  text: null | string;
+  /** When the platform reported the change (or the refresher found the post gone). */
+  changedTime: number;
+  /** The source (ingestor instance) that reported it. */
+  source: string;
+}

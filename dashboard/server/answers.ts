@@ -32,7 +32,11 @@ export function parseQueueFilter(params: URLSearchParams): QueueFilter {
 }
 
 export async function needsAnswer(storage: Storage, filter: QueueFilter): Promise<QueueItem[]> {
-  const conditions = ["has({statuses:Array(String)}, status)"];
+  // An item of a post its platform removed is never shown (its text and author were erased).
+  const conditions = [
+    "has({statuses:Array(String)}, status)",
+    `(platform, item_id) NOT IN (SELECT platform, post_id FROM ${storage.table("mention_changes")} WHERE change = 'removed')`,
+  ];
   if (filter.agency) conditions.push("agency = {agency:String}");
   if (filter.platform) conditions.push("platform = {platform:String}");
   const result = await storage.client.query({

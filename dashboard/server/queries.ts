@@ -237,6 +237,12 @@ const MENTIONS_IN_RANGE = `has(topic_agencies, {agency:String})
   AND event_time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')
   AND ({province:String} = '' OR place_province_code = {province:String})`;
 
+/**
+ * Mentions the dashboard may show: not removed by their platform (sinks/clickhouse/mention-changes.ts
+ * erased their text and author). Counts of removed mentions stay; only their content is never shown.
+ */
+const SHOWN = "removed_at IS NULL";
+
 async function sentimentSeries(storage: Storage, rollup: Rollup, source: WindowSource, params: AgencyParams) {
   const found = await rows<{ t: string; sentiment: string; mentions: string }>(
     storage,
@@ -332,11 +338,11 @@ export async function agencyView(
        FROM (SELECT platform, post_id, argMax(score, assessed_at) AS score, argMax(cascade_size, assessed_at) AS cascade_size
              FROM ${storage.table("post_virality")}
              WHERE assessed_at >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
-               AND (platform, post_id) IN (SELECT platform, id FROM ${storage.table("tagged_mentions")} WHERE ${MENTIONS_IN_RANGE})
+               AND (platform, post_id) IN (SELECT platform, id FROM ${storage.table("tagged_mentions")} WHERE ${MENTIONS_IN_RANGE} AND ${SHOWN})
              GROUP BY platform, post_id ORDER BY score DESC LIMIT 10) AS v
        INNER JOIN (SELECT platform, id, any(text) AS text, any(url) AS url, any(author_handle) AS author_handle,
                      any(sentiment_label) AS sentiment_label
-                   FROM ${storage.table("tagged_mentions")} WHERE ${MENTIONS_IN_RANGE} GROUP BY platform, id) AS m
+                   FROM ${storage.table("tagged_mentions")} WHERE ${MENTIONS_IN_RANGE} AND ${SHOWN} GROUP BY platform, id) AS m
          ON m.platform = v.platform AND m.id = v.post_id
        ORDER BY score DESC`,
       params,
@@ -346,7 +352,7 @@ export async function agencyView(
       `SELECT platform, any(author_handle) AS handle, max(influence_score) AS influence,
          argMax(influence_tier, influence_score) AS tier, max(author_followers) AS followers, count() AS mentions
        FROM ${storage.table("tagged_mentions")}
-       WHERE ${MENTIONS_IN_RANGE} AND influence_score IS NOT NULL
+       WHERE ${MENTIONS_IN_RANGE} AND ${SHOWN} AND influence_score IS NOT NULL
        GROUP BY platform, author_id ORDER BY influence DESC, mentions DESC LIMIT 10`,
       params,
     ),
@@ -381,14 +387,15 @@ function latestMentions(storage: Storage, params: AgencyParams): Promise<StreamM
     storage,
     `SELECT platform, id, event_time AS time, author_handle AS handle, text, url, sentiment_label AS sentiment
      FROM ${storage.table("tagged_mentions")}
-     WHERE ${MENTIONS_IN_RANGE}
+     WHERE ${MENTIONS_IN_RANGE} AND ${SHOWN}
      ORDER BY event_time DESC LIMIT 30`,
     params,
   );
 }
 
 /**
- * What changes when new data lands: rows in the window deltas, alerts and acknowledgements.
+ * What changes when new data lands: rows in the window deltas, alerts and acknowledgements,
+ * responsiveness rows, removed and edited posts.
  * Trivial counts, answered from part metadata without reading data.
  */
 export async function dataVersion(storage: Storage): Promise<string> {
@@ -399,8 +406,11 @@ export async function dataVersion(storage: Storage): Promise<string> {
        (SELECT count() FROM ${storage.table("alert_acknowledgements")}) AS acknowledgements,
        (SELECT count() FROM ${storage.table("responsiveness_items")}) AS items,
        (SELECT count() FROM ${storage.table("responsiveness_answers")}) AS answers,
-       (SELECT count() FROM ${storage.table("responsiveness_closures")}) AS closures`,
+       (SELECT count() FROM ${storage.table("responsiveness_closures")}) AS closures,
+       (SELECT count() FROM ${storage.table("mention_changes")}) AS changes`,
     {},
   );
-  return [row?.deltas, row?.alerts, row?.acknowledgements, row?.items, row?.answers, row?.closures].join("/");
+  return [row?.deltas, row?.alerts, row?.acknowledgements, row?.items, row?.answers, row?.closures, row?.changes].join(
+    "/",
+  );
 }

@@ -25,7 +25,7 @@ export interface ReplayFileCounts {
   mentions: number;
   engagement: number;
   web: number;
-  /** Invalid inputs, not written. */
+  /** Invalid inputs and removals or edits of posts, not written. */
   skipped: number;
 }
 
@@ -44,7 +44,7 @@ export async function writeReplayFile(
       // Checkpoints and receipts are positions in a source, not items.
       if (event.type === "checkpoint" || event.type === "receipt") continue;
       const line = toReplayLine(event);
-      if (line === undefined || event.type === "invalid") {
+      if (line === undefined || event.type === "invalid" || event.type === "change") {
         counts.skipped++;
         continue;
       }

@@ -244,7 +244,10 @@ async function testSource(
   for await (const event of ingestor.events(abort.signal, context)) {
     if (event.type === "checkpoint") pendingStreams.delete(event.stream);
     else if (event.type === "invalid") process.stderr.write(`dead letter ${event.errorCode}: ${event.reason}\n`);
-    else {
+    else if (event.type === "change") {
+      write(JSON.stringify({ type: "change", ...event.change }));
+      printed++;
+    } else {
       const line = toReplayLine(event);
       if (line !== undefined) {
         write(line);

@@ -107,6 +107,7 @@ function eventTimeOf(event: SourceEvent): number | null {
   if (event.type === "mention") return event.mention.eventTime;
   if (event.type === "engagement") return event.engagement.eventTime;
   if (event.type === "web") return event.web.eventTime;
+  if (event.type === "change") return event.change.changedTime;
   return null;
 }
 
@@ -123,6 +124,7 @@ export async function startIngestStage(
     mentions: topicName(config, "mentionsRaw"),
     engagement: topicName(config, "engagementRaw"),
     web: topicName(config, "webRaw"),
+    changes: topicName(config, "mentionChanges"),
     deadLetter: topicName(config, "deadLetter"),
   };
   const producer = await ctx.bus.producer();
@@ -161,6 +163,7 @@ export async function startIngestStage(
     mentions: [] as OutgoingRecord[],
     engagement: [] as OutgoingRecord[],
     web: [] as OutgoingRecord[],
+    changes: [] as OutgoingRecord[],
     invalid: [] as OutgoingRecord[],
     checkpoints: new Map<string, Map<string, string>>(),
     receipts: [] as ((error?: Error) => void)[],
@@ -185,6 +188,7 @@ export async function startIngestStage(
           { topic: topics.mentions, records: batch.mentions },
           { topic: topics.engagement, records: batch.engagement },
           { topic: topics.web, records: batch.web },
+          { topic: topics.changes, records: batch.changes },
           { topic: topics.deadLetter, records: batch.invalid },
         ]);
         return;
@@ -219,6 +223,7 @@ export async function startIngestStage(
       metrics.eventsOut.inc({ stage: STAGE, target: topics.mentions }, batch.mentions.length);
       metrics.eventsOut.inc({ stage: STAGE, target: topics.engagement }, batch.engagement.length);
       metrics.eventsOut.inc({ stage: STAGE, target: topics.web }, batch.web.length);
+      metrics.eventsOut.inc({ stage: STAGE, target: topics.changes }, batch.changes.length);
     }
     for (const done of batch.receipts) done();
     const now = Date.now();
@@ -273,6 +278,10 @@ export async function startIngestStage(
       const { web } = event;
       pending.web.push(encodeFor(ctx, "webRaw", `${web.site}:${web.id}`, web));
       counts.web++;
+    } else if (event.type === "change") {
+      const { change } = event;
+      // Not in the stage's counts (the replay CLI prints them): ingestItems{kind="change"} counts them.
+      pending.changes.push(encodeFor(ctx, "mentionChanges", postKey(change.platform, change.postId), change));
     } else {
       pending.invalid.push(
         deadLetter(ctx, {

@@ -621,6 +621,29 @@ export const MIGRATIONS: Migration[] = [
       ),
     ],
   },
+  {
+    version: 18,
+    name: "removed and edited posts: the changes platforms report, and when a stored mention was erased or edited",
+    // The changes are kept so that a mention stored after its removal (it reaches the sink later,
+    // through the process stage) is erased before it is inserted; see sinks/clickhouse/mention-changes.ts.
+    statements: (t, retention) => [
+      `CREATE TABLE IF NOT EXISTS ${t("mention_changes")} (
+        platform LowCardinality(String),
+        post_id String,
+        change LowCardinality(String),
+        reason String,
+        text Nullable(String),
+        changed_time DateTime64(3, 'UTC'),
+        source LowCardinality(String)
+      ) ENGINE = ReplacingMergeTree(changed_time)
+      PARTITION BY toYYYYMM(changed_time)
+      ORDER BY (platform, post_id, change)
+      TTL toDateTime(changed_time) + INTERVAL ${retention.rawDays} DAY`,
+      `ALTER TABLE ${t("tagged_mentions")}
+        ADD COLUMN IF NOT EXISTS removed_at Nullable(DateTime64(3, 'UTC')) AFTER place_regency_code,
+        ADD COLUMN IF NOT EXISTS edited_at Nullable(DateTime64(3, 'UTC')) AFTER removed_at`,
+    ],
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */
@@ -641,6 +664,7 @@ const RETAINED_TABLES: { name: string; time: string; kind: keyof Retention }[] =
   { name: "mention_windows_1d", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_province_1m", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_province_1h", time: "window_start", kind: "aggregateDays" },
+  { name: "mention_changes", time: "toDateTime(changed_time)", kind: "rawDays" },
 ];
 
 /**

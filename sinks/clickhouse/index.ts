@@ -1,11 +1,18 @@
 /**
  * The ClickHouse sink stage: tagged mentions -> `tagged_mentions`, engagement snapshots ->
  * `engagement_events`, virality assessments -> `post_virality`, alerts -> `alerts`, web analytics
- * events -> `web_events`; and every so often the authors' PageRank (author-ranks.ts). A partition's offsets are committed only after the rows of its batch are
+ * events -> `web_events`; removed and edited posts (`simak.mentions.changes`) erase or edit the stored
+ * mentions (mention-changes.ts); and every so often the authors' PageRank (author-ranks.ts). A partition's offsets are committed only after the rows of its batch are
  * flushed and acknowledged by ClickHouse (TableWriter resolves the batch's promise then).
  */
 
-import { engagementProblem, throwIfRejected, webEventProblem } from "../../processors/normalise/index.js";
+import {
+  engagementProblem,
+  idsProblem,
+  textProblem,
+  throwIfRejected,
+  webEventProblem,
+} from "../../processors/normalise/index.js";
 import type { IncomingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import {
   deadLetterOf,
@@ -21,11 +28,13 @@ import { contracts } from "../../schemas/contracts.js";
 import type {
   Alert,
   EngagementEvent,
+  MentionChange,
   TaggedMention,
   ViralityUpdate,
   WebTrafficEvent,
 } from "../../schemas/types.generated.js";
 import { scheduleAuthorRanks } from "./author-ranks.js";
+import { applyMentionChanges, applyStoredChanges } from "./mention-changes.js";
 import {
   alertRow,
   engagementRow,
@@ -51,6 +60,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
   const viralityTopic = topicName(config, "virality");
   const alertsTopic = topicName(config, "alerts");
   const webTopic = topicName(config, "webRaw");
+  const changesTopic = topicName(config, "mentionChanges");
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
   /** Where each buffered row came from, for the dead letter of a row ClickHouse refuses. */
@@ -62,8 +72,15 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
     await producer.send(deadLetters, [letter]);
   };
 
-  const writerFor = (table: string, keyColumns: string[], lookupColumn: string, timeColumn: string) =>
+  const writerFor = (
+    table: string,
+    keyColumns: string[],
+    lookupColumn: string,
+    timeColumn: string,
+    prepare?: (rows: Row[]) => Promise<void>,
+  ) =>
     new TableWriter({
+      prepare,
       storage,
       table: storage.table(table),
       keyColumns,
@@ -83,7 +100,9 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
     [
       mentionsTopic,
       {
-        writer: writerFor("tagged_mentions", ["platform", "id"], "id", "event_time"),
+        writer: writerFor("tagged_mentions", ["platform", "id"], "id", "event_time", (rows) =>
+          applyStoredChanges(storage, rows),
+        ),
         toRow: (value, at) => taggedMentionRow(codec.decode<TaggedMention>(value, contracts.TaggedMention), at),
       },
     ],
@@ -128,7 +147,20 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
   // Batches between receipt and handing their rows to a writer. When none is, every batch in
   // flight waits for a flush and no row is on its way: the writers may flush without waiting.
   let preparing = 0;
+  /** Removals and edits: rare, applied at once (mutations), recorded before the batch commits. */
+  const onChanges = async (batch: RecordBatch) => {
+    const { values, failed } = await decodeBatch(ctx, STAGE, batch, (record) => {
+      const change = codec.decode<MentionChange>(record.value, contracts.MentionChange);
+      throwIfRejected(idsProblem({ postId: change.postId }));
+      if (change.text !== null) throwIfRejected(textProblem(change.text));
+      return change;
+    });
+    await applyMentionChanges(storage, values);
+    metrics.eventsOut.inc({ stage: STAGE, target: "mention_changes" }, values.length);
+    await producer.send(deadLetters, failed);
+  };
   const onBatch = async (batch: RecordBatch) => {
+    if (batch.topic === changesTopic) return onChanges(batch);
     const route = routes.get(batch.topic);
     if (!route) throw new Error(`sink received a batch of unexpected topic ${batch.topic}`);
     let decoded: PerRecord<Row>;
@@ -151,7 +183,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
 
   const consumer = await ctx.bus.consume({
     groupId: options.groupId ?? `${config.topicPrefix}simak-sink`,
-    topics: [mentionsTopic, engagementTopic, viralityTopic, alertsTopic, webTopic],
+    topics: [mentionsTopic, engagementTopic, viralityTopic, alertsTopic, webTopic, changesTopic],
     onBatch: instrumented(ctx, STAGE, onBatch),
   });
   const ranks =

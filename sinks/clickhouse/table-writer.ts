@@ -49,6 +49,11 @@ export interface TableWriterOptions {
    * flush's batches resolve (the sink dead-letters them). Without it such a refusal fails the flush.
    */
   onRejected?: (row: Row, reason: string) => Promise<void>;
+  /**
+   * Called with the rows about to be inserted (not yet stored), which it may change in place:
+   * the mentions' writer erases or edits rows of posts already removed or edited (mention-changes.ts).
+   */
+  prepare?: (rows: Row[]) => Promise<void>;
 }
 
 interface Pending {
@@ -117,7 +122,9 @@ export class TableWriter {
       let written = 0;
       let rejected = 0;
       for (const span of this.daySpans(rows)) {
-        const stored = await this.store(await this.withoutExisting(span));
+        const fresh = await this.withoutExisting(span);
+        await this.options.prepare?.(fresh);
+        const stored = await this.store(fresh);
         written += stored.written;
         rejected += stored.rejected;
       }

@@ -3,6 +3,7 @@
  * registered with BACKWARD compatibility; a compatible evolution is accepted with a new id, an
  * incompatible one is refused with an error naming the subject.
  */
+import { readFileSync } from "node:fs";
 import avro from "avsc";
 import { describe, expect, it } from "vitest";
 import { ErrorCode, SimakError } from "../../runtime/errors.js";
@@ -54,6 +55,26 @@ describe("schema registry (Apicurio, ccompat v7)", () => {
     const bytes = codec.encode(first, contracts.Mention, (await import("../fixtures/mentions.js")).sampleMention);
     await reader.prepare([bytes]);
     expect(reader.decode<{ id: string }>(bytes, contracts.Mention).id).toBe("1790000000000000001");
+  });
+});
+
+describe("the removal-and-edit contract", () => {
+  it("registers on its own subject with BACKWARD compatibility, over its first version", async () => {
+    const prefix = uniquePrefix("registry-changes");
+    const client = createRegistryClient(serviceConfig(prefix));
+    const codec = new AvroCodec(client);
+    const topic = `${prefix}simak.mentions.changes`;
+    const firstText = readFileSync(new URL("../fixtures/contracts/MentionChange.v1.avsc", import.meta.url), "utf8");
+    const first: Contract = {
+      name: "MentionChange",
+      type: avro.Type.forSchema(JSON.parse(firstText)),
+      schemaText: JSON.stringify(JSON.parse(firstText)),
+    };
+    const firstId = await codec.register(topic, first);
+    expect((await client.getCompatibility(`${topic}-value`)).toString()).toBe("BACKWARD");
+    const currentId = await codec.register(topic, contracts.MentionChange);
+    expect(typeof currentId).toBe("number");
+    expect(firstId).toBeGreaterThan(0);
   });
 });
 

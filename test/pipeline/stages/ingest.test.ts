@@ -10,12 +10,12 @@ import { startIngestStage } from "../../../pipeline/stages/ingest.js";
 import type { Bus, OutgoingRecord } from "../../../runtime/bus/bus.js";
 import { loadConfig } from "../../../runtime/config.js";
 import type { PipelineContext } from "../../../runtime/context.js";
-import type { Ingestor, SourceEvent } from "../../../runtime/ingestor.js";
+import { editEvent, type Ingestor, removalEvent, type SourceEvent } from "../../../runtime/ingestor.js";
 import { PipelineMetrics } from "../../../runtime/metrics.js";
 import { AvroCodec, createRegistryClient } from "../../../runtime/serde.js";
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
 import { contracts } from "../../../schemas/contracts.js";
-import type { Mention } from "../../../schemas/types.generated.js";
+import type { Mention, MentionChange } from "../../../schemas/types.generated.js";
 import { postWith } from "../../fixtures/mentions.js";
 
 const FAST = { initialMs: 5, maxMs: 20, factor: 2, jitter: 0.5 };
@@ -47,6 +47,7 @@ async function context(bus: Bus, env: Record<string, string> = {}) {
   const codec = new AvroCodec(createRegistryClient(config));
   const schemaIds = {
     mentionsRaw: await codec.register("raw", contracts.Mention),
+    mentionChanges: await codec.register("changes", contracts.MentionChange),
   } as PipelineContext["schemaIds"];
   const metrics = new PipelineMetrics();
   const ctx: PipelineContext = {
@@ -104,6 +105,61 @@ describe("ingest stage on a failing bus", () => {
     expect(flaky.sent).toHaveLength(0);
     expect(stage.healthy()).toBe(false);
     expect(await counter(metrics, "simak_errors_total", "INGEST_FAILED")).toBe(1);
+    await stage.stop();
+  });
+});
+
+describe("ingest stage: removals and edits", () => {
+  it("produces a source's removal and edit to simak.mentions.changes, keyed like the post", async () => {
+    const sent: { topic: string; key: string; value: Buffer }[] = [];
+    const bus: Bus = {
+      ...flakyBus(0).bus,
+      producer: async () => ({
+        send: async () => {},
+        sendMany: async (batches) => {
+          for (const batch of batches)
+            for (const record of batch.records)
+              sent.push({ topic: batch.topic, key: String(record.key), value: record.value as Buffer });
+        },
+        close: async () => {},
+      }),
+    };
+    const { ctx, codec } = await context(bus);
+    const source: Ingestor = {
+      name: "x-humas",
+      async *events() {
+        yield { type: "mention", mention: postWith({ id: "42" }) };
+        yield removalEvent("x-humas", "x", "42", "deleted", 1_700_000_000_000);
+        yield editEvent("x-humas", "x", "43", "teks baru", 1_700_000_000_500);
+      },
+    };
+    const stage = await startIngestStage(ctx, source, { backoff: FAST });
+    expect(await stage.finished).toEqual({ mentions: 1, engagement: 0, web: 0, invalid: 0 });
+    const changes = sent.filter((record) => record.topic === "simak.mentions.changes");
+    expect(changes.map((record) => record.key)).toEqual(["x:42", "x:43"]);
+    expect(changes.map((record) => codec.decode<MentionChange>(record.value, contracts.MentionChange))).toEqual([
+      {
+        platform: "x",
+        postId: "42",
+        change: "removed",
+        reason: "deleted",
+        text: null,
+        changedTime: 1_700_000_000_000,
+        source: "x-humas",
+      },
+      {
+        platform: "x",
+        postId: "43",
+        change: "edited",
+        reason: "edited",
+        text: "teks baru",
+        changedTime: 1_700_000_000_500,
+        source: "x-humas",
+      },
+    ]);
+    expect(sent.filter((record) => record.topic === "simak.mentions.raw").map((record) => record.key)).toEqual([
+      "x:42",
+    ]);
     await stage.stop();
   });
 });
