@@ -10,7 +10,8 @@
  *       secrets: ["${WEBHOOK_VENDOR_SECRET}"]
  *
  * Every entry has an `id` (lower-case letters, digits and dashes: it names the source in metrics,
- * checkpoints and `simak sources`) and a `type` with its own keys. Secrets are `${ENV}`
+ * checkpoints and `simak sources`), a `type` with its own keys, and may set `silenceMinutes` (the
+ * dashboard warns after that long without an item; by default three poll intervals). Secrets are `${ENV}`
  * references. Every problem is reported together as `file:line:column: source 'id': key: reason`;
  * the file is reloadable (`openSourcesFile`): a bad edit keeps the sources in force.
  */
@@ -64,8 +65,22 @@ export type SourceType = keyof typeof SCHEMAS;
 export const SOURCE_TYPES = Object.keys(SCHEMAS) as SourceType[];
 
 export type SourceEntry = {
-  [T in SourceType]: z.infer<(typeof SCHEMAS)[T]> & { id: string };
+  [T in SourceType]: z.infer<(typeof SCHEMAS)[T]> & {
+    id: string;
+    /** Minutes without an item after which the dashboard warns (`silenceMinutes`, any type). */
+    silenceMinutes?: number;
+  };
 }[SourceType];
+
+/**
+ * How long the source may stay silent before the dashboard warns: its `silenceMinutes`, else three
+ * of its poll intervals; null (never) for a source that only receives or reads a file.
+ */
+export function expectedSilenceMs(entry: SourceEntry): number | null {
+  if (entry.silenceMinutes !== undefined) return entry.silenceMinutes * 60_000;
+  if ("pollSeconds" in entry && typeof entry.pollSeconds === "number") return 3 * entry.pollSeconds * 1000;
+  return null;
+}
 
 export interface SourcesConfig {
   file: string;
@@ -110,7 +125,7 @@ export function compileSourcesFile(text: string, file: string, env: Env = proces
       report.at(path, `source ${index + 1}: expected a mapping with 'id' and 'type'`);
       return;
     }
-    const { id, ...rest } = raw;
+    const { id, silenceMinutes, ...rest } = raw;
     const what = typeof id === "string" ? `source '${id}'` : `source ${index + 1}`;
     if (typeof id !== "string" || !SOURCE_ID.test(id)) {
       report.at([...path, "id"], `${what}: id: expected lower-case letters, digits and dashes`);
@@ -135,7 +150,11 @@ export function compileSourcesFile(text: string, file: string, env: Env = proces
       report.zod(path, what, parsed.error);
       return;
     }
-    const entry = { ...parsed.data, id } as SourceEntry;
+    if (silenceMinutes !== undefined && !(typeof silenceMinutes === "number" && silenceMinutes > 0)) {
+      report.at([...path, "silenceMinutes"], `${what}: silenceMinutes: expected a number of minutes above 0`);
+      return;
+    }
+    const entry = { ...parsed.data, id, ...(silenceMinutes === undefined ? {} : { silenceMinutes }) } as SourceEntry;
     // Webhooks share one listener: each needs its own path.
     if (entry.type === "webhook") {
       const route = entry.path ?? `/hooks/${id}`;

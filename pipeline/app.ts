@@ -6,6 +6,7 @@
  */
 import type { Server } from "node:http";
 import { DASHBOARD_EVENTS_PATH, type DashboardStage, startDashboard } from "../dashboard/server/index.js";
+import { expectedSilenceMs, loadSourcesFile } from "../ingestors/sources.js";
 import { openTaggers } from "../processors/index.js";
 import type { Bus } from "../runtime/bus/bus.js";
 import { KafkaBus } from "../runtime/bus/kafka-bus.js";
@@ -33,6 +34,7 @@ import { startEnrichStage } from "./stages/enrich.js";
 import { type IngestStageHandle, startIngestStage } from "./stages/ingest.js";
 import { startProcessStage } from "./stages/process.js";
 import { startResponsivenessStage } from "./stages/responsiveness.js";
+import { readSourceReadings } from "./stages/source-state.js";
 
 /** Downstream first: the dashboard reads what the sink, the alert and the aggregate stage write. */
 export const STAGE_NAMES = [
@@ -148,7 +150,21 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   for (const name of STAGE_NAMES) {
     if (!options.stages.includes(name)) continue;
     if (name === "dashboard") {
-      dashboard = await startDashboard(context);
+      const file = config.ingest.sourcesFile;
+      // The Sumber page reads the file each time, so it follows the file's reloads.
+      dashboard = await startDashboard(context, {
+        sources: file
+          ? async () => {
+              const { sources } = await loadSourcesFile(file);
+              const entries = sources.map((entry) => ({
+                id: entry.id,
+                type: entry.type,
+                expectedSilenceMs: expectedSilenceMs(entry),
+              }));
+              return readSourceReadings(state, config.topicPrefix, entries);
+            }
+          : undefined,
+      });
       stages.push(dashboard);
     }
     if (name === "sink") stages.push(await startClickHouseSink(context));

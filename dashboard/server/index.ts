@@ -20,6 +20,7 @@ import { DASHBOARD_BASE, DIST_DIR, ensureDashboardBuilt } from "./build.js";
 import { ChangeFeed } from "./changes.js";
 import { acknowledgeAlert, agencySummaries, agencyView, dataVersion, listAlerts, provinceMap } from "./queries.js";
 import { BadRequest, parseProvince, parseRange } from "./range.js";
+import { type SourceReadings, sourceHealth } from "./sources.js";
 
 const API = "/api/dashboard/";
 /** The change stream: the one path that takes the token as `?token=` (EventSource sends no headers). */
@@ -110,7 +111,15 @@ async function agencyNames(config: SimakConfig, context: PipelineContext): Promi
   }
 }
 
-export async function startDashboard(context: PipelineContext): Promise<DashboardStage> {
+export interface DashboardOptions {
+  /** Reads the sources file's sources and their stored status (the Sumber page); unset without a sources file. */
+  sources?: SourceReadings;
+}
+
+export async function startDashboard(
+  context: PipelineContext,
+  options: DashboardOptions = {},
+): Promise<DashboardStage> {
   const { config, logger } = context;
   // Built while the pipeline starts, so a fresh clone's first start is not held up by it.
   const built = ensureDashboardBuilt();
@@ -128,6 +137,9 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
     agencies: Object.fromEntries(names),
   };
 
+  const sources = async (now: number) =>
+    options.sources ? (await options.sources()).map((reading) => sourceHealth(reading, now)) : [];
+
   const api = async (req: IncomingMessage, res: ServerResponse, url: URL, reader: string) => {
     const route = `${req.method} ${url.pathname.slice(API.length)}`;
     const now = Date.now();
@@ -137,13 +149,28 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
       case "GET overview": {
         const range = parseRange(url.searchParams, now);
         const province = parseProvince(url.searchParams);
-        const [agencies, map, alerts, waiting] = await Promise.all([
+        const [agencies, map, alerts, waiting, health] = await Promise.all([
           agencySummaries(storage, range, names, settings.timezone, province),
           provinceMap(storage, range, settings.timezone, provinces, null),
           listAlerts(storage, { fromMs: 0, toMs: now + 86_400_000, limit: RECENT_ALERTS }),
           answerCounts(storage),
+          sources(now),
         ]);
-        return sendJson(res, 200, { range, province: province || null, map, agencies, alerts, needsAnswer: waiting });
+        const silentSources = health.flatMap((source) =>
+          source.silentForMs === null ? [] : [{ id: source.id, silentForMs: source.silentForMs }],
+        );
+        return sendJson(res, 200, {
+          range,
+          province: province || null,
+          map,
+          agencies,
+          alerts,
+          needsAnswer: waiting,
+          silentSources,
+        });
+      }
+      case "GET sources": {
+        return sendJson(res, 200, { configured: options.sources !== undefined, sources: await sources(now) });
       }
       case "GET agency": {
         const agency = url.searchParams.get("id");

@@ -126,6 +126,41 @@ export interface OverviewAnswer {
   alerts: AlertRow[];
   /** Items waiting for an answer now, per agency with any (responsiveness_open). */
   needsAnswer: Record<string, { open: number; overdue: number }>;
+  /** Sources silent longer than expected (the Sumber page has the details); empty without a sources file. */
+  silentSources: { id: string; silentForMs: number }[];
+}
+
+/** How a source is doing, worst first: silent too long, waiting on a rate limit, with errors, fine; or no data yet. */
+export const SOURCE_STATES = ["silent", "rateLimited", "errors", "ok", "waiting"] as const;
+export type SourceState = (typeof SOURCE_STATES)[number];
+
+/** One source of the sources file, as the Sumber page shows it (from its status in the state store). */
+export interface SourceHealth {
+  id: string;
+  type: string;
+  state: SourceState;
+  /** The last item the bus acknowledged, or the last successful fetch (epoch ms). */
+  lastSuccessAt: number | null;
+  itemsLastHour: number;
+  /** Now minus the newest event time the source produced, seconds. */
+  lagSeconds: number | null;
+  /** Waiting on a rate limit or its budget until (epoch ms). */
+  rateLimitedUntil: number | null;
+  rateLimitedSecondsLastHour: number;
+  deadLettersLastHour: number;
+  requestErrorsLastHour: number;
+  /** The most recent error a stream recorded (e.g. a feed's 404), with its time. */
+  lastError: string | null;
+  /** How long it may stay silent (silenceMinutes, else 3 poll intervals); null: no expectation. */
+  expectedSilenceMs: number | null;
+  /** How long it has been silent, when longer than expected. */
+  silentForMs: number | null;
+}
+
+export interface SourcesAnswer {
+  /** False without a sources file (SIMAK_SOURCES_FILE): the page says so. */
+  configured: boolean;
+  sources: SourceHealth[];
 }
 
 /** An item's state in the responsiveness queue (docs/analysts.md). */

@@ -1,7 +1,7 @@
 /**
  * The monitoring room: a header (pages, time range, language, wall mode, connection), and the
  * page of the address's hash: #/ overview, #/agency/<id>, #/alerts, #/answers[/<agency id>] (needs
- * an answer), #/wall (large type, rotating
+ * an answer), #/sources (source health), #/wall (large type, rotating
  * through the agencies). Pages refresh when the server says new data landed.
  */
 import "./style.css";
@@ -15,6 +15,7 @@ import { alertsView } from "./views/alerts.js";
 import { answersView } from "./views/answers.js";
 import { overviewView } from "./views/overview.js";
 import { provinceInHash } from "./views/province-map.js";
+import { sourcesView } from "./views/sources.js";
 import type { RangeParams, View } from "./views/view.js";
 
 const RANGES: [string, LabelKey][] = [
@@ -118,6 +119,7 @@ function header(route: string): HTMLElement {
       nav("#/", "overview", route === "overview"),
       nav("#/alerts", "alerts", route === "alerts"),
       nav("#/answers", "needsAnswer", route === "answers"),
+      nav("#/sources", "sources", route === "sources"),
       nav(route === "wall" ? "#/" : "#/wall", route === "wall" ? "exitWall" : "wall", false),
     ),
     rangeControl(),
@@ -162,7 +164,7 @@ function show(): void {
   window.clearInterval(wallTimer);
   document.body.classList.toggle("wall", route === "wall");
   const page = h("main", {});
-  const pages = ["alerts", "answers", "wall"];
+  const pages = ["alerts", "answers", "sources", "wall"];
   const name = route === "agency" && argument ? "agency" : pages.includes(route) ? route : "overview";
   app.replaceChildren(header(name), page);
   renderStatus();
@@ -173,6 +175,7 @@ function show(): void {
   if (name === "agency") view = agencyView(decodeURIComponent(argument as string), params);
   else if (name === "alerts") view = alertsView(settings, () => range);
   else if (name === "answers") view = answersView(settings, argument ? decodeURIComponent(argument) : undefined);
+  else if (name === "sources") view = sourcesView();
   else view = overviewView(settings, params);
   page.append(view.root);
   void refresh();

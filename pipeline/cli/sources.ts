@@ -22,7 +22,7 @@ import { RedisStateStore } from "../../runtime/state/redis-state.js";
 import type { StateStore } from "../../runtime/state/state.js";
 import type { WatchOptions } from "../../runtime/watched-file.js";
 import type { Pipeline } from "../app.js";
-import { readCheckpoints, readStatus } from "../stages/source-state.js";
+import { describeCheckpoints, readCheckpoints, readStatus } from "../stages/source-state.js";
 
 export interface SourceSelection {
   name: string;
@@ -101,35 +101,6 @@ function requireSourcesFile(config: SimakConfig): string {
 
 const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z") : "-");
 
-interface CheckpointSummary {
-  summary: string;
-  lastSuccess: number | null;
-  /** The most recent error a stream recorded (e.g. a feed's 404), or null. */
-  lastError: string | null;
-}
-
-/** What a source's checkpoints say about its health (the rss feeds' JSON: lastSuccessAt, lastError). */
-function describeCheckpoints(checkpoints: Map<string, string>): CheckpointSummary {
-  let lastSuccess: number | null = null;
-  let lastError: { at: number; text: string } | null = null;
-  for (const value of checkpoints.values()) {
-    try {
-      const parsed = JSON.parse(value) as { lastSuccessAt?: number; lastErrorAt?: number; lastError?: string };
-      if (parsed.lastSuccessAt && (lastSuccess === null || parsed.lastSuccessAt > lastSuccess))
-        lastSuccess = parsed.lastSuccessAt;
-      if (parsed.lastError && parsed.lastErrorAt && (lastError === null || parsed.lastErrorAt > lastError.at))
-        lastError = { at: parsed.lastErrorAt, text: parsed.lastError };
-    } catch {
-      // An ingestor's own encoding: not JSON, nothing to read from it.
-    }
-  }
-  return {
-    summary: checkpoints.size === 0 ? "-" : `${checkpoints.size} stream(s)`,
-    lastSuccess,
-    lastError: lastError && `${iso(lastError.at)} ${lastError.text}`,
-  };
-}
-
 async function listSources(config: SimakConfig, now = Date.now()): Promise<string> {
   const sources = await loadSourcesFile(requireSourcesFile(config));
   const state = await openState(config);
@@ -152,7 +123,7 @@ async function listSources(config: SimakConfig, now = Date.now()): Promise<strin
         String(status?.invalidLastHour ?? 0),
         lag,
         limited,
-        checkpoints.lastError ?? "-",
+        checkpoints.lastError ? `${iso(checkpoints.lastError.at)} ${checkpoints.lastError.text}` : "-",
       ]);
     }
     const note =

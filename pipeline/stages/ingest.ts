@@ -62,20 +62,39 @@ export interface IngestStageHandle extends StageHandle {
   replaceSources(ingestors: readonly Ingestor[], unchanged?: ReadonlySet<string>): Promise<void>;
 }
 
+type MinuteCounts = { items: number; invalid: number; requestErrors: number; rateLimitedMs: number };
+
 /** Per-source bookkeeping between batches: status and metrics. */
 class SourceTracker {
   newestEventTime: number | null = null;
   lastItemAt: number | null = null;
   rateLimitedUntil: number | null = null;
-  private readonly minutes = new Map<number, { items: number; invalid: number }>();
+  private readonly minutes = new Map<number, MinuteCounts>();
   private statusWrittenAt = 0;
 
   record(kind: "item" | "invalid", now: number): void {
-    const minute = Math.floor(now / 60_000);
-    const bucket = this.minutes.get(minute) ?? { items: 0, invalid: 0 };
+    const bucket = this.bucket(now);
     if (kind === "item") bucket.items++;
     else bucket.invalid++;
-    this.minutes.set(minute, bucket);
+  }
+
+  /** A request that failed for good (a network error) or was answered with an error status. */
+  recordRequestError(now: number): void {
+    this.bucket(now).requestErrors++;
+  }
+
+  recordRateLimited(now: number, waitMs: number): void {
+    this.bucket(now).rateLimitedMs += waitMs;
+  }
+
+  private bucket(now: number): MinuteCounts {
+    const minute = Math.floor(now / 60_000);
+    let bucket = this.minutes.get(minute);
+    if (!bucket) {
+      bucket = { items: 0, invalid: 0, requestErrors: 0, rateLimitedMs: 0 };
+      this.minutes.set(minute, bucket);
+    }
+    return bucket;
   }
 
   /** The status to write now, or null when one was written less than STATUS_INTERVAL_MS ago. */
@@ -85,11 +104,15 @@ class SourceTracker {
     const since = Math.floor(now / 60_000) - 60;
     let itemsLastHour = 0;
     let invalidLastHour = 0;
+    let requestErrorsLastHour = 0;
+    let rateLimitedMs = 0;
     for (const [minute, bucket] of this.minutes) {
       if (minute <= since) this.minutes.delete(minute);
       else {
         itemsLastHour += bucket.items;
         invalidLastHour += bucket.invalid;
+        requestErrorsLastHour += bucket.requestErrors;
+        rateLimitedMs += bucket.rateLimitedMs;
       }
     }
     return {
@@ -98,6 +121,8 @@ class SourceTracker {
       newestEventTime: this.newestEventTime,
       itemsLastHour,
       invalidLastHour,
+      requestErrorsLastHour,
+      rateLimitedSecondsLastHour: Math.round(rateLimitedMs / 1000),
       rateLimitedUntil: this.rateLimitedUntil !== null && this.rateLimitedUntil > now ? this.rateLimitedUntil : null,
     };
   }
@@ -141,10 +166,16 @@ export async function startIngestStage(
   const http =
     options.http ??
     new HttpClient({
-      onResponse: (source, status) => metrics.ingestRequests.inc({ source, status }),
+      onResponse: (source, status) => {
+        metrics.ingestRequests.inc({ source, status });
+        // 429s are rate limits (counted in seconds waited), not errors; 304 is a fresh feed.
+        if (status === "error" || (Number(status) >= 400 && status !== "429"))
+          tracker(source).recordRequestError(Date.now());
+      },
       onRateLimited: (source, waitMs, until) => {
         metrics.ingestRateLimitedSeconds.inc({ source }, waitMs / 1000);
         const track = tracker(source);
+        track.recordRateLimited(Date.now(), waitMs);
         track.rateLimitedUntil = until;
         logger.warn({ stage: STAGE, source, until: new Date(until).toISOString() }, "source waits for a rate limit");
         // A waiting source produces nothing that would carry its status: `simak sources list` shows the wait now.

@@ -3,6 +3,7 @@
  * stream names, since the store cannot list keys), its status for `simak sources list`, its
  * lease and its own keys. Written by the ingest stage, read by it at start and by the CLI.
  */
+import type { SourceReading } from "../../dashboard/server/sources.js";
 import type { SourceStore } from "../../runtime/ingestor.js";
 import type { StateStore } from "../../runtime/state/state.js";
 
@@ -22,6 +23,10 @@ export interface SourceStatus {
   invalidLastHour: number;
   /** No request before this time because of a rate limit or a budget (epoch ms), or null. */
   rateLimitedUntil: number | null;
+  /** Requests answered with an error status (not 429) or failed on the network, in the hour (absent in older statuses). */
+  requestErrorsLastHour?: number;
+  /** Seconds the source waited for rate limits or its budget in the hour (absent in older statuses). */
+  rateLimitedSecondsLastHour?: number;
 }
 
 export function sourceKeys(prefix: string, source: string) {
@@ -72,4 +77,51 @@ export function sourceStore(state: StateStore, prefix: string, source: string): 
     get: async (key) => (await state.getMany([keys.own(key)]))[0] ?? null,
     set: (key, value, ttlSeconds) => state.setMany([{ key: keys.own(key), value }], ttlSeconds),
   };
+}
+
+export interface CheckpointSummary {
+  summary: string;
+  lastSuccess: number | null;
+  /** The most recent error a stream recorded (e.g. a feed's 404), or null. */
+  lastError: { at: number; text: string } | null;
+}
+
+/** What a source's checkpoints say about its health (the rss feeds' JSON: lastSuccessAt, lastError). */
+export function describeCheckpoints(checkpoints: Map<string, string>): CheckpointSummary {
+  let lastSuccess: number | null = null;
+  let lastError: { at: number; text: string } | null = null;
+  for (const value of checkpoints.values()) {
+    try {
+      const parsed = JSON.parse(value) as { lastSuccessAt?: number; lastErrorAt?: number; lastError?: string };
+      if (parsed.lastSuccessAt && (lastSuccess === null || parsed.lastSuccessAt > lastSuccess))
+        lastSuccess = parsed.lastSuccessAt;
+      if (parsed.lastError && parsed.lastErrorAt && (lastError === null || parsed.lastErrorAt > lastError.at))
+        lastError = { at: parsed.lastErrorAt, text: parsed.lastError };
+    } catch {
+      // An ingestor's own encoding: not JSON, nothing to read from it.
+    }
+  }
+  return {
+    summary: checkpoints.size === 0 ? "-" : `${checkpoints.size} stream(s)`,
+    lastSuccess,
+    lastError,
+  };
+}
+
+/** Each source's stored status and what its checkpoints say, for the dashboard's Sumber page. */
+export async function readSourceReadings(
+  state: StateStore,
+  prefix: string,
+  entries: readonly { id: string; type: string; expectedSilenceMs: number | null }[],
+): Promise<SourceReading[]> {
+  return Promise.all(
+    entries.map(async (entry) => {
+      const [status, checkpoints] = await Promise.all([
+        readStatus(state, prefix, entry.id),
+        readCheckpoints(state, prefix, entry.id),
+      ]);
+      const described = describeCheckpoints(checkpoints);
+      return { ...entry, status, lastFetchAt: described.lastSuccess, lastError: described.lastError };
+    }),
+  );
 }

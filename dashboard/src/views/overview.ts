@@ -7,6 +7,7 @@ import { formatNumber, formatPercent } from "../format.js";
 import { t } from "../i18n.js";
 import { agencyLink, alertFeedItem } from "./alert-list.js";
 import { provinceMap } from "./province-map.js";
+import { span } from "./sources.js";
 import type { RangeParams, View } from "./view.js";
 
 const ARROWS = { rising: "▲", falling: "▼", steady: "▶", insufficient: "·" } as const;
@@ -73,6 +74,8 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
   const feed = h("ol", { class: "alert-feed", "aria-live": "polite" });
   const empty = h("p", { class: "muted empty" });
   const map = provinceMap();
+  // Sources silent longer than expected: a mention count that looks calm may only be a source down.
+  const silent = h("section", { class: "panel wide silent-sources", role: "alert", hidden: true });
   const open = (id: string) => {
     const province = range().province;
     location.hash = `#/agency/${encodeURIComponent(id)}${province ? `?${new URLSearchParams({ province })}` : ""}`;
@@ -80,6 +83,7 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
   const root = h(
     "div",
     { class: "overview" },
+    silent,
     h(
       "section",
       { class: "panel agencies" },
@@ -113,6 +117,16 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
     refresh: async () => {
       const data = await getJson<OverviewAnswer>("overview", range());
       map.update(data.map, data.province);
+      silent.hidden = data.silentSources.length === 0;
+      silent.replaceChildren(
+        h("strong", {}, t("silentWarning")),
+        " ",
+        ...data.silentSources.flatMap((source, i) => [
+          i > 0 ? ", " : "",
+          h("a", { href: "#/sources", "data-source": source.id }, source.id),
+          ` (${t("silentFor")} ${span(source.silentForMs)})`,
+        ]),
+      );
       rows.replaceChildren(...data.agencies.map((agency) => agencyRow(agency, open, data.needsAnswer)));
       empty.textContent = data.agencies.length ? "" : t("noData");
       feed.replaceChildren(
