@@ -1,7 +1,13 @@
 /** The sources file: the example loads and builds, and every problem names file, line, column and key. */
 import { describe, expect, it } from "vitest";
 import { createSourceIngestor } from "../../ingestors/registry.js";
-import { compileSourcesFile, loadSourcesFile, SourcesFileError, unchangedSources } from "../../ingestors/sources.js";
+import {
+  compileSourcesFile,
+  expectedSilenceMs,
+  loadSourcesFile,
+  SourcesFileError,
+  unchangedSources,
+} from "../../ingestors/sources.js";
 import { loadConfig } from "../../runtime/config.js";
 
 const ENV = {
@@ -33,7 +39,10 @@ describe("sources file", () => {
     expect(sources.sources[3]).toMatchObject({
       secrets: [ENV.WEBHOOK_VENDOR_SECRET, ENV.WEBHOOK_VENDOR_SECRET_PREVIOUS],
       toleranceSeconds: 300,
+      silenceMinutes: 120,
     });
+    // The dashboard warns after silenceMinutes, else three poll intervals; never for a file or the simulator.
+    expect(sources.sources.map(expectedSilenceMs)).toEqual([540_000, 900_000, 1_800_000, 7_200_000, null, null]);
     expect(sources.sources[0]).toMatchObject({
       pollSeconds: 180,
       platform: "news",
@@ -90,6 +99,9 @@ describe("sources file", () => {
         `sources:\n  - { id: a, type: webhook, path: /hooks/b, secrets: [0123456789abcdef] }\n  - { id: b, type: webhook, secrets: [0123456789abcdef] }\n`,
       ),
     ).toEqual(["sources.yaml:3:11: source 'b': path: /hooks/b is already served by source 'a'"]);
+    expect(problems("sources:\n  - { id: a, type: synthetic, silenceMinutes: 0 }\n")).toEqual([
+      "sources.yaml:2:47: source 'a': silenceMinutes: expected a number of minutes above 0",
+    ]);
     expect(problems("feeds: []\n")).toEqual(["sources.yaml:1:1: expected 'sources:' with a list of sources"]);
     expect(problems("sources: [\n")[0]).toMatch(/^sources\.yaml:\d+:\d+: invalid YAML/);
   });
