@@ -99,6 +99,8 @@ function eventTimeOf(event: SourceEvent): number | undefined {
       return event.engagement.eventTime;
     case "web":
       return event.web.eventTime;
+    case "change":
+      return event.change.changedTime;
     default:
       return undefined;
   }

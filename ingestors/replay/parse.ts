@@ -1,16 +1,24 @@
 /**
  * One line of a replay file to one source event. A line holds a Mention, an EngagementEvent
- * marked with "type": "engagement" or a WebTrafficEvent marked with "type": "web"; anything else becomes an `invalid` event with the reason, so
+ * marked with "type": "engagement", a WebTrafficEvent marked with "type": "web" or a MentionChange
+ * (a post removed or edited on its platform) marked with "type": "change"; anything else becomes an `invalid` event with the reason, so
  * that one bad line goes to the dead-letter topic and the replay goes on. Events are held to the
  * bounds their consumers apply (processors/normalise), so a bad one is refused here, once, and a
  * record the broker would refuse is never produced.
  */
-import { engagementProblem, normaliseMention, webEventProblem } from "../../processors/normalise/index.js";
+import {
+  engagementProblem,
+  eventTimeProblem,
+  idsProblem,
+  normaliseMention,
+  textProblem,
+  webEventProblem,
+} from "../../processors/normalise/index.js";
 import { MAX_RECORD_BYTES } from "../../runtime/context.js";
 import { ErrorCode } from "../../runtime/errors.js";
 import type { SourceEvent } from "../../runtime/ingestor.js";
 import { type Contract, contracts } from "../../schemas/contracts.js";
-import type { EngagementEvent, Mention, WebTrafficEvent } from "../../schemas/types.generated.js";
+import type { EngagementEvent, Mention, MentionChange, WebTrafficEvent } from "../../schemas/types.generated.js";
 import { invalidPaths, withAvroDefaults } from "./avro-defaults.js";
 
 export const REPLAY_ERROR_CODES = {
@@ -23,11 +31,12 @@ export const REPLAY_ERROR_CODES = {
 
 /**
  * The line's `type` marker: absent (or "mention") for a Mention, "engagement" for an
- * EngagementEvent, "web" for a WebTrafficEvent.
+ * EngagementEvent, "web" for a WebTrafficEvent, "change" for a MentionChange.
  */
 const ENGAGEMENT_MARKER = "engagement";
 const MENTION_MARKER = "mention";
 const WEB_MARKER = "web";
+const CHANGE_MARKER = "change";
 
 function describeJson(value: unknown): string {
   if (value === null) return "null";
@@ -70,12 +79,14 @@ export function parseReplayLine(
     contract = contracts.EngagementEvent;
   } else if (marker === WEB_MARKER) {
     contract = contracts.WebTrafficEvent;
+  } else if (marker === CHANGE_MARKER) {
+    contract = contracts.MentionChange;
   } else if (marker === undefined || marker === MENTION_MARKER) {
     contract = contracts.Mention;
     // A file of posts often has no ingest time: replaying is seeing them at their event time.
     if (fields.ingestTime === undefined) fields.ingestTime = fields.eventTime;
   } else {
-    const expected = `expected none or "${MENTION_MARKER}" for a Mention, "${ENGAGEMENT_MARKER}" for an EngagementEvent, "${WEB_MARKER}" for a WebTrafficEvent`;
+    const expected = `expected none or "${MENTION_MARKER}" for a Mention, "${ENGAGEMENT_MARKER}" for an EngagementEvent, "${WEB_MARKER}" for a WebTrafficEvent, "${CHANGE_MARKER}" for a MentionChange`;
     return invalid(REPLAY_ERROR_CODES.unknownType, `unknown "type" ${JSON.stringify(marker)}: ${expected}`);
   }
   if (fields.source === undefined) fields.source = source;
@@ -97,6 +108,13 @@ export function parseReplayLine(
   } else if (contract.name === "WebTrafficEvent") {
     event = { type: "web", web: value as WebTrafficEvent };
     problem = webEventProblem(event.web, now);
+  } else if (contract.name === "MentionChange") {
+    const change = value as MentionChange;
+    event = { type: "change", change };
+    problem =
+      idsProblem({ postId: change.postId }) ??
+      eventTimeProblem(change.changedTime, now) ??
+      (change.text === null ? null : textProblem(change.text));
   } else {
     event = { type: "mention", mention: value as Mention };
     // Only checked: the process stage normalises what is produced.

@@ -190,7 +190,7 @@ describe("replay ingestor", () => {
       invalid(
         7,
         "REPLAY_UNKNOWN_TYPE",
-        'unknown "type" "like": expected none or "mention" for a Mention, "engagement" for an EngagementEvent, "web" for a WebTrafficEvent',
+        'unknown "type" "like": expected none or "mention" for a Mention, "engagement" for an EngagementEvent, "web" for a WebTrafficEvent, "change" for a MentionChange',
       ),
       invalid(8, "REPLAY_SCHEMA_VIOLATION", "not a valid Mention: undeclared fields: author.folowers, extra"),
       invalid(
@@ -200,6 +200,65 @@ describe("replay ingestor", () => {
       ),
     ]);
     expect(events.at(-1)).toMatchObject({ type: "mention", mention: { id: "1003" } });
+  });
+
+  it('reads removals and edits of posts marked "type": "change", and dead-letters a malformed one', async () => {
+    const lines = [
+      JSON.stringify({
+        type: "change",
+        platform: "tiktok",
+        postId: "7301",
+        change: "removed",
+        reason: "deleted",
+        changedTime: T0,
+      }),
+      JSON.stringify({
+        type: "change",
+        platform: "x",
+        postId: "42",
+        change: "edited",
+        reason: "edited",
+        text: "baru",
+        changedTime: T0,
+      }),
+      JSON.stringify({ type: "change", platform: "x", postId: "43", change: "hidden", reason: "?", changedTime: T0 }),
+    ];
+    const path = await replayFile(lines);
+    const events = await collect(createReplayIngestor({ name: "vendor", path, speed: 0 }));
+    expect(events).toEqual([
+      {
+        type: "change",
+        change: {
+          platform: "tiktok",
+          postId: "7301",
+          change: "removed",
+          reason: "deleted",
+          text: null,
+          changedTime: T0,
+          source: "vendor",
+        },
+      },
+      {
+        type: "change",
+        change: {
+          platform: "x",
+          postId: "42",
+          change: "edited",
+          reason: "edited",
+          text: "baru",
+          changedTime: T0,
+          source: "vendor",
+        },
+      },
+      {
+        type: "invalid",
+        origin: path,
+        position: 3,
+        raw: lines[2],
+        errorCode: "REPLAY_SCHEMA_VIOLATION",
+        reason: "not a valid MentionChange: missing or invalid fields: change",
+      },
+    ]);
   });
 
   it("reads CRLF line endings and a leading byte-order mark", async () => {
