@@ -21,6 +21,30 @@ import { TupleParam } from "@clickhouse/client";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
 import type { MentionChange } from "../../schemas/types.generated.js";
 import type { Row } from "./rows.js";
+import { MAX_LOOKUP_KEY_BYTES } from "./table-writer.js";
+
+/**
+ * The items in groups of at most MAX_LOOKUP_KEY_BYTES of keys: parameters travel in the request
+ * body (multipart), where a server takes at most 128 KiB per parameter (table-writer.ts).
+ */
+function byKeyBytes<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups: T[][] = [];
+  let group: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    // Quoted and escaped: up to 3 bytes a byte, and separators.
+    const size = 3 * Buffer.byteLength(keyOf(item)) + 8;
+    if (group.length > 0 && bytes + size > MAX_LOOKUP_KEY_BYTES) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(item);
+    bytes += size;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
 
 /** Settings of the mutations: wait until they are done, so offsets are committed after the erasure. */
 const MUTATION_SETTINGS = { mutations_sync: "1" } as const;
@@ -64,24 +88,25 @@ export async function applyMentionChanges(storage: Storage, changes: readonly Me
     }
   }
   for (const id of removed.keys()) edits.delete(id);
-  if (removed.size > 0) {
-    const keys = [...removed.values()].map((key) => new TupleParam(key));
+  for (const group of byKeyBytes([...removed.values()], ([platform, id]) => platform + id)) {
+    const keys = group.map((key) => new TupleParam(key));
     await client.command({
       query: `ALTER TABLE ${storage.table("tagged_mentions")}
               UPDATE ${ERASED_MENTION_COLUMNS}, removed_at = fromUnixTimestamp64Milli({at:Int64}, 'UTC')
               WHERE (platform, id) IN {keys:Array(Tuple(String, String))} AND removed_at IS NULL`,
       query_params: { keys, at: Date.now() },
+      use_multipart_params: true,
       clickhouse_settings: MUTATION_SETTINGS,
     });
     await client.command({
       query: `ALTER TABLE ${storage.table("responsiveness_items")} UPDATE text = '', author_handle = '', url = NULL
               WHERE (platform, item_id) IN {keys:Array(Tuple(String, String))} AND text != ''`,
       query_params: { keys },
+      use_multipart_params: true,
       clickhouse_settings: MUTATION_SETTINGS,
     });
   }
-  if (edits.size > 0) {
-    const latest = [...edits.values()];
+  for (const latest of byKeyBytes([...edits.values()], (edit) => edit.key.join("") + edit.text)) {
     await client.command({
       query: `ALTER TABLE ${storage.table("tagged_mentions")}
               UPDATE text = {texts:Array(String)}[indexOf({keys:Array(Tuple(String, String))}, (platform, id))],
@@ -94,6 +119,7 @@ export async function applyMentionChanges(storage: Storage, changes: readonly Me
         texts: latest.map((edit) => edit.text),
         times: latest.map((edit) => edit.at),
       },
+      use_multipart_params: true,
       clickhouse_settings: MUTATION_SETTINGS,
     });
   }
@@ -105,24 +131,21 @@ export async function applyMentionChanges(storage: Storage, changes: readonly Me
  */
 export async function applyStoredChanges(storage: Storage, rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
-  const ids = [...new Set(rows.map((row) => String(row.id)))];
-  const result = await storage.client.query({
-    query: `SELECT platform, post_id, change, argMax(text, changed_time) AS text,
-              toUnixTimestamp64Milli(max(changed_time)) AS at
-            FROM ${storage.table("mention_changes")}
-            WHERE post_id IN {ids:Array(String)}
-            GROUP BY platform, post_id, change`,
-    query_params: { ids },
-    use_multipart_params: true,
-    format: "JSONEachRow",
-  });
-  const found = await result.json<{
-    platform: string;
-    post_id: string;
-    change: string;
-    text: string | null;
-    at: string;
-  }>();
+  type Found = { platform: string; post_id: string; change: string; text: string | null; at: string };
+  const found: Found[] = [];
+  for (const ids of byKeyBytes([...new Set(rows.map((row) => String(row.id)))], (id) => id)) {
+    const result = await storage.client.query({
+      query: `SELECT platform, post_id, change, argMax(text, changed_time) AS text,
+                toUnixTimestamp64Milli(max(changed_time)) AS at
+              FROM ${storage.table("mention_changes")}
+              WHERE post_id IN {ids:Array(String)}
+              GROUP BY platform, post_id, change`,
+      query_params: { ids },
+      use_multipart_params: true,
+      format: "JSONEachRow",
+    });
+    found.push(...(await result.json<Found>()));
+  }
   if (found.length === 0) return;
   const removedAt = new Map<string, number>();
   const edited = new Map<string, { text: string; at: number }>();

@@ -251,4 +251,23 @@ describe("mention changes", () => {
     });
     expect((await stored("late3"))[0]).toMatchObject({ text: "tidak berubah", author_handle: "warga6", removed: 0 });
   });
+
+  it("erases many posts at once, in groups of keys the server takes (64 KiB each)", async () => {
+    const ids = Array.from({ length: 700 }, (_, i) => `bulk-${String(i).padStart(6, "0")}-${"x".repeat(48)}`);
+    await storage.client.insert({
+      table: storage.table("tagged_mentions"),
+      values: ids.map((id, i) => row(tagged(id, `w${i}`, `teks ${i}`), 100 + i)),
+      format: "JSONEachRow",
+    });
+    await applyMentionChanges(
+      storage,
+      ids.map((id) => change(id, "removed", AT + HOUR)),
+    );
+    expect(
+      await select(
+        `SELECT toUInt32(countIf(removed_at IS NOT NULL AND text = '' AND author_handle = '')) AS erased, toUInt32(count()) AS n
+         FROM ${storage.table("tagged_mentions")} WHERE startsWith(id, 'bulk-')`,
+      ),
+    ).toEqual([{ erased: 700, n: 700 }]);
+  });
 });
