@@ -132,7 +132,7 @@ function eventTimeOf(event: SourceEvent): number | null {
   if (event.type === "mention") return event.mention.eventTime;
   if (event.type === "engagement") return event.engagement.eventTime;
   if (event.type === "web") return event.web.eventTime;
-  if (event.type === "change") return event.change.changedTime;
+  // A removal's time is when the platform reported it, not how far behind the source is.
   return null;
 }
 
