@@ -3,12 +3,14 @@
  * after Vector's source compliance checks: each emits the standard per-source metrics, stops
  * within a second of being stopped while it waits, never throws on bad input (a dead letter, the
  * stage stays healthy), and resumes after a restart from what it stored (rss: its checkpoints,
- * no request before the next poll is due and nothing re-emitted; webhook: its delivery ids; the
+ * no request before the next poll is due and nothing re-emitted; meta: its poll's start, no
+ * request before the next poll; webhook: its delivery ids; the
  * synthetic and replay sources have no cursor and say so: they start over).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { createMetaIngestor } from "../../ingestors/meta/index.js";
 import { createReplayIngestor } from "../../ingestors/replay/index.js";
 import { createRssIngestor } from "../../ingestors/rss/index.js";
 import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
@@ -140,6 +142,67 @@ describe("ingestor compliance", () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(server.requests).toHaveLength(2);
     expect(await itemCount("berita", "mention")).toBe(3);
+    expect(await timedStop(again)).toBeLessThan(1000);
+  });
+
+  it("meta: a bad item is a dead letter; request and item metrics; stops within 1 s; resumes without re-fetching", async () => {
+    pipeline = await startPipeline({ config, stages: [], http: false });
+    server = await new FakePlatformServer().listen();
+    const recent = new Date(Date.now() - 3_600_000).toISOString().replace("Z", "+0000");
+    server.script("GET /v21.0/104425192324/feed", {
+      status: 200,
+      headers: {
+        "content-type": "application/json",
+        "x-app-usage": '{"call_count":3,"total_cputime":1,"total_time":1}',
+      },
+      body: JSON.stringify({
+        data: [
+          {
+            id: "104425192324_1",
+            message: "Antrean faskes",
+            created_time: recent,
+            comments: { summary: { total_count: 0 } },
+          },
+          { id: "104425192324_2", message: "tanpa waktu" },
+        ],
+      }),
+    });
+    const meta = () =>
+      createMetaIngestor({
+        name: "meta-bpjs",
+        pages: ["104425192324"],
+        instagramAccounts: [],
+        accessToken: "compliance-token",
+        pollMinutes: 10,
+        lookbackMinutes: 10,
+        initialHours: 24,
+        commentWindowHours: 72,
+        pauseAtPercent: 90,
+        apiVersion: "v21.0",
+        baseUrl: server?.url("") ?? "",
+      });
+    const stage = await run(meta());
+    const state = pipeline.context.state;
+    await waitFor(
+      "the page's checkpoint",
+      async () => ((await readCheckpoints(state, "", "meta-bpjs")).size === 1 ? true : undefined),
+      10_000,
+      20,
+    );
+    expect(await itemCount("meta-bpjs", "mention")).toBe(1);
+    expect(await itemCount("meta-bpjs", "invalid")).toBe(1);
+    const { values } = await pipeline.context.metrics.ingestRequests.get();
+    expect(values.filter((v) => v.labels.source === "meta-bpjs").map((v) => [v.labels.status, v.value])).toEqual([
+      ["200", 1],
+    ]);
+    expect(stage.healthy()).toBe(true);
+    expect(await timedStop(stage)).toBeLessThan(1000);
+
+    // Restarted: polled moments ago, so nothing is requested for the next 10 minutes.
+    const again = await run(meta());
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(server.requests).toHaveLength(1);
+    expect(await itemCount("meta-bpjs", "mention")).toBe(1);
     expect(await timedStop(again)).toBeLessThan(1000);
   });
 

@@ -7,6 +7,9 @@ import { loadConfig } from "../../runtime/config.js";
 const ENV = {
   WEBHOOK_VENDOR_SECRET: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
   WEBHOOK_VENDOR_SECRET_PREVIOUS: "previous-secret-0123456789",
+  META_PAGE_TOKEN: "EAAB-page-token",
+  META_APP_SECRET: "meta-app-secret-0123456789",
+  META_VERIFY_TOKEN: "verify-token-simak",
 };
 
 function problems(yaml: string, env: Record<string, string> = ENV): string[] {
@@ -26,11 +29,12 @@ describe("sources file", () => {
       "berita-nasional:rss",
       "google-news:rss",
       "blog-kemenkes:rss",
+      "meta-bpjs:meta",
       "vendor-tiktok:webhook",
       "simulator:synthetic",
       "arsip:replay",
     ]);
-    expect(sources.sources[3]).toMatchObject({
+    expect(sources.sources[4]).toMatchObject({
       secrets: [ENV.WEBHOOK_VENDOR_SECRET, ENV.WEBHOOK_VENDOR_SECRET_PREVIOUS],
       toleranceSeconds: 300,
     });
@@ -46,8 +50,20 @@ describe("sources file", () => {
       expect.stringMatching(/^https:\/\/news\.google\.com\/rss\/search\?q=bpjs\+OR\+jkn\+OR\+%22jaminan/),
       expect.stringMatching(/^https:\/\/news\.google\.com\/rss\/search\?q=%28bpjs\+OR\+jkn\+OR\+faskes%29/),
     ]);
-    expect(() => createSourceIngestor(sources.sources[3] as never, loadConfig({}), {})).toThrow(
-      "set SIMAK_WEBHOOK_LISTEN",
+    expect(sources.sources[3]).toMatchObject({
+      accessToken: ENV.META_PAGE_TOKEN,
+      webhook: { appSecret: ENV.META_APP_SECRET, verifyToken: ENV.META_VERIFY_TOKEN, maxBodyBytes: 1048576 },
+      commentWindowHours: 72,
+      baseUrl: "https://graph.facebook.com",
+    });
+    expect(ingestors[3]?.streams).toEqual(["page:104425192324", "instagram:17841405822304914"]);
+    for (const index of [3, 4])
+      expect(() => createSourceIngestor(sources.sources[index] as never, loadConfig({}), {})).toThrow(
+        "set SIMAK_WEBHOOK_LISTEN",
+      );
+    // `simak sources test` builds the poller alone: no listener needed.
+    expect(createSourceIngestor(sources.sources[3] as never, loadConfig({}), { pollOnly: true }).name).toBe(
+      "meta-bpjs",
     );
   });
 
@@ -71,7 +87,7 @@ describe("sources file", () => {
 `),
     ).toEqual([
       "sources.yaml:2:9: source 'Berita': id: expected lower-case letters, digits and dashes",
-      "sources.yaml:5:11: source 'ok': type: expected one of rss, webhook, synthetic, replay ('x' is not implemented yet)",
+      "sources.yaml:5:11: source 'ok': type: expected one of rss, meta, webhook, synthetic, replay ('x' is not implemented yet)",
       "sources.yaml:8:13: source 'ok2': feeds.0: Invalid URL",
       "sources.yaml:9:18: source 'ok2': pollSeconds: Too small: expected number to be >=30",
       "sources.yaml:10:5: source 'ok2': unknown key 'colour'",
@@ -90,6 +106,14 @@ describe("sources file", () => {
         `sources:\n  - { id: a, type: webhook, path: /hooks/b, secrets: [0123456789abcdef] }\n  - { id: b, type: webhook, secrets: [0123456789abcdef] }\n`,
       ),
     ).toEqual(["sources.yaml:3:11: source 'b': path: /hooks/b is already served by source 'a'"]);
+    expect(
+      problems(
+        `sources:\n  - { id: a, type: webhook, secrets: [0123456789abcdef] }\n  - id: b\n    type: meta\n    pages: ["1"]\n    accessToken: t\n    webhook: { path: /hooks/a, appSecret: 0123456789abcdef, verifyToken: verify-me }\n  - { id: c, type: meta, accessToken: t }\n`,
+      ),
+    ).toEqual([
+      "sources.yaml:7:22: source 'b': path: /hooks/a is already served by source 'a'",
+      "sources.yaml:8:5: source 'c': a meta source needs 'pages' or 'instagramAccounts'",
+    ]);
     expect(problems("feeds: []\n")).toEqual(["sources.yaml:1:1: expected 'sources:' with a list of sources"]);
     expect(problems("sources: [\n")[0]).toMatch(/^sources\.yaml:\d+:\d+: invalid YAML/);
   });
