@@ -15,6 +15,7 @@ import { createRssIngestor, type FeedSpec } from "./rss/index.js";
 import type { SourceEntry } from "./sources.js";
 import { createSyntheticIngestor, DEMO_SCENARIOS } from "./synthetic/index.js";
 import { createWebhookIngestor, WebhookListener } from "./webhook/index.js";
+import { createYoutubeIngestor } from "./youtube/index.js";
 
 export interface IngestorOptions {
   file?: string;
@@ -103,6 +104,10 @@ export function createSourceIngestor(entry: SourceEntry, config: SimakConfig, se
       });
     case "webhook":
       return createWebhookIngestor({ ...entry, name: entry.id, listener: webhookListener(entry.id, config, services) });
+    case "youtube": {
+      const { timeoutSeconds, ...rest } = entry;
+      return createYoutubeIngestor({ ...rest, name: entry.id, timeoutMs: timeoutSeconds * 1000 });
+    }
     case "meta": {
       const { webhook, timeoutSeconds, ...rest } = entry;
       return createMetaIngestor({

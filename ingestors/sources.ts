@@ -29,6 +29,7 @@ import { WatchedFile, type WatchOptions } from "../runtime/watched-file.js";
 import { metaSourceSchema } from "./meta/config.js";
 import { rssSourceSchema } from "./rss/config.js";
 import { webhookSourceSchema } from "./webhook/config.js";
+import { youtubeSourceSchema } from "./youtube/config.js";
 
 const SOURCE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -55,12 +56,13 @@ const replaySourceSchema = z
 const SCHEMAS = {
   rss: rssSourceSchema,
   meta: metaSourceSchema,
+  youtube: youtubeSourceSchema,
   webhook: webhookSourceSchema,
   synthetic: syntheticSourceSchema,
   replay: replaySourceSchema,
 } as const;
 /** Planned (issue 13); refused with a clear message until their ingestors exist. */
-const PLANNED_TYPES = ["x", "youtube", "tiktok"];
+const PLANNED_TYPES = ["x", "tiktok"];
 
 export type SourceType = keyof typeof SCHEMAS;
 export const SOURCE_TYPES = Object.keys(SCHEMAS) as SourceType[];

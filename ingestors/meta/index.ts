@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import { type Clock, HttpClient, HttpError, redactUrl, systemClock } from "../../runtime/http-client.js";
 import type { IngestContext, Ingestor, SourceEvent } from "../../runtime/ingestor.js";
+import { pollOnSchedule } from "../poll-schedule.js";
 import type { WebhookListener } from "../webhook/listener.js";
 import { type Answer, EventQueue, memoryStore, readBody, respond } from "../webhook/push.js";
 import {
@@ -181,37 +182,16 @@ class GraphPoller {
 
   async run(queue: EventQueue): Promise<void> {
     const { options, clock, signal } = this;
+    const intervalMs = options.pollMinutes * 60_000;
+    const scheduled = (stream: string, poll: (s: Poll) => Promise<void>) => {
+      const state = readState(this.context?.checkpoints.get(stream));
+      return { stream, intervalMs, polledAt: state.polledAt, poll: () => this.pollStream(stream, state, poll) };
+    };
     const streams = [
-      ...options.pages.map((id) => ({ stream: pageStream(id), poll: (s: Poll) => this.pollPage(id, s) })),
-      ...options.instagramAccounts.map((id) => ({
-        stream: instagramStream(id),
-        poll: (s: Poll) => this.pollInstagram(id, s),
-      })),
+      ...options.pages.map((id) => scheduled(pageStream(id), (s) => this.pollPage(id, s))),
+      ...options.instagramAccounts.map((id) => scheduled(instagramStream(id), (s) => this.pollInstagram(id, s))),
     ];
-    const interval = options.pollMinutes * 60_000;
-    const states = new Map(streams.map(({ stream }) => [stream, readState(this.context?.checkpoints.get(stream))]));
-    const due = new Map(
-      streams.map(({ stream }, index) => {
-        const polledAt = states.get(stream)?.polledAt;
-        return [stream, polledAt ? polledAt + interval : clock.now() + index] as const;
-      }),
-    );
-    while (!signal.aborted && streams.length > 0) {
-      const next = streams.reduce((a, b) => ((due.get(a.stream) ?? 0) <= (due.get(b.stream) ?? 0) ? a : b));
-      const wait = (due.get(next.stream) ?? 0) - clock.now();
-      if (wait > 0) {
-        try {
-          await clock.sleep(wait, signal);
-        } catch {
-          return;
-        }
-      }
-      const state = states.get(next.stream) ?? emptyState();
-      const events = await this.pollStream(next.stream, state, next.poll);
-      if (signal.aborted) return;
-      await queue.put(events);
-      due.set(next.stream, clock.now() + interval);
-    }
+    for await (const events of pollOnSchedule(streams, clock, signal)) await queue.put(events);
   }
 
   /** One poll of one stream: its items and dead letters, then its checkpoint. */

@@ -3,8 +3,8 @@
  * after Vector's source compliance checks: each emits the standard per-source metrics, stops
  * within a second of being stopped while it waits, never throws on bad input (a dead letter, the
  * stage stays healthy), and resumes after a restart from what it stored (rss: its checkpoints,
- * no request before the next poll is due and nothing re-emitted; meta: its poll's start, no
- * request before the next poll; webhook: its delivery ids; the
+ * no request before the next poll is due and nothing re-emitted; meta and youtube: their polls'
+ * starts (and youtube its quota), no request before the next poll; webhook: its delivery ids; the
  * synthetic and replay sources have no cursor and say so: they start over).
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { createReplayIngestor } from "../../ingestors/replay/index.js";
 import { createRssIngestor } from "../../ingestors/rss/index.js";
 import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
 import { createWebhookIngestor, signWebhook, WebhookListener } from "../../ingestors/webhook/index.js";
+import { createYoutubeIngestor } from "../../ingestors/youtube/index.js";
 import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { type IngestStageHandle, startIngestStage } from "../../pipeline/stages/ingest.js";
 import { readCheckpoints } from "../../pipeline/stages/source-state.js";
@@ -200,9 +201,71 @@ describe("ingestor compliance", () => {
 
     // Restarted: polled moments ago, so nothing is requested for the next 10 minutes.
     const again = await run(meta());
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A new stream is due at once: had the checkpoint been ignored, the poll would come now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(server.requests).toHaveLength(1);
     expect(await itemCount("meta-bpjs", "mention")).toBe(1);
+    expect(await timedStop(again)).toBeLessThan(1000);
+  });
+
+  it("youtube: a bad item is a dead letter; request and item metrics; stops within 1 s; resumes without re-fetching", async () => {
+    pipeline = await startPipeline({ config, stages: [], http: false });
+    server = await new FakePlatformServer().listen();
+    const published = new Date(Date.now() - 3_600_000).toISOString();
+    server.script("GET /feeds/videos.xml", {
+      status: 200,
+      headers: { "content-type": "application/atom+xml" },
+      body: `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>BPJS</title><entry><id>yt:video:Vid00000001</id><title>Antrean</title><published>${published}</published></entry></feed>`,
+    });
+    server.script("GET /youtube/v3/videos", {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        items: [
+          {
+            id: "Vid00000001",
+            snippet: { publishedAt: published, channelId: "UCabcdefghijklmnopqrstuv", title: "Antrean" },
+            statistics: { viewCount: "10", likeCount: "2", commentCount: "0" },
+          },
+          { id: "Vid00000009", statistics: { viewCount: "ten" } },
+        ],
+      }),
+    });
+    const youtube = () =>
+      createYoutubeIngestor({
+        name: "yt-bpjs",
+        channels: ["UCabcdefghijklmnopqrstuv"],
+        apiKey: "compliance-key",
+        pollMinutes: 15,
+        commentWindowDays: 7,
+        lookbackMinutes: 10,
+        dailyQuota: 10_000,
+        reserveUnits: 200,
+        baseUrl: server?.url("") ?? "",
+        feedBaseUrl: server?.url("") ?? "",
+      });
+    const stage = await run(youtube());
+    const state = pipeline.context.state;
+    await waitFor(
+      "the channel's and the quota's checkpoints",
+      async () => ((await readCheckpoints(state, "", "yt-bpjs")).size === 2 ? true : undefined),
+      10_000,
+      20,
+    );
+    expect(await itemCount("yt-bpjs", "mention")).toBe(1);
+    expect(await itemCount("yt-bpjs", "invalid")).toBe(1);
+    const { values } = await pipeline.context.metrics.ingestRequests.get();
+    expect(values.filter((v) => v.labels.source === "yt-bpjs").map((v) => [v.labels.status, v.value])).toEqual([
+      ["200", 2],
+    ]);
+    expect(JSON.parse((await readCheckpoints(state, "", "yt-bpjs")).get("quota") ?? "{}")).toMatchObject({ used: 1 });
+    expect(stage.healthy()).toBe(true);
+    expect(await timedStop(stage)).toBeLessThan(1000);
+
+    const again = await run(youtube());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.requests).toHaveLength(2);
+    expect(await itemCount("yt-bpjs", "mention")).toBe(1);
     expect(await timedStop(again)).toBeLessThan(1000);
   });
 

@@ -10,6 +10,7 @@ const ENV = {
   META_PAGE_TOKEN: "EAAB-page-token",
   META_APP_SECRET: "meta-app-secret-0123456789",
   META_VERIFY_TOKEN: "verify-token-simak",
+  YOUTUBE_API_KEY: "AIza-example-key",
 };
 
 function problems(yaml: string, env: Record<string, string> = ENV): string[] {
@@ -30,11 +31,12 @@ describe("sources file", () => {
       "google-news:rss",
       "blog-kemenkes:rss",
       "meta-bpjs:meta",
+      "youtube-bpjs:youtube",
       "vendor-tiktok:webhook",
       "simulator:synthetic",
       "arsip:replay",
     ]);
-    expect(sources.sources[4]).toMatchObject({
+    expect(sources.sources[5]).toMatchObject({
       secrets: [ENV.WEBHOOK_VENDOR_SECRET, ENV.WEBHOOK_VENDOR_SECRET_PREVIOUS],
       toleranceSeconds: 300,
     });
@@ -57,7 +59,13 @@ describe("sources file", () => {
       baseUrl: "https://graph.facebook.com",
     });
     expect(ingestors[3]?.streams).toEqual(["page:104425192324", "instagram:17841405822304914"]);
-    for (const index of [3, 4])
+    expect(sources.sources[4]).toMatchObject({ apiKey: ENV.YOUTUBE_API_KEY, dailyQuota: 10_000, commentWindowDays: 7 });
+    expect(ingestors[4]?.streams).toEqual([
+      "channel:UCabcdefghijklmnopqrstuv",
+      "search:bpjs kesehatan",
+      "search:antrean faskes",
+    ]);
+    for (const index of [3, 5])
       expect(() => createSourceIngestor(sources.sources[index] as never, loadConfig({}), {})).toThrow(
         "set SIMAK_WEBHOOK_LISTEN",
       );
@@ -87,7 +95,7 @@ describe("sources file", () => {
 `),
     ).toEqual([
       "sources.yaml:2:9: source 'Berita': id: expected lower-case letters, digits and dashes",
-      "sources.yaml:5:11: source 'ok': type: expected one of rss, meta, webhook, synthetic, replay ('x' is not implemented yet)",
+      "sources.yaml:5:11: source 'ok': type: expected one of rss, meta, youtube, webhook, synthetic, replay ('x' is not implemented yet)",
       "sources.yaml:8:13: source 'ok2': feeds.0: Invalid URL",
       "sources.yaml:9:18: source 'ok2': pollSeconds: Too small: expected number to be >=30",
       "sources.yaml:10:5: source 'ok2': unknown key 'colour'",
@@ -113,6 +121,12 @@ describe("sources file", () => {
     ).toEqual([
       "sources.yaml:7:22: source 'b': path: /hooks/a is already served by source 'a'",
       "sources.yaml:8:5: source 'c': a meta source needs 'pages' or 'instagramAccounts'",
+    ]);
+    expect(
+      problems("sources:\n  - { id: y, type: youtube, channels: [UC123], search: { keywords: [bpjs] } }\n"),
+    ).toEqual([
+      "sources.yaml:2:40: source 'y': channels.0: expected a channel id (UC + 22 characters)",
+      "sources.yaml:2:48: source 'y': search: search needs an apiKey",
     ]);
     expect(problems("feeds: []\n")).toEqual(["sources.yaml:1:1: expected 'sources:' with a list of sources"]);
     expect(problems("sources: [\n")[0]).toMatch(/^sources\.yaml:\d+:\d+: invalid YAML/);
