@@ -14,6 +14,7 @@ import { googleNewsFeeds } from "./rss/google-news.js";
 import { createRssIngestor, type FeedSpec } from "./rss/index.js";
 import type { SourceEntry } from "./sources.js";
 import { createSyntheticIngestor, DEMO_SCENARIOS } from "./synthetic/index.js";
+import { createTiktokIngestor } from "./tiktok/index.js";
 import { createWebhookIngestor, WebhookListener } from "./webhook/index.js";
 import { createYoutubeIngestor } from "./youtube/index.js";
 
@@ -104,6 +105,10 @@ export function createSourceIngestor(entry: SourceEntry, config: SimakConfig, se
       });
     case "webhook":
       return createWebhookIngestor({ ...entry, name: entry.id, listener: webhookListener(entry.id, config, services) });
+    case "tiktok": {
+      const { timeoutSeconds, ...rest } = entry;
+      return createTiktokIngestor({ ...rest, name: entry.id, timeoutMs: timeoutSeconds * 1000 });
+    }
     case "youtube": {
       const { timeoutSeconds, ...rest } = entry;
       return createYoutubeIngestor({ ...rest, name: entry.id, timeoutMs: timeoutSeconds * 1000 });

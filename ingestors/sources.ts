@@ -28,6 +28,7 @@ import { type Env, substituteEnv } from "../runtime/env-reference.js";
 import { WatchedFile, type WatchOptions } from "../runtime/watched-file.js";
 import { metaSourceSchema } from "./meta/config.js";
 import { rssSourceSchema } from "./rss/config.js";
+import { tiktokSourceSchema } from "./tiktok/config.js";
 import { webhookSourceSchema } from "./webhook/config.js";
 import { youtubeSourceSchema } from "./youtube/config.js";
 
@@ -57,12 +58,13 @@ const SCHEMAS = {
   rss: rssSourceSchema,
   meta: metaSourceSchema,
   youtube: youtubeSourceSchema,
+  tiktok: tiktokSourceSchema,
   webhook: webhookSourceSchema,
   synthetic: syntheticSourceSchema,
   replay: replaySourceSchema,
 } as const;
 /** Planned (issue 13); refused with a clear message until their ingestors exist. */
-const PLANNED_TYPES = ["x", "tiktok"];
+const PLANNED_TYPES = ["x"];
 
 export type SourceType = keyof typeof SCHEMAS;
 export const SOURCE_TYPES = Object.keys(SCHEMAS) as SourceType[];

@@ -15,6 +15,7 @@ import {
   type SourcesConfig,
   unchangedSources,
 } from "../../ingestors/sources.js";
+import { checkTiktok } from "../../ingestors/tiktok/index.js";
 import { checkYoutube } from "../../ingestors/youtube/index.js";
 import type { SimakConfig } from "../../runtime/config.js";
 import { HttpClient, redactUrl } from "../../runtime/http-client.js";
@@ -198,6 +199,8 @@ async function checkSource(entry: SourceEntry, config: SimakConfig, http: HttpCl
     case "meta":
       if (entry.webhook && !config.ingest.webhookListen) return "set SIMAK_WEBHOOK_LISTEN to host:port (webhook)";
       return checkMeta({ ...entry, name: entry.id, timeoutMs: entry.timeoutSeconds * 1000 }, http);
+    case "tiktok":
+      return checkTiktok({ ...entry, name: entry.id, timeoutMs: entry.timeoutSeconds * 1000 }, http);
     case "youtube":
       return checkYoutube({ ...entry, name: entry.id, timeoutMs: entry.timeoutSeconds * 1000 }, http);
     case "webhook":

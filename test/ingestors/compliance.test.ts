@@ -3,8 +3,8 @@
  * after Vector's source compliance checks: each emits the standard per-source metrics, stops
  * within a second of being stopped while it waits, never throws on bad input (a dead letter, the
  * stage stays healthy), and resumes after a restart from what it stored (rss: its checkpoints,
- * no request before the next poll is due and nothing re-emitted; meta and youtube: their polls'
- * starts (and youtube its quota), no request before the next poll; webhook: its delivery ids; the
+ * no request before the next poll is due and nothing re-emitted; meta, youtube and tiktok: their
+ * polls' starts (youtube its quota too), no request before the next poll; webhook: its delivery ids; the
  * synthetic and replay sources have no cursor and say so: they start over).
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +14,7 @@ import { createMetaIngestor } from "../../ingestors/meta/index.js";
 import { createReplayIngestor } from "../../ingestors/replay/index.js";
 import { createRssIngestor } from "../../ingestors/rss/index.js";
 import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
+import { createTiktokIngestor } from "../../ingestors/tiktok/index.js";
 import { createWebhookIngestor, signWebhook, WebhookListener } from "../../ingestors/webhook/index.js";
 import { createYoutubeIngestor } from "../../ingestors/youtube/index.js";
 import { type Pipeline, startPipeline } from "../../pipeline/app.js";
@@ -266,6 +267,62 @@ describe("ingestor compliance", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(server.requests).toHaveLength(2);
     expect(await itemCount("yt-bpjs", "mention")).toBe(1);
+    expect(await timedStop(again)).toBeLessThan(1000);
+  });
+
+  it("tiktok: a bad video is a dead letter; request and item metrics; stops within 1 s; resumes without re-fetching", async () => {
+    pipeline = await startPipeline({ config, stages: [], http: false });
+    server = await new FakePlatformServer().listen();
+    const json = { "content-type": "application/json" };
+    server.script("GET /v2/user/info/", {
+      status: 200,
+      headers: json,
+      body: JSON.stringify({ data: { user: { open_id: "u-1", display_name: "BPJS" } }, error: { code: "ok" } }),
+    });
+    server.script("POST /v2/video/list/", {
+      status: 200,
+      headers: json,
+      body: JSON.stringify({
+        data: {
+          videos: [
+            { id: "7445", create_time: Math.floor(Date.now() / 1000) - 3600, title: "Antrean", like_count: 3 },
+            { id: "7446", title: "tanpa waktu" },
+          ],
+          cursor: 0,
+          has_more: false,
+        },
+        error: { code: "ok" },
+      }),
+    });
+    const tiktok = () =>
+      createTiktokIngestor({
+        name: "tiktok-bpjs",
+        accessToken: "compliance-token",
+        pollMinutes: 30,
+        windowDays: 30,
+        maxPages: 10,
+        baseUrl: server?.url("") ?? "",
+      });
+    const stage = await run(tiktok());
+    const state = pipeline.context.state;
+    await waitFor(
+      "the account's checkpoint",
+      async () => ((await readCheckpoints(state, "", "tiktok-bpjs")).size === 1 ? true : undefined),
+      10_000,
+      20,
+    );
+    expect(await itemCount("tiktok-bpjs", "mention")).toBe(1);
+    expect(await itemCount("tiktok-bpjs", "invalid")).toBe(1);
+    const { values } = await pipeline.context.metrics.ingestRequests.get();
+    expect(values.filter((v) => v.labels.source === "tiktok-bpjs").map((v) => [v.labels.status, v.value])).toEqual([
+      ["200", 2],
+    ]);
+    expect(stage.healthy()).toBe(true);
+    expect(await timedStop(stage)).toBeLessThan(1000);
+
+    const again = await run(tiktok());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.requests).toHaveLength(2);
     expect(await timedStop(again)).toBeLessThan(1000);
   });
 

@@ -11,6 +11,7 @@ const ENV = {
   META_APP_SECRET: "meta-app-secret-0123456789",
   META_VERIFY_TOKEN: "verify-token-simak",
   YOUTUBE_API_KEY: "AIza-example-key",
+  TIKTOK_ACCESS_TOKEN: "act.example-token",
 };
 
 function problems(yaml: string, env: Record<string, string> = ENV): string[] {
@@ -32,11 +33,12 @@ describe("sources file", () => {
       "blog-kemenkes:rss",
       "meta-bpjs:meta",
       "youtube-bpjs:youtube",
+      "tiktok-bpjs:tiktok",
       "vendor-tiktok:webhook",
       "simulator:synthetic",
       "arsip:replay",
     ]);
-    expect(sources.sources[5]).toMatchObject({
+    expect(sources.sources[6]).toMatchObject({
       secrets: [ENV.WEBHOOK_VENDOR_SECRET, ENV.WEBHOOK_VENDOR_SECRET_PREVIOUS],
       toleranceSeconds: 300,
     });
@@ -65,7 +67,9 @@ describe("sources file", () => {
       "search:bpjs kesehatan",
       "search:antrean faskes",
     ]);
-    for (const index of [3, 5])
+    expect(sources.sources[5]).toMatchObject({ accessToken: ENV.TIKTOK_ACCESS_TOKEN, pollMinutes: 30, windowDays: 30 });
+    expect(ingestors[5]?.streams).toEqual(["account"]);
+    for (const index of [3, 6])
       expect(() => createSourceIngestor(sources.sources[index] as never, loadConfig({}), {})).toThrow(
         "set SIMAK_WEBHOOK_LISTEN",
       );
@@ -95,7 +99,7 @@ describe("sources file", () => {
 `),
     ).toEqual([
       "sources.yaml:2:9: source 'Berita': id: expected lower-case letters, digits and dashes",
-      "sources.yaml:5:11: source 'ok': type: expected one of rss, meta, youtube, webhook, synthetic, replay ('x' is not implemented yet)",
+      "sources.yaml:5:11: source 'ok': type: expected one of rss, meta, youtube, tiktok, webhook, synthetic, replay ('x' is not implemented yet)",
       "sources.yaml:8:13: source 'ok2': feeds.0: Invalid URL",
       "sources.yaml:9:18: source 'ok2': pollSeconds: Too small: expected number to be >=30",
       "sources.yaml:10:5: source 'ok2': unknown key 'colour'",
