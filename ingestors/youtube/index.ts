@@ -480,16 +480,19 @@ class YoutubePoller {
     );
     if (read !== true || results.length === 0) return;
     const stats = new Map<string, Video["statistics"]>();
-    const counted = await this.list(
-      s,
-      "videos",
-      { part: "statistics", id: results.map((r) => r.id.videoId).join(","), maxResults: "50" },
-      video,
-      (item: Video) => {
-        stats.set(item.id, item.statistics);
-      },
-    );
-    if (counted !== true) return;
+    const ids = [...new Set(results.map((r) => r.id.videoId))];
+    for (let i = 0; i < ids.length; i += 50) {
+      const counted = await this.list(
+        s,
+        "videos",
+        { part: "statistics", id: ids.slice(i, i + 50).join(","), maxResults: "50" },
+        video,
+        (item: Video) => {
+          stats.set(item.id, item.statistics);
+        },
+      );
+      if (counted !== true) return;
+    }
     for (const result of results)
       s.events.push({
         type: "mention",
