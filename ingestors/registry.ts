@@ -8,12 +8,15 @@ import { readFileSync } from "node:fs";
 import { parseQueryFile } from "../processors/topics/load.js";
 import { ConfigError, type SimakConfig } from "../runtime/config.js";
 import type { Ingestor } from "../runtime/ingestor.js";
+import { createMetaIngestor } from "./meta/index.js";
 import { createReplayIngestor } from "./replay/index.js";
 import { googleNewsFeeds } from "./rss/google-news.js";
 import { createRssIngestor, type FeedSpec } from "./rss/index.js";
 import type { SourceEntry } from "./sources.js";
 import { createSyntheticIngestor, DEMO_SCENARIOS } from "./synthetic/index.js";
+import { createTiktokIngestor } from "./tiktok/index.js";
 import { createWebhookIngestor, WebhookListener } from "./webhook/index.js";
+import { createYoutubeIngestor } from "./youtube/index.js";
 
 export interface IngestorOptions {
   file?: string;
@@ -50,6 +53,18 @@ export function createIngestor(name: string, config: SimakConfig, options: Inges
 /** What sources of one process share: the webhook listener, created when a webhook source is built. */
 export interface SourceServices {
   webhookListener?: WebhookListener;
+  /** Build pollers without their webhooks (`simak sources test`: fetch, never listen). */
+  pollOnly?: boolean;
+}
+
+function webhookListener(id: string, config: SimakConfig, services: SourceServices): WebhookListener {
+  if (!config.ingest.webhookListen)
+    throw new ConfigError(
+      `source '${id}' serves a webhook: set SIMAK_WEBHOOK_LISTEN (ingest.webhookListen) to host:port`,
+      "ingest.webhookListen",
+    );
+  services.webhookListener ??= WebhookListener.parse(config.ingest.webhookListen);
+  return services.webhookListener;
 }
 
 function rssFeeds(entry: Extract<SourceEntry, { type: "rss" }>, config: SimakConfig): FeedSpec[] {
@@ -88,14 +103,27 @@ export function createSourceIngestor(entry: SourceEntry, config: SimakConfig, se
         platform: entry.platform,
         timeoutMs: entry.timeoutSeconds * 1000,
       });
-    case "webhook": {
-      if (!config.ingest.webhookListen)
-        throw new ConfigError(
-          `source '${entry.id}' is a webhook: set SIMAK_WEBHOOK_LISTEN (ingest.webhookListen) to host:port`,
-          "ingest.webhookListen",
-        );
-      services.webhookListener ??= WebhookListener.parse(config.ingest.webhookListen);
-      return createWebhookIngestor({ ...entry, name: entry.id, listener: services.webhookListener });
+    case "webhook":
+      return createWebhookIngestor({ ...entry, name: entry.id, listener: webhookListener(entry.id, config, services) });
+    case "tiktok": {
+      const { timeoutSeconds, ...rest } = entry;
+      return createTiktokIngestor({ ...rest, name: entry.id, timeoutMs: timeoutSeconds * 1000 });
+    }
+    case "youtube": {
+      const { timeoutSeconds, ...rest } = entry;
+      return createYoutubeIngestor({ ...rest, name: entry.id, timeoutMs: timeoutSeconds * 1000 });
+    }
+    case "meta": {
+      const { webhook, timeoutSeconds, ...rest } = entry;
+      return createMetaIngestor({
+        ...rest,
+        name: entry.id,
+        timeoutMs: timeoutSeconds * 1000,
+        webhook:
+          webhook && !services.pollOnly
+            ? { ...webhook, listener: webhookListener(entry.id, config, services) }
+            : undefined,
+      });
     }
   }
 }

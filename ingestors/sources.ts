@@ -27,8 +27,11 @@ import {
 } from "../processors/topics/yaml-source.js";
 import { type Env, substituteEnv } from "../runtime/env-reference.js";
 import { WatchedFile, type WatchOptions } from "../runtime/watched-file.js";
+import { metaSourceSchema } from "./meta/config.js";
 import { rssSourceSchema } from "./rss/config.js";
+import { tiktokSourceSchema } from "./tiktok/config.js";
 import { webhookSourceSchema } from "./webhook/config.js";
+import { youtubeSourceSchema } from "./youtube/config.js";
 
 const SOURCE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -54,12 +57,15 @@ const replaySourceSchema = z
 
 const SCHEMAS = {
   rss: rssSourceSchema,
+  meta: metaSourceSchema,
+  youtube: youtubeSourceSchema,
+  tiktok: tiktokSourceSchema,
   webhook: webhookSourceSchema,
   synthetic: syntheticSourceSchema,
   replay: replaySourceSchema,
 } as const;
 /** Planned (issue 13); refused with a clear message until their ingestors exist. */
-const PLANNED_TYPES = ["x", "meta", "youtube", "tiktok"];
+const PLANNED_TYPES = ["x"];
 
 export type SourceType = keyof typeof SCHEMAS;
 export const SOURCE_TYPES = Object.keys(SCHEMAS) as SourceType[];
@@ -156,12 +162,16 @@ export function compileSourcesFile(text: string, file: string, env: Env = proces
     }
     const entry = { ...parsed.data, id, ...(silenceMinutes === undefined ? {} : { silenceMinutes }) } as SourceEntry;
     // Webhooks share one listener: each needs its own path.
-    if (entry.type === "webhook") {
-      const route = entry.path ?? `/hooks/${id}`;
-      const owner = entries.find((other) => other.type === "webhook" && (other.path ?? `/hooks/${other.id}`) === route);
+    const route = webhookRoute(entry);
+    if (route) {
+      const owner = entries.find((other) => webhookRoute(other) === route);
       if (owner) {
+        const explicit =
+          entry.type === "webhook" ? entry.path : entry.type === "meta" ? entry.webhook?.path : undefined;
+        const at =
+          entry.type === "meta" ? [...path, "webhook", explicit ? "path" : ""] : [...path, explicit ? "path" : "id"];
         report.at(
-          [...path, entry.path ? "path" : "id"],
+          at.filter((key) => key !== ""),
           `${what}: path: ${route} is already served by source '${owner.id}'`,
         );
         return;
@@ -173,6 +183,13 @@ export function compileSourcesFile(text: string, file: string, env: Env = proces
   if (source.issues.length > 0)
     throw new SourcesFileError([...source.issues].sort((a, b) => a.line - b.line || a.column - b.column));
   return { file, sources: entries };
+}
+
+/** The path a source serves on the webhook listener, if it serves one. */
+export function webhookRoute(entry: SourceEntry): string | undefined {
+  if (entry.type === "webhook") return entry.path ?? `/hooks/${entry.id}`;
+  if (entry.type === "meta" && entry.webhook) return entry.webhook.path ?? `/hooks/${entry.id}`;
+  return undefined;
 }
 
 export async function loadSourcesFile(path: string, env: Env = process.env): Promise<SourcesConfig> {

@@ -52,6 +52,13 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Per attempt, ms. */
   timeoutMs?: number;
+  /**
+   * The platform's own rate-limit signals besides 429 and x-rate-limit-* (Meta's usage headers and
+   * throttling codes in 400s, YouTube's quotaExceeded in a 403): given an answer, the time until
+   * which the credential waits (epoch ms), and whether this answer is the limit itself (`retry`:
+   * asked again after the wait, as a 429) or a warning before it (returned; the next request waits).
+   */
+  rateLimit?: (response: HttpResponse, now: number) => { until: number; retry: boolean } | undefined;
 }
 
 export interface HttpResponse {
@@ -186,12 +193,22 @@ export class HttpClient {
         }
         continue;
       }
-      return {
+      const answer = {
         status: response.status,
         headers: response.headers,
         body: await this.readBody(response),
         url: response.url,
       };
+      const limited = request.rateLimit?.(answer, this.clock.now());
+      if (limited) {
+        this.pause(key, request.source, limited.until);
+        if (limited.retry) {
+          lastError = `${answer.status} rate limited: ${firstLine(answer.body)}`;
+          lastStatus = answer.status;
+          continue;
+        }
+      }
+      return answer;
     }
     throw new HttpError(`${redactUrl(request.url)}: ${lastError} (after ${maxAttempts} attempts)`, lastStatus);
   }

@@ -108,7 +108,9 @@ function atomEntry(entry: XmlNode): FeedItem {
     guid: text(entry.id) || null,
     link: atomLink(entry.link),
     title: text(entry.title),
-    summary: text(entry.summary) || text(entry.content),
+    // YouTube's channel feeds keep the description in Media RSS.
+    summary:
+      text(entry.summary) || text(entry.content) || text((entry["media:group"] as XmlNode)?.["media:description"]),
     published: time(text(entry.published) || text(entry.updated)),
     outlet: null,
   };

@@ -6,9 +6,10 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Clock, systemClock } from "../../runtime/http-client.js";
-import type { IngestContext, Ingestor, SourceEvent, SourceStore } from "../../runtime/ingestor.js";
+import type { IngestContext, Ingestor, SourceEvent } from "../../runtime/ingestor.js";
 import { parseReplayLine } from "../replay/parse.js";
 import type { WebhookListener } from "./listener.js";
+import { type Answer, EventQueue, memoryStore, readBody, respond } from "./push.js";
 import { verifyWebhook } from "./signature.js";
 
 export { WebhookListener } from "./listener.js";
@@ -28,12 +29,6 @@ export interface WebhookOptions {
   clock?: Pick<Clock, "now">;
 }
 
-interface Delivery {
-  events: SourceEvent[];
-}
-
-type Answer = { status: number; body: Record<string, unknown> };
-
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export function createWebhookIngestor(options: WebhookOptions): Ingestor {
@@ -47,8 +42,7 @@ async function* serve(
 ): AsyncGenerator<SourceEvent> {
   const path = options.path ?? `/hooks/${options.name}`;
   const store = context?.store ?? memoryStore();
-  const queue: Delivery[] = [];
-  let wake: (() => void) | null = null;
+  const queue = new EventQueue();
   /** Deliveries being published, by webhook-id: a concurrent redelivery gets the same answer. */
   const inFlight = new Map<string, Promise<Answer>>();
 
@@ -84,7 +78,7 @@ async function* serve(
     return publishing;
   };
 
-  const publish = (id: string, text: string): Promise<Answer> => {
+  const publish = async (id: string, text: string): Promise<Answer> => {
     const events: SourceEvent[] = [];
     let accepted = 0;
     let invalid = 0;
@@ -96,26 +90,14 @@ async function* serve(
       else accepted++;
       events.push(event);
     });
-    return new Promise<Answer>((resolve) => {
-      const timer = setTimeout(
-        () => resolve({ status: 503, body: { error: "the bus did not acknowledge in time; retry" } }),
-        options.ackTimeoutMs ?? 10_000,
-      );
-      events.push({
-        type: "receipt",
-        done: (error) => {
-          clearTimeout(timer);
-          if (error) return resolve({ status: 503, body: { error: "the bus refused the events; retry" } });
-          const ttl = (options.idempotencyHours ?? 24) * 3600;
-          store.set(`delivery:${id}`, "1", ttl).then(
-            () => resolve({ status: 202, body: { id, accepted, invalid } }),
-            () => resolve({ status: 503, body: { error: "could not record the delivery; retry" } }),
-          );
-        },
-      });
-      queue.push({ events });
-      wake?.();
-    });
+    const ttl = (options.idempotencyHours ?? 24) * 3600;
+    const outcome = await queue.deliver(events, options.ackTimeoutMs ?? 10_000, () =>
+      store.set(`delivery:${id}`, "1", ttl),
+    );
+    if (outcome === "timeout") return { status: 503, body: { error: "the bus did not acknowledge in time; retry" } };
+    if (outcome === "refused") return { status: 503, body: { error: "the bus refused the events; retry" } };
+    if (outcome === "unrecorded") return { status: 503, body: { error: "could not record the delivery; retry" } };
+    return { status: 202, body: { id, accepted, invalid } };
   };
 
   const onRequest = (request: IncomingMessage, response: ServerResponse) => {
@@ -125,70 +107,10 @@ async function* serve(
     );
   };
 
-  const onAbort = () => wake?.();
-  signal.addEventListener("abort", onAbort, { once: true });
   await options.listener.route(path, onRequest);
   try {
-    while (!signal.aborted) {
-      const delivery = queue.shift();
-      if (delivery) {
-        yield* delivery.events;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = null;
-    }
+    yield* queue.drain(signal);
   } finally {
-    signal.removeEventListener("abort", onAbort);
     await options.listener.unroute(path);
-    // Queued deliveries never reached the bus: their senders get 503 and retry.
-    for (const delivery of queue.splice(0))
-      for (const event of delivery.events) if (event.type === "receipt") event.done(new Error("source stopped"));
   }
-}
-
-function respond(response: ServerResponse, answer: Answer): void {
-  if (response.headersSent) return;
-  response.writeHead(answer.status, { "content-type": "application/json" }).end(`${JSON.stringify(answer.body)}\n`);
-}
-
-/** The raw body, or null as soon as it grows past `max` bytes. */
-function readBody(request: IncomingMessage, max: number): Promise<Buffer | null> {
-  const declared = Number(request.headers["content-length"]);
-  if (declared > max) {
-    request.resume();
-    return Promise.resolve(null);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        request.removeAllListeners("data");
-        request.resume();
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
-}
-
-/** Outside the ingest stage (tests, `simak sources test`): delivery ids kept in this process. */
-function memoryStore(): SourceStore {
-  const values = new Map<string, { value: string; until: number }>();
-  return {
-    get: async (key) => {
-      const entry = values.get(key);
-      return entry && entry.until > Date.now() ? entry.value : null;
-    },
-    set: async (key, value, ttlSeconds) => {
-      values.set(key, { value, until: Date.now() + ttlSeconds * 1000 });
-    },
-  };
 }

@@ -4,6 +4,7 @@
  */
 import { access } from "node:fs/promises";
 import { Command, InvalidArgumentError } from "commander";
+import { checkMeta } from "../../ingestors/meta/index.js";
 import { createIngestor, createSourceIngestor, type SourceServices } from "../../ingestors/registry.js";
 import { toReplayLine } from "../../ingestors/replay/index.js";
 import { parseFeed } from "../../ingestors/rss/feed.js";
@@ -14,6 +15,8 @@ import {
   type SourcesConfig,
   unchangedSources,
 } from "../../ingestors/sources.js";
+import { checkTiktok } from "../../ingestors/tiktok/index.js";
+import { checkYoutube } from "../../ingestors/youtube/index.js";
 import type { SimakConfig } from "../../runtime/config.js";
 import { HttpClient, redactUrl } from "../../runtime/http-client.js";
 import type { Ingestor } from "../../runtime/ingestor.js";
@@ -164,6 +167,13 @@ async function checkSource(entry: SourceEntry, config: SimakConfig, http: HttpCl
         return `${redactUrl(url)}: ${(error as Error).message}`;
       }
     }
+    case "meta":
+      if (entry.webhook && !config.ingest.webhookListen) return "set SIMAK_WEBHOOK_LISTEN to host:port (webhook)";
+      return checkMeta({ ...entry, name: entry.id, timeoutMs: entry.timeoutSeconds * 1000 }, http);
+    case "tiktok":
+      return checkTiktok({ ...entry, name: entry.id, timeoutMs: entry.timeoutSeconds * 1000 }, http);
+    case "youtube":
+      return checkYoutube({ ...entry, name: entry.id, timeoutMs: entry.timeoutSeconds * 1000 }, http);
     case "webhook":
       // A push source makes no request: it needs its listener and its secrets, both checked here.
       return config.ingest.webhookListen ? null : "set SIMAK_WEBHOOK_LISTEN to host:port";
@@ -203,7 +213,7 @@ async function testSource(
   const entry = sources.sources.find((candidate) => candidate.id === id);
   if (!entry) throw new InvalidArgumentError(`no source '${id}' in ${sources.file}`);
   if (entry.type === "webhook") throw new InvalidArgumentError(`'${id}' is a webhook: it receives, it does not fetch`);
-  const ingestor = createSourceIngestor(entry, config, {});
+  const ingestor = createSourceIngestor(entry, config, { pollOnly: true });
   const abort = new AbortController();
   const context = {
     checkpoints: new Map<string, string>(),

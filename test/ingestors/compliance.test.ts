@@ -3,16 +3,20 @@
  * after Vector's source compliance checks: each emits the standard per-source metrics, stops
  * within a second of being stopped while it waits, never throws on bad input (a dead letter, the
  * stage stays healthy), and resumes after a restart from what it stored (rss: its checkpoints,
- * no request before the next poll is due and nothing re-emitted; webhook: its delivery ids; the
+ * no request before the next poll is due and nothing re-emitted; meta, youtube and tiktok: their
+ * polls' starts (youtube its quota too), no request before the next poll; webhook: its delivery ids; the
  * synthetic and replay sources have no cursor and say so: they start over).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { createMetaIngestor } from "../../ingestors/meta/index.js";
 import { createReplayIngestor } from "../../ingestors/replay/index.js";
 import { createRssIngestor } from "../../ingestors/rss/index.js";
 import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
+import { createTiktokIngestor } from "../../ingestors/tiktok/index.js";
 import { createWebhookIngestor, signWebhook, WebhookListener } from "../../ingestors/webhook/index.js";
+import { createYoutubeIngestor } from "../../ingestors/youtube/index.js";
 import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { type IngestStageHandle, startIngestStage } from "../../pipeline/stages/ingest.js";
 import { readCheckpoints } from "../../pipeline/stages/source-state.js";
@@ -140,6 +144,185 @@ describe("ingestor compliance", () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(server.requests).toHaveLength(2);
     expect(await itemCount("berita", "mention")).toBe(3);
+    expect(await timedStop(again)).toBeLessThan(1000);
+  });
+
+  it("meta: a bad item is a dead letter; request and item metrics; stops within 1 s; resumes without re-fetching", async () => {
+    pipeline = await startPipeline({ config, stages: [], http: false });
+    server = await new FakePlatformServer().listen();
+    const recent = new Date(Date.now() - 3_600_000).toISOString().replace("Z", "+0000");
+    server.script("GET /v21.0/104425192324/feed", {
+      status: 200,
+      headers: {
+        "content-type": "application/json",
+        "x-app-usage": '{"call_count":3,"total_cputime":1,"total_time":1}',
+      },
+      body: JSON.stringify({
+        data: [
+          {
+            id: "104425192324_1",
+            message: "Antrean faskes",
+            created_time: recent,
+            comments: { summary: { total_count: 0 } },
+          },
+          { id: "104425192324_2", message: "tanpa waktu" },
+        ],
+      }),
+    });
+    const meta = () =>
+      createMetaIngestor({
+        name: "meta-bpjs",
+        pages: ["104425192324"],
+        instagramAccounts: [],
+        accessToken: "compliance-token",
+        pollMinutes: 10,
+        lookbackMinutes: 10,
+        initialHours: 24,
+        commentWindowHours: 72,
+        pauseAtPercent: 90,
+        apiVersion: "v21.0",
+        baseUrl: server?.url("") ?? "",
+      });
+    const stage = await run(meta());
+    const state = pipeline.context.state;
+    await waitFor(
+      "the page's checkpoint",
+      async () => ((await readCheckpoints(state, "", "meta-bpjs")).size === 1 ? true : undefined),
+      10_000,
+      20,
+    );
+    expect(await itemCount("meta-bpjs", "mention")).toBe(1);
+    expect(await itemCount("meta-bpjs", "invalid")).toBe(1);
+    const { values } = await pipeline.context.metrics.ingestRequests.get();
+    expect(values.filter((v) => v.labels.source === "meta-bpjs").map((v) => [v.labels.status, v.value])).toEqual([
+      ["200", 1],
+    ]);
+    expect(stage.healthy()).toBe(true);
+    expect(await timedStop(stage)).toBeLessThan(1000);
+
+    // Restarted: polled moments ago, so nothing is requested for the next 10 minutes.
+    const again = await run(meta());
+    // A new stream is due at once: had the checkpoint been ignored, the poll would come now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.requests).toHaveLength(1);
+    expect(await itemCount("meta-bpjs", "mention")).toBe(1);
+    expect(await timedStop(again)).toBeLessThan(1000);
+  });
+
+  it("youtube: a bad item is a dead letter; request and item metrics; stops within 1 s; resumes without re-fetching", async () => {
+    pipeline = await startPipeline({ config, stages: [], http: false });
+    server = await new FakePlatformServer().listen();
+    const published = new Date(Date.now() - 3_600_000).toISOString();
+    server.script("GET /feeds/videos.xml", {
+      status: 200,
+      headers: { "content-type": "application/atom+xml" },
+      body: `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>BPJS</title><entry><id>yt:video:Vid00000001</id><title>Antrean</title><published>${published}</published></entry></feed>`,
+    });
+    server.script("GET /youtube/v3/videos", {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        items: [
+          {
+            id: "Vid00000001",
+            snippet: { publishedAt: published, channelId: "UCabcdefghijklmnopqrstuv", title: "Antrean" },
+            statistics: { viewCount: "10", likeCount: "2", commentCount: "0" },
+          },
+          { id: "Vid00000009", statistics: { viewCount: "ten" } },
+        ],
+      }),
+    });
+    const youtube = () =>
+      createYoutubeIngestor({
+        name: "yt-bpjs",
+        channels: ["UCabcdefghijklmnopqrstuv"],
+        apiKey: "compliance-key",
+        pollMinutes: 15,
+        commentWindowDays: 7,
+        lookbackMinutes: 10,
+        dailyQuota: 10_000,
+        reserveUnits: 200,
+        baseUrl: server?.url("") ?? "",
+        feedBaseUrl: server?.url("") ?? "",
+      });
+    const stage = await run(youtube());
+    const state = pipeline.context.state;
+    await waitFor(
+      "the channel's and the quota's checkpoints",
+      async () => ((await readCheckpoints(state, "", "yt-bpjs")).size === 2 ? true : undefined),
+      10_000,
+      20,
+    );
+    expect(await itemCount("yt-bpjs", "mention")).toBe(1);
+    expect(await itemCount("yt-bpjs", "invalid")).toBe(1);
+    const { values } = await pipeline.context.metrics.ingestRequests.get();
+    expect(values.filter((v) => v.labels.source === "yt-bpjs").map((v) => [v.labels.status, v.value])).toEqual([
+      ["200", 2],
+    ]);
+    expect(JSON.parse((await readCheckpoints(state, "", "yt-bpjs")).get("quota") ?? "{}")).toMatchObject({ used: 1 });
+    expect(stage.healthy()).toBe(true);
+    expect(await timedStop(stage)).toBeLessThan(1000);
+
+    const again = await run(youtube());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.requests).toHaveLength(2);
+    expect(await itemCount("yt-bpjs", "mention")).toBe(1);
+    expect(await timedStop(again)).toBeLessThan(1000);
+  });
+
+  it("tiktok: a bad video is a dead letter; request and item metrics; stops within 1 s; resumes without re-fetching", async () => {
+    pipeline = await startPipeline({ config, stages: [], http: false });
+    server = await new FakePlatformServer().listen();
+    const json = { "content-type": "application/json" };
+    server.script("GET /v2/user/info/", {
+      status: 200,
+      headers: json,
+      body: JSON.stringify({ data: { user: { open_id: "u-1", display_name: "BPJS" } }, error: { code: "ok" } }),
+    });
+    server.script("POST /v2/video/list/", {
+      status: 200,
+      headers: json,
+      body: JSON.stringify({
+        data: {
+          videos: [
+            { id: "7445", create_time: Math.floor(Date.now() / 1000) - 3600, title: "Antrean", like_count: 3 },
+            { id: "7446", title: "tanpa waktu" },
+          ],
+          cursor: 0,
+          has_more: false,
+        },
+        error: { code: "ok" },
+      }),
+    });
+    const tiktok = () =>
+      createTiktokIngestor({
+        name: "tiktok-bpjs",
+        accessToken: "compliance-token",
+        pollMinutes: 30,
+        windowDays: 30,
+        maxPages: 10,
+        baseUrl: server?.url("") ?? "",
+      });
+    const stage = await run(tiktok());
+    const state = pipeline.context.state;
+    await waitFor(
+      "the account's checkpoint",
+      async () => ((await readCheckpoints(state, "", "tiktok-bpjs")).size === 1 ? true : undefined),
+      10_000,
+      20,
+    );
+    expect(await itemCount("tiktok-bpjs", "mention")).toBe(1);
+    expect(await itemCount("tiktok-bpjs", "invalid")).toBe(1);
+    const { values } = await pipeline.context.metrics.ingestRequests.get();
+    expect(values.filter((v) => v.labels.source === "tiktok-bpjs").map((v) => [v.labels.status, v.value])).toEqual([
+      ["200", 2],
+    ]);
+    expect(stage.healthy()).toBe(true);
+    expect(await timedStop(stage)).toBeLessThan(1000);
+
+    const again = await run(tiktok());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.requests).toHaveLength(2);
     expect(await timedStop(again)).toBeLessThan(1000);
   });
 

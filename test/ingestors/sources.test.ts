@@ -13,6 +13,11 @@ import { loadConfig } from "../../runtime/config.js";
 const ENV = {
   WEBHOOK_VENDOR_SECRET: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
   WEBHOOK_VENDOR_SECRET_PREVIOUS: "previous-secret-0123456789",
+  META_PAGE_TOKEN: "EAAB-page-token",
+  META_APP_SECRET: "meta-app-secret-0123456789",
+  META_VERIFY_TOKEN: "verify-token-simak",
+  YOUTUBE_API_KEY: "AIza-example-key",
+  TIKTOK_ACCESS_TOKEN: "act.example-token",
 };
 
 function problems(yaml: string, env: Record<string, string> = ENV): string[] {
@@ -32,11 +37,14 @@ describe("sources file", () => {
       "berita-nasional:rss",
       "google-news:rss",
       "blog-kemenkes:rss",
+      "meta-bpjs:meta",
+      "youtube-bpjs:youtube",
+      "tiktok-bpjs:tiktok",
       "vendor-tiktok:webhook",
       "simulator:synthetic",
       "arsip:replay",
     ]);
-    expect(sources.sources[3]).toMatchObject({
+    expect(sources.sources[6]).toMatchObject({
       secrets: [ENV.WEBHOOK_VENDOR_SECRET, ENV.WEBHOOK_VENDOR_SECRET_PREVIOUS],
       toleranceSeconds: 300,
       silenceMinutes: 120,
@@ -55,8 +63,28 @@ describe("sources file", () => {
       expect.stringMatching(/^https:\/\/news\.google\.com\/rss\/search\?q=bpjs\+OR\+jkn\+OR\+%22jaminan/),
       expect.stringMatching(/^https:\/\/news\.google\.com\/rss\/search\?q=%28bpjs\+OR\+jkn\+OR\+faskes%29/),
     ]);
-    expect(() => createSourceIngestor(sources.sources[3] as never, loadConfig({}), {})).toThrow(
-      "set SIMAK_WEBHOOK_LISTEN",
+    expect(sources.sources[3]).toMatchObject({
+      accessToken: ENV.META_PAGE_TOKEN,
+      webhook: { appSecret: ENV.META_APP_SECRET, verifyToken: ENV.META_VERIFY_TOKEN, maxBodyBytes: 1048576 },
+      commentWindowHours: 72,
+      baseUrl: "https://graph.facebook.com",
+    });
+    expect(ingestors[3]?.streams).toEqual(["page:104425192324", "instagram:17841405822304914"]);
+    expect(sources.sources[4]).toMatchObject({ apiKey: ENV.YOUTUBE_API_KEY, dailyQuota: 10_000, commentWindowDays: 7 });
+    expect(ingestors[4]?.streams).toEqual([
+      "channel:UCabcdefghijklmnopqrstuv",
+      "search:bpjs kesehatan",
+      "search:antrean faskes",
+    ]);
+    expect(sources.sources[5]).toMatchObject({ accessToken: ENV.TIKTOK_ACCESS_TOKEN, pollMinutes: 30, windowDays: 30 });
+    expect(ingestors[5]?.streams).toEqual(["account"]);
+    for (const index of [3, 6])
+      expect(() => createSourceIngestor(sources.sources[index] as never, loadConfig({}), {})).toThrow(
+        "set SIMAK_WEBHOOK_LISTEN",
+      );
+    // `simak sources test` builds the poller alone: no listener needed.
+    expect(createSourceIngestor(sources.sources[3] as never, loadConfig({}), { pollOnly: true }).name).toBe(
+      "meta-bpjs",
     );
   });
 
@@ -80,7 +108,7 @@ describe("sources file", () => {
 `),
     ).toEqual([
       "sources.yaml:2:9: source 'Berita': id: expected lower-case letters, digits and dashes",
-      "sources.yaml:5:11: source 'ok': type: expected one of rss, webhook, synthetic, replay ('x' is not implemented yet)",
+      "sources.yaml:5:11: source 'ok': type: expected one of rss, meta, youtube, tiktok, webhook, synthetic, replay ('x' is not implemented yet)",
       "sources.yaml:8:13: source 'ok2': feeds.0: Invalid URL",
       "sources.yaml:9:18: source 'ok2': pollSeconds: Too small: expected number to be >=30",
       "sources.yaml:10:5: source 'ok2': unknown key 'colour'",
@@ -101,6 +129,20 @@ describe("sources file", () => {
     ).toEqual(["sources.yaml:3:11: source 'b': path: /hooks/b is already served by source 'a'"]);
     expect(problems("sources:\n  - { id: a, type: synthetic, silenceMinutes: 0 }\n")).toEqual([
       "sources.yaml:2:47: source 'a': silenceMinutes: expected a number of minutes above 0",
+    ]);
+    expect(
+      problems(
+        `sources:\n  - { id: a, type: webhook, secrets: [0123456789abcdef] }\n  - id: b\n    type: meta\n    pages: ["1"]\n    accessToken: t\n    webhook: { path: /hooks/a, appSecret: 0123456789abcdef, verifyToken: verify-me }\n  - { id: c, type: meta, accessToken: t }\n`,
+      ),
+    ).toEqual([
+      "sources.yaml:7:22: source 'b': path: /hooks/a is already served by source 'a'",
+      "sources.yaml:8:5: source 'c': a meta source needs 'pages' or 'instagramAccounts'",
+    ]);
+    expect(
+      problems("sources:\n  - { id: y, type: youtube, channels: [UC123], search: { keywords: [bpjs] } }\n"),
+    ).toEqual([
+      "sources.yaml:2:40: source 'y': channels.0: expected a channel id (UC + 22 characters)",
+      "sources.yaml:2:48: source 'y': search: search needs an apiKey",
     ]);
     expect(problems("feeds: []\n")).toEqual(["sources.yaml:1:1: expected 'sources:' with a list of sources"]);
     expect(problems("sources: [\n")[0]).toMatch(/^sources\.yaml:\d+:\d+: invalid YAML/);

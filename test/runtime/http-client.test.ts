@@ -2,7 +2,9 @@
  * The HTTP client every source calls through, against a scripted fake server and a test clock:
  * retries of 5xx and timeouts with backoff, 429 waits (Retry-After in seconds or as a date,
  * x-rate-limit-reset) with no request before the reset, the governor pausing before the hard
- * limit, and answers the caller must judge (404) returned at once.
+ * limit, a platform's own rate-limit signals (the `rateLimit` hook: an answer that is the limit,
+ * asked again after the wait; one that warns, returned and the next request held), and answers
+ * the caller must judge (404) returned at once.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpClient, HttpError, retryAfterMs } from "../../runtime/http-client.js";
@@ -54,6 +56,41 @@ describe("HttpClient", () => {
     expect(failure.status).toBe(502);
     expect(failure.message).toContain("502 Bad Gateway: bad gateway (after 5 attempts)");
     expect(failure.message).not.toContain("secret");
+  });
+
+  it("a rateLimit hook: a limit answer is asked again after its wait; a warning is returned and holds the next request", async () => {
+    const http = await setUp();
+    server.script(
+      "GET /graph",
+      { status: 400, body: '{"error":{"code":4}}' },
+      { status: 200, headers: { "x-usage": "95" }, body: "first" },
+      { status: 200, body: "second" },
+    );
+    const hook = (response: { status: number; headers: Headers; body: string }, now: number) => {
+      if (response.status === 400 && response.body.includes('"code":4')) return { until: now + 300_000, retry: true };
+      if (Number(response.headers.get("x-usage")) >= 90) return { until: now + 60_000, retry: false };
+      return undefined;
+    };
+    const start = clock.now();
+    const first = await http.request({
+      url: server.url("/graph"),
+      source: "meta",
+      credential: "page",
+      rateLimit: hook,
+    });
+    expect([first.status, first.body]).toEqual([200, "first"]);
+    const second = await http.request({
+      url: server.url("/graph"),
+      source: "meta",
+      credential: "page",
+      rateLimit: hook,
+    });
+    expect(second.body).toBe("second");
+    expect(server.requests.map((r) => r.at - start)).toEqual([0, 300_000, 360_000]);
+    expect(rateLimited).toEqual([
+      { source: "meta", until: start + 300_000 },
+      { source: "meta", until: start + 360_000 },
+    ]);
   });
 
   it("returns a 404 or 304 at once, without retrying", async () => {

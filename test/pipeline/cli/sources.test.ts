@@ -48,6 +48,11 @@ beforeAll(async () => {
   - id: vendor
     type: webhook
     secrets: ["\${HOOK_SECRET}"]
+  - id: halaman
+    type: meta
+    pages: ["104425192324"]
+    accessToken: \${META_TOKEN}
+    baseUrl: ${server.url("")}
 `,
   );
 });
@@ -58,12 +63,16 @@ afterAll(async () => {
 });
 
 const rss = () => ({ status: 200, body: readFileSync("test/fixtures/rss/rss2-sample.xml", "utf8") });
-const secret = { HOOK_SECRET: "hook-secret-0123456789" };
+const secret = { HOOK_SECRET: "hook-secret-0123456789", META_TOKEN: "EAAB-cli-token" };
 
 describe("simak sources", () => {
   it("check: one request per source, non-zero exit with the platform's error when one fails", async () => {
     server.script("GET /rss.xml", rss());
     server.script("GET /gone.xml", { status: 404, body: "404 page not found\n<html>" });
+    server.script("GET /v21.0/104425192324", {
+      status: 400,
+      body: '{"error":{"message":"Error validating access token: Session has expired","type":"OAuthException","code":190}}',
+    });
     const all = await simak(["check"], secret);
     expect(all.code).toBe(1);
     expect(all.stdout).toBe(
@@ -71,10 +80,13 @@ describe("simak sources", () => {
         "berita (rss): ok",
         `hilang (rss): FAILED: ${server.url("/gone.xml")}: HTTP 404: 404 page not found`,
         "vendor (webhook): FAILED: set SIMAK_WEBHOOK_LISTEN to host:port",
+        `halaman (meta): FAILED: ${server.url("/v21.0/104425192324")}?…: HTTP 400: (#190) Error validating access token: Session has expired`,
         "",
       ].join("\n"),
     );
     expect(all.stderr).toContain("a source failed its check");
+    expect(server.requests.at(-1)?.headers.authorization).toBe("Bearer EAAB-cli-token");
+    expect(all.stdout + all.stderr).not.toContain("EAAB-cli-token");
     server.script("GET /rss.xml", rss());
     const one = await simak(["check", "berita"], secret);
     expect(one).toMatchObject({ code: 0, stdout: "berita (rss): ok\n" });
