@@ -85,6 +85,7 @@ export type SourceEntry = {
 export function expectedSilenceMs(entry: SourceEntry): number | null {
   if (entry.silenceMinutes !== undefined) return entry.silenceMinutes * 60_000;
   if ("pollSeconds" in entry && typeof entry.pollSeconds === "number") return 3 * entry.pollSeconds * 1000;
+  if ("pollMinutes" in entry && typeof entry.pollMinutes === "number") return 3 * entry.pollMinutes * 60_000;
   return null;
 }
 
