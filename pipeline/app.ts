@@ -31,6 +31,7 @@ import { startAggregateStage } from "./stages/aggregate.js";
 import { startAlertStage } from "./stages/alert.js";
 import { startEnrichStage } from "./stages/enrich.js";
 import { type IngestStageHandle, startIngestStage } from "./stages/ingest.js";
+import { startIssuesStage } from "./stages/issues.js";
 import { startProcessStage } from "./stages/process.js";
 import { startResponsivenessStage } from "./stages/responsiveness.js";
 
@@ -41,6 +42,7 @@ export const STAGE_NAMES = [
   "alert",
   "aggregate",
   "responsiveness",
+  "issues",
   "enrich",
   "process",
   "ingest",
@@ -155,6 +157,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     if (name === "alert") stages.push(await startAlertStage(context));
     if (name === "aggregate") stages.push(await startAggregateStage(context));
     if (name === "responsiveness") stages.push(await startResponsivenessStage(context));
+    if (name === "issues") stages.push(await startIssuesStage(context));
     if (name === "enrich") stages.push(await startEnrichStage(context));
     if (name === "process") {
       const opened = await openTaggers({ ...config.process, state, prefix: config.topicPrefix, logger });
