@@ -71,19 +71,31 @@ const tracked: number[] = [];
 const tagged: number[] = [];
 let result: ReturnType<typeof runTracker> | undefined;
 for (let round = 0; round < ROUNDS; round++) {
-  terms.push(timeOf(() => events.forEach(({ mention }) => postTerms(mention.text, mention.hashtags))));
+  terms.push(
+    timeOf(() => {
+      for (const { mention } of events) postTerms(mention.text, mention.hashtags);
+    }),
+  );
   tracked.push(
     timeOf(() => {
       result = runTracker();
     }),
   );
-  tagged.push(timeOf(() => events.forEach(({ mention }) => sentiment.analyse(mention.text))));
+  tagged.push(
+    timeOf(() => {
+      for (const { mention } of events) sentiment.analyse(mention.text);
+    }),
+  );
 }
 const perMention = (ms: number) => (ms * 1000) / events.length;
 console.log(`${events.length} mentions, ${ROUNDS} rounds, medians:`);
 console.log(`  postTerms            ${perMention(median(terms)).toFixed(1)} µs/mention`);
-console.log(`  terms + tracker      ${perMention(median(tracked)).toFixed(1)} µs/mention (every agency evaluated every simulated minute)`);
+console.log(
+  `  terms + tracker      ${perMention(median(tracked)).toFixed(1)} µs/mention (every agency evaluated every simulated minute)`,
+);
 console.log(`  sentiment (scale)    ${perMention(median(tagged)).toFixed(1)} µs/mention`);
 console.log(`  postTerms / sentiment ${(median(terms) / median(tagged)).toFixed(2)}`);
 console.log(`  detection: top issue names the phrase ${result?.detectedAfter} simulated minutes after injection`);
-console.log(`  tracker state at the end: ${result?.size.posts} window posts, ${result?.size.termCounts} hourly term counts (all agencies)`);
+console.log(
+  `  tracker state at the end: ${result?.size.posts} window posts, ${result?.size.termCounts} hourly term counts (all agencies)`,
+);
