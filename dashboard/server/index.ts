@@ -18,6 +18,7 @@ import type { Storage } from "../../runtime/storage/clickhouse.js";
 import { answerCounts, closeItem, needsAnswer, parseQueueFilter } from "./answers.js";
 import { DASHBOARD_BASE, DIST_DIR, ensureDashboardBuilt } from "./build.js";
 import { ChangeFeed } from "./changes.js";
+import { issuePage, risingIssues, topIssues } from "./issues.js";
 import { acknowledgeAlert, agencySummaries, agencyView, dataVersion, listAlerts, provinceMap } from "./queries.js";
 import { BadRequest, parseProvince, parseRange } from "./range.js";
 
@@ -137,25 +138,41 @@ export async function startDashboard(context: PipelineContext): Promise<Dashboar
       case "GET overview": {
         const range = parseRange(url.searchParams, now);
         const province = parseProvince(url.searchParams);
-        const [agencies, map, alerts, waiting] = await Promise.all([
+        const [agencies, map, alerts, waiting, issues] = await Promise.all([
           agencySummaries(storage, range, names, settings.timezone, province),
           provinceMap(storage, range, settings.timezone, provinces, null),
           listAlerts(storage, { fromMs: 0, toMs: now + 86_400_000, limit: RECENT_ALERTS }),
           answerCounts(storage),
+          topIssues(storage),
         ]);
-        return sendJson(res, 200, { range, province: province || null, map, agencies, alerts, needsAnswer: waiting });
+        return sendJson(res, 200, {
+          range,
+          province: province || null,
+          map,
+          agencies,
+          alerts,
+          needsAnswer: waiting,
+          topIssues: issues,
+        });
       }
       case "GET agency": {
         const agency = url.searchParams.get("id");
         if (!agency) throw new BadRequest("id: the agency");
         const range = parseRange(url.searchParams, now);
         const province = parseProvince(url.searchParams);
-        const [view, map] = await Promise.all([
+        const [view, map, issues] = await Promise.all([
           agencyView(storage, agency, range, settings.timezone, province),
           provinceMap(storage, range, settings.timezone, provinces, agency),
+          risingIssues(storage, agency),
         ]);
         const name = names.get(agency) ?? agency;
-        return sendJson(res, 200, { range, id: agency, name, province: province || null, map, ...view });
+        return sendJson(res, 200, { range, id: agency, name, province: province || null, map, ...view, issues });
+      }
+      case "GET issue": {
+        const agency = url.searchParams.get("agency");
+        const key = url.searchParams.get("key");
+        if (!agency || !key) throw new BadRequest("agency and key: the issue");
+        return sendJson(res, 200, await issuePage(storage, agency, key, names.get(agency) ?? agency));
       }
       case "GET alerts": {
         const range = parseRange(url.searchParams, now);
