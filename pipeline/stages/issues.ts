@@ -228,29 +228,31 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  // A round's windows are stored in one insert, then how far it got: a crash in between evaluates
+  // them again, to the same rows.
   const evaluate = async () => {
     const window = await pending();
     if (!window) return;
+    const evaluated: Awaited<ReturnType<typeof evaluateWindow>> = [];
+    let last: number | undefined;
     for (
       let end = window.next, n = 0;
       end <= window.closed && n < MINUTES_PER_ROUND && !stopped;
       end += MINUTE_MS, n++
     ) {
-      const windowRows = await evaluateWindow(storage, end, settings);
-      if (windowRows.length > 0) {
-        await storage.client.insert({
-          table: storage.table("issue_windows"),
-          values: windowRows,
-          format: "JSONEachRow",
-        });
-      }
-      await storage.client.insert({
-        table: storage.table("issue_progress"),
-        values: [{ name: PROGRESS, window_end: end / 1000 }],
-        format: "JSONEachRow",
-      });
-      metrics.eventsOut.inc({ stage: STAGE, target: "issue_windows" }, windowRows.length);
+      evaluated.push(...(await evaluateWindow(storage, end, settings)));
+      last = end;
     }
+    if (last === undefined) return;
+    if (evaluated.length > 0) {
+      await storage.client.insert({ table: storage.table("issue_windows"), values: evaluated, format: "JSONEachRow" });
+    }
+    await storage.client.insert({
+      table: storage.table("issue_progress"),
+      values: [{ name: PROGRESS, window_end: last / 1000 }],
+      format: "JSONEachRow",
+    });
+    metrics.eventsOut.inc({ stage: STAGE, target: "issue_windows" }, evaluated.length);
   };
   const schedule = () => {
     if (stopped) return;
