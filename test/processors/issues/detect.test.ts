@@ -35,6 +35,23 @@ describe("postTerms", () => {
     expect(postTerms("yang ini itu sih gak ya wkwkwk ok")).toEqual([]);
   });
 
+  it("reads a text of only hashtags as the tags and their words", () => {
+    expect(postTerms("#BPJS #AntreanPanjang", ["BPJS", "AntreanPanjang"])).toEqual([
+      "#bpjs",
+      "#antreanpanjang",
+      "bpjs",
+      "antrean",
+      "bpjs antrean",
+      "panjang",
+      "antrean panjang",
+    ]);
+  });
+
+  it("gives a retweet its original's terms (the marker and the handle are not terms)", () => {
+    expect(postTerms("RT @warga: kartu peserta diblokir")).toEqual(postTerms("kartu peserta diblokir"));
+    expect(postTerms("ok")).toEqual([]);
+  });
+
   it("counts a term once per post, and no pair of a word with itself", () => {
     expect(postTerms("banjir banjir banjir lagi")).toEqual(["banjir"]);
   });
@@ -142,6 +159,14 @@ describe("detectIssues", () => {
 });
 
 describe("IssueTracker", () => {
+  it("drops an hour's once-seen terms past maxTermsPerHour", () => {
+    const tracker = new IssueTracker({ maxTermsPerHour: 10 });
+    for (let i = 0; i < 11; i++)
+      tracker.add("s", { id: `p${i}`, time: i, terms: [`t${i}`, "umum"], sentiment: "neutral" });
+    // The 10th post makes 11 terms: the 10 seen once go, "umum" stays; the 11th adds t10.
+    expect(tracker.size()).toEqual({ posts: 11, termCounts: 2 });
+  });
+
   it("detects against the complete hours before the window and forgets what no window needs", () => {
     const tracker = new IssueTracker({ windowMinutes: 10, baselineHours: 2 });
     const start = 10 * HOUR_MS;
