@@ -209,20 +209,25 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
 
   /** The next window end to evaluate and the latest one that may be: null when nothing is stored. */
   const pending = async (): Promise<{ next: number; closed: number } | null> => {
-    const [state] = await rows<{ progress: number | null; watermark: number | null; first: number | null }>(
+    const [state] = await rows<{ progress: number | null; watermark: number | null }>(
       storage,
       `SELECT
          (SELECT if(count() = 0, NULL, toUnixTimestamp(max(window_end)) * 1000) FROM ${storage.table("issue_progress")} FINAL WHERE name = {name:String}) AS progress,
          (SELECT if(count() = 0, NULL, min(w)) FROM (
             SELECT toUnixTimestamp64Milli(max(watermark)) AS w FROM ${storage.table("issue_watermarks")}
-            WHERE source_topic = {topic:String} GROUP BY source_partition)) AS watermark,
-         (SELECT if(count() = 0, NULL, toUnixTimestamp(min(minute)) * 1000) FROM ${storage.table("issue_posts")}) AS first`,
+            WHERE source_topic = {topic:String} GROUP BY source_partition)) AS watermark`,
       { name: PROGRESS, topic: source },
     );
-    if (!state || state.watermark === null || state.first === null) return null;
+    if (!state || state.watermark === null) return null;
     const closed = Math.floor((Number(state.watermark) - settings.latenessMs) / MINUTE_MS) * MINUTE_MS;
-    const next = state.progress === null ? Number(state.first) + MINUTE_MS : Number(state.progress) + MINUTE_MS;
-    return { next, closed };
+    if (state.progress !== null) return { next: Number(state.progress) + MINUTE_MS, closed };
+    // Nothing evaluated yet: from the first stored minute (read only then: it scans the table).
+    const [first] = await rows<{ first: number | null }>(
+      storage,
+      `SELECT if(count() = 0, NULL, toUnixTimestamp(min(minute)) * 1000) AS first FROM ${storage.table("issue_posts")}`,
+    );
+    if (!first || first.first === null) return null;
+    return { next: Number(first.first) + MINUTE_MS, closed };
   };
 
   let stopped = false;
