@@ -27,6 +27,14 @@ export interface Migration {
  */
 export const DEDUPLICATION_WINDOW = 1000;
 
+/**
+ * Days the issues stage's working tables are kept, whatever the raw retention: posts for the issue
+ * pages of the last day and a margin, term counts for the longest baseline the configuration allows
+ * (issues.baselineHours, at most 28 days). Their rows are many (a mention's terms, per scope).
+ */
+export const ISSUE_POSTS_DAYS = 7;
+export const ISSUE_TERMS_DAYS = 30;
+
 /** The window measures as kept by the 1-minute, 1-hour and 1-day aggregate tables. */
 const WINDOW_AGGREGATE_COLUMNS = `
         window_start DateTime('UTC'),
@@ -643,7 +651,7 @@ export const MIGRATIONS: Migration[] = [
       ) ENGINE = ReplacingMergeTree
       PARTITION BY toYYYYMMDD(minute)
       ORDER BY (scope_kind, scope, minute, platform, mention_id)
-      TTL minute + INTERVAL ${retention.rawDays} DAY`,
+      TTL minute + INTERVAL ${ISSUE_POSTS_DAYS} DAY`,
       `CREATE TABLE IF NOT EXISTS ${t("issue_terms_hourly")} (
         scope_kind LowCardinality(String),
         scope String,
@@ -653,7 +661,7 @@ export const MIGRATIONS: Migration[] = [
       ) ENGINE = AggregatingMergeTree
       PARTITION BY toYYYYMM(hour)
       ORDER BY (scope_kind, scope, hour, term)
-      TTL hour + INTERVAL ${retention.rawDays} DAY`,
+      TTL hour + INTERVAL ${ISSUE_TERMS_DAYS} DAY`,
       `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t("issue_terms_hourly_mv")} TO ${t("issue_terms_hourly")} AS
       SELECT p.scope_kind AS scope_kind, p.scope AS scope, toStartOfHour(p.minute) AS hour, term,
         uniqExactState(concat(p.platform, ':', p.mention_id)) AS posts
@@ -759,8 +767,6 @@ const RETAINED_TABLES: { name: string; time: string; kind: keyof Retention }[] =
   { name: "responsiveness_answers", time: "toDateTime(answered_at)", kind: "aggregateDays" },
   { name: "responsiveness_closures", time: "toDateTime(closed_at)", kind: "aggregateDays" },
   { name: "mention_window_deltas", time: "toDateTime(inserted_at)", kind: "rawDays" },
-  { name: "issue_posts", time: "minute", kind: "rawDays" },
-  { name: "issue_terms_hourly", time: "hour", kind: "rawDays" },
   { name: "issue_windows", time: "window_end", kind: "aggregateDays" },
   { name: "mention_windows_1m", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_1h", time: "window_start", kind: "aggregateDays" },
