@@ -20,6 +20,7 @@ import {
   dateTime,
   H,
   HOUR,
+  ISSUES_HOUR,
   JABAR,
   JATIM,
   SITE,
@@ -314,7 +315,7 @@ const EXPECTED: Record<string, { params?: Record<string, string>; rows: Record<s
   },
 };
 
-// Issues: test/fixtures/issues.ts seedIssues (windows ending H + 10 and H + 11 minutes).
+// Issues: test/fixtures/issues.ts seedIssues (windows ending ISSUES_HOUR + 10 and + 11 minutes).
 EXPECTED["rising-issues"] = {
   rows: [
     {
@@ -324,11 +325,12 @@ EXPECTED["rising-issues"] = {
       negative: 12,
       negative_share: 0.8,
       growth: 7.5,
-      first_seen: dateTime(H + 10 * 60_000),
+      first_seen: dateTime(ISSUES_HOUR + 10 * 60_000),
     },
   ],
 };
 EXPECTED["issues-hour"] = {
+  params: { hour: dateTime(ISSUES_HOUR) },
   rows: [
     {
       issue_key: "antrean bpjs",
@@ -349,7 +351,7 @@ EXPECTED["issues-hour"] = {
   ],
 };
 // Posts i1 and i2 have the pair "antrean bpjs" (i1 negative), i3 not.
-EXPECTED["issue-posts"] = { rows: [{ posts: 2, negative: 1 }] };
+EXPECTED["issue-posts"] = { params: { hour: dateTime(ISSUES_HOUR) }, rows: [{ posts: 2, negative: 1 }] };
 
 /** The ```sql blocks of the page, by the name on their first line (`-- name`). */
 function sqlBlocks(): Map<string, string> {
