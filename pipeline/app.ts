@@ -32,6 +32,7 @@ import { startAggregateStage } from "./stages/aggregate.js";
 import { startAlertStage } from "./stages/alert.js";
 import { startEnrichStage } from "./stages/enrich.js";
 import { type IngestStageHandle, startIngestStage } from "./stages/ingest.js";
+import { startIssuesStage } from "./stages/issues.js";
 import { startProcessStage } from "./stages/process.js";
 import { startResponsivenessStage } from "./stages/responsiveness.js";
 import { readSourceReadings } from "./stages/source-state.js";
@@ -43,6 +44,7 @@ export const STAGE_NAMES = [
   "alert",
   "aggregate",
   "responsiveness",
+  "issues",
   "enrich",
   "process",
   "ingest",
@@ -171,6 +173,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     if (name === "alert") stages.push(await startAlertStage(context));
     if (name === "aggregate") stages.push(await startAggregateStage(context));
     if (name === "responsiveness") stages.push(await startResponsivenessStage(context));
+    if (name === "issues") stages.push(await startIssuesStage(context));
     if (name === "enrich") stages.push(await startEnrichStage(context));
     if (name === "process") {
       const opened = await openTaggers({ ...config.process, state, prefix: config.topicPrefix, logger });

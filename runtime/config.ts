@@ -153,6 +153,24 @@ const ConfigSchema = z
       })
       .strict()
       .default({ rulesFile: EXAMPLE_ALERT_RULES, pollMs: 1000, idlePartitionMs: 120_000 }),
+    issues: z
+      .object({
+        /** Minutes of the window whose terms are compared with the baseline. */
+        windowMinutes: z.coerce.number().int().min(1).max(180).default(15),
+        /** Complete hours before the window that make the baseline. */
+        baselineHours: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 28)
+          .default(24),
+        /** A minute is evaluated once every partition's stored posts are this far past its end. */
+        latenessMs: z.coerce.number().int().min(0).default(60_000),
+        /** How often the stage looks for minutes to evaluate. */
+        evaluateIntervalMs: positiveInt.default(1000),
+      })
+      .strict()
+      .default({ windowMinutes: 15, baselineHours: 24, latenessMs: 60_000, evaluateIntervalMs: 1000 }),
     responsiveness: z
       .object({
         /** Working hours an agency has to answer before an item is overdue. */
@@ -266,6 +284,10 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_ALERT_RULES_FILE: { path: ["alert", "rulesFile"] },
   SIMAK_ALERT_POLL_MS: { path: ["alert", "pollMs"] },
   SIMAK_ALERT_IDLE_PARTITION_MS: { path: ["alert", "idlePartitionMs"] },
+  SIMAK_ISSUES_WINDOW_MINUTES: { path: ["issues", "windowMinutes"] },
+  SIMAK_ISSUES_BASELINE_HOURS: { path: ["issues", "baselineHours"] },
+  SIMAK_ISSUES_LATENESS_MS: { path: ["issues", "latenessMs"] },
+  SIMAK_ISSUES_EVALUATE_INTERVAL_MS: { path: ["issues", "evaluateIntervalMs"] },
   SIMAK_RESPONSIVENESS_ANSWER_HOURS: { path: ["responsiveness", "answerWithinHours"] },
   SIMAK_RESPONSIVENESS_WORKING_HOURS: { path: ["responsiveness", "workingHours"] },
   SIMAK_RESPONSIVENESS_WORKING_DAYS: { path: ["responsiveness", "workingDays"], list: true },

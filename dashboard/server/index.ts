@@ -18,6 +18,7 @@ import type { Storage } from "../../runtime/storage/clickhouse.js";
 import { answerCounts, closeItem, needsAnswer, parseQueueFilter } from "./answers.js";
 import { DASHBOARD_BASE, DIST_DIR, ensureDashboardBuilt } from "./build.js";
 import { ChangeFeed } from "./changes.js";
+import { issuePage, risingIssues, topIssues } from "./issues.js";
 import { acknowledgeAlert, agencySummaries, agencyView, dataVersion, listAlerts, provinceMap } from "./queries.js";
 import { BadRequest, parseProvince, parseRange } from "./range.js";
 import { type SourceReadings, sourceHealth } from "./sources.js";
@@ -149,12 +150,13 @@ export async function startDashboard(
       case "GET overview": {
         const range = parseRange(url.searchParams, now);
         const province = parseProvince(url.searchParams);
-        const [agencies, map, alerts, waiting, health] = await Promise.all([
+        const [agencies, map, alerts, waiting, health, issues] = await Promise.all([
           agencySummaries(storage, range, names, settings.timezone, province),
           provinceMap(storage, range, settings.timezone, provinces, null),
           listAlerts(storage, { fromMs: 0, toMs: now + 86_400_000, limit: RECENT_ALERTS }),
           answerCounts(storage),
           sources(now),
+          topIssues(storage),
         ]);
         const silentSources = health.flatMap((source) =>
           source.silentForMs === null ? [] : [{ id: source.id, silentForMs: source.silentForMs }],
@@ -167,6 +169,7 @@ export async function startDashboard(
           alerts,
           needsAnswer: waiting,
           silentSources,
+          topIssues: issues,
         });
       }
       case "GET sources": {
@@ -177,12 +180,19 @@ export async function startDashboard(
         if (!agency) throw new BadRequest("id: the agency");
         const range = parseRange(url.searchParams, now);
         const province = parseProvince(url.searchParams);
-        const [view, map] = await Promise.all([
+        const [view, map, issues] = await Promise.all([
           agencyView(storage, agency, range, settings.timezone, province),
           provinceMap(storage, range, settings.timezone, provinces, agency),
+          risingIssues(storage, agency),
         ]);
         const name = names.get(agency) ?? agency;
-        return sendJson(res, 200, { range, id: agency, name, province: province || null, map, ...view });
+        return sendJson(res, 200, { range, id: agency, name, province: province || null, map, ...view, issues });
+      }
+      case "GET issue": {
+        const agency = url.searchParams.get("agency");
+        const key = url.searchParams.get("key");
+        if (!agency || !key) throw new BadRequest("agency and key: the issue");
+        return sendJson(res, 200, await issuePage(storage, agency, key, names.get(agency) ?? agency));
       }
       case "GET alerts": {
         const range = parseRange(url.searchParams, now);

@@ -126,6 +126,8 @@ export interface OverviewAnswer {
   alerts: AlertRow[];
   /** Items waiting for an answer now, per agency with any (responsiveness_open). */
   needsAnswer: Record<string, { open: number; overdue: number }>;
+  /** Each agency's top rising issue, for agencies with one. */
+  topIssues: Record<string, RisingIssue>;
   /** Sources silent longer than expected (the Sumber page has the details); empty without a sources file. */
   silentSources: { id: string; silentForMs: number }[];
 }
@@ -198,6 +200,8 @@ export interface AgencyAnswer extends AgencyView {
   province: string | null;
   /** Every province, of the agency's mentions (not filtered by `province`). */
   map: ProvinceCell[];
+  /** Its rising issues (the "Isu" panel). */
+  issues: RisingIssue[];
 }
 
 export interface AlertsAnswer {
@@ -210,4 +214,36 @@ export interface Settings {
   language: "id" | "en";
   rotateSeconds: number;
   agencies: Record<string, string>;
+}
+
+/** An issue of the latest evaluated window (rising_issues, docs/analysts.md); times in epoch ms. */
+export interface RisingIssue {
+  agency: string;
+  key: string;
+  label: string;
+  volume: number;
+  negative: number;
+  neutral: number;
+  positive: number;
+  growth: number;
+  firstSeen: number;
+  /** Posts about it in each of the last SPARKLINE_WINDOWS evaluated windows, oldest first (0: not an issue then). */
+  sparkline: number[];
+}
+
+export interface IssuePostRow {
+  platform: string;
+  id: string;
+  time: number;
+  handle: string;
+  text: string;
+  sentiment: string;
+}
+
+/** GET issue?agency=&key=: the issue as last seen, and its posts of the last day (newest first). */
+export interface IssueAnswer {
+  agency: string;
+  name: string;
+  issue: RisingIssue | null;
+  posts: IssuePostRow[];
 }

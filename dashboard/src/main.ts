@@ -1,7 +1,7 @@
 /**
  * The monitoring room: a header (pages, time range, language, wall mode, connection), and the
- * page of the address's hash: #/ overview, #/agency/<id>, #/alerts, #/answers[/<agency id>] (needs
- * an answer), #/sources (source health), #/wall (large type, rotating
+ * page of the address's hash: #/ overview, #/agency/<id>, #/issue/<agency id>/<issue key>, #/alerts,
+ * #/answers[/<agency id>] (needs an answer), #/sources (source health), #/wall (large type, rotating
  * through the agencies). Pages refresh when the server says new data landed.
  */
 import "./style.css";
@@ -13,6 +13,7 @@ import { initialLanguage, type LabelKey, type Language, setLanguage, t } from ".
 import { agencyView } from "./views/agency.js";
 import { alertsView } from "./views/alerts.js";
 import { answersView } from "./views/answers.js";
+import { issueView } from "./views/issues.js";
 import { overviewView } from "./views/overview.js";
 import { provinceInHash } from "./views/province-map.js";
 import { sourcesView } from "./views/sources.js";
@@ -158,14 +159,21 @@ async function startWall(page: HTMLElement): Promise<void> {
 }
 
 function show(): void {
-  const [, route = "", argument] = (location.hash.split("?")[0] as string).split("/");
+  const [, route = "", argument, detail] = (location.hash.split("?")[0] as string).split("/");
   view?.destroy();
   view = undefined;
   window.clearInterval(wallTimer);
   document.body.classList.toggle("wall", route === "wall");
   const page = h("main", {});
   const pages = ["alerts", "answers", "sources", "wall"];
-  const name = route === "agency" && argument ? "agency" : pages.includes(route) ? route : "overview";
+  const name =
+    route === "agency" && argument
+      ? "agency"
+      : route === "issue" && argument && detail
+        ? "issue"
+        : pages.includes(route)
+          ? route
+          : "overview";
   app.replaceChildren(header(name), page);
   renderStatus();
   if (name === "wall") {
@@ -173,6 +181,8 @@ function show(): void {
     return;
   }
   if (name === "agency") view = agencyView(decodeURIComponent(argument as string), params);
+  else if (name === "issue")
+    view = issueView(decodeURIComponent(argument as string), decodeURIComponent(detail as string));
   else if (name === "alerts") view = alertsView(settings, () => range);
   else if (name === "answers") view = answersView(settings, argument ? decodeURIComponent(argument) : undefined);
   else if (name === "sources") view = sourcesView();

@@ -14,6 +14,7 @@ export {
   DEMO_SCENARIOS,
   type NegativeSpikeScenario,
   type Scenario,
+  type ScriptedTopicScenario,
   scenarioName,
   type ViralPostScenario,
   type VolumeSurgeScenario,

@@ -43,7 +43,28 @@ export interface ViralPostScenario {
   name?: string;
 }
 
-export type Scenario = NegativeSpikeScenario | VolumeSurgeScenario | ViralPostScenario;
+/**
+ * A phrase people start writing about the agency at a known minute (a scripted topic, for scoring
+ * issue detection): extra mentions of the agency, each with the phrase (and the hashtag, when
+ * given) written into its text.
+ */
+export interface ScriptedTopicScenario {
+  type: "scripted-topic";
+  agency: string;
+  startMinute: number;
+  durationMinutes: number;
+  /** Extra mentions a minute (at the peak of the daily rhythm). */
+  perMinute: number;
+  /** Written at the start of each text, e.g. "kartu peserta hilang". */
+  phrase: string;
+  /** Without "#"; appended to each text when given. */
+  hashtag?: string;
+  /** The tone of the extra mentions: "negative" (93% negative) or the agency's usual one. */
+  tone?: "negative" | "usual";
+  name?: string;
+}
+
+export type Scenario = NegativeSpikeScenario | VolumeSurgeScenario | ViralPostScenario | ScriptedTopicScenario;
 
 /** Steady traffic: no scenario. */
 export const DEFAULT_SCENARIOS: readonly Scenario[] = [];
@@ -137,6 +158,29 @@ class ViralCascadeStream implements MentionStream {
   }
 }
 
+/** Mentions of a topic stream with the scripted phrase (and hashtag) written into their texts. */
+class ScriptedTopicStream implements MentionStream {
+  constructor(
+    private readonly inner: TopicStream,
+    private readonly phrase: string,
+    private readonly hashtag: string | undefined,
+  ) {}
+
+  get nextTime(): number {
+    return this.inner.nextTime;
+  }
+
+  emit(world: World): SourceEvent {
+    const event = this.inner.emit(world);
+    if (event.type !== "mention") return event;
+    const mention = event.mention;
+    mention.text = `${this.phrase}, ${mention.text}${this.hashtag ? ` #${this.hashtag}` : ""}`;
+    if (this.hashtag && !mention.hashtags.includes(this.hashtag))
+      mention.hashtags = [...mention.hashtags, this.hashtag];
+    return event;
+  }
+}
+
 /** Throws on an invalid scenario (the `index`-th of the list); returns its agency's index in AGENCIES. */
 export function checkScenario(scenario: Scenario, index: number): number {
   const agency = AGENCIES.findIndex(({ id }) => id === scenario.agency);
@@ -146,6 +190,15 @@ export function checkScenario(scenario: Scenario, index: number): number {
   }
   if (!(scenario.startMinute >= 0)) throw new RangeError(`scenario ${index}: startMinute must be >= 0`);
   if (scenario.type === "viral-post") return agency;
+  if (scenario.type === "scripted-topic") {
+    if (!(scenario.durationMinutes > 0)) throw new RangeError(`scenario ${index}: durationMinutes must be > 0`);
+    if (!(scenario.perMinute > 0)) throw new RangeError(`scenario ${index}: perMinute must be > 0`);
+    if (!scenario.phrase.trim()) throw new RangeError(`scenario ${index}: phrase must not be empty`);
+    if (scenario.hashtag !== undefined && !/^[\p{L}\p{N}_]+$/u.test(scenario.hashtag)) {
+      throw new RangeError(`scenario ${index}: hashtag must be letters, digits or _ without "#"`);
+    }
+    return agency;
+  }
   if (scenario.type !== "negative-spike" && scenario.type !== "volume-surge") {
     throw new Error(`scenario ${index}: unknown type "${(scenario as { type: unknown }).type}"`);
   }
@@ -175,6 +228,24 @@ export function createStreams({ seed, startTime, mentionsPerMinute, scenarios }:
     const start = startTime + scenario.startMinute * MINUTE_MS;
     if (scenario.type === "viral-post") {
       streams.push(new ViralCascadeStream(random, start, agency, name));
+      return;
+    }
+    if (scenario.type === "scripted-topic") {
+      const perMs = scenario.perMinute / MINUTE_MS;
+      const arrivals = new ArrivalProcess(
+        random,
+        (time) => (perMs * wibActivity(time)) / PEAK_WIB_ACTIVITY,
+        perMs,
+        start,
+        start + scenario.durationMinutes * MINUTE_MS,
+      );
+      const topic: Topic = {
+        agency,
+        issue: null,
+        tone: scenario.tone === "negative" ? SPIKE_TONE : null,
+        scenario: name,
+      };
+      streams.push(new ScriptedTopicStream(new TopicStream(arrivals, topic), scenario.phrase, scenario.hashtag));
       return;
     }
     // On top of the agency's usual volume, (multiplier - 1) times as much again.

@@ -55,6 +55,7 @@ import {
   readEvidence,
   readMinutePoints,
   readPostEvents,
+  readTopIssue,
 } from "./minute-aggregates.js";
 
 const STAGE = "alert";
@@ -154,16 +155,21 @@ export async function startAlertStage(ctx: PipelineContext, options: AlertStageO
     leadership.release().catch((error: unknown) => logger.error({ stage: STAGE, err: error }, "lease release failed"));
   };
 
-  /** Firing alerts of aggregate rules carry the window's most influential mentions in the scope. */
+  /**
+   * Firing alerts of aggregate rules carry the window's most influential mentions in the scope;
+   * every firing alert's message names the top issue of its window (the issues stage), if any.
+   */
   const withEvidence = async (rule: AlertRule, alert: Alert): Promise<Alert> => {
-    if (alert.status !== "firing" || isEventSignal(rule.signal)) return alert;
-    const evidence = await readEvidence(
-      storage,
-      rule.scope,
-      { start: alert.windowStart, end: alert.windowEnd },
-      { negativeOnly: rule.signal !== "total-volume", limit: TOP_EVIDENCE },
-    );
-    return { ...alert, topPostIds: evidence.postIds, topAuthorIds: evidence.authorIds };
+    if (alert.status !== "firing") return alert;
+    const window = { start: alert.windowStart, end: alert.windowEnd };
+    const topIssue = await readTopIssue(storage, rule.scope, window);
+    const message = topIssue ? `${alert.message}; top issue: ${topIssue}` : alert.message;
+    if (isEventSignal(rule.signal)) return { ...alert, message };
+    const evidence = await readEvidence(storage, rule.scope, window, {
+      negativeOnly: rule.signal !== "total-volume",
+      limit: TOP_EVIDENCE,
+    });
+    return { ...alert, message, topPostIds: evidence.postIds, topAuthorIds: evidence.authorIds };
   };
 
   const publish = async (rule: AlertRule, alerts: Alert[], queue: DeliveryQueue) => {

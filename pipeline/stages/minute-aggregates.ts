@@ -186,6 +186,11 @@ function mentionScope(scope: Scope, columns = MENTION_SCOPE): { conditions: stri
  *   an answer or a closure when it fell due, at the minute of its due time, scored by the seconds it
  *   had waited then. Items carry no query id: a rule scoped to a query sees none. What counts is what
  *   the responsiveness stage has stored when the minute is read.
+ * - negative-issue: an issue of the scope (issue_windows, the issues stage) that passes
+ *   NEGATIVE_ISSUE (at least half its posts with a sentiment negative, 10 posts, growth 3) in a
+ *   window, and did not in the day before: an event at the last minute of its first such window,
+ *   its post id the issue's key, scored by its volume. Issues are per agency or query: a rule
+ *   scoped to a platform or province sees none.
  */
 export async function readPostEvents(
   storage: Storage,
@@ -199,6 +204,7 @@ export async function readPostEvents(
   const range = { from, until: to + MINUTE_MS };
   let query: string;
   if (kind === "overdue-question") return readOverdueQuestions(storage, scope, range);
+  if (kind === "negative-issue") return readNegativeIssues(storage, scope, range);
   if (kind === "viral-negative-post") {
     query = `SELECT toUnixTimestamp(toStartOfMinute(first_viral)) * 1000 AS minute, post.id AS post_id,
                     post.author_id AS author, top_score AS score
@@ -240,6 +246,81 @@ export async function readPostEvents(
     author: row.author,
     score: Number(row.score),
   }));
+}
+
+/** What makes an issue a negative one worth an event (negative-issue). */
+export const NEGATIVE_ISSUE = { minNegativeShare: 0.5, minVolume: 10, minGrowth: 3 } as const;
+
+async function readNegativeIssues(
+  storage: Storage,
+  scope: Scope,
+  range: { from: number; until: number },
+): Promise<PostEvent[]> {
+  if (scope.platform !== null || scope.province) return [];
+  const conditions = [
+    scope.queryId !== null ? "scope_kind = 'query' AND scope = {queryId:String}" : "scope_kind = 'agency'",
+    "negative >= {share:Float64} * greatest(negative + neutral + positive, 1)",
+    "volume >= {volume:UInt32}",
+    "growth >= {growth:Float64}",
+    // Window ends are a minute after the minute they close with; the day before counts too.
+    "window_end > fromUnixTimestamp64Milli({from:Int64}) - INTERVAL 1 DAY",
+    "window_end <= fromUnixTimestamp64Milli({until:Int64})",
+  ];
+  if (scope.queryId === null && scope.agency !== null) conditions.push("scope = {agency:String}");
+  if (scope.queryId !== null && scope.agency !== null) conditions.push("agency = {agency:String}");
+  const result = await storage.client.query({
+    query: `SELECT toUnixTimestamp(min(window_end)) * 1000 - 60000 AS minute, issue_key AS post_id,
+                   argMin(volume, window_end) AS score
+            FROM ${storage.table("issue_windows")} FINAL
+            WHERE ${conditions.join(" AND ")}
+            GROUP BY scope, issue_key
+            HAVING minute >= {from:Int64} AND minute < {until:Int64}
+            ORDER BY minute, post_id`,
+    query_params: {
+      ...range,
+      agency: scope.agency ?? "",
+      queryId: scope.queryId ?? "",
+      share: NEGATIVE_ISSUE.minNegativeShare,
+      volume: NEGATIVE_ISSUE.minVolume,
+      growth: NEGATIVE_ISSUE.minGrowth,
+    },
+    format: "JSONEachRow",
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  const rows = await result.json<{ minute: number; post_id: string; score: number }>();
+  return rows.map((row) => ({
+    kind: "negative-issue",
+    minute: Number(row.minute),
+    postId: row.post_id,
+    author: "",
+    score: Number(row.score),
+  }));
+}
+
+/**
+ * The top issue (rank 1) of the latest evaluated window within [start, end] of the agency (or the
+ * query), for an alert's message; undefined when the issues stage found none.
+ */
+export async function readTopIssue(
+  storage: Storage,
+  scope: Scope,
+  window: { start: number; end: number },
+): Promise<string | undefined> {
+  if (scope.agency === null && scope.queryId === null) return undefined;
+  const result = await storage.client.query({
+    query: `SELECT label FROM ${storage.table("issue_windows")} FINAL
+            WHERE scope_kind = {kind:String} AND scope = {scope:String} AND rank = 1
+              AND window_end > fromUnixTimestamp64Milli({start:Int64}) AND window_end <= fromUnixTimestamp64Milli({end:Int64})
+            ORDER BY window_end DESC LIMIT 1`,
+    query_params: {
+      kind: scope.queryId !== null ? "query" : "agency",
+      scope: scope.queryId ?? scope.agency,
+      ...window,
+    },
+    format: "JSONEachRow",
+  });
+  const [row] = await result.json<{ label: string }>();
+  return row?.label;
 }
 
 async function readOverdueQuestions(

@@ -52,7 +52,8 @@ export function buildAlert(options: {
 }): Alert {
   const { rule, scope, status, observation, windowEnd } = options;
   const authors: string[] = [];
-  for (const event of observation.events) if (!authors.includes(event.author)) authors.push(event.author);
+  for (const event of observation.events)
+    if (event.author && !authors.includes(event.author)) authors.push(event.author);
   return {
     id: alertId(options.incident, status),
     ruleId: rule.id,

@@ -1,7 +1,8 @@
 /**
  * What a rule reads: one completed minute of a scope's rolling aggregates, plus the post-level
  * events of that minute (a viral negative post, a negative mention by an influential author, an
- * impersonation suspect, a question to the agency left unanswered past its due time). The stage builds these from the aggregate tables as they are emitted; the
+ * impersonation suspect, a question to the agency left unanswered past its due time, a new
+ * negative issue rising past a threshold). The stage builds these from the aggregate tables as they are emitted; the
  * backtest reads the same rows from ClickHouse. A minute without a row means no mentions.
  */
 import type { Platform } from "../../schemas/types.generated.js";
@@ -23,6 +24,7 @@ export const EVENT_KINDS = [
   "influential-negative",
   "impersonation",
   "overdue-question",
+  "negative-issue",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

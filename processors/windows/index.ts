@@ -8,6 +8,6 @@ export {
   persepsiDirection,
   persepsiIndex,
 } from "./persepsi.js";
-export type { Scope, ScopeKind, SentimentBucket } from "./scopes.js";
+export { type Scope, type ScopeKind, type SentimentBucket, scopesOf } from "./scopes.js";
 export { MINUTE_MS, windowEnd, windowStart } from "./tumbling.js";
 export { DEFAULT_ALLOWED_LATENESS_MS, Watermark } from "./watermark.js";

@@ -27,6 +27,14 @@ export interface Migration {
  */
 export const DEDUPLICATION_WINDOW = 1000;
 
+/**
+ * Days the issues stage's working tables are kept, whatever the raw retention: posts for the issue
+ * pages of the last day and a margin, term counts for the longest baseline the configuration allows
+ * (issues.baselineHours, at most 28 days). Their rows are many (a mention's terms, per scope).
+ */
+export const ISSUE_POSTS_DAYS = 7;
+export const ISSUE_TERMS_DAYS = 30;
+
 /** The window measures as kept by the 1-minute, 1-hour and 1-day aggregate tables. */
 const WINDOW_AGGREGATE_COLUMNS = `
         window_start DateTime('UTC'),
@@ -644,6 +652,129 @@ export const MIGRATIONS: Migration[] = [
         ADD COLUMN IF NOT EXISTS edited_at Nullable(DateTime64(3, 'UTC')) AFTER removed_at`,
     ],
   },
+  {
+    version: 20,
+    name: "issues: posts with their terms per scope, hourly term counts, evaluated windows' issues",
+    // issue_posts is keyed by (scope, minute, mention): a redelivered or restarted batch, or a mention
+    // published twice, replaces its own rows. The hourly counts are sets of post ids (uniqExact
+    // states), so a post inserted again adds nothing. Term '' counts every post of the hour.
+    statements: (t, retention) => [
+      `CREATE TABLE IF NOT EXISTS ${t("issue_posts")} (
+        scope_kind LowCardinality(String),
+        scope String,
+        agency LowCardinality(String),
+        minute DateTime('UTC'),
+        platform LowCardinality(String),
+        mention_id String,
+        event_time DateTime64(3, 'UTC'),
+        terms Array(String),
+        sentiment LowCardinality(String),
+        author_handle String,
+        text String
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMMDD(minute)
+      ORDER BY (scope_kind, scope, minute, platform, mention_id)
+      TTL minute + INTERVAL ${ISSUE_POSTS_DAYS} DAY`,
+      `CREATE TABLE IF NOT EXISTS ${t("issue_terms_hourly")} (
+        scope_kind LowCardinality(String),
+        scope String,
+        hour DateTime('UTC'),
+        term String,
+        posts AggregateFunction(uniqExact, String)
+      ) ENGINE = AggregatingMergeTree
+      PARTITION BY toYYYYMM(hour)
+      ORDER BY (scope_kind, scope, hour, term)
+      TTL hour + INTERVAL ${ISSUE_TERMS_DAYS} DAY`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t("issue_terms_hourly_mv")} TO ${t("issue_terms_hourly")} AS
+      SELECT p.scope_kind AS scope_kind, p.scope AS scope, toStartOfHour(p.minute) AS hour, term,
+        uniqExactState(concat(p.platform, ':', p.mention_id)) AS posts
+      FROM ${t("issue_posts")} AS p
+      ARRAY JOIN arrayPushFront(p.terms, '') AS term
+      GROUP BY scope_kind, scope, hour, term`,
+      // Per partition of the tagged topic, the latest event time whose posts are stored.
+      `CREATE TABLE IF NOT EXISTS ${t("issue_watermarks")} (
+        source_topic String,
+        source_partition UInt16,
+        watermark DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree(watermark)
+      ORDER BY (source_topic, source_partition)`,
+      `CREATE TABLE IF NOT EXISTS ${t("issue_windows")} (
+        scope_kind LowCardinality(String),
+        scope String,
+        agency LowCardinality(String),
+        window_end DateTime('UTC'),
+        window_minutes UInt16,
+        issue_key String,
+        rank UInt8,
+        label String,
+        terms Array(String),
+        term_posts Array(UInt32),
+        term_baseline_posts Array(UInt32),
+        term_scores Array(Float64),
+        volume UInt32,
+        negative UInt32,
+        neutral UInt32,
+        positive UInt32,
+        unknown UInt32,
+        growth Float64,
+        score Float64,
+        first_post_time DateTime64(3, 'UTC'),
+        example_ids Array(String),
+        window_posts UInt32,
+        baseline_posts UInt32
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(window_end)
+      ORDER BY (scope_kind, scope, window_end, issue_key)
+      TTL window_end + INTERVAL ${retention.aggregateDays} DAY`,
+      // The last window every scope was evaluated for (one row, replaced as evaluation advances).
+      `CREATE TABLE IF NOT EXISTS ${t("issue_progress")} (
+        name String,
+        window_end DateTime('UTC')
+      ) ENGINE = ReplacingMergeTree(window_end)
+      ORDER BY name`,
+    ],
+  },
+  {
+    version: 21,
+    name: "issues views: issues per hour, rising issues",
+    statements: (t) => [
+      // An issue in an hour: its peak window (most posts; the latest on ties) and how many windows had it.
+      `CREATE VIEW IF NOT EXISTS ${t("issues_hourly")} AS
+      SELECT scope_kind, scope, any(agency) AS agency, toStartOfHour(window_end - INTERVAL 1 SECOND) AS hour, issue_key,
+        argMax(label, (volume, window_end)) AS label,
+        argMax(terms, (volume, window_end)) AS terms,
+        argMax(term_posts, (volume, window_end)) AS term_posts,
+        max(volume) AS peak_volume,
+        argMax(negative, (volume, window_end)) AS negative,
+        argMax(neutral, (volume, window_end)) AS neutral,
+        argMax(positive, (volume, window_end)) AS positive,
+        max(growth) AS max_growth,
+        max(score) AS max_score,
+        min(first_post_time) AS first_post_time,
+        argMax(example_ids, (volume, window_end)) AS example_ids,
+        count() AS windows
+      FROM ${t("issue_windows")} FINAL
+      GROUP BY scope_kind, scope, hour, issue_key`,
+      // The issues of the latest evaluated window, with when each was first seen (its earliest
+      // window in the 24 hours before) and its negative share.
+      `CREATE VIEW IF NOT EXISTS ${t("rising_issues")} AS
+      WITH (SELECT max(window_end) FROM ${t("issue_progress")} FINAL) AS latest
+      SELECT w.scope_kind AS scope_kind, w.scope AS scope, w.agency AS agency, w.window_end AS window_end,
+        w.issue_key AS issue_key, w.rank AS rank, w.label AS label, w.terms AS terms, w.volume AS volume,
+        w.negative AS negative, w.neutral AS neutral, w.positive AS positive,
+        w.negative / greatest(w.negative + w.neutral + w.positive, 1) AS negative_share,
+        w.growth AS growth, w.score AS score, f.first_seen AS first_seen, w.example_ids AS example_ids
+      FROM ${t("issue_windows")} AS w FINAL
+      INNER JOIN (
+        SELECT scope_kind, scope, issue_key, min(window_end) AS first_seen
+        FROM ${t("issue_windows")} FINAL
+        WHERE window_end > (SELECT max(window_end) FROM ${t("issue_progress")} FINAL) - INTERVAL 1 DAY
+        GROUP BY scope_kind, scope, issue_key
+      ) AS f ON f.scope_kind = w.scope_kind AND f.scope = w.scope AND f.issue_key = w.issue_key
+      WHERE w.window_end = latest
+      ORDER BY w.scope_kind, w.scope, w.rank`,
+    ],
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */
@@ -659,6 +790,7 @@ const RETAINED_TABLES: { name: string; time: string; kind: keyof Retention }[] =
   { name: "responsiveness_answers", time: "toDateTime(answered_at)", kind: "aggregateDays" },
   { name: "responsiveness_closures", time: "toDateTime(closed_at)", kind: "aggregateDays" },
   { name: "mention_window_deltas", time: "toDateTime(inserted_at)", kind: "rawDays" },
+  { name: "issue_windows", time: "window_end", kind: "aggregateDays" },
   { name: "mention_windows_1m", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_1h", time: "window_start", kind: "aggregateDays" },
   { name: "mention_windows_1d", time: "window_start", kind: "aggregateDays" },

@@ -82,7 +82,17 @@ describe("docker-compose.yml", () => {
     expect(grants.length).toBeGreaterThan(0);
     for (const grant of grants) expect(grant).toMatch(/ ON \\`\$\{database\}\\`\.\* TO simak;$/);
     expect(init).not.toMatch(/ACCESS MANAGEMENT|GRANT ALL|\*\.\*|SOURCES|URL|FILE|S3|REMOTE/);
-    for (const stage of ["ingest", "process", "enrich", "sink", "aggregate", "responsiveness", "alert", "dashboard"]) {
+    for (const stage of [
+      "ingest",
+      "process",
+      "enrich",
+      "sink",
+      "aggregate",
+      "responsiveness",
+      "issues",
+      "alert",
+      "dashboard",
+    ]) {
       expect(services[stage]?.environment?.CLICKHOUSE_USER, stage).toBe("simak");
       expect(services[stage]?.environment?.CLICKHOUSE_PASSWORD, stage).toBe(SECRETS.CLICKHOUSE_PASSWORD);
       expect(services[stage]?.environment?.SIMAK_DASHBOARD_TOKEN, stage).toBe(SECRETS.SIMAK_DASHBOARD_TOKEN);
@@ -115,6 +125,7 @@ describe("docker-compose.yml", () => {
         "enrich",
         "grafana",
         "ingest",
+        "issues",
         "kafka",
         "process",
         "prometheus",
@@ -124,7 +135,17 @@ describe("docker-compose.yml", () => {
         "sink",
       ].sort(),
     );
-    for (const stage of ["ingest", "process", "enrich", "sink", "aggregate", "responsiveness", "alert", "dashboard"]) {
+    for (const stage of [
+      "ingest",
+      "process",
+      "enrich",
+      "sink",
+      "aggregate",
+      "responsiveness",
+      "issues",
+      "alert",
+      "dashboard",
+    ]) {
       expect(compose.services[stage]?.command?.slice(0, 2)).toEqual(["run", stage]);
       expect(compose.services[stage]?.deploy?.replicas).toBeGreaterThanOrEqual(1);
     }

@@ -20,6 +20,7 @@ import {
   dateTime,
   H,
   HOUR,
+  ISSUES_HOUR,
   JABAR,
   JATIM,
   SITE,
@@ -313,6 +314,44 @@ const EXPECTED: Record<string, { params?: Record<string, string>; rows: Record<s
     ],
   },
 };
+
+// Issues: test/fixtures/issues.ts seedIssues (windows ending ISSUES_HOUR + 10 and + 11 minutes).
+EXPECTED["rising-issues"] = {
+  rows: [
+    {
+      issue_key: "antrean bpjs",
+      label: "antrean bpjs, faskes",
+      volume: 15,
+      negative: 12,
+      negative_share: 0.8,
+      growth: 7.5,
+      first_seen: dateTime(ISSUES_HOUR + 10 * 60_000),
+    },
+  ],
+};
+EXPECTED["issues-hour"] = {
+  params: { hour: dateTime(ISSUES_HOUR) },
+  rows: [
+    {
+      issue_key: "antrean bpjs",
+      label: "antrean bpjs, faskes",
+      peak_volume: 15,
+      negative: 12,
+      windows: 2,
+      example_ids: ["x:antreanbpjs1", "x:antreanbpjs2"],
+    },
+    {
+      issue_key: "aplikasi error",
+      label: "aplikasi error",
+      peak_volume: 6,
+      negative: 3,
+      windows: 1,
+      example_ids: ["x:aplikasierror1", "x:aplikasierror2"],
+    },
+  ],
+};
+// Posts i1 and i2 have the pair "antrean bpjs" (i1 negative), i3 not.
+EXPECTED["issue-posts"] = { params: { hour: dateTime(ISSUES_HOUR) }, rows: [{ posts: 2, negative: 1 }] };
 
 /** The ```sql blocks of the page, by the name on their first line (`-- name`). */
 function sqlBlocks(): Map<string, string> {

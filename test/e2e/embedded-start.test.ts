@@ -41,6 +41,7 @@ describe("simak start (embedded default)", () => {
           ["alert", true],
           ["aggregate", true],
           ["responsiveness", true],
+          ["issues", true],
           ["enrich", true],
           ["process", true],
           ["ingest", true],

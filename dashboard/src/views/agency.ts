@@ -9,6 +9,7 @@ import { h } from "../dom.js";
 import { formatCompact, formatDateTime, formatNumber, formatPercent, formatTick } from "../format.js";
 import { type LabelKey, nameOf, t } from "../i18n.js";
 import { httpHref } from "../links.js";
+import { issuesPanel } from "./issues.js";
 import { provinceMap } from "./province-map.js";
 import type { RangeParams, View } from "./view.js";
 
@@ -85,6 +86,7 @@ export function agencyView(id: string, range: () => RangeParams): View {
   const influencers = h("tbody");
   const stream = h("ol", { class: "stream", "aria-live": "off" });
   const map = provinceMap();
+  const issues = issuesPanel(id);
   const charts = {
     overTime: new BarChart(overTime.canvas, { stacked: true, horizontal: false }),
     platforms: new BarChart(platforms.canvas, { stacked: false, horizontal: true }),
@@ -95,6 +97,7 @@ export function agencyView(id: string, range: () => RangeParams): View {
     { class: "agency-view", "data-agency": id },
     h("p", {}, h("a", { href: "#/" }, `← ${t("back")}`)),
     heading,
+    issues.root,
     map.root,
     h("section", { class: "panel wide" }, h("h2", {}, t("measures")), measures),
     overTime.panel,
@@ -140,6 +143,7 @@ export function agencyView(id: string, range: () => RangeParams): View {
     refresh: async () => {
       const data = await getJson<AgencyAnswer>("agency", { ...range(), id });
       heading.textContent = data.name;
+      issues.update(data.issues ?? []);
       map.update(data.map, data.province);
       measures.replaceChildren(...measureCards(data.measures));
       charts.overTime.update(

@@ -1,5 +1,11 @@
 /** Overview: every agency's persepsi index, its direction, volume and sentiment split; recent alerts. */
-import { type AgencySummary, type OverviewAnswer, SENTIMENTS, type Settings } from "../../shared/types.js";
+import {
+  type AgencySummary,
+  type OverviewAnswer,
+  type RisingIssue,
+  SENTIMENTS,
+  type Settings,
+} from "../../shared/types.js";
 import { getJson } from "../api.js";
 import { SENTIMENT_COLOURS, SENTIMENT_LABELS } from "../charts.js";
 import { h } from "../dom.js";
@@ -18,7 +24,7 @@ function signed(value: number | null): string {
 }
 
 /** The split as a bar of labelled segments; the label is in the title and the visible percentages. */
-function sentimentBar(agency: AgencySummary): HTMLElement {
+export function sentimentBar(agency: Pick<AgencySummary, "mentions" | "sentiment">): HTMLElement {
   const total = agency.mentions || 1;
   const bar = h("div", { class: "split-bar", role: "img" });
   const described: string[] = [];
@@ -52,10 +58,22 @@ function overdueCell(agency: AgencySummary, waiting: OverviewAnswer["needsAnswer
   return h("td", { class: `num overdue${overdue > 0 ? " has-overdue" : ""}` }, link);
 }
 
+/** The agency's top rising issue, linking to its page. */
+function topIssueCell(agency: AgencySummary, issue: RisingIssue | undefined): HTMLElement {
+  if (!issue) return h("td", { class: "top-issue muted" }, "–");
+  const href = `#/issue/${encodeURIComponent(agency.id)}/${encodeURIComponent(issue.key)}`;
+  return h(
+    "td",
+    { class: "top-issue" },
+    h("a", { href, onclick: (event: Event) => event.stopPropagation() }, issue.label),
+  );
+}
+
 function agencyRow(
   agency: AgencySummary,
   open: (id: string) => void,
   waiting: OverviewAnswer["needsAnswer"],
+  issues: OverviewAnswer["topIssues"],
 ): HTMLElement {
   return h(
     "tr",
@@ -66,6 +84,7 @@ function agencyRow(
     h("td", { class: "num mentions" }, formatNumber(agency.mentions)),
     h("td", {}, sentimentBar(agency)),
     overdueCell(agency, waiting),
+    topIssueCell(agency, issues[agency.id]),
   );
 }
 
@@ -103,6 +122,7 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
             h("th", { scope: "col", class: "num" }, t("mentions")),
             h("th", { scope: "col" }, t("sentimentSplit")),
             h("th", { scope: "col", class: "num" }, t("overdueCount")),
+            h("th", { scope: "col" }, t("topIssue")),
           ),
         ),
         rows,
@@ -127,7 +147,9 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
           ` (${t("silentFor")} ${span(source.silentForMs)})`,
         ]),
       );
-      rows.replaceChildren(...data.agencies.map((agency) => agencyRow(agency, open, data.needsAnswer)));
+      rows.replaceChildren(
+        ...data.agencies.map((agency) => agencyRow(agency, open, data.needsAnswer, data.topIssues ?? {})),
+      );
       empty.textContent = data.agencies.length ? "" : t("noData");
       feed.replaceChildren(
         ...(data.alerts.length

@@ -80,7 +80,7 @@ describe("alert rules file", () => {
     expect(problems(yaml)).toEqual([
       "alerts.yaml:2:31: channel 'hook': url: expected an http(s) URL",
       "alerts.yaml:2:50: channel 'hook': secret: the signing secret needs at least 16 characters",
-      `alerts.yaml:5:13: rule 'spike': signal: Invalid option: expected one of "negative-count"|"negative-share"|"total-volume"|"net-sentiment-drop"|"viral-negative-post"|"influential-negative"|"impersonation"|"overdue-question"`,
+      `alerts.yaml:5:13: rule 'spike': signal: Invalid option: expected one of "negative-count"|"negative-share"|"total-volume"|"net-sentiment-drop"|"viral-negative-post"|"influential-negative"|"impersonation"|"overdue-question"|"negative-issue"`,
       "alerts.yaml:6:13: rule 'spike': window: expected a duration like 5m, 2h or 1d",
       "alerts.yaml:9:21: rule 'share': threshold.z: Invalid input: expected number, received string",
       "alerts.yaml:10:5: rule 'share': unknown key 'colour'",

@@ -1,0 +1,112 @@
+/**
+ * "Isu": the rising issues of an agency (rising_issues, from the issues stage) with the volume of
+ * each over the last windows for a sparkline, the top rising issue of every agency for the
+ * overview, and an issue's posts for its page (issue_posts, docs/analysts.md).
+ */
+import type { Storage } from "../../runtime/storage/clickhouse.js";
+import type { IssueAnswer, IssuePostRow, RisingIssue } from "../shared/types.js";
+
+/** Windows a sparkline covers (one a minute). */
+export const SPARKLINE_WINDOWS = 30;
+/** Most posts an issue page lists. */
+export const ISSUE_POSTS_LIMIT = 100;
+
+async function rows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
+  const result = await storage.client.query({
+    query,
+    query_params: params,
+    format: "JSONEachRow",
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  return result.json<T>();
+}
+
+/** Rising issues of the agencies (all when none is named), most significant first per agency. */
+export async function risingIssues(storage: Storage, agency?: string): Promise<RisingIssue[]> {
+  const found = await rows<{
+    agency: string;
+    issue_key: string;
+    label: string;
+    volume: number;
+    negative: number;
+    neutral: number;
+    positive: number;
+    growth: number;
+    first_seen: number;
+    sparkline: number[];
+  }>(
+    storage,
+    `SELECT r.scope AS agency, r.issue_key AS issue_key, r.label AS label, r.volume AS volume,
+       r.negative AS negative, r.neutral AS neutral, r.positive AS positive, r.growth AS growth,
+       toUnixTimestamp(r.first_seen) * 1000 AS first_seen,
+       arrayMap(i -> s.volumes[indexOf(s.ends, r.window_end - toIntervalMinute(${SPARKLINE_WINDOWS} - i))],
+         range(1, ${SPARKLINE_WINDOWS} + 1)) AS sparkline
+     FROM ${storage.table("rising_issues")} AS r
+     LEFT JOIN (
+       SELECT scope, issue_key, groupArray(window_end) AS ends, groupArray(volume) AS volumes
+       FROM ${storage.table("issue_windows")} FINAL
+       WHERE scope_kind = 'agency'
+         AND window_end > (SELECT max(window_end) FROM ${storage.table("issue_progress")} FINAL) - toIntervalMinute(${SPARKLINE_WINDOWS})
+       GROUP BY scope, issue_key
+     ) AS s ON s.scope = r.scope AND s.issue_key = r.issue_key
+     WHERE r.scope_kind = 'agency' ${agency === undefined ? "" : "AND r.scope = {agency:String}"}
+     ORDER BY r.scope, r.rank`,
+    { agency },
+  );
+  return found.map((row) => ({
+    agency: row.agency,
+    key: row.issue_key,
+    label: row.label,
+    volume: Number(row.volume),
+    negative: Number(row.negative),
+    neutral: Number(row.neutral),
+    positive: Number(row.positive),
+    growth: Number(row.growth),
+    firstSeen: Number(row.first_seen),
+    sparkline: row.sparkline.map(Number),
+  }));
+}
+
+/** Each agency's top rising issue. */
+export async function topIssues(storage: Storage): Promise<Record<string, RisingIssue>> {
+  const top: Record<string, RisingIssue> = {};
+  for (const issue of await risingIssues(storage)) top[issue.agency] ??= issue;
+  return top;
+}
+
+/** An issue of an agency: as last seen among the rising ones, and its posts of the day before the latest window. */
+export async function issuePage(storage: Storage, agency: string, key: string, name: string): Promise<IssueAnswer> {
+  const issue = (await risingIssues(storage, agency)).find((candidate) => candidate.key === key) ?? null;
+  const posts = await rows<{
+    platform: string;
+    mention_id: string;
+    time: number;
+    author_handle: string;
+    text: string;
+    sentiment: string;
+  }>(
+    storage,
+    `SELECT platform, mention_id, toUnixTimestamp64Milli(event_time) AS time, author_handle, text, sentiment
+     FROM ${storage.table("issue_posts")} FINAL
+     WHERE scope_kind = 'agency' AND scope = {agency:String} AND has(terms, {key:String})
+       AND minute > (SELECT max(window_end) FROM ${storage.table("issue_progress")} FINAL) - INTERVAL 1 DAY
+     ORDER BY event_time DESC, mention_id
+     LIMIT {limit:UInt32}`,
+    { agency, key, limit: ISSUE_POSTS_LIMIT },
+  );
+  return {
+    agency,
+    name,
+    issue,
+    posts: posts.map(
+      (row): IssuePostRow => ({
+        platform: row.platform,
+        id: row.mention_id,
+        time: Number(row.time),
+        handle: row.author_handle,
+        text: row.text,
+        sentiment: row.sentiment,
+      }),
+    ),
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * Acceptance: on real Kafka, schema registry and Redis, `simak run issues` (its own process,
+ * embedded ClickHouse) reads a tagged stream with a complaint injected at a known minute, is
+ * SIGKILLed mid-stream and restarted on the same data folder. Every post is stored once, and the
+ * issues of every evaluated window equal those of an uninterrupted run of the same method over the
+ * same stream in memory (processors/issues' tracker); the injected phrase is the top issue within
+ * two minutes of its start.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { IssueTracker, postTerms } from "../../processors/issues/index.js";
+import { KafkaBus } from "../../runtime/bus/kafka-bus.js";
+import { topicName } from "../../runtime/context.js";
+import { createLogger } from "../../runtime/logger.js";
+import { AvroCodec, createRegistryClient } from "../../runtime/serde.js";
+import { contracts } from "../../schemas/contracts.js";
+import { INJECTED_FROM_MINUTE, ISSUE_AGENCY, ISSUE_QUERY, issueStream, STREAM_MINUTES } from "../fixtures/issues.js";
+import {
+  freePort,
+  killWhenReached,
+  type SimakProcess,
+  serviceConfig,
+  serviceEnv,
+  spawnSimak,
+  sqlOverHttp,
+  tempDir,
+  uniquePrefix,
+  waitFor,
+} from "../support/services.js";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const WINDOW_MINUTES = 5;
+/** Two days ago, on the hour. */
+const T0 = Math.floor((Date.now() - 2 * 24 * HOUR) / HOUR) * HOUR;
+/** The last window the stage can close: its last posts are in minute STREAM_MINUTES - 1, at :35 at most, less a minute of lateness. */
+const LAST_END = T0 + (STREAM_MINUTES - 2) * MIN;
+
+/** The same method over the same stream, uninterrupted, in memory: one line per issue of each window. */
+function uninterrupted(): string[] {
+  const stream = issueStream(T0);
+  const tracker = new IssueTracker({ windowMinutes: WINDOW_MINUTES });
+  for (const { mention, tags } of stream) {
+    const post = {
+      id: `${mention.platform}:${mention.id}`,
+      time: mention.eventTime,
+      terms: postTerms(mention.text, mention.hashtags),
+      sentiment: tags.sentiment?.label ?? "unknown",
+    } as const;
+    tracker.add(`agency\t${ISSUE_AGENCY}`, post);
+    tracker.add(`query\t${ISSUE_QUERY}`, post);
+  }
+  const lines: string[] = [];
+  for (const scope of [`agency\t${ISSUE_AGENCY}`, `query\t${ISSUE_QUERY}`]) {
+    for (let end = T0 + MIN; end <= LAST_END; end += MIN) {
+      tracker.issues(scope, end).forEach((issue, i) => {
+        const { negative, neutral, positive } = issue.sentiment;
+        const terms = issue.terms.map(({ term }) => term).join(",");
+        lines.push(
+          [
+            scope,
+            (end - T0) / MIN,
+            i + 1,
+            issue.label,
+            terms,
+            issue.volume,
+            negative,
+            neutral,
+            positive,
+            issue.exampleIds.join(","),
+          ].join("\t"),
+        );
+      });
+    }
+  }
+  return lines;
+}
+
+describe("issues stage on Kafka + registry + Redis", () => {
+  const running: SimakProcess[] = [];
+  let bus: KafkaBus | undefined;
+  afterAll(async () => {
+    for (const process of running) process.child.kill("SIGKILL");
+    await bus?.close();
+  });
+
+  it("stores each post once and the same issues as an uninterrupted run through a SIGKILL and restart", async () => {
+    const prefix = uniquePrefix("issues");
+    const [port1, port2] = await Promise.all([freePort(), freePort()]);
+    const env = serviceEnv(prefix, {
+      SIMAK_DATA_DIR: tempDir("issues-chdb"),
+      SIMAK_ISSUES_WINDOW_MINUTES: String(WINDOW_MINUTES),
+      SIMAK_ISSUES_EVALUATE_INTERVAL_MS: "100",
+    });
+    const start = (label: string, port: number) => {
+      const process = spawnSimak(label, ["run", "issues"], { ...env, SIMAK_HTTP_PORT: String(port) });
+      running.push(process);
+      return process;
+    };
+    const first = start("issues-1", port1);
+    await waitFor(
+      "the stage to serve /healthz",
+      async () => (await fetch(`http://127.0.0.1:${port1}/healthz`).catch(() => undefined))?.ok || undefined,
+      60_000,
+    );
+
+    const config = serviceConfig(prefix);
+    const codec = new AvroCodec(createRegistryClient(config));
+    const topic = topicName(config, "mentionsTagged");
+    const schemaId = await codec.register(topic, contracts.TaggedMention);
+    bus = new KafkaBus({
+      brokers: config.kafka?.brokers ?? [],
+      clientId: "issues-test",
+      logger: createLogger("warn"),
+      unhealthyAfterFailures: config.consumer.unhealthyAfterFailures,
+    });
+    const producer = await bus.producer();
+    const stream = issueStream(T0);
+    const produce = async () => {
+      // In small sends, so the stage reads many batches and the kill lands between them.
+      for (let k = 0; k < stream.length; k += 20) {
+        const records = stream
+          .slice(k, k + 20)
+          .map((value) => ({ key: value.mention.id, value: codec.encode(schemaId, contracts.TaggedMention, value) }));
+        await producer.send(topic, records);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    };
+    const producing = produce();
+    const atKill = await killWhenReached(first, port1, 'target="issue_posts"', stream.length / 2);
+    expect(atKill).toBeLessThan(2 * stream.length);
+    start("issues-2", port2);
+    await producing;
+    await producer.close();
+
+    await waitFor(
+      "every window evaluated",
+      async () => {
+        const progress = await sqlOverHttp(
+          port2,
+          "SELECT toUnixTimestamp(max(window_end)) * 1000 FROM simak.issue_progress FINAL",
+        ).catch(() => "0");
+        return Number(progress) >= LAST_END ? true : undefined;
+      },
+      90_000,
+      250,
+    );
+    expect(await sqlOverHttp(port2, "SELECT count() FROM simak.issue_posts FINAL")).toBe(String(2 * stream.length));
+    expect(
+      await sqlOverHttp(
+        port2,
+        `SELECT uniqExactMerge(posts) FROM simak.issue_terms_hourly WHERE scope_kind = 'agency' AND term = ''`,
+      ),
+    ).toBe(String(stream.length));
+    const stored = await sqlOverHttp(
+      port2,
+      `SELECT scope_kind, scope, intDiv(toUnixTimestamp(window_end) * 1000 - ${T0}, ${MIN}) AS minute, rank, label,
+         arrayStringConcat(terms, ','), volume, negative, neutral, positive, arrayStringConcat(example_ids, ',')
+       FROM simak.issue_windows FINAL
+       WHERE window_end <= fromUnixTimestamp(${LAST_END / 1000})
+       ORDER BY scope_kind, scope, window_end, rank`,
+    );
+    const expected = uninterrupted();
+    expect(stored.split("\n")).toEqual(expected);
+    // The injected complaint tops both scopes within two minutes of its start.
+    const firstTop = await sqlOverHttp(
+      port2,
+      `SELECT scope_kind, intDiv(toUnixTimestamp(min(window_end)) * 1000 - ${T0}, ${MIN}) - ${INJECTED_FROM_MINUTE}
+       FROM simak.issue_windows FINAL WHERE rank = 1 AND has(terms, 'diblokir sepihak')
+       GROUP BY scope_kind ORDER BY scope_kind`,
+    );
+    expect(firstTop).toBe("agency\t2\nquery\t2");
+  }, 120_000);
+});
