@@ -176,6 +176,34 @@ interface Pair {
   last: number;
 }
 
+/**
+ * The detector's whole state as plain JSON, for a stage to store next to the offsets it covers:
+ * `CoordinationDetector.restore(snapshot)` goes on exactly as the detector that took it would.
+ */
+export interface CoordinationSnapshot {
+  version: 1;
+  /** null for "nothing seen yet" (JSON has no infinities). */
+  watermark: number | null;
+  observedSince: number | null;
+  lastSweep: number | null;
+  accounts: [string, AccountState][];
+  events: {
+    id: string;
+    kind: "copy" | "amplification";
+    platform: string;
+    first: number;
+    last: number;
+    text: string;
+    target: string | null;
+    counted: boolean;
+    members: [string, string, number][];
+  }[];
+  /** Copy texts' signatures (base64 of the Uint32Array) and events, referred to by index from buckets. */
+  refs: [number, string, string][];
+  buckets: [string, number[]][];
+  pairs: [string, string, number, number][];
+}
+
 export class CoordinationDetector {
   readonly options: CoordinationOptions;
   private readonly accounts = new Map<string, AccountState>();
@@ -190,6 +218,84 @@ export class CoordinationDetector {
 
   constructor(options: Partial<CoordinationOptions> = {}) {
     this.options = { ...DEFAULT_COORDINATION_OPTIONS, ...options };
+  }
+
+  snapshot(): CoordinationSnapshot {
+    const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    const refIndex = new Map<CopyRef, number>();
+    const refs: [number, string, string][] = [];
+    const buckets: [string, number[]][] = [];
+    for (const [key, bucket] of this.buckets) {
+      buckets.push([
+        key,
+        bucket.map((ref) => {
+          let index = refIndex.get(ref);
+          if (index === undefined) {
+            index = refs.length;
+            refIndex.set(ref, index);
+            const bytes = Buffer.from(ref.signature.buffer, ref.signature.byteOffset, ref.signature.byteLength);
+            refs.push([ref.time, bytes.toString("base64"), ref.event.id]);
+          }
+          return index;
+        }),
+      ]);
+    }
+    return {
+      version: 1,
+      watermark: finite(this.watermark),
+      observedSince: finite(this.observedSince),
+      lastSweep: finite(this.lastSweep),
+      accounts: [...this.accounts].map(([key, state]) => [key, { ...state }]),
+      events: [...this.events.values()].map((event) => ({
+        id: event.id,
+        kind: event.kind,
+        platform: event.platform,
+        first: event.first,
+        last: event.last,
+        text: event.text,
+        target: event.target,
+        counted: event.counted,
+        members: [...event.members].map(([account, member]) => [account, member.post, member.time]),
+      })),
+      refs,
+      buckets,
+      pairs: [...this.pairs.values()].map((pair) => [pair.a, pair.b, pair.count, pair.last]),
+    };
+  }
+
+  static restore(snapshot: CoordinationSnapshot, options: Partial<CoordinationOptions> = {}): CoordinationDetector {
+    if (snapshot.version !== 1) throw new Error(`unknown coordination snapshot version ${snapshot.version}`);
+    const detector = new CoordinationDetector(options);
+    detector.watermark = snapshot.watermark ?? Number.NEGATIVE_INFINITY;
+    detector.observedSince = snapshot.observedSince ?? Number.POSITIVE_INFINITY;
+    detector.lastSweep = snapshot.lastSweep ?? Number.NEGATIVE_INFINITY;
+    for (const [key, state] of snapshot.accounts) detector.accounts.set(key, { ...state });
+    for (const saved of snapshot.events) {
+      const event: CoordinationEvent = {
+        ...saved,
+        members: new Map(saved.members.map(([account, post, time]) => [account, { post, time }])),
+      };
+      detector.events.set(event.id, event);
+      if (event.kind === "amplification") detector.targets.set(`${event.platform}:${event.target}`, event);
+    }
+    const refs = snapshot.refs.map(([time, signature, eventId]): CopyRef => {
+      const bytes = Buffer.from(signature, "base64");
+      const event = detector.events.get(eventId);
+      if (!event) throw new Error(`coordination snapshot: a copy refers to unknown event ${eventId}`);
+      return {
+        time,
+        signature: new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
+        event,
+      };
+    });
+    for (const [key, indexes] of snapshot.buckets) {
+      detector.buckets.set(
+        key,
+        indexes.map((index) => refs[index] as CopyRef),
+      );
+    }
+    for (const [a, b, count, last] of snapshot.pairs) detector.pairs.set(`${a}\n${b}`, { a, b, count, last });
+    return detector;
   }
 
   /** Sizes of the state, for metrics and the bench. */

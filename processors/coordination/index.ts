@@ -12,6 +12,7 @@ export {
   CoordinationDetector,
   type CoordinationItem,
   type CoordinationOptions,
+  type CoordinationSnapshot,
   DEFAULT_COORDINATION_OPTIONS,
   MAX_CAMPAIGN_POSTS,
 } from "./detector.js";
