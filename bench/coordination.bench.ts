@@ -3,7 +3,7 @@
  * (COORDINATION_DAY_SCENARIOS: four campaigns, and viral posts, quoted headlines and a complaint
  * wave that must not be flagged) run straight through processors/coordination, no services.
  *
- *   npm run bench:coordination        (BENCH_RATE=600 mentions/min, BENCH_HOURS=24, BENCH_SEED=42)
+ *   npm run bench:coordination        (BENCH_RATE=300 mentions/min, BENCH_HOURS=24, BENCH_SEED=42)
  *
  * As the coordination stage does, the detector's campaigns are read every CHECK_MINUTES of
  * simulated time; an account is flagged when any campaign read so far holds it. Per account:
@@ -14,7 +14,7 @@
 import { COORDINATION_DAY_SCENARIOS, createSyntheticIngestor } from "../ingestors/synthetic/index.js";
 import { type Campaign, CoordinationDetector, coordinationItem } from "../processors/coordination/index.js";
 
-const RATE = Number(process.env.BENCH_RATE ?? 600);
+const RATE = Number(process.env.BENCH_RATE ?? 300);
 const HOURS = Number(process.env.BENCH_HOURS ?? 24);
 const SEED = Number(process.env.BENCH_SEED ?? 42);
 const CHECK_MINUTES = 10;
