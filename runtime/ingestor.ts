@@ -23,6 +23,8 @@ export interface SyntheticTruth {
   answerTo?: string;
   /** The place the mention names (text), else its author's profile location's; null for neither. */
   place?: SyntheticPlace | null;
+  /** The coordinated campaign (its scenario name) whose account wrote it (ingestors/synthetic/campaigns.ts). */
+  campaign?: string;
 }
 
 export interface SyntheticPlace {

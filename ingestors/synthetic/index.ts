@@ -10,6 +10,11 @@ import { simulate } from "./simulation.js";
 
 export { AGENCIES, type Agency, ISSUES, type Issue, type IssueId } from "./agencies.js";
 export {
+  COORDINATION_DAY_SCENARIOS,
+  type CoordinatedCampaignScenario,
+  type HeadlineQuotedScenario,
+} from "./campaigns.js";
+export {
   DEFAULT_SCENARIOS,
   DEMO_SCENARIOS,
   type NegativeSpikeScenario,

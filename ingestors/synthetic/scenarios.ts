@@ -6,6 +6,12 @@
 import type { SourceEvent } from "../../runtime/ingestor.js";
 import { AGENCIES, ISSUES } from "./agencies.js";
 import { ArrivalProcess, PEAK_WIB_ACTIVITY, wibActivity } from "./arrivals.js";
+import {
+  type CampaignScenario,
+  CoordinatedCampaignStream,
+  checkCampaignScenario,
+  HeadlineQuotedStream,
+} from "./campaigns.js";
 import { agencyAt, shareOf, tone } from "./conversation.js";
 import { Random } from "./random.js";
 import type { ThreadItem } from "./threads.js";
@@ -64,7 +70,13 @@ export interface ScriptedTopicScenario {
   name?: string;
 }
 
-export type Scenario = NegativeSpikeScenario | VolumeSurgeScenario | ViralPostScenario | ScriptedTopicScenario;
+/** Coordinated campaigns and the organic look-alike of a quoted headline: campaigns.ts. */
+export type Scenario =
+  | NegativeSpikeScenario
+  | VolumeSurgeScenario
+  | ViralPostScenario
+  | ScriptedTopicScenario
+  | CampaignScenario;
 
 /** Steady traffic: no scenario. */
 export const DEFAULT_SCENARIOS: readonly Scenario[] = [];
@@ -190,6 +202,10 @@ export function checkScenario(scenario: Scenario, index: number): number {
   }
   if (!(scenario.startMinute >= 0)) throw new RangeError(`scenario ${index}: startMinute must be >= 0`);
   if (scenario.type === "viral-post") return agency;
+  if (scenario.type === "coordinated-campaign" || scenario.type === "headline-quoted") {
+    checkCampaignScenario(scenario, index);
+    return agency;
+  }
   if (scenario.type === "scripted-topic") {
     if (!(scenario.durationMinutes > 0)) throw new RangeError(`scenario ${index}: durationMinutes must be > 0`);
     if (!(scenario.perMinute > 0)) throw new RangeError(`scenario ${index}: perMinute must be > 0`);
@@ -228,6 +244,14 @@ export function createStreams({ seed, startTime, mentionsPerMinute, scenarios }:
     const start = startTime + scenario.startMinute * MINUTE_MS;
     if (scenario.type === "viral-post") {
       streams.push(new ViralCascadeStream(random, start, agency, name));
+      return;
+    }
+    if (scenario.type === "coordinated-campaign") {
+      streams.push(new CoordinatedCampaignStream(random, start, agency, agencyAt(agency).shortName, scenario, name));
+      return;
+    }
+    if (scenario.type === "headline-quoted") {
+      streams.push(new HeadlineQuotedStream(random, start, agency, scenario, name));
       return;
     }
     if (scenario.type === "scripted-topic") {

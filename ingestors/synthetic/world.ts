@@ -306,6 +306,64 @@ export class World {
       : this.respond(time, "reply", parent, CASCADE_TONE.pick(random), scenario);
   }
 
+  /** A top post on X by a given account with a given text: a coordinated campaign's (campaigns.ts). */
+  postAs(
+    time: number,
+    account: Account,
+    text: string,
+    agency: number,
+    sentiment: Sentiment,
+    scenario: string,
+  ): Composed {
+    const issue = this.issueOf(agency);
+    return this.publish({
+      time,
+      platform: "x",
+      kind: "post",
+      account,
+      text,
+      parent: null,
+      agency,
+      issue,
+      sentiment,
+      scenario,
+      attachable: true,
+    });
+  }
+
+  /** A plain retweet of `original` by a given account: a campaign's amplification (campaigns.ts). */
+  retweetAs(time: number, account: Account, original: ThreadItem, scenario: string): Composed {
+    return this.share(time, original, 0, scenario, account);
+  }
+
+  /** A news article about the agency, as ordinary traffic writes them (campaigns.ts' quoted headline). */
+  headline(time: number, agency: number, scenario: string): Composed {
+    return this.article(time, agency, this.issueOf(agency), "neutral", scenario);
+  }
+
+  /** An ordinary person's account on the platform. */
+  person(platform: SimulatedPlatform): Account {
+    return this.authors.person(platform, this.random);
+  }
+
+  /** A person on X posting a text of their own about the agency (campaigns.ts' quoted headline). */
+  personPost(time: number, account: Account, text: string, about: ThreadItem, scenario: string): Composed {
+    return this.publish({
+      time,
+      platform: "x",
+      kind: "post",
+      account,
+      text,
+      parent: null,
+      agency: about.agency,
+      issue: about.issue,
+      sentiment: about.sentiment,
+      scenario,
+      attachable: true,
+      named: about.titleNamed,
+    });
+  }
+
   private post(
     time: number,
     platform: SocialPlatform,
@@ -443,10 +501,16 @@ export class World {
   }
 
   /** A share of `original`; on X a quote (own text and a link) with `quoteChance`, else a plain retweet. */
-  private share(time: number, original: ThreadItem, quoteChance: number, scenario: string | null): Composed {
+  private share(
+    time: number,
+    original: ThreadItem,
+    quoteChance: number,
+    scenario: string | null,
+    sharer?: Account,
+  ): Composed {
     const random = this.random;
     const { platform, agency, issue, sentiment } = original;
-    const account = this.authors.person(platform, random);
+    const account = sharer ?? this.authors.person(platform, random);
     const plainRetweet = platform === "x" && !random.chance(quoteChance);
     let text: string;
     if (plainRetweet) {

@@ -1,0 +1,129 @@
+/**
+ * Coordinated campaign detection scored against the simulator's ground truth: a simulated day
+ * (COORDINATION_DAY_SCENARIOS: four campaigns, and viral posts, quoted headlines and a complaint
+ * wave that must not be flagged) run straight through processors/coordination, no services.
+ *
+ *   npm run bench:coordination        (BENCH_RATE=300 mentions/min, BENCH_HOURS=24, BENCH_SEED=42)
+ *
+ * As the coordination stage does, the detector's campaigns are read every CHECK_MINUTES of
+ * simulated time; an account is flagged when any campaign read so far holds it. Per account:
+ * precision = flagged campaign accounts / flagged, recall = flagged campaign accounts / campaign
+ * accounts that wrote. Per campaign: a found campaign is right when most of its accounts belong to
+ * one true campaign; a true campaign is found when one found campaign holds most of its accounts.
+ */
+import { COORDINATION_DAY_SCENARIOS, createSyntheticIngestor } from "../ingestors/synthetic/index.js";
+import { type Campaign, CoordinationDetector, coordinationItem } from "../processors/coordination/index.js";
+
+const RATE = Number(process.env.BENCH_RATE ?? 300);
+const HOURS = Number(process.env.BENCH_HOURS ?? 24);
+const SEED = Number(process.env.BENCH_SEED ?? 42);
+const CHECK_MINUTES = 10;
+
+interface Score {
+  precision: number;
+  recall: number;
+}
+
+async function main(): Promise<void> {
+  const start = Date.UTC(2025, 5, 2, 1, 0, 0);
+  const end = start + HOURS * 3_600_000;
+  const ingestor = createSyntheticIngestor({
+    seed: SEED,
+    startTime: start,
+    mentionsPerMinute: RATE,
+    speed: 0,
+    scenarios: COORDINATION_DAY_SCENARIOS,
+  });
+  const detector = new CoordinationDetector();
+  const truthOf = new Map<string, string>();
+  const writers = new Set<string>();
+  const found = new Map<string, Campaign>();
+  let mentions = 0;
+  let nextCheck = start + CHECK_MINUTES * 60_000;
+  let detectMs = 0;
+  const abort = new AbortController();
+  for await (const event of ingestor.events(abort.signal)) {
+    if (event.type !== "mention") continue;
+    const { mention } = event;
+    if (mention.eventTime >= end) break;
+    mentions++;
+    const account = `${mention.platform}:${mention.author.id}`;
+    writers.add(account);
+    if (event.truth?.campaign) truthOf.set(account, event.truth.campaign);
+    const t0 = performance.now();
+    detector.add(coordinationItem(mention));
+    if (mention.eventTime >= nextCheck) {
+      for (const campaign of detector.activeCampaigns(mention.eventTime)) found.set(campaign.id, campaign);
+      nextCheck += CHECK_MINUTES * 60_000;
+    }
+    detectMs += performance.now() - t0;
+  }
+  for (const campaign of detector.campaigns()) found.set(campaign.id, campaign);
+
+  const flagged = new Set<string>();
+  for (const campaign of found.values()) for (const { account } of campaign.accounts) flagged.add(account);
+  const truePositives = [...flagged].filter((account) => truthOf.has(account)).length;
+  const perAccount: Score = {
+    precision: ratio(truePositives, flagged.size),
+    recall: ratio(truePositives, truthOf.size),
+  };
+
+  const trueCampaigns = new Map<string, Set<string>>();
+  for (const [account, campaign] of truthOf) {
+    const members = trueCampaigns.get(campaign) ?? new Set<string>();
+    members.add(account);
+    trueCampaigns.set(campaign, members);
+  }
+  let right = 0;
+  const lines: string[] = [];
+  for (const campaign of found.values()) {
+    const labels = new Map<string, number>();
+    for (const { account } of campaign.accounts) {
+      const label = truthOf.get(account) ?? "(organic)";
+      labels.set(label, (labels.get(label) ?? 0) + 1);
+    }
+    const [label, count] = [...labels].sort((a, b) => b[1] - a[1])[0] as [string, number];
+    const ok = label !== "(organic)" && count * 2 > campaign.accounts.length;
+    if (ok) right++;
+    lines.push(
+      `  ${ok ? "ok " : "BAD"} ${campaign.id} ${campaign.accounts.length} accounts (${count} ${label}), score ${campaign.score}, ` +
+        `${campaign.copyEvents} copy + ${campaign.amplificationEvents} amplification events: ${campaign.text.slice(0, 60)}\n      ${campaign.reasons.map((r) => r.detail).join("; ")}`,
+    );
+  }
+  let recalled = 0;
+  for (const [, members] of trueCampaigns) {
+    const hit = [...found.values()].some(
+      (campaign) => campaign.accounts.filter(({ account }) => members.has(account)).length * 2 > members.size,
+    );
+    if (hit) recalled++;
+  }
+  const perCampaign: Score = { precision: ratio(right, found.size), recall: ratio(recalled, trueCampaigns.size) };
+
+  console.log(
+    `coordination: ${HOURS} simulated hours at ${RATE}/min, seed ${SEED}: ${mentions} mentions, ${writers.size} accounts`,
+  );
+  console.log(
+    `  true campaigns ${trueCampaigns.size} (${truthOf.size} accounts); found ${found.size} (${flagged.size} accounts)`,
+  );
+  console.log(lines.join("\n"));
+  console.log(`  per account:  precision ${perAccount.precision.toFixed(3)}  recall ${perAccount.recall.toFixed(3)}`);
+  console.log(`  per campaign: precision ${perCampaign.precision.toFixed(3)}  recall ${perCampaign.recall.toFixed(3)}`);
+  console.log(
+    `  detector: ${detectMs.toFixed(0)} ms (${((detectMs * 1000) / mentions).toFixed(1)} us/mention); state at the end ${JSON.stringify(detector.size)}`,
+  );
+  const pass =
+    perAccount.precision >= 0.9 &&
+    perAccount.recall >= 0.8 &&
+    perCampaign.precision >= 0.9 &&
+    perCampaign.recall >= 0.8;
+  console.log(
+    pass ? "  targets met (precision >= 0.9, recall >= 0.8)" : "  TARGETS MISSED (precision >= 0.9, recall >= 0.8)",
+  );
+  if (!pass) process.exitCode = 1;
+}
+
+function ratio(a: number, b: number): number {
+  return b === 0 ? 1 : a / b;
+}
+
+await main();

@@ -1,0 +1,787 @@
+/**
+ * The coordination detector: reads mentions one at a time (roughly in event-time order) and
+ * finds groups of accounts that act together again and again.
+ *
+ * Evidence comes in "coordination events", each a set of distinct accounts doing the same thing
+ * at nearly the same time:
+ *   - a copy event: near-identical texts (MinHash over normalised word pairs, text.ts) from
+ *     distinct accounts within COPY_WINDOW_MS of each other;
+ *   - an amplification event: distinct accounts sharing the same post within CO_SHARE_WINDOW_MS
+ *     of each other (a plain retweet is amplification, never a copy).
+ * Once an event has MIN_EVENT_ACCOUNTS accounts, every pair of its accounts counts one event
+ * together. One event is a coincidence (a viral post, a quoted headline); a campaign is a group of
+ * accounts whose pairs meet in MIN_PAIR_EVENTS events or more: the connected groups of such pairs,
+ * scored with the accounts' features (new to us, posting rate, shares, handle pattern, followers).
+ *
+ * Bounded: events and pairs older than EVIDENCE_TTL_MS are dropped, and at most MAX_PAIRS pairs,
+ * MAX_ACCOUNTS accounts and MAX_EVENT_ACCOUNTS accounts per event are kept (the oldest go first).
+ * Pure and deterministic: the same mentions in the same order give the same campaigns.
+ */
+import { handleStem, hasDigitTail, patternedHandles } from "./handles.js";
+import { bandKeys, fnv1a, signature, similarity } from "./minhash.js";
+import { copyWords, isPlainRetweet, MIN_COPY_WORDS, shingles } from "./text.js";
+
+/** What the detector needs of a mention. */
+export interface CoordinationItem {
+  platform: string;
+  id: string;
+  kind: string;
+  authorId: string;
+  handle: string;
+  followers: number;
+  text: string;
+  eventTime: number;
+  /** The post a share shares (or a reply answers). */
+  parentId: string | null;
+}
+
+export interface CoordinationOptions {
+  /** Copies this close in time (ms) belong to one copy event. */
+  copyWindowMs: number;
+  /** Shares of one post this close in time (ms) to each other count as acting together. */
+  coShareWindowMs: number;
+  /** Estimated Jaccard similarity of two texts' word pairs above which they are copies. */
+  copySimilarity: number;
+  /** An event counts once it has this many distinct accounts. */
+  minEventAccounts: number;
+  /** Two accounts are tied once they meet in this many events... */
+  minPairEvents: number;
+  /** ...and in at least this share of the events the less active of the two took part in. */
+  minTieShare: number;
+  /** A campaign has at least this many accounts... */
+  minCampaignAccounts: number;
+  /** ...and takes part together (a quarter of its accounts, at least 3) in at least this many events. */
+  minCampaignEvents: number;
+  /** ...and at least this share of its account pairs are tied (a chain of chance meetings is not a group). */
+  minDensity: number;
+  /** ...and scores at least this. */
+  minScore: number;
+  /** Events and pairs are forgotten this long (ms) after they were last seen. */
+  evidenceTtlMs: number;
+  /** Accounts are forgotten this long (ms) after they were last seen. */
+  accountTtlMs: number;
+  /** An account first seen less than this long (ms) before it acts is new, once we have watched that long. */
+  freshHorizonMs: number;
+  /** A campaign is active until this long (ms) after its last event. */
+  activeGraceMs: number;
+  maxPairs: number;
+  maxAccounts: number;
+  maxEventAccounts: number;
+}
+
+export const DEFAULT_COORDINATION_OPTIONS: Readonly<CoordinationOptions> = {
+  copyWindowMs: 15 * 60_000,
+  coShareWindowMs: 5 * 60_000,
+  copySimilarity: 0.6,
+  minEventAccounts: 4,
+  minPairEvents: 3,
+  minTieShare: 0.3,
+  minCampaignAccounts: 5,
+  minCampaignEvents: 3,
+  minDensity: 0.6,
+  minScore: 0.5,
+  evidenceTtlMs: 24 * 3_600_000,
+  accountTtlMs: 7 * 24 * 3_600_000,
+  freshHorizonMs: 6 * 3_600_000,
+  activeGraceMs: 30 * 60_000,
+  maxPairs: 300_000,
+  maxAccounts: 200_000,
+  maxEventAccounts: 1_000,
+};
+
+/** Why a group was judged coordinated; `value` is the measure, `detail` says it in words. */
+export interface CampaignReason {
+  kind: "copies" | "amplification" | "ties" | "new-accounts" | "handles" | "followers" | "shares" | "rate";
+  value: number;
+  detail: string;
+}
+
+export interface CampaignAccount {
+  /** `platform:authorId`. */
+  account: string;
+  handle: string;
+  /** 0..1: the campaign's score times the share of its events the account took part in. */
+  score: number;
+  /** Events of the campaign the account took part in. */
+  events: number;
+  posts: number;
+}
+
+export interface Campaign {
+  id: string;
+  platform: string;
+  accounts: CampaignAccount[];
+  /** The posts the accounts wrote or shared in the campaign's events (at most MAX_CAMPAIGN_POSTS). */
+  posts: string[];
+  postCount: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** The most copied text, or the shared post's text when the campaign only amplifies. */
+  text: string;
+  /** The post shared by most of the campaign's accounts, if any. */
+  target: string | null;
+  copyEvents: number;
+  amplificationEvents: number;
+  score: number;
+  reasons: CampaignReason[];
+}
+
+/** Campaign output lists at most this many posts. */
+export const MAX_CAMPAIGN_POSTS = 500;
+
+/** Copies remembered per LSH bucket. */
+const MAX_BUCKET_REFS = 32;
+
+interface AccountState {
+  handle: string;
+  followers: number;
+  first: number;
+  last: number;
+  items: number;
+  shares: number;
+  /** The campaign id it was last found in: keeps a growing campaign's id. */
+  campaign: string | null;
+  /** Counted events it took part in (ties are judged against it). */
+  events: number;
+}
+
+interface EventMember {
+  post: string;
+  time: number;
+}
+
+interface CoordinationEvent {
+  id: string;
+  kind: "copy" | "amplification";
+  platform: string;
+  first: number;
+  last: number;
+  /** The copied text, or the shared post's text when a plain retweet showed it. */
+  text: string;
+  target: string | null;
+  members: Map<string, EventMember>;
+  counted: boolean;
+}
+
+interface CopyRef {
+  time: number;
+  signature: Uint32Array;
+  event: CoordinationEvent;
+}
+
+interface Pair {
+  a: string;
+  b: string;
+  count: number;
+  last: number;
+}
+
+/**
+ * The detector's whole state as plain JSON, for a stage to store next to the offsets it covers:
+ * `CoordinationDetector.restore(snapshot)` goes on exactly as the detector that took it would.
+ */
+export interface CoordinationSnapshot {
+  version: 1;
+  /** null for "nothing seen yet" (JSON has no infinities). */
+  watermark: number | null;
+  observedSince: number | null;
+  lastSweep: number | null;
+  accounts: [string, AccountState][];
+  events: {
+    id: string;
+    kind: "copy" | "amplification";
+    platform: string;
+    first: number;
+    last: number;
+    text: string;
+    target: string | null;
+    counted: boolean;
+    members: [string, string, number][];
+  }[];
+  /** Copy texts' signatures (base64 of the Uint32Array) and events, referred to by index from buckets. */
+  refs: [number, string, string][];
+  buckets: [string, number[]][];
+  pairs: [string, string, number, number][];
+}
+
+export class CoordinationDetector {
+  readonly options: CoordinationOptions;
+  private readonly accounts = new Map<string, AccountState>();
+  private readonly buckets = new Map<string, CopyRef[]>();
+  private readonly events = new Map<string, CoordinationEvent>();
+  /** Amplification events by `platform:target`. */
+  private readonly targets = new Map<string, CoordinationEvent>();
+  private readonly pairs = new Map<string, Pair>();
+  private watermark = Number.NEGATIVE_INFINITY;
+  private observedSince = Number.POSITIVE_INFINITY;
+  private lastSweep = Number.NEGATIVE_INFINITY;
+
+  constructor(options: Partial<CoordinationOptions> = {}) {
+    this.options = { ...DEFAULT_COORDINATION_OPTIONS, ...options };
+  }
+
+  snapshot(): CoordinationSnapshot {
+    const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    const refIndex = new Map<CopyRef, number>();
+    const refs: [number, string, string][] = [];
+    const buckets: [string, number[]][] = [];
+    for (const [key, bucket] of this.buckets) {
+      buckets.push([
+        key,
+        bucket.map((ref) => {
+          let index = refIndex.get(ref);
+          if (index === undefined) {
+            index = refs.length;
+            refIndex.set(ref, index);
+            const bytes = Buffer.from(ref.signature.buffer, ref.signature.byteOffset, ref.signature.byteLength);
+            refs.push([ref.time, bytes.toString("base64"), ref.event.id]);
+          }
+          return index;
+        }),
+      ]);
+    }
+    return {
+      version: 1,
+      watermark: finite(this.watermark),
+      observedSince: finite(this.observedSince),
+      lastSweep: finite(this.lastSweep),
+      accounts: [...this.accounts].map(([key, state]) => [key, { ...state }]),
+      events: [...this.events.values()].map((event) => ({
+        id: event.id,
+        kind: event.kind,
+        platform: event.platform,
+        first: event.first,
+        last: event.last,
+        text: event.text,
+        target: event.target,
+        counted: event.counted,
+        members: [...event.members].map(([account, member]) => [account, member.post, member.time]),
+      })),
+      refs,
+      buckets,
+      pairs: [...this.pairs.values()].map((pair) => [pair.a, pair.b, pair.count, pair.last]),
+    };
+  }
+
+  static restore(snapshot: CoordinationSnapshot, options: Partial<CoordinationOptions> = {}): CoordinationDetector {
+    if (snapshot.version !== 1) throw new Error(`unknown coordination snapshot version ${snapshot.version}`);
+    const detector = new CoordinationDetector(options);
+    detector.watermark = snapshot.watermark ?? Number.NEGATIVE_INFINITY;
+    detector.observedSince = snapshot.observedSince ?? Number.POSITIVE_INFINITY;
+    detector.lastSweep = snapshot.lastSweep ?? Number.NEGATIVE_INFINITY;
+    for (const [key, state] of snapshot.accounts) detector.accounts.set(key, { ...state });
+    for (const saved of snapshot.events) {
+      const event: CoordinationEvent = {
+        ...saved,
+        members: new Map(saved.members.map(([account, post, time]) => [account, { post, time }])),
+      };
+      detector.events.set(event.id, event);
+      if (event.kind === "amplification") detector.targets.set(`${event.platform}:${event.target}`, event);
+    }
+    const refs = snapshot.refs.map(([time, signature, eventId]): CopyRef => {
+      const bytes = Buffer.from(signature, "base64");
+      const event = detector.events.get(eventId);
+      if (!event) throw new Error(`coordination snapshot: a copy refers to unknown event ${eventId}`);
+      return {
+        time,
+        signature: new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
+        event,
+      };
+    });
+    for (const [key, indexes] of snapshot.buckets) {
+      detector.buckets.set(
+        key,
+        indexes.map((index) => refs[index] as CopyRef),
+      );
+    }
+    for (const [a, b, count, last] of snapshot.pairs) detector.pairs.set(`${a}\n${b}`, { a, b, count, last });
+    return detector;
+  }
+
+  /** Sizes of the state, for metrics and the bench. */
+  get size(): { accounts: number; pairs: number; events: number; buckets: number } {
+    return {
+      accounts: this.accounts.size,
+      pairs: this.pairs.size,
+      events: this.events.size,
+      buckets: this.buckets.size,
+    };
+  }
+
+  add(item: CoordinationItem): void {
+    const time = item.eventTime;
+    if (time > this.watermark) this.watermark = time;
+    if (time < this.observedSince) this.observedSince = time;
+    const key = `${item.platform}:${item.authorId}`;
+    const isShare = item.kind === "share" && item.parentId !== null;
+    this.touchAccount(key, item, isShare);
+
+    if (isShare) this.amplify(key, item, isPlainRetweet(item.text));
+    // Replies and comments repeat stock phrases ("ikut nanya ya, ini berlaku buat semua daerah?")
+    // under everyone's posts; copy-paste campaigns post. Replies feed the network only.
+    // Only top posts are copies. News portals' articles share press releases' wording
+    // (syndication); a quote's own words are mostly a stock phrase ("share biar makin banyak yg
+    // tau") and it amplifies what it quotes, as a retweet does.
+    if (item.kind === "post") {
+      const words = copyWords(item.text);
+      if (words.length >= MIN_COPY_WORDS) this.copy(key, item, words);
+    }
+    if (this.watermark - this.lastSweep >= 60_000) this.sweep();
+  }
+
+  /** The campaigns found in the evidence held now, strongest first. */
+  campaigns(): Campaign[] {
+    const o = this.options;
+    // Union-find over tied pairs.
+    const parent = new Map<string, string>();
+    const find = (x: string): string => {
+      let root = x;
+      while (parent.get(root) !== root) root = parent.get(root) as string;
+      let node = x;
+      while (node !== root) {
+        const next = parent.get(node) as string;
+        parent.set(node, root);
+        node = next;
+      }
+      return root;
+    };
+    // A tie: the pair met in minPairEvents events or more, and in at least minTieShare of the events
+    // the less active of the two took part in (people active everywhere meet everyone now and then).
+    const tied = (pair: Pair): boolean => {
+      if (pair.count < o.minPairEvents) return false;
+      const fewest = Math.min(this.accounts.get(pair.a)?.events ?? 0, this.accounts.get(pair.b)?.events ?? 0);
+      return pair.count >= o.minTieShare * fewest;
+    };
+    const ties = new Map<string, number>();
+    for (const pair of this.pairs.values()) {
+      if (!tied(pair)) continue;
+      for (const x of [pair.a, pair.b]) {
+        if (!parent.has(x)) parent.set(x, x);
+        ties.set(x, (ties.get(x) ?? 0) + 1);
+      }
+      const ra = find(pair.a);
+      const rb = find(pair.b);
+      // The smaller id becomes the root, so groups do not depend on the order pairs were seen in.
+      if (ra < rb) parent.set(rb, ra);
+      else if (rb < ra) parent.set(ra, rb);
+    }
+    const groups = new Map<string, string[]>();
+    for (const account of parent.keys()) {
+      const root = find(account);
+      const group = groups.get(root);
+      if (group) group.push(account);
+      else groups.set(root, [account]);
+    }
+    const tiedPairs = new Map<string, number>();
+    for (const pair of this.pairs.values()) {
+      if (!tied(pair)) continue;
+      const root = find(pair.a);
+      tiedPairs.set(root, (tiedPairs.get(root) ?? 0) + 1);
+    }
+
+    // Which counted events each group took part in.
+    const groupEvents = new Map<string, { event: CoordinationEvent; members: string[] }[]>();
+    for (const event of this.events.values()) {
+      if (!event.counted) continue;
+      const byGroup = new Map<string, string[]>();
+      for (const account of event.members.keys()) {
+        if (!parent.has(account)) continue;
+        const root = find(account);
+        const members = byGroup.get(root);
+        if (members) members.push(account);
+        else byGroup.set(root, [account]);
+      }
+      for (const [root, members] of byGroup) {
+        const size = groups.get(root)?.length ?? 0;
+        if (members.length < Math.max(3, size / 4)) continue;
+        const list = groupEvents.get(root);
+        if (list) list.push({ event, members });
+        else groupEvents.set(root, [{ event, members }]);
+      }
+    }
+
+    const found: Campaign[] = [];
+    const claimed = new Set<string>();
+    const candidates = [...groups].filter(([, members]) => members.length >= o.minCampaignAccounts);
+    // Bigger groups claim their previous id first.
+    candidates.sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+    for (const [root, members] of candidates) {
+      const events = groupEvents.get(root) ?? [];
+      if (events.length < o.minCampaignEvents) continue;
+      const n = members.length;
+      const tiedCount = tiedPairs.get(root) ?? 0;
+      if (tiedCount < o.minDensity * ((n * (n - 1)) / 2)) continue;
+      const campaign = this.describe(members, events, tiedCount, claimed);
+      if (campaign.score < o.minScore) continue;
+      claimed.add(campaign.id);
+      for (const account of campaign.accounts) {
+        const state = this.accounts.get(account.account);
+        if (state) state.campaign = campaign.id;
+      }
+      found.push(campaign);
+    }
+    found.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    return found;
+  }
+
+  /** The campaigns whose last event is at most activeGraceMs before `time`. */
+  activeCampaigns(time: number = this.watermark): Campaign[] {
+    return this.campaigns().filter((campaign) => campaign.lastSeen + this.options.activeGraceMs >= time);
+  }
+
+  private describe(
+    members: string[],
+    events: { event: CoordinationEvent; members: string[] }[],
+    tiedPairs: number,
+    claimed: ReadonlySet<string>,
+  ): Campaign {
+    const o = this.options;
+    members.sort();
+    events.sort((a, b) => a.event.first - b.event.first || (a.event.id < b.event.id ? -1 : 1));
+    const perAccount = new Map<string, { events: number; posts: number }>();
+    const posts = new Set<string>();
+    let firstSeen = Number.POSITIVE_INFINITY;
+    let lastSeen = Number.NEGATIVE_INFINITY;
+    let copyEvents = 0;
+    let amplificationEvents = 0;
+    let biggestCopy: { event: CoordinationEvent; members: string[] } | null = null;
+    let biggestShare: { event: CoordinationEvent; members: string[] } | null = null;
+    for (const entry of events) {
+      const { event } = entry;
+      if (event.kind === "copy") {
+        copyEvents++;
+        if (!biggestCopy || entry.members.length > biggestCopy.members.length) biggestCopy = entry;
+      } else {
+        amplificationEvents++;
+        if (!biggestShare || entry.members.length > biggestShare.members.length) biggestShare = entry;
+      }
+      for (const account of entry.members) {
+        const member = event.members.get(account) as EventMember;
+        posts.add(member.post);
+        if (member.time < firstSeen) firstSeen = member.time;
+        if (member.time > lastSeen) lastSeen = member.time;
+        const tally = perAccount.get(account) ?? { events: 0, posts: 0 };
+        tally.events++;
+        tally.posts++;
+        perAccount.set(account, tally);
+      }
+    }
+    const n = members.length;
+    const states = members.map((account) => this.accounts.get(account));
+    const handles = states.map((state) => state?.handle ?? "");
+    const { patterned, stem } = patternedHandles(handles);
+    const historyKnown = firstSeen - this.observedSince >= o.freshHorizonMs;
+    const fresh = historyKnown
+      ? states.filter((state) => state !== undefined && firstSeen - state.first < o.freshHorizonMs).length
+      : 0;
+    const followers = states.map((state) => state?.followers ?? 0).sort((a, b) => a - b);
+    const medianFollowers = followers[Math.floor(n / 2)] ?? 0;
+    let items = 0;
+    let shares = 0;
+    for (const state of states) {
+      items += state?.items ?? 0;
+      shares += state?.shares ?? 0;
+    }
+    const spanHours = Math.max(1 / 6, (lastSeen - firstSeen) / 3_600_000);
+    const ratePerAccountHour = items / n / spanHours;
+    const density = n > 1 ? tiedPairs / ((n * (n - 1)) / 2) : 0;
+
+    const together = events.length;
+    const sync = Math.min(1, together / 6);
+    const score = clamp01(
+      0.4 * sync +
+        0.2 * density +
+        0.1 * (patterned / n) +
+        0.1 * (fresh / n) +
+        0.1 * (medianFollowers < 100 ? 1 : medianFollowers < 1000 ? 0.5 : 0) +
+        0.1 * Math.min(1, ratePerAccountHour / 4),
+    );
+    const reasons: CampaignReason[] = [];
+    if (copyEvents > 0) {
+      reasons.push({ kind: "copies", value: copyEvents, detail: `${copyEvents} waves of near-identical posts` });
+    }
+    if (amplificationEvents > 0) {
+      reasons.push({
+        kind: "amplification",
+        value: amplificationEvents,
+        detail: `${amplificationEvents} posts shared together within minutes`,
+      });
+    }
+    reasons.push({
+      kind: "ties",
+      value: round2(density),
+      detail: `${Math.round(density * 100)}% of account pairs acted together ${o.minPairEvents}+ times`,
+    });
+    if (fresh > 0) {
+      reasons.push({
+        kind: "new-accounts",
+        value: round2(fresh / n),
+        detail: `${Math.round((100 * fresh) / n)}% of accounts new`,
+      });
+    }
+    if (patterned > 0) {
+      reasons.push({
+        kind: "handles",
+        value: round2(patterned / n),
+        detail: `${Math.round((100 * patterned) / n)}% of handles are "${stem}" + digits`,
+      });
+    }
+    reasons.push({ kind: "followers", value: medianFollowers, detail: `median ${medianFollowers} followers` });
+    if (items > 0 && shares / items >= 0.3) {
+      reasons.push({
+        kind: "shares",
+        value: round2(shares / items),
+        detail: `${Math.round((100 * shares) / items)}% of posts are shares`,
+      });
+    }
+    reasons.push({
+      kind: "rate",
+      value: round2(ratePerAccountHour),
+      detail: `${round2(ratePerAccountHour)} posts per account per hour`,
+    });
+
+    const accounts: CampaignAccount[] = members.map((account, i) => {
+      const tally = perAccount.get(account) ?? { events: 0, posts: 0 };
+      return {
+        account,
+        handle: handles[i] as string,
+        score: round2(score * Math.min(1, tally.events / Math.max(1, together / 2))),
+        events: tally.events,
+        posts: tally.posts,
+      };
+    });
+    // Keep a growing campaign's id: the one most of its accounts had, else a new one from its first event.
+    const previous = new Map<string, number>();
+    for (const state of states) {
+      if (state?.campaign && !claimed.has(state.campaign)) {
+        previous.set(state.campaign, (previous.get(state.campaign) ?? 0) + 1);
+      }
+    }
+    let id: string | null = null;
+    let best = 0;
+    for (const [candidate, count] of previous) {
+      if (count > best || (count === best && id !== null && candidate < id)) {
+        id = candidate;
+        best = count;
+      }
+    }
+    const first = events[0]?.event as CoordinationEvent;
+    id ??= `${first.platform}-${fnv1a(`${first.id}|${members[0]}`).toString(36)}`;
+    const sharedText = biggestCopy?.event.text ?? biggestShare?.event.text ?? "";
+    return {
+      id,
+      platform: first.platform,
+      accounts,
+      posts: [...posts].sort().slice(0, MAX_CAMPAIGN_POSTS),
+      postCount: posts.size,
+      firstSeen,
+      lastSeen,
+      text: sharedText,
+      target: biggestShare?.event.target ?? null,
+      copyEvents,
+      amplificationEvents,
+      score: round2(score),
+      reasons,
+    };
+  }
+
+  /** The account's coordination score in the campaigns found now (0 when in none). */
+  accountScores(campaigns: readonly Campaign[] = this.campaigns()): Map<string, number> {
+    const scores = new Map<string, number>();
+    for (const campaign of campaigns) {
+      for (const account of campaign.accounts) {
+        scores.set(account.account, Math.max(scores.get(account.account) ?? 0, account.score));
+      }
+    }
+    return scores;
+  }
+
+  private touchAccount(key: string, item: CoordinationItem, isShare: boolean): void {
+    let state = this.accounts.get(key);
+    if (state) {
+      // Most recently seen last, so the oldest are evicted first.
+      this.accounts.delete(key);
+      state.handle = item.handle;
+      state.followers = item.followers;
+      if (item.eventTime < state.first) state.first = item.eventTime;
+      if (item.eventTime > state.last) state.last = item.eventTime;
+    } else {
+      state = {
+        handle: item.handle,
+        followers: item.followers,
+        first: item.eventTime,
+        last: item.eventTime,
+        items: 0,
+        shares: 0,
+        campaign: null,
+        events: 0,
+      };
+    }
+    state.items++;
+    if (isShare) state.shares++;
+    this.accounts.set(key, state);
+    if (this.accounts.size > this.options.maxAccounts) {
+      const oldest = this.accounts.keys().next().value as string;
+      this.accounts.delete(oldest);
+    }
+  }
+
+  private amplify(account: string, item: CoordinationItem, plain: boolean): void {
+    const targetKey = `${item.platform}:${item.parentId}`;
+    let event = this.targets.get(targetKey);
+    if (!event) {
+      event = {
+        id: `share:${targetKey}`,
+        kind: "amplification",
+        platform: item.platform,
+        first: item.eventTime,
+        last: item.eventTime,
+        text: "",
+        target: item.parentId,
+        members: new Map(),
+        counted: false,
+      };
+      this.targets.set(targetKey, event);
+      this.events.set(event.id, event);
+    }
+    if (plain && event.text === "") event.text = item.text.replace(/^RT @[\p{L}\p{N}_.]+:\s*/u, "");
+    this.join(event, account, item, this.options.coShareWindowMs);
+  }
+
+  private copy(account: string, item: CoordinationItem, words: string[]): void {
+    const o = this.options;
+    const sig = signature(shingles(words));
+    const keys = bandKeys(sig);
+    let best: CopyRef | null = null;
+    let bestSimilarity = o.copySimilarity;
+    const seen = new Set<CopyRef>();
+    for (const key of keys) {
+      for (const ref of this.buckets.get(key) ?? []) {
+        if (seen.has(ref) || Math.abs(ref.time - item.eventTime) > o.copyWindowMs) continue;
+        seen.add(ref);
+        const s = similarity(sig, ref.signature);
+        if (s >= bestSimilarity) {
+          best = ref;
+          bestSimilarity = s;
+        }
+      }
+    }
+    let event = best?.event;
+    if (!event) {
+      event = {
+        id: `copy:${item.platform}:${item.id}`,
+        kind: "copy",
+        platform: item.platform,
+        first: item.eventTime,
+        last: item.eventTime,
+        text: item.text,
+        target: null,
+        members: new Map(),
+        counted: false,
+      };
+      this.events.set(event.id, event);
+    }
+    const ref: CopyRef = { time: item.eventTime, signature: sig, event };
+    for (const key of keys) {
+      const bucket = this.buckets.get(key);
+      if (!bucket) this.buckets.set(key, [ref]);
+      else {
+        // The latest few copies of a text are enough to find its event; stock phrases stay cheap.
+        if (bucket.length >= MAX_BUCKET_REFS) bucket.shift();
+        bucket.push(ref);
+      }
+    }
+    this.join(event, account, item, o.copyWindowMs);
+  }
+
+  /** Adds the account to the event and ties it to the members that acted within `windowMs` of it. */
+  private join(event: CoordinationEvent, account: string, item: CoordinationItem, windowMs: number): void {
+    const o = this.options;
+    if (event.members.has(account) || event.members.size >= o.maxEventAccounts) return;
+    const time = item.eventTime;
+    if (time < event.first) event.first = time;
+    if (time > event.last) event.last = time;
+    event.members.set(account, { post: item.id, time });
+    if (!event.counted) {
+      if (event.members.size < o.minEventAccounts) return;
+      event.counted = true;
+      for (const member of event.members.keys()) this.countEvent(member);
+      const members = [...event.members];
+      for (let i = 0; i < members.length; i++) {
+        for (let j = i + 1; j < members.length; j++) {
+          const [a, ma] = members[i] as [string, EventMember];
+          const [b, mb] = members[j] as [string, EventMember];
+          if (Math.abs(ma.time - mb.time) <= windowMs) this.tie(a, b, Math.max(ma.time, mb.time));
+        }
+      }
+      return;
+    }
+    this.countEvent(account);
+    for (const [other, member] of event.members) {
+      if (other !== account && Math.abs(member.time - time) <= windowMs)
+        this.tie(account, other, Math.max(member.time, time));
+    }
+  }
+
+  private countEvent(account: string): void {
+    const state = this.accounts.get(account);
+    if (state) state.events++;
+  }
+
+  private tie(x: string, y: string, time: number): void {
+    const [a, b] = x < y ? [x, y] : [y, x];
+    const key = `${a}\n${b}`;
+    const pair = this.pairs.get(key);
+    if (pair) {
+      this.pairs.delete(key);
+      pair.count++;
+      if (time > pair.last) pair.last = time;
+      this.pairs.set(key, pair);
+    } else {
+      this.pairs.set(key, { a, b, count: 1, last: time });
+      if (this.pairs.size > this.options.maxPairs) this.pairs.delete(this.pairs.keys().next().value as string);
+    }
+  }
+
+  /** Drops what has aged out of every window. */
+  private sweep(): void {
+    const o = this.options;
+    const now = this.watermark;
+    this.lastSweep = now;
+    const copyHorizon = now - 2 * o.copyWindowMs;
+    for (const [key, bucket] of this.buckets) {
+      let keep = 0;
+      while (keep < bucket.length && (bucket[keep] as CopyRef).time < copyHorizon) keep++;
+      if (keep === bucket.length) this.buckets.delete(key);
+      else if (keep > 0) bucket.splice(0, keep);
+    }
+    const evidenceHorizon = now - o.evidenceTtlMs;
+    for (const [id, event] of this.events) {
+      // Events that never gathered enough accounts are dropped once no copy or share can join them.
+      const gone = event.counted
+        ? event.last < evidenceHorizon
+        : event.last < now - 2 * Math.max(o.copyWindowMs, o.coShareWindowMs);
+      if (!gone) continue;
+      this.events.delete(id);
+      if (event.kind === "amplification") this.targets.delete(`${event.platform}:${event.target}`);
+    }
+    for (const [key, pair] of this.pairs) {
+      if (pair.last < evidenceHorizon) this.pairs.delete(key);
+    }
+    const accountHorizon = now - o.accountTtlMs;
+    for (const [key, state] of this.accounts) {
+      if (state.last >= accountHorizon) break;
+      this.accounts.delete(key);
+    }
+  }
+}
+
+function clamp01(x: number): number {
+  return Math.max(0, Math.min(1, x));
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+export { handleStem, hasDigitTail };

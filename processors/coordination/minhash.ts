@@ -1,0 +1,67 @@
+/**
+ * MinHash signatures and locality-sensitive hashing bands: two texts whose shingle sets have a
+ * Jaccard similarity J agree in each signature position with probability J, and land in a
+ * common band bucket with probability 1 - (1 - J^ROWS)^BANDS (about 0.9 at J = 0.6, 0.02 at 0.2).
+ */
+
+export const SIGNATURE_SIZE = 64;
+export const BANDS = 16;
+const ROWS = SIGNATURE_SIZE / BANDS;
+
+/** Odd multipliers and offsets of the hash family, fixed so signatures are stable across runs. */
+const MULTIPLIERS = new Uint32Array(SIGNATURE_SIZE);
+const OFFSETS = new Uint32Array(SIGNATURE_SIZE);
+{
+  let state = 0x9e3779b9;
+  const next = (): number => {
+    // xorshift32
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state >>> 0;
+  };
+  for (let i = 0; i < SIGNATURE_SIZE; i++) {
+    MULTIPLIERS[i] = next() | 1;
+    OFFSETS[i] = next();
+  }
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+export function signature(shingles: readonly string[]): Uint32Array {
+  const signature = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
+  for (const shingle of shingles) {
+    const base = fnv1a(shingle);
+    for (let i = 0; i < SIGNATURE_SIZE; i++) {
+      const value = (Math.imul(base, MULTIPLIERS[i] as number) + (OFFSETS[i] as number)) >>> 0;
+      if (value < (signature[i] as number)) signature[i] = value;
+    }
+  }
+  return signature;
+}
+
+/** The estimated Jaccard similarity of the two shingle sets. */
+export function similarity(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let i = 0; i < SIGNATURE_SIZE; i++) if (a[i] === b[i]) same++;
+  return same / SIGNATURE_SIZE;
+}
+
+/** One bucket key per band. */
+export function bandKeys(signature: Uint32Array): string[] {
+  const keys: string[] = [];
+  for (let band = 0; band < BANDS; band++) {
+    let key = `${band}`;
+    for (let row = 0; row < ROWS; row++) key += `:${(signature[band * ROWS + row] as number).toString(36)}`;
+    keys.push(key);
+  }
+  return keys;
+}
