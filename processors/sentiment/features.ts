@@ -114,9 +114,58 @@ export function stem(word: string): string {
   return cached;
 }
 
-/** The lexicon reading of the text: polar mass after intensifiers, negation and sarcasm cues. */
-export function evidence(tokens: readonly string[], seen: (word: string) => boolean): Evidence {
-  const result: Evidence = {
+/** What `evidence` asks of a token, from the lexicons: one lookup instead of one per list. */
+interface Lexical {
+  punctuation: boolean;
+  emoji: boolean;
+  /** The emoji's polarity (0 when none or not an emoji). */
+  emojiValue: number;
+  scopeBreaker: boolean;
+  phraseFirst: boolean;
+  negator: boolean;
+  expletive: boolean;
+  /** The word's polarity from the Indonesian lexicon or, failing that, English AFINN. */
+  value: number | undefined;
+  english: boolean;
+  perfect: boolean;
+}
+
+const lexicalMemo = new Map<string, Lexical>();
+const LEXICAL_MEMO_SIZE = 200_000;
+
+function lexical(token: string): Lexical {
+  let found = lexicalMemo.get(token);
+  if (found !== undefined) return found;
+  const emoji = isEmoji(token);
+  let value = ID_LEXICON.get(token);
+  let english = false;
+  if (value === undefined) {
+    const valence = AFINN.get(token);
+    if (valence !== undefined) {
+      value = Math.max(-1, Math.min(1, (valence / 5) * 2));
+      english = true;
+    }
+  }
+  found = {
+    punctuation: isPunctuation(token),
+    emoji,
+    emojiValue: emoji ? (EMOJI_POLARITY.get(token) ?? 0) : 0,
+    scopeBreaker: SCOPE_BREAKERS.has(token),
+    phraseFirst: PHRASE_FIRST.has(token),
+    negator: NEGATORS.has(token) || EN_NEGATORS.has(token),
+    expletive: EXPLETIVES.has(token),
+    value,
+    english,
+    perfect: PERFECT.has(token),
+  };
+  if (lexicalMemo.size >= LEXICAL_MEMO_SIZE) lexicalMemo.clear();
+  lexicalMemo.set(token, found);
+  return found;
+}
+
+/** The running state of `evidence`: the result, and the open sentence's gratitude and complaints. */
+class EvidenceReader {
+  readonly result: Evidence = {
     positive: 0,
     negative: 0,
     unseenPositive: 0,
@@ -126,12 +175,13 @@ export function evidence(tokens: readonly string[], seen: (word: string) => bool
     exclaim: false,
     negators: 0,
   };
-  let scope = 0;
-  let sentenceNegative = 0;
-  let gratitude: { value: number; perfect: boolean; unseen: boolean } | undefined;
-  const closeSentence = () => {
+  sentenceNegative = 0;
+  gratitude: { value: number; perfect: boolean; unseen: boolean } | undefined;
+
+  closeSentence(): void {
     // "makasih ya sudah bikin macet": thanks followed by "sudah" and a complaint is sarcasm.
-    if (gratitude?.perfect && sentenceNegative > 0) {
+    const { gratitude, result } = this;
+    if (gratitude?.perfect && this.sentenceNegative > 0) {
       result.positive -= gratitude.value;
       result.negative += gratitude.value;
       if (gratitude.unseen) {
@@ -139,35 +189,44 @@ export function evidence(tokens: readonly string[], seen: (word: string) => bool
         result.unseenNegative += gratitude.value;
       }
     }
-    gratitude = undefined;
-    sentenceNegative = 0;
-  };
-  const add = (value: number, unseen: boolean) => {
+    this.gratitude = undefined;
+    this.sentenceNegative = 0;
+  }
+
+  add(value: number, unseen: boolean): void {
+    const { result } = this;
     if (value > 0) {
       result.positive += value;
       if (unseen) result.unseenPositive += value;
     } else if (value < 0) {
       result.negative -= value;
-      sentenceNegative -= value;
+      this.sentenceNegative -= value;
       if (unseen) result.unseenNegative -= value;
     }
-  };
+  }
+}
+
+/** The lexicon reading of the text: polar mass after intensifiers, negation and sarcasm cues. */
+export function evidence(tokens: readonly string[], seen: (word: string) => boolean): Evidence {
+  const reader = new EvidenceReader();
+  const { result } = reader;
+  let scope = 0;
   const n = tokens.length;
   for (let i = 0; i < n; i++) {
     const token = tokens[i] as string;
-    if (isPunctuation(token)) {
+    const facts = lexical(token);
+    if (facts.punctuation) {
       if (token === "?") result.question = true;
       if (token === "!") result.exclaim = true;
       scope = 0;
-      if (token !== ",") closeSentence();
+      if (token !== ",") reader.closeSentence();
       continue;
     }
-    if (isEmoji(token)) {
-      const value = EMOJI_POLARITY.get(token);
-      if (value) add(value, true);
+    if (facts.emoji) {
+      if (facts.emojiValue) reader.add(facts.emojiValue, true);
       continue;
     }
-    if (SCOPE_BREAKERS.has(token)) {
+    if (facts.scopeBreaker) {
       scope = 0;
       continue;
     }
@@ -175,7 +234,7 @@ export function evidence(tokens: readonly string[], seen: (word: string) => bool
     let value: number | undefined;
     let length = 1;
     let key = token;
-    if (PHRASE_FIRST.has(token)) {
+    if (facts.phraseFirst) {
       for (let len = Math.min(MAX_PHRASE, n - i); len >= 2; len--) {
         const phrase = tokens.slice(i, i + len).join(" ");
         const phraseValue = ID_LEXICON.get(phrase);
@@ -187,43 +246,37 @@ export function evidence(tokens: readonly string[], seen: (word: string) => bool
         }
       }
     }
-    if (value === undefined && isNegator(token, tokens[i + 1])) {
+    if (value === undefined && facts.negator && !(token === "bukan" && tokens[i + 1] === "main")) {
       result.negators++;
       scope = scope > 0 ? 0 : SCOPE;
       continue;
     }
     if (value === undefined) {
-      if (EXPLETIVES.has(token) && hasPolarNeighbour(tokens, i)) {
+      if (facts.expletive && hasPolarNeighbour(tokens, i)) {
         if (scope > 0) scope--;
         continue;
       }
-      value = ID_LEXICON.get(token);
-      if (value === undefined) {
-        const valence = AFINN.get(token);
-        if (valence !== undefined) {
-          value = Math.max(-1, Math.min(1, (valence / 5) * 2));
-          result.englishHits++;
-        }
-      }
+      value = facts.value;
+      if (facts.english) result.englishHits++;
     }
     if (value !== undefined && value !== 0) {
       value *= intensity(tokens, i, length);
       if (scope > 0) value = value > 0 ? -value : -value * 0.5;
       const unseen = !seen(key.includes(" ") ? (key.split(" ")[1] as string) : key);
       if (key === GRATITUDE && value > 0) {
-        gratitude = { value, perfect: false, unseen };
+        reader.gratitude = { value, perfect: false, unseen };
         result.positive += value;
         if (unseen) result.unseenPositive += value;
       } else {
-        add(value, unseen);
+        reader.add(value, unseen);
       }
-    } else if (gratitude && PERFECT.has(token)) {
-      gratitude.perfect = true;
+    } else if (reader.gratitude && facts.perfect) {
+      reader.gratitude.perfect = true;
     }
     i += length - 1;
     if (scope > 0) scope--;
   }
-  closeSentence();
+  reader.closeSentence();
   return result;
 }
 
@@ -261,6 +314,24 @@ function intensity(tokens: readonly string[], i: number, length: number): number
   if (before !== undefined && EXPLETIVES.has(before) && factor === 1) factor = 1.5;
   return factor;
 }
+
+/** What `FeatureExtractor.score` keeps per token: row offsets (-1: no row) and row sums. */
+interface TokenWeights {
+  unigram: number;
+  negated: number;
+  stemmed: boolean;
+  stem: number;
+  /** Seed of the hash of a bigram that starts with this token. */
+  bigramSeed: number;
+  /** How many character n-grams the token has, and the sum of their rows. */
+  chars: number;
+  charNegative: number;
+  charNeutral: number;
+  charPositive: number;
+}
+
+/** Tokens whose rows the scorer keeps (~100 B each): the words of a day's mentions, mostly. */
+const TOKEN_CACHE_SIZE = 200_000;
 
 /** A reusable buffer of hashed feature indices and values. */
 export class FeatureVector {
@@ -336,9 +407,10 @@ export class FeatureExtractor {
   private readonly mask: number;
   private buckets = new Int32Array(4096);
   private count = 0;
-  /** Scratch set of `accumulate`, all zero between calls. */
-  private seenSlots = new Int32Array(1024);
   private readonly denseValues = new Float64Array(DENSE_COUNT);
+  /** Per token, its share of the logits under `cachedWeights` (see `score`); bounded. */
+  private readonly tokenCache = new Map<string, TokenWeights>();
+  private cachedWeights: SparseWeights | undefined;
 
   constructor(
     readonly config: FeatureConfig,
@@ -365,75 +437,59 @@ export class FeatureExtractor {
     this.buckets[this.count++] = hash & this.mask;
   }
 
-  /** Sorts and de-duplicates the collected buckets into `out`, each at `weight / sqrt(unique)`. */
-  private flush(out: FeatureVector, weight: number): void {
-    if (this.count === 0 || weight === 0) {
-      this.count = 0;
-      return;
-    }
-    const view = this.buckets.subarray(0, this.count);
-    view.sort();
-    let unique = 1;
-    for (let i = 1; i < this.count; i++) if (view[i] !== view[i - 1]) unique++;
-    const value = weight / Math.sqrt(unique);
-    let last = -1;
-    for (let i = 0; i < this.count; i++) {
-      const bucket = view[i] as number;
-      if (bucket !== last) out.push(bucket, value);
-      last = bucket;
-    }
-    this.count = 0;
-  }
-
   /**
-   * Adds the collected block to the class scores `z` as `flush` + a dot product with `weights`
-   * would, without sorting: the buckets are de-duplicated through a small open-addressing set
-   * and every one of them has the same value, so the block adds `value * (sum of its rows)`.
+   * Sorts the collected buckets into `out`, each at `weight * occurrences / sqrt(all occurrences)`:
+   * a block is a count vector scaled by its length, so a word's part of it does not depend on the
+   * other words of the text and the scorer can keep it per word (`score`).
    */
-  private accumulate(weights: SparseWeights, z: Float64Array, weight: number): void {
+  private flush(out: FeatureVector, weight: number): void {
     const count = this.count;
     this.count = 0;
     if (count === 0 || weight === 0) return;
-    let bits = 6;
-    while (1 << bits < count * 2) bits++;
-    const size = 1 << bits;
-    if (this.seenSlots.length < size) this.seenSlots = new Int32Array(size);
-    const slots = this.seenSlots;
-    const mask = size - 1;
-    const shift = 32 - bits;
-    const buckets = this.buckets;
-    const rows = weights.rows;
-    let unique = 0;
-    let negative = 0;
-    let neutral = 0;
-    let positive = 0;
-    for (let i = 0; i < count; i++) {
-      const bucket = buckets[i] as number;
-      // Slots hold bucket + 1 so that 0 marks an empty one; Fibonacci hashing spreads the buckets.
-      let slot = Math.imul(bucket, 0x9e3779b1) >>> shift;
-      for (;;) {
-        const held = slots[slot] as number;
-        if (held === 0) {
-          slots[slot] = bucket + 1;
-          unique++;
-          const base = weights.offset(bucket);
-          if (base >= 0) {
-            negative += rows[base] as number;
-            neutral += rows[base + 1] as number;
-            positive += rows[base + 2] as number;
-          }
-          break;
-        }
-        if (held === bucket + 1) break;
-        slot = (slot + 1) & mask;
-      }
+    const view = this.buckets.subarray(0, count);
+    view.sort();
+    const unit = weight / Math.sqrt(count);
+    for (let i = 0; i < count; ) {
+      const bucket = view[i] as number;
+      let j = i + 1;
+      while (j < count && view[j] === bucket) j++;
+      out.push(bucket, (j - i) * unit);
+      i = j;
     }
-    slots.fill(0, 0, size);
-    // The same float32 rounding as FeatureVector.value, so both paths score alike.
-    const value = Math.fround(weight / Math.sqrt(unique));
-    z[0] = (z[0] as number) + negative * value;
-    z[1] = (z[1] as number) + neutral * value;
-    z[2] = (z[2] as number) + positive * value;
+  }
+
+  /** Works out and keeps what `score` needs of `token` under `weights`. */
+  private learn(token: string, weights: SparseWeights): TokenWeights {
+    const { config } = this;
+    const mask = this.mask;
+    const root = config.stems ? stem(token) : token;
+    const facts: TokenWeights = {
+      unigram: weights.offset(hashString(SEED_WORD, token) & mask),
+      negated: weights.offset(hashString(SEED_NEG, token) & mask),
+      stemmed: root !== token,
+      stem: root !== token ? weights.offset(hashString(SEED_STEM, root) & mask) : -1,
+      bigramSeed: hashString(SEED_BIGRAM, token) ^ 0x20,
+      chars: 0,
+      charNegative: 0,
+      charNeutral: 0,
+      charPositive: 0,
+    };
+    if (config.charWeight > 0) {
+      this.collectChars([token]);
+      facts.chars = this.count;
+      const rows = weights.rows;
+      for (let i = 0; i < this.count; i++) {
+        const base = weights.offset(this.buckets[i] as number);
+        if (base < 0) continue;
+        facts.charNegative += rows[base] as number;
+        facts.charNeutral += rows[base + 1] as number;
+        facts.charPositive += rows[base + 2] as number;
+      }
+      this.count = 0;
+    }
+    if (this.tokenCache.size >= TOKEN_CACHE_SIZE) this.tokenCache.clear();
+    this.tokenCache.set(token, facts);
+    return facts;
   }
 
   /** Collects the word block: unigrams, bigrams, negation-scoped unigrams, stems. */
@@ -525,17 +581,103 @@ export class FeatureExtractor {
   }
 
   /**
-   * Adds `weights` times the features of `tokens` to the class scores
-   * `z`, equal to `extract` followed by a dot product up to float rounding, without building the
-   * sparse vector; returns the polarity evidence.
+   * Adds `weights` times the features of `tokens` to the class scores `z`, equal to `extract`
+   * followed by a dot product up to float rounding, without building the sparse vector; returns
+   * the polarity evidence. A block is a count vector scaled by its length (`flush`), so each
+   * token's rows (unigram, negated unigram, stem, the sum of its character n-grams' rows) are
+   * looked up once per token and model and kept; only bigrams are hashed per text.
    */
   score(tokens: readonly string[], weights: SparseWeights, z: Float64Array): Evidence {
     const { config } = this;
-    this.collectWords(tokens);
-    this.accumulate(weights, z, config.wordWeight);
-    if (config.charWeight > 0) {
-      this.collectChars(tokens);
-      this.accumulate(weights, z, config.charWeight);
+    if (this.cachedWeights !== weights) {
+      this.tokenCache.clear();
+      this.cachedWeights = weights;
+    }
+    const rows = weights.rows;
+    const mask = this.mask;
+    let words = 0;
+    let wordNegative = 0;
+    let wordNeutral = 0;
+    let wordPositive = 0;
+    let chars = 0;
+    let charNegative = 0;
+    let charNeutral = 0;
+    let charPositive = 0;
+    let previousSeed = 0;
+    let hasPrevious = false;
+    let scope = 0;
+    const n = tokens.length;
+    for (let i = 0; i < n; i++) {
+      const token = tokens[i] as string;
+      if (token === "." || token === ",") {
+        hasPrevious = false;
+        scope = 0;
+        continue;
+      }
+      const facts = this.tokenCache.get(token) ?? this.learn(token, weights);
+      if (token.length !== 1 || !isPunctuation(token)) {
+        chars += facts.chars;
+        charNegative += facts.charNegative;
+        charNeutral += facts.charNeutral;
+        charPositive += facts.charPositive;
+      }
+      words++;
+      let base = facts.unigram;
+      if (base >= 0) {
+        wordNegative += rows[base] as number;
+        wordNeutral += rows[base + 1] as number;
+        wordPositive += rows[base + 2] as number;
+      }
+      if (config.bigrams && hasPrevious) {
+        words++;
+        base = weights.offset(hashString(previousSeed, token) & mask);
+        if (base >= 0) {
+          wordNegative += rows[base] as number;
+          wordNeutral += rows[base + 1] as number;
+          wordPositive += rows[base + 2] as number;
+        }
+      }
+      previousSeed = facts.bigramSeed;
+      hasPrevious = true;
+      if (config.negation) {
+        if (isNegator(token, tokens[i + 1])) {
+          scope = scope > 0 ? 0 : SCOPE;
+          continue;
+        }
+        if (SCOPE_BREAKERS.has(token) || token === "!" || token === "?") {
+          scope = 0;
+        } else if (scope > 0) {
+          words++;
+          base = facts.negated;
+          if (base >= 0) {
+            wordNegative += rows[base] as number;
+            wordNeutral += rows[base + 1] as number;
+            wordPositive += rows[base + 2] as number;
+          }
+          scope--;
+        }
+      }
+      if (config.stems && facts.stemmed) {
+        words++;
+        base = facts.stem;
+        if (base >= 0) {
+          wordNegative += rows[base] as number;
+          wordNeutral += rows[base + 1] as number;
+          wordPositive += rows[base + 2] as number;
+        }
+      }
+    }
+    if (words > 0 && config.wordWeight !== 0) {
+      const unit = config.wordWeight / Math.sqrt(words);
+      z[0] = (z[0] as number) + wordNegative * unit;
+      z[1] = (z[1] as number) + wordNeutral * unit;
+      z[2] = (z[2] as number) + wordPositive * unit;
+    }
+    if (chars > 0 && config.charWeight !== 0) {
+      const unit = config.charWeight / Math.sqrt(chars);
+      z[0] = (z[0] as number) + charNegative * unit;
+      z[1] = (z[1] as number) + charNeutral * unit;
+      z[2] = (z[2] as number) + charPositive * unit;
     }
     const found = evidence(tokens, this.seen);
     if (config.denseWeight > 0) {

@@ -44,18 +44,36 @@ function isIndonesian(word: string): boolean {
   return root !== word && KATA_DASAR.has(root);
 }
 
+const ENGLISH = 1;
+const INDONESIAN = -1;
+const NEITHER = 0;
+/** Each word's vote, kept: the stemmer behind `isIndonesian` is slow and words repeat. Bounded. */
+const votes = new Map<string, number>();
+const VOTES_SIZE = 200_000;
+
+function vote(word: string): number {
+  let value = votes.get(word);
+  if (value === undefined) {
+    // Hyphenated and reduplicated forms (anak-anak, step-by-step) go by their first part.
+    const head = word.includes("-") ? (word.split("-")[0] as string) : word;
+    const id = isIndonesian(head);
+    const en = EN_WORDS.has(head);
+    value = id && !en ? INDONESIAN : en && !id ? ENGLISH : NEITHER;
+    if (votes.size >= VOTES_SIZE) votes.clear();
+    votes.set(word, value);
+  }
+  return value;
+}
+
 /** Routes a text by its words (as `normalise` returns them: lower case, elongations folded). */
 export function detectLanguage(words: readonly string[], enThreshold = 0.8, idThreshold = 0.2): LanguageGuess {
   let indonesianWords = 0;
   let englishWords = 0;
   for (const word of words) {
     if (word.length < 2 || !/^\p{L}/u.test(word)) continue;
-    // Hyphenated and reduplicated forms (anak-anak, step-by-step) go by their first part.
-    const head = word.includes("-") ? (word.split("-")[0] as string) : word;
-    const id = isIndonesian(head);
-    const en = EN_WORDS.has(head);
-    if (id && !en) indonesianWords++;
-    else if (en && !id) englishWords++;
+    const value = vote(word);
+    if (value === INDONESIAN) indonesianWords++;
+    else if (value === ENGLISH) englishWords++;
   }
   const routed = indonesianWords + englishWords;
   const englishShare = routed ? englishWords / routed : 0;

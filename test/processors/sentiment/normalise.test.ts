@@ -1,7 +1,17 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NEGATORS } from "../../../processors/sentiment/lexicon.js";
 import { SLANG, SLANG_ENTRY_COUNT } from "../../../processors/sentiment/slang.js";
-import { isLaughter, normalise, normaliseWord, splitHashtag } from "../../../processors/sentiment/text.js";
+import {
+  isLaughter,
+  matchTokens,
+  normalise,
+  normaliseWord,
+  scanAsciiTokens,
+  splitHashtag,
+} from "../../../processors/sentiment/text.js";
 
 const tokens = (text: string) => normalise(text).tokens;
 
@@ -110,5 +120,44 @@ describe("emoji and emoticons", () => {
 
   it("does not read emoticons inside words", () => {
     expect(tokens("Kata:Dia")).toEqual(["kata", ",", "dia"]);
+  });
+});
+
+describe("the ASCII token scan", () => {
+  it("cuts every ASCII text as the token pattern does", () => {
+    const corpus = ["smsa-train.tsv", "informal-test.tsv"].flatMap((name) =>
+      readFileSync(fileURLToPath(new URL(`../../../data/sentiment/${name}`, import.meta.url)), "utf8")
+        .toLowerCase()
+        .split("\n")
+        .filter((line) => !/[^\x20-\x7e\t]/.test(line)),
+    );
+    expect(corpus.length).toBeGreaterThan(11_000);
+    let differing = 0;
+    for (const text of corpus) if (scanAsciiTokens(text).join("|") !== matchTokens(text).join("|")) differing++;
+    expect(differing).toBe(0);
+    expect(scanAsciiTokens("abc-1.5kg .5 don't;;1,000,000!? x--y a'")).toEqual([
+      "abc-1.5",
+      "kg",
+      ".",
+      "5",
+      "don't",
+      ";;",
+      "1,000,000",
+      "!?",
+      "x",
+      "y",
+      "a",
+    ]);
+  });
+
+  it("agrees with the pattern on random ASCII made of letters, digits and separators", () => {
+    const alphabet = fc.constantFrom(..."aZ09 '-.,;:!?_\t#@".split(""));
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }), (chars) => {
+        const text = chars.join("");
+        expect(scanAsciiTokens(text)).toEqual(matchTokens(text));
+      }),
+      { seed: 83, numRuns: 5_000 },
+    );
   });
 });
