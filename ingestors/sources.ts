@@ -28,6 +28,7 @@ import { type Env, substituteEnv } from "../runtime/env-reference.js";
 import { WatchedFile, type WatchOptions } from "../runtime/watched-file.js";
 import { rssSourceSchema } from "./rss/config.js";
 import { webhookSourceSchema } from "./webhook/config.js";
+import { xSourceSchema } from "./x/config.js";
 
 const SOURCE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -54,11 +55,15 @@ const replaySourceSchema = z
 const SCHEMAS = {
   rss: rssSourceSchema,
   webhook: webhookSourceSchema,
+  x: xSourceSchema,
   synthetic: syntheticSourceSchema,
   replay: replaySourceSchema,
 } as const;
 /** Planned (issue 13); refused with a clear message until their ingestors exist. */
-const PLANNED_TYPES = ["x", "meta", "youtube", "tiktok"];
+const PLANNED_TYPES = ["meta", "youtube", "tiktok"];
+/** Keys that hold a credential: only a `${ENV}` reference is accepted, so the secret is never in the file. */
+const SECRET_KEYS: Partial<Record<SourceType, readonly string[]>> = { x: ["bearerToken"] };
+const ONLY_ENV_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 export type SourceType = keyof typeof SCHEMAS;
 export const SOURCE_TYPES = Object.keys(SCHEMAS) as SourceType[];
@@ -127,6 +132,14 @@ export function compileSourcesFile(text: string, file: string, env: Env = proces
       report.at([...path, "type"], `${what}: type: expected one of ${SOURCE_TYPES.join(", ")}${planned}`);
       return;
     }
+    for (const key of SECRET_KEYS[type as SourceType] ?? [])
+      if (key in rest && !(typeof rest[key] === "string" && ONLY_ENV_REFERENCE.test(rest[key]))) {
+        report.at(
+          [...path, key],
+          `${what}: ${key}: write it as a \${ENV} reference (e.g. "\${X_BEARER_TOKEN}"), never the secret itself`,
+        );
+        return;
+      }
     const resolved = substituteEnv(rest, path, env, "SOURCE_", (at, reason) =>
       report.at(at, `${what}: ${at.slice(2).join(".")}: ${reason}`),
     );

@@ -4,7 +4,7 @@
  */
 import { access } from "node:fs/promises";
 import { Command, InvalidArgumentError } from "commander";
-import { createIngestor, createSourceIngestor, type SourceServices } from "../../ingestors/registry.js";
+import { createIngestor, createSourceIngestor, type SourceServices, xOptions } from "../../ingestors/registry.js";
 import { toReplayLine } from "../../ingestors/replay/index.js";
 import { parseFeed } from "../../ingestors/rss/feed.js";
 import {
@@ -14,6 +14,7 @@ import {
   type SourcesConfig,
   unchangedSources,
 } from "../../ingestors/sources.js";
+import { checkX } from "../../ingestors/x/index.js";
 import type { SimakConfig } from "../../runtime/config.js";
 import { HttpClient, redactUrl } from "../../runtime/http-client.js";
 import type { Ingestor } from "../../runtime/ingestor.js";
@@ -193,6 +194,8 @@ async function checkSource(entry: SourceEntry, config: SimakConfig, http: HttpCl
         return `${redactUrl(url)}: ${(error as Error).message}`;
       }
     }
+    case "x":
+      return checkX(xOptions(entry, config), http);
     case "webhook":
       // A push source makes no request: it needs its listener and its secrets, both checked here.
       return config.ingest.webhookListen ? null : "set SIMAK_WEBHOOK_LISTEN to host:port";

@@ -343,7 +343,12 @@ export async function startIngestStage(
           : undefined;
         try {
           const checkpoints = await readCheckpoints(ctx.state, prefix, ingestor.name);
-          const context = { checkpoints, http, store: sourceStore(ctx.state, prefix, ingestor.name) };
+          const context = {
+            checkpoints,
+            http,
+            store: sourceStore(ctx.state, prefix, ingestor.name),
+            reconnected: () => metrics.ingestReconnects.inc({ source: ingestor.name }),
+          };
           for await (const event of ingestor.events(running.signal, context)) {
             accept(ingestor.name, event);
             if (size >= MAX_BATCH_EVENTS || Date.now() - batchStarted >= MAX_BATCH_DELAY_MS || event.type === "receipt")

@@ -7,6 +7,7 @@ import { loadConfig } from "../../runtime/config.js";
 const ENV = {
   WEBHOOK_VENDOR_SECRET: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
   WEBHOOK_VENDOR_SECRET_PREVIOUS: "previous-secret-0123456789",
+  X_BEARER_TOKEN: "AAAAAAAAAAAAAAAAAAAAAexample-bearer",
 };
 
 function problems(yaml: string, env: Record<string, string> = ENV): string[] {
@@ -26,11 +27,18 @@ describe("sources file", () => {
       "berita-nasional:rss",
       "google-news:rss",
       "blog-kemenkes:rss",
+      "x-publik:x",
       "vendor-tiktok:webhook",
       "simulator:synthetic",
       "arsip:replay",
     ]);
     expect(sources.sources[3]).toMatchObject({
+      bearerToken: ENV.X_BEARER_TOKEN,
+      baseUrl: "https://api.x.com",
+      lookbackSeconds: 30,
+      stallSeconds: 20,
+    });
+    expect(sources.sources[4]).toMatchObject({
       secrets: [ENV.WEBHOOK_VENDOR_SECRET, ENV.WEBHOOK_VENDOR_SECRET_PREVIOUS],
       toleranceSeconds: 300,
     });
@@ -46,7 +54,9 @@ describe("sources file", () => {
       expect.stringMatching(/^https:\/\/news\.google\.com\/rss\/search\?q=bpjs\+OR\+jkn\+OR\+%22jaminan/),
       expect.stringMatching(/^https:\/\/news\.google\.com\/rss\/search\?q=%28bpjs\+OR\+jkn\+OR\+faskes%29/),
     ]);
-    expect(() => createSourceIngestor(sources.sources[3] as never, loadConfig({}), {})).toThrow(
+    // x: one stream per query, rules from the queries file, Indonesian only.
+    expect(ingestors[3]?.streams).toEqual(["bpjs-kesehatan/umum", "bpjs-kesehatan/antrean"]);
+    expect(() => createSourceIngestor(sources.sources[4] as never, loadConfig({}), {})).toThrow(
       "set SIMAK_WEBHOOK_LISTEN",
     );
   });
@@ -57,7 +67,7 @@ describe("sources file", () => {
   - id: Berita
     type: rss
   - id: ok
-    type: x
+    type: meta
   - id: ok2
     type: rss
     feeds: [ftp://example.org/feed]
@@ -71,7 +81,7 @@ describe("sources file", () => {
 `),
     ).toEqual([
       "sources.yaml:2:9: source 'Berita': id: expected lower-case letters, digits and dashes",
-      "sources.yaml:5:11: source 'ok': type: expected one of rss, webhook, synthetic, replay ('x' is not implemented yet)",
+      "sources.yaml:5:11: source 'ok': type: expected one of rss, webhook, x, synthetic, replay ('meta' is not implemented yet)",
       "sources.yaml:8:13: source 'ok2': feeds.0: Invalid URL",
       "sources.yaml:9:18: source 'ok2': pollSeconds: Too small: expected number to be >=30",
       "sources.yaml:10:5: source 'ok2': unknown key 'colour'",
@@ -82,6 +92,11 @@ describe("sources file", () => {
       "sources.yaml:15:37: source 'hook': secrets.1: environment variable SIMAK_HOOK is not set",
       "sources.yaml:15:37: source 'hook': secrets.1: at least 16 characters",
     ]);
+    expect(problems("sources:\n  - id: a\n    type: x\n    bearerToken: AAAAAAAAAAAAAAAAAAAAAliteral-token\n")).toEqual(
+      [
+        `sources.yaml:4:18: source 'a': bearerToken: write it as a \${ENV} reference (e.g. "\${X_BEARER_TOKEN}"), never the secret itself`,
+      ],
+    );
     expect(problems("sources:\n  - id: a\n    type: rss\n")).toEqual([
       "sources.yaml:2:5: source 'a': an rss source needs 'feeds' or 'googleNews'",
     ]);
