@@ -431,7 +431,11 @@ async function* run(
     try {
       for await (const line of streamLines(body, options.stallMs, signal)) {
         gotBytes = true;
-        if (line === "") continue; // keep-alive
+        if (line === "") {
+          // A keep-alive (every 20 s): the quiet moment to store what the last posts advanced.
+          if (dirty.size > 0 && clock.now() - lastCheckpointAt >= STREAM_CHECKPOINT_MS) yield* checkpoints([...dirty]);
+          continue;
+        }
         let payload: {
           data?: unknown;
           includes?: unknown;
