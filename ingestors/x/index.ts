@@ -429,57 +429,60 @@ async function* run(
     let gotBytes = false;
     let ending: Ending | "budget" | "ok" = "network";
     try {
-      for await (const line of streamLines(body, options.stallMs, signal)) {
-        gotBytes = true;
-        if (line === "") {
-          // A keep-alive (every 20 s): the quiet moment to store what the last posts advanced.
-          if (dirty.size > 0 && clock.now() - lastCheckpointAt >= STREAM_CHECKPOINT_MS) yield* checkpoints([...dirty]);
-          continue;
-        }
-        let payload: {
-          data?: unknown;
-          includes?: unknown;
-          matching_rules?: { tag?: string }[];
-          errors?: { title?: string; detail?: string }[];
-        };
-        try {
-          payload = JSON.parse(line);
-          if (payload === null || typeof payload !== "object") throw new Error("not an object");
-        } catch {
-          yield invalid(X_ERROR_CODES.badPayload, "a stream line is not JSON", line, "stream");
-          continue;
-        }
-        if (payload.data === undefined) {
-          const errors = Array.isArray(payload.errors) ? payload.errors : undefined;
-          if (errors?.some((error) => error?.title === "operational-disconnect")) {
-            ending = "ok";
-            break;
+      reading: for await (const lines of streamLines(body, options.stallMs, signal))
+        for (const line of lines) {
+          gotBytes = true;
+          if (line === "") {
+            // A keep-alive (every 20 s): the quiet moment to store what the last posts advanced.
+            if (dirty.size > 0 && clock.now() - lastCheckpointAt >= STREAM_CHECKPOINT_MS)
+              yield* checkpoints([...dirty]);
+            continue;
           }
-          yield invalid(
-            errors ? X_ERROR_CODES.streamError : X_ERROR_CODES.badPayload,
-            errors
-              ? `stream: ${errors.map((error) => error?.detail ?? error?.title).join("; ")}`
-              : "a stream line without data",
-            line,
-            "stream",
-          );
-          continue;
+          let payload: {
+            data?: unknown;
+            includes?: unknown;
+            matching_rules?: { tag?: string }[];
+            errors?: { title?: string; detail?: string }[];
+          };
+          try {
+            payload = JSON.parse(line);
+            if (payload === null || typeof payload !== "object") throw new Error("not an object");
+          } catch {
+            yield invalid(X_ERROR_CODES.badPayload, "a stream line is not JSON", line, "stream");
+            continue;
+          }
+          if (payload.data === undefined) {
+            const errors = Array.isArray(payload.errors) ? payload.errors : undefined;
+            if (errors?.some((error) => error?.title === "operational-disconnect")) {
+              ending = "ok";
+              break reading;
+            }
+            yield invalid(
+              errors ? X_ERROR_CODES.streamError : X_ERROR_CODES.badPayload,
+              errors
+                ? `stream: ${errors.map((error) => error?.detail ?? error?.title).join("; ")}`
+                : "a stream line without data",
+              line,
+              "stream",
+            );
+            continue;
+          }
+          const matched = Array.isArray(payload.matching_rules)
+            ? payload.matching_rules.flatMap((rule) => (typeof rule?.tag === "string" ? [rule.tag] : []))
+            : [];
+          for (const event of postEvents([payload.data], payload.includes, matched)) yield event;
+          const spentOut = spend(1);
+          if (
+            dirty.size > 0 &&
+            (++postsSinceCheckpoint >= STREAM_CHECKPOINT_POSTS ||
+              clock.now() - lastCheckpointAt >= STREAM_CHECKPOINT_MS)
+          )
+            yield* checkpoints([...dirty]);
+          if (spentOut) {
+            ending = "budget";
+            break reading;
+          }
         }
-        const matched = Array.isArray(payload.matching_rules)
-          ? payload.matching_rules.flatMap((rule) => (typeof rule?.tag === "string" ? [rule.tag] : []))
-          : [];
-        for (const event of postEvents([payload.data], payload.includes, matched)) yield event;
-        const spentOut = spend(1);
-        if (
-          dirty.size > 0 &&
-          (++postsSinceCheckpoint >= STREAM_CHECKPOINT_POSTS || clock.now() - lastCheckpointAt >= STREAM_CHECKPOINT_MS)
-        )
-          yield* checkpoints([...dirty]);
-        if (spentOut) {
-          ending = "budget";
-          break;
-        }
-      }
     } catch (error) {
       if (!(error instanceof StreamEnded)) throw error;
       // Bytes came, then the stream ended: the connection worked, the next try is at once.

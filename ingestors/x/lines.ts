@@ -16,12 +16,15 @@ export class StreamEnded extends Error {
   }
 }
 
-/** Complete lines of the body (without their \r\n), empty ones (keep-alives) included; throws StreamEnded at the end. */
+/**
+ * The complete lines of the body (without their \r\n), empty ones (keep-alives) included, a
+ * chunk's worth at a time (one await per chunk, not per line); throws StreamEnded at the end.
+ */
 export async function* streamLines(
   body: ReadableStream<Uint8Array>,
   stallMs: number,
   signal: AbortSignal,
-): AsyncGenerator<string, never> {
+): AsyncGenerator<string[], never> {
   const reader = body.getReader();
   const decoder = new TextDecoder("utf-8");
   let rest = "";
@@ -52,13 +55,14 @@ export async function* streamLines(
         throw new StreamEnded("closed", "X closed the stream");
       }
       rest += decoder.decode(chunk.value, { stream: true });
+      const lines: string[] = [];
       let start = 0;
       for (let end = rest.indexOf("\n"); end !== -1; end = rest.indexOf("\n", start)) {
-        const line = rest.charCodeAt(end - 1) === 13 ? rest.slice(start, end - 1) : rest.slice(start, end);
+        lines.push(rest.charCodeAt(end - 1) === 13 ? rest.slice(start, end - 1) : rest.slice(start, end));
         start = end + 1;
-        yield line;
       }
       rest = start === 0 ? rest : rest.slice(start);
+      if (lines.length > 0) yield lines;
     }
   } finally {
     clearTimeout(timer);
