@@ -243,12 +243,7 @@ describe("ingestor compliance", () => {
 
     round(["\r\n"]);
     const again = await run(x());
-    await waitFor(
-      "the restarted searches",
-      async () => (server?.requests.length === 8 ? true : undefined),
-      10_000,
-      20,
-    );
+    await waitFor("the restarted searches", async () => (server?.requests.length === 8 ? true : undefined), 10_000, 20);
     const since = new URL(server.requests[4]?.path ?? "", "http://x").searchParams.get("since_id");
     expect(since).toBe(snowflakeAt(at - 30_000));
     expect(await itemCount("x-humas", "mention")).toBe(1);
