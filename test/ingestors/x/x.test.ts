@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { createXIngestor, snowflakeAt, X_ERROR_CODES, type XOptions } from "../../../ingestors/x/index.js";
+import { checkX, createXIngestor, snowflakeAt, X_ERROR_CODES, type XOptions } from "../../../ingestors/x/index.js";
 import { HttpClient } from "../../../runtime/http-client.js";
 import type { IngestContext, SourceEvent } from "../../../runtime/ingestor.js";
 import { engagements, mentions } from "../events.js";
@@ -390,5 +390,25 @@ describe("x ingestor", () => {
     const later = server.requests.slice(before);
     expect(later.map((r) => r.at >= Date.UTC(2026, 11, 6))).toEqual([true, true, true]);
     expect(restartedAt).toBeLessThan(Date.UTC(2026, 11, 6));
+  });
+
+  it("sources check: one authenticated rules request; null when it works, else X's words or the HTML's first line", async () => {
+    await setUp();
+    const http = new HttpClient({ clock, maxAttempts: 1 });
+    const options = { name: "x-humas", bearerToken: TOKEN, baseUrl: server.url("/"), timeoutMs: 2000 };
+    server.script(
+      RULES,
+      rulesList([{ id: "1", ...RULE_A }]),
+      { status: 403, body: '{"title":"Client Forbidden","detail":"This endpoint is not available on your tier"}' },
+      { status: 200, headers: { "content-type": "text/html" }, body: "<html>login</html>" },
+    );
+    expect(await checkX(options, http)).toBeNull();
+    expect(await checkX(options, http)).toBe(
+      `${server.url("/2/tweets/search/stream/rules")}: HTTP 403: Client Forbidden; This endpoint is not available on your tier`,
+    );
+    expect(await checkX(options, http)).toBe(
+      `${server.url("/2/tweets/search/stream/rules")}: the answer is not JSON: <html>login</html>`,
+    );
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(Array(3).fill(`Bearer ${TOKEN}`));
   });
 });
