@@ -8,7 +8,9 @@
  * - a governor per credential that pauses before the hard limit: when the platform reports (in
  *   `x-rate-limit-remaining` / `-limit` / `-reset`) or a configured budget counts that fewer than
  *   `reserve` of the window's requests are left, the credential waits for the window to reset;
- * - other answers (2xx, 304, 4xx) returned to the caller, who knows what they mean.
+ * - other answers (2xx, 304, 4xx) returned to the caller, who knows what they mean;
+ * - `open` for a long-lived answer (a stream: one attempt, the caller reconnects on its platform's
+ *   ladder), `spend` to count units other than requests (posts read a day) against a budget.
  *
  * Time is read and waited through an injectable clock, so tests run rate limits without waiting.
  * Request headers (credentials) are never logged or put into errors.
