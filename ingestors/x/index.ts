@@ -60,10 +60,16 @@ export interface QueryCheckpoint {
   newestId: string | null;
 }
 
-/** The checkpoint of the day's post budget. */
-interface BudgetCheckpoint {
+/**
+ * The source's own checkpoint (stream `posts-read`): the day's reads, so a restart keeps counting,
+ * and its health for `simak sources list` (last answer that worked, last error).
+ */
+interface ReadsCheckpoint {
   windowStart: number;
   used: number;
+  lastSuccessAt: number | null;
+  lastErrorAt: number | null;
+  lastError: string | null;
 }
 
 export const BUDGET_STREAM = "posts-read";
@@ -152,10 +158,19 @@ async function* run(
   let postsSinceCheckpoint = 0;
 
   // The day's reads so far survive a restart.
-  const spent: BudgetCheckpoint = { windowStart: clock.now() - (clock.now() % DAY_MS), used: 0 };
+  const spent: ReadsCheckpoint = {
+    windowStart: clock.now() - (clock.now() % DAY_MS),
+    used: 0,
+    lastSuccessAt: null,
+    lastErrorAt: null,
+    lastError: null,
+  };
   try {
-    const stored = JSON.parse(context?.checkpoints.get(BUDGET_STREAM) ?? "null") as BudgetCheckpoint | null;
-    if (stored && stored.windowStart === spent.windowStart && stored.used > 0) {
+    const stored = JSON.parse(context?.checkpoints.get(BUDGET_STREAM) ?? "null") as Partial<ReadsCheckpoint> | null;
+    spent.lastSuccessAt = stored?.lastSuccessAt ?? null;
+    spent.lastErrorAt = stored?.lastErrorAt ?? null;
+    spent.lastError = stored?.lastError ?? null;
+    if (stored && stored.windowStart === spent.windowStart && stored.used && stored.used > 0) {
       spent.used = stored.used;
       http.spend(postsKey, options.name, stored.used, budget);
     }
@@ -173,14 +188,18 @@ async function* run(
     return http.spend(postsKey, options.name, posts, budget);
   };
 
-  const invalid = (errorCode: string, reason: string, raw: string, origin: string): SourceEvent => ({
-    type: "invalid",
-    origin,
-    position: 0,
-    raw: raw.slice(0, RAW_EXCERPT_CHARS),
-    errorCode,
-    reason: `${options.name}: ${reason}`,
-  });
+  const invalid = (errorCode: string, reason: string, raw: string, origin: string): SourceEvent => {
+    spent.lastErrorAt = clock.now();
+    spent.lastError = reason;
+    return {
+      type: "invalid",
+      origin,
+      position: 0,
+      raw: raw.slice(0, RAW_EXCERPT_CHARS),
+      errorCode,
+      reason: `${options.name}: ${reason}`,
+    };
+  };
 
   function* checkpoints(which: Iterable<string>): Generator<SourceEvent> {
     for (const tag of which)
@@ -284,7 +303,8 @@ async function* run(
             return;
           }
         } catch (error) {
-          if (signal.aborted || !(error instanceof HttpError)) return;
+          if (signal.aborted) return;
+          if (!(error instanceof HttpError)) throw error;
           yield invalid(X_ERROR_CODES.requestFailed, `search ${tag}: ${error.message}`, "", "search");
           return;
         }
@@ -304,6 +324,7 @@ async function* run(
           return;
         }
         const data = (page.data as unknown[] | undefined) ?? [];
+        spent.lastSuccessAt = clock.now();
         for (const event of postEvents(data, page.includes, [tag])) yield event;
         const pageNewest = page.meta.newest_id;
         if (
@@ -519,6 +540,7 @@ async function* run(
       else if (opened.status === 200 && opened.body) {
         failures.http = 0;
         failures.rate = 0;
+        spent.lastSuccessAt = clock.now();
         // Connected: what was posted since the last checkpoint is found now, then the stream goes on from here.
         yield* gapFillAll();
         ending = yield* read(opened.body);

@@ -174,12 +174,7 @@ describe("x ingestor", () => {
   it("follows next_token through an empty page with the same start, and checkpoints page 1's newest id", async () => {
     await setUp();
     const [a, b, c] = [post(3), post(4), post(50)];
-    server.script(
-      SEARCH,
-      page([a, b], { next_token: "t1" }),
-      page([], { next_token: "t2" }),
-      page([c], { newest_id: c.id }),
-    );
+    server.script(SEARCH, page([a, b], { next_token: "t1" }), page([], { next_token: "t2" }), page([c]));
     const events = await run((e) => e.type === "checkpoint");
     expect(mentions(events).map((m) => m.id)).toEqual([a.id, b.id, c.id]);
     const [q1, q2, q3] = searches().map(query);
@@ -187,6 +182,25 @@ describe("x ingestor", () => {
     expect(q1?.next_token).toBeUndefined();
     expect(q2).toMatchObject({ start_time: "2026-12-05T02:00:00.000Z", next_token: "t1" });
     expect(q3).toMatchObject({ start_time: "2026-12-05T02:00:00.000Z", next_token: "t2" });
+    expect(checkpointOf(events)).toEqual({ newestId: a.id });
+  });
+
+  it("keeps since_id from the checkpoint on every page, the empty one included", async () => {
+    await setUp();
+    const stored = post(30);
+    const [a, b] = [post(2), post(20)];
+    server.script(SEARCH, page([a], { next_token: "t1" }), page([], { next_token: "t2" }), page([b]));
+    const events = await run(
+      (e) => e.type === "checkpoint",
+      context({ [RULE_A.tag]: JSON.stringify({ newestId: stored.id }) }),
+    );
+    expect(mentions(events).map((m) => m.id)).toEqual([a.id, b.id]);
+    const since = snowflakeAt(Date.UTC(2026, 11, 5, 2, 30) - 30_000);
+    expect(searches().map((r) => [query(r).since_id, query(r).next_token, query(r).start_time])).toEqual([
+      [since, undefined, undefined],
+      [since, "t1", undefined],
+      [since, "t2", undefined],
+    ]);
     expect(checkpointOf(events)).toEqual({ newestId: a.id });
   });
 
@@ -374,7 +388,13 @@ describe("x ingestor", () => {
     );
     expect(mentions(events)).toHaveLength(9);
     const budget = checkpointOf(events, "posts-read");
-    expect(budget).toEqual({ windowStart: Date.UTC(2026, 11, 5), used: 9 });
+    expect(budget).toEqual({
+      windowStart: Date.UTC(2026, 11, 5),
+      used: 9,
+      lastSuccessAt: Date.UTC(2026, 11, 5, 3, 0),
+      lastErrorAt: null,
+      lastError: null,
+    });
 
     // Restarted the same day: the stored reads count, so it searches nothing and waits for midnight.
     const restartedAt = clock.time;
