@@ -58,7 +58,7 @@ function ingestor(overrides: Partial<XOptions> = {}) {
     maxSearchPages: 10,
     lookbackMs: 30_000,
     backfillMs: 3_600_000,
-    stallMs: 300,
+    stallMs: 5000, // real time: only the stall test shortens it
     timeoutMs: 2000,
     clock,
     ...overrides,
@@ -270,7 +270,7 @@ describe("x ingestor", () => {
     server.script(SEARCH, emptyPage);
     server.script(STREAM, { status: 200, headers: JSON_HEADERS, chunks: ["\r\n"], end: "hold" });
     server.script(SEARCH, page([missed]));
-    const events = await run((e) => e.type === "mention");
+    const events = await run((e) => e.type === "mention", context(), { stallMs: 300 });
     expect(mentions(events).map((m) => m.id)).toEqual([missed.id]);
     expect(reconnects).toBe(1);
   });
