@@ -445,18 +445,23 @@ async function* run(
     }
   }
 
-  /** Reads the stream until it ends; how it ended, or "budget" when the day's reads are spent. */
-  async function* read(body: ReadableStream<Uint8Array>): AsyncGenerator<SourceEvent, Ending | "budget" | "ok"> {
+  /**
+   * Reads the stream until it ends, the events of each chunk of lines together (one await per
+   * chunk, not per post: this is the hot path); returns how it ended, or "budget" when the day's
+   * reads are spent.
+   */
+  async function* read(body: ReadableStream<Uint8Array>): AsyncGenerator<SourceEvent[], Ending | "budget" | "ok"> {
     let gotBytes = false;
     let ending: Ending | "budget" | "ok" = "network";
+    let out: SourceEvent[] = [];
     try {
-      reading: for await (const lines of streamLines(body, options.stallMs, signal))
+      reading: for await (const lines of streamLines(body, options.stallMs, signal)) {
         for (const line of lines) {
           gotBytes = true;
           if (line === "") {
             // A keep-alive (every 20 s): the quiet moment to store what the last posts advanced.
             if (dirty.size > 0 && clock.now() - lastCheckpointAt >= STREAM_CHECKPOINT_MS)
-              yield* checkpoints([...dirty]);
+              out.push(...checkpoints([...dirty]));
             continue;
           }
           let payload: {
@@ -469,7 +474,7 @@ async function* run(
             payload = JSON.parse(line);
             if (payload === null || typeof payload !== "object") throw new Error("not an object");
           } catch {
-            yield invalid(X_ERROR_CODES.badPayload, "a stream line is not JSON", line, "stream");
+            out.push(invalid(X_ERROR_CODES.badPayload, "a stream line is not JSON", line, "stream"));
             continue;
           }
           if (payload.data === undefined) {
@@ -478,38 +483,46 @@ async function* run(
               ending = "ok";
               break reading;
             }
-            yield invalid(
-              errors ? X_ERROR_CODES.streamError : X_ERROR_CODES.badPayload,
-              errors
-                ? `stream: ${errors.map((error) => error?.detail ?? error?.title).join("; ")}`
-                : "a stream line without data",
-              line,
-              "stream",
+            out.push(
+              invalid(
+                errors ? X_ERROR_CODES.streamError : X_ERROR_CODES.badPayload,
+                errors
+                  ? `stream: ${errors.map((error) => error?.detail ?? error?.title).join("; ")}`
+                  : "a stream line without data",
+                line,
+                "stream",
+              ),
             );
             continue;
           }
           const matched = Array.isArray(payload.matching_rules)
             ? payload.matching_rules.flatMap((rule) => (typeof rule?.tag === "string" ? [rule.tag] : []))
             : [];
-          for (const event of postEvents([payload.data], payload.includes, matched)) yield event;
+          out.push(...postEvents([payload.data], payload.includes, matched));
           const spentOut = spend(1);
           if (
             dirty.size > 0 &&
             (++postsSinceCheckpoint >= STREAM_CHECKPOINT_POSTS ||
               clock.now() - lastCheckpointAt >= STREAM_CHECKPOINT_MS)
           )
-            yield* checkpoints([...dirty]);
+            out.push(...checkpoints([...dirty]));
           if (spentOut) {
             ending = "budget";
             break reading;
           }
         }
+        if (out.length > 0) {
+          yield out;
+          out = [];
+        }
+      }
     } catch (error) {
       if (!(error instanceof StreamEnded)) throw error;
       // Bytes came, then the stream ended: the connection worked, the next try is at once.
       ending = gotBytes ? "ok" : "network";
     }
-    if (dirty.size > 0) yield* checkpoints([...dirty]);
+    if (dirty.size > 0) out.push(...checkpoints([...dirty]));
+    if (out.length > 0) yield out;
     return ending;
   }
 
@@ -543,7 +556,20 @@ async function* run(
         spent.lastSuccessAt = clock.now();
         // Connected: what was posted since the last checkpoint is found now, then the stream goes on from here.
         yield* gapFillAll();
-        ending = yield* read(opened.body);
+        const reader = read(opened.body);
+        try {
+          for (;;) {
+            const step = await reader.next();
+            if (step.done) {
+              ending = step.value;
+              break;
+            }
+            for (const event of step.value) yield event;
+          }
+        } finally {
+          // Stopped while yielding: the stream's reader is released (its connection closed).
+          await reader.return(undefined as never);
+        }
         if (ending === "ok") failures.network = 0;
       } else {
         const body = await new Response(opened.body).text().catch(() => "");
