@@ -451,14 +451,15 @@ async function* run(
    * reads are spent.
    */
   async function* read(body: ReadableStream<Uint8Array>): AsyncGenerator<SourceEvent[], Ending | "budget" | "ok"> {
-    let gotBytes = false;
+    /** A keep-alive or a JSON line came: the connection worked (an HTML page answered 200 did not). */
+    let worked = false;
     let ending: Ending | "budget" | "ok" = "network";
     let out: SourceEvent[] = [];
     try {
       reading: for await (const lines of streamLines(body, options.stallMs, signal)) {
         for (const line of lines) {
-          gotBytes = true;
           if (line === "") {
+            worked = true;
             // A keep-alive (every 20 s): the quiet moment to store what the last posts advanced.
             if (dirty.size > 0 && clock.now() - lastCheckpointAt >= STREAM_CHECKPOINT_MS)
               out.push(...checkpoints([...dirty]));
@@ -477,6 +478,7 @@ async function* run(
             out.push(invalid(X_ERROR_CODES.badPayload, "a stream line is not JSON", line, "stream"));
             continue;
           }
+          worked = true;
           if (payload.data === undefined) {
             const errors = Array.isArray(payload.errors) ? payload.errors : undefined;
             if (errors?.some((error) => error?.title === "operational-disconnect")) {
@@ -518,8 +520,8 @@ async function* run(
       }
     } catch (error) {
       if (!(error instanceof StreamEnded)) throw error;
-      // Bytes came, then the stream ended: the connection worked, the next try is at once.
-      ending = gotBytes ? "ok" : "network";
+      // The connection worked, then ended: the next try is at once; else X's network ladder.
+      ending = worked ? "ok" : "network";
     }
     if (dirty.size > 0) out.push(...checkpoints([...dirty]));
     if (out.length > 0) yield out;

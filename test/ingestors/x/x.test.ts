@@ -431,4 +431,24 @@ describe("x ingestor", () => {
     );
     expect(server.requests.map((r) => r.headers.authorization)).toEqual(Array(3).fill(`Bearer ${TOKEN}`));
   });
+
+  it("a stream answering an HTML page with 200 is dead letters and a failed connection: the network ladder grows", async () => {
+    await setUp();
+    const html = {
+      status: 200,
+      headers: { "content-type": "text/html" },
+      body: "<html>\r\n<body>login</body>\r\n</html>\r\n",
+    };
+    server.script(SEARCH, emptyPage);
+    server.script(RULES, rulesList([{ id: "1", ...RULE_A }]));
+    server.script(STREAM, html, html, html);
+    server.script(SEARCH, emptyPage, emptyPage, emptyPage);
+    const p = post(0.1);
+    server.script(STREAM, { status: 200, headers: JSON_HEADERS, chunks: [line(p)], end: "hold" });
+    server.script(SEARCH, emptyPage);
+    const events = await run((e) => e.type === "mention");
+    expect(events.filter((e) => e.type === "invalid" && e.errorCode === X_ERROR_CODES.badPayload)).toHaveLength(9);
+    expect(clock.sleeps).toEqual([250, 500]); // the first at once, then +250 ms each
+    expect(reconnects).toBe(3);
+  });
 });
