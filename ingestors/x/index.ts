@@ -80,6 +80,8 @@ const RAW_EXCERPT_CHARS = 2000;
 /** Stream checkpoints are yielded at most this often, or after this many posts. */
 const STREAM_CHECKPOINT_MS = 1000;
 const STREAM_CHECKPOINT_POSTS = 500;
+/** A stream connection that lasted this long resets the network ladder. */
+const STABLE_CONNECTION_MS = 10_000;
 
 type Ending = "network" | "http" | "rate";
 
@@ -556,6 +558,7 @@ async function* run(
         failures.http = 0;
         failures.rate = 0;
         spent.lastSuccessAt = clock.now();
+        const connectedAt = clock.now();
         // Connected: what was posted since the last checkpoint is found now, then the stream goes on from here.
         yield* gapFillAll();
         const reader = read(opened.body);
@@ -572,7 +575,8 @@ async function* run(
           // Stopped while yielding: the stream's reader is released (its connection closed).
           await reader.return(undefined as never);
         }
-        if (ending === "ok") failures.network = 0;
+        // A connection that worked for a while starts the ladder over; one dropped at once climbs it.
+        if (ending === "ok" && clock.now() - connectedAt >= STABLE_CONNECTION_MS) failures.network = 0;
       } else {
         const body = await new Response(opened.body).text().catch(() => "");
         if (opened.status === 429) ending = "rate";
