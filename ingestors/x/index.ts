@@ -27,7 +27,6 @@ import {
   type Tweet,
   toMention,
   X_ERROR_CODES,
-  type XUser,
 } from "./tweets.js";
 
 export { buildRules, type StreamRule } from "./rules.js";
@@ -181,7 +180,8 @@ async function* run(
   }
   /** Counts posts read; true when the budget says stop. */
   const spend = (posts: number): boolean => {
-    const day = clock.now() - (clock.now() % DAY_MS);
+    const now = clock.now();
+    const day = now - (now % DAY_MS);
     if (day !== spent.windowStart) {
       spent.windowStart = day;
       spent.used = 0;
@@ -216,8 +216,7 @@ async function* run(
   const postEvents = (data: readonly unknown[], rawIncludes: unknown, matched: readonly string[]): SourceEvent[] => {
     const events: SourceEvent[] = [];
     const includes = readIncludes(rawIncludes);
-    const users = new Map<string, XUser>();
-    for (const user of includes.users ?? []) if (user && typeof user.id === "string") users.set(user.id, user);
+    const users = includes.users ?? [];
     const now = clock.now();
     for (const item of data) {
       const problem = checkTweet(item);
@@ -261,7 +260,7 @@ async function* run(
     return events;
   };
   const remember = (id: string, key: string) => {
-    seen.delete(id);
+    if (seen.has(id)) seen.delete(id); // to the back: the oldest sighting is forgotten first
     seen.set(id, key);
     if (seen.size > rememberPosts) seen.delete(seen.keys().next().value as string);
   };
@@ -499,9 +498,9 @@ async function* run(
             );
             continue;
           }
-          const matched = Array.isArray(payload.matching_rules)
-            ? payload.matching_rules.flatMap((rule) => (typeof rule?.tag === "string" ? [rule.tag] : []))
-            : [];
+          const matched: string[] = [];
+          if (Array.isArray(payload.matching_rules))
+            for (const rule of payload.matching_rules) if (typeof rule?.tag === "string") matched.push(rule.tag);
           out.push(...postEvents([payload.data], payload.includes, matched));
           const spentOut = spend(1);
           if (

@@ -106,9 +106,10 @@ export function countsOf(metrics: PublicMetrics | undefined): EngagementCounts {
 const KIND_OF: Record<string, MentionKind> = { replied_to: "reply", quoted: "share", retweeted: "share" };
 
 /** A post checked by `checkTweet`, as a Mention. */
-export function toMention(tweet: Tweet, users: ReadonlyMap<string, XUser>, source: string, now: number): Mention {
+export function toMention(tweet: Tweet, users: readonly XUser[], source: string, now: number): Mention {
   const authorId = tweet.author_id as string;
-  const user = users.get(authorId);
+  // A stream line has one or two users, a search page up to a hundred: a scan is cheaper than a Map per line.
+  const user = users.find((candidate) => candidate?.id === authorId);
   const reference =
     tweet.referenced_tweets?.find((ref) => ref.type === "replied_to") ??
     tweet.referenced_tweets?.find((ref) => ref.type === "retweeted") ??
