@@ -20,6 +20,7 @@ import {
   checkTweet,
   compareIds,
   countsOf,
+  eventTimeOf,
   readIncludes,
   snowflakeAt,
   snowflakeTime,
@@ -225,10 +226,23 @@ async function* run(
         continue;
       }
       const tweet = item as Tweet;
+      const eventTime = eventTimeOf(tweet);
+      if (Number.isNaN(eventTime)) {
+        events.push(
+          invalid(
+            X_ERROR_CODES.badPayload,
+            `post ${tweet.id} has no readable created_at`,
+            JSON.stringify(item),
+            "post",
+          ),
+        );
+        continue;
+      }
       const counts = countsOf(tweet.public_metrics);
       const key = countsKey(counts);
       const before = seen.get(tweet.id);
-      if (before === undefined) events.push({ type: "mention", mention: toMention(tweet, users, options.name, now) });
+      if (before === undefined)
+        events.push({ type: "mention", mention: toMention(tweet, users, options.name, now, eventTime) });
       else if (before !== key)
         events.push({
           type: "engagement",

@@ -70,13 +70,12 @@ export const TWEET_QUERY = {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
-/** A post as documented, or the reason it is not. */
+/** A post as documented, or the reason it is not (created_at is read by `eventTimeOf`). */
 export function checkTweet(value: unknown): string | null {
   if (!isRecord(value)) return "the post is not an object";
   if (typeof value.id !== "string" || !/^\d+$/.test(value.id)) return "the post has no numeric string id";
   if (typeof value.text !== "string") return `post ${value.id} has no text`;
-  if (typeof value.created_at !== "string" || Number.isNaN(Date.parse(value.created_at)))
-    return `post ${value.id} has no readable created_at`;
+  if (typeof value.created_at !== "string") return `post ${value.id} has no created_at`;
   if (typeof value.author_id !== "string") return `post ${value.id} has no author_id`;
   if (value.referenced_tweets !== undefined && !Array.isArray(value.referenced_tweets))
     return `post ${value.id}: referenced_tweets is not a list`;
@@ -105,8 +104,19 @@ export function countsOf(metrics: PublicMetrics | undefined): EngagementCounts {
 
 const KIND_OF: Record<string, MentionKind> = { replied_to: "reply", quoted: "share", retweeted: "share" };
 
-/** A post checked by `checkTweet`, as a Mention. */
-export function toMention(tweet: Tweet, users: readonly XUser[], source: string, now: number): Mention {
+/** A checked post's creation time (ms), NaN when its created_at does not read as a date. */
+export function eventTimeOf(tweet: Tweet): number {
+  return Date.parse(tweet.created_at as string);
+}
+
+/** A post checked by `checkTweet`, created at `eventTime` (`eventTimeOf`), as a Mention. */
+export function toMention(
+  tweet: Tweet,
+  users: readonly XUser[],
+  source: string,
+  now: number,
+  eventTime: number = eventTimeOf(tweet),
+): Mention {
   const authorId = tweet.author_id as string;
   // A stream line has one or two users, a search page up to a hundred: a scan is cheaper than a Map per line.
   const user = users.find((candidate) => candidate?.id === authorId);
@@ -136,7 +146,7 @@ export function toMention(tweet: Tweet, users: readonly XUser[], source: string,
     },
     text: tweet.note_tweet?.text ?? tweet.text,
     lang: lang === "in" ? "id" : lang,
-    eventTime: Date.parse(tweet.created_at as string),
+    eventTime,
     ingestTime: now,
     parentId,
     rootId,

@@ -351,6 +351,7 @@ describe("x ingestor", () => {
       chunks: [
         "{not json\r\n",
         '{"data":{"id":"12"}}\r\n',
+        line(post(2, { created_at: "kemarin sore" })),
         '{"errors":[{"title":"ConnectionException","detail":"Too many connections"}]}\r\n',
         line(p),
         replyLine,
@@ -362,6 +363,7 @@ describe("x ingestor", () => {
     expect(events.flatMap((e) => (e.type === "invalid" ? [[e.errorCode, e.origin]] : []))).toEqual([
       [X_ERROR_CODES.badPayload, "search"],
       [X_ERROR_CODES.badPayload, "stream"],
+      [X_ERROR_CODES.badPayload, "post"],
       [X_ERROR_CODES.badPayload, "post"],
       [X_ERROR_CODES.streamError, "stream"],
     ]);
