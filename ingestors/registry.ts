@@ -17,6 +17,7 @@ import { createSyntheticIngestor, DEMO_SCENARIOS } from "./synthetic/index.js";
 import { createTiktokIngestor } from "./tiktok/index.js";
 import { createWebhookIngestor, WebhookListener } from "./webhook/index.js";
 import { createYoutubeIngestor } from "./youtube/index.js";
+import { buildRules, createXIngestor, type XOptions } from "./x/index.js";
 
 export interface IngestorOptions {
   file?: string;
@@ -67,17 +68,40 @@ function webhookListener(id: string, config: SimakConfig, services: SourceServic
   return services.webhookListener;
 }
 
+/** The monitoring queries a source follows: those named (`key` names them in errors), or all of them. */
+function monitoringQueries(config: SimakConfig, id: string, key: string, wanted: readonly string[] | undefined) {
+  const file = config.process.queriesFile;
+  const queries = parseQueryFile(readFileSync(file, "utf8"), file);
+  const unknown = wanted?.filter((queryId) => !queries.some((query) => query.id === queryId)) ?? [];
+  if (unknown.length > 0) throw new Error(`source '${id}': ${key}: no query ${unknown.join(", ")} in ${file}`);
+  return wanted ? queries.filter((query) => wanted.includes(query.id)) : queries;
+}
+
 function rssFeeds(entry: Extract<SourceEntry, { type: "rss" }>, config: SimakConfig): FeedSpec[] {
   const feeds: FeedSpec[] = entry.feeds.map((url) => ({ url }));
   if (!entry.googleNews) return feeds;
-  const file = config.process.queriesFile;
-  const queries = parseQueryFile(readFileSync(file, "utf8"), file);
-  const wanted = entry.googleNews.queries;
-  const unknown = wanted?.filter((id) => !queries.some((query) => query.id === id)) ?? [];
-  if (unknown.length > 0)
-    throw new Error(`source '${entry.id}': googleNews.queries: no query ${unknown.join(", ")} in ${file}`);
-  const chosen = wanted ? queries.filter((query) => wanted.includes(query.id)) : queries;
+  const chosen = monitoringQueries(config, entry.id, "googleNews.queries", entry.googleNews.queries);
   return [...feeds, ...googleNewsFeeds(entry.baseUrl, chosen, entry.googleNews)];
+}
+
+/** An x entry's ingestor options: its rules built from the monitoring queries. */
+export function xOptions(entry: Extract<SourceEntry, { type: "x" }>, config: SimakConfig): XOptions {
+  const queries = monitoringQueries(config, entry.id, "queries", entry.queries);
+  const { rules, problems } = buildRules(queries, { maxLength: entry.maxRuleLength, suffix: entry.ruleSuffix });
+  return {
+    name: entry.id,
+    bearerToken: entry.bearerToken,
+    credential: entry.credential,
+    rules,
+    ruleProblems: problems,
+    baseUrl: entry.baseUrl,
+    dailyPostReads: entry.dailyPostReads,
+    maxSearchPages: entry.maxSearchPages,
+    lookbackMs: entry.lookbackSeconds * 1000,
+    backfillMs: entry.backfillMinutes * 60_000,
+    stallMs: entry.stallSeconds * 1000 + 1000,
+    timeoutMs: entry.timeoutSeconds * 1000,
+  };
 }
 
 /** The ingestor of one entry of the sources file. */
@@ -103,6 +127,8 @@ export function createSourceIngestor(entry: SourceEntry, config: SimakConfig, se
         platform: entry.platform,
         timeoutMs: entry.timeoutSeconds * 1000,
       });
+    case "x":
+      return createXIngestor(xOptions(entry, config));
     case "webhook":
       return createWebhookIngestor({ ...entry, name: entry.id, listener: webhookListener(entry.id, config, services) });
     case "tiktok": {

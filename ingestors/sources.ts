@@ -32,6 +32,7 @@ import { rssSourceSchema } from "./rss/config.js";
 import { tiktokSourceSchema } from "./tiktok/config.js";
 import { webhookSourceSchema } from "./webhook/config.js";
 import { youtubeSourceSchema } from "./youtube/config.js";
+import { xSourceSchema } from "./x/config.js";
 
 const SOURCE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -61,11 +62,13 @@ const SCHEMAS = {
   youtube: youtubeSourceSchema,
   tiktok: tiktokSourceSchema,
   webhook: webhookSourceSchema,
+  x: xSourceSchema,
   synthetic: syntheticSourceSchema,
   replay: replaySourceSchema,
 } as const;
-/** Planned (issue 13); refused with a clear message until their ingestors exist. */
-const PLANNED_TYPES = ["x"];
+/** Keys that hold a credential: only a `${ENV}` reference is accepted, so the secret is never in the file. */
+const SECRET_KEYS: Partial<Record<SourceType, readonly string[]>> = { x: ["bearerToken"] };
+const ONLY_ENV_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 export type SourceType = keyof typeof SCHEMAS;
 export const SOURCE_TYPES = Object.keys(SCHEMAS) as SourceType[];
@@ -145,10 +148,17 @@ export function compileSourcesFile(text: string, file: string, env: Env = proces
     seen.add(id);
     const type = rest.type;
     if (typeof type !== "string" || !(type in SCHEMAS)) {
-      const planned = PLANNED_TYPES.includes(String(type)) ? ` ('${type}' is not implemented yet)` : "";
-      report.at([...path, "type"], `${what}: type: expected one of ${SOURCE_TYPES.join(", ")}${planned}`);
+      report.at([...path, "type"], `${what}: type: expected one of ${SOURCE_TYPES.join(", ")}`);
       return;
     }
+    for (const key of SECRET_KEYS[type as SourceType] ?? [])
+      if (key in rest && !(typeof rest[key] === "string" && ONLY_ENV_REFERENCE.test(rest[key]))) {
+        report.at(
+          [...path, key],
+          `${what}: ${key}: write it as a \${ENV} reference (e.g. "\${X_BEARER_TOKEN}"), never the secret itself`,
+        );
+        return;
+      }
     const resolved = substituteEnv(rest, path, env, "SOURCE_", (at, reason) =>
       report.at(at, `${what}: ${at.slice(2).join(".")}: ${reason}`),
     );

@@ -92,6 +92,11 @@ const ConfigSchema = z
       .object({
         /** Failed produces of one batch in a row (each retried after a backoff) before the ingest stage gives up. */
         maxProduceFailures: positiveInt.default(10),
+        /**
+         * How long a polling source's lease outlives a holder that died (extended every third of
+         * it): after a crash, another instance (or the restarted one) takes the source over then.
+         */
+        sourceLeaseSeconds: positiveInt.default(30),
         /** The sources to listen to (ingestors/README.md); unset: the --source option. Reloaded on change. */
         sourcesFile: z.string().min(1).optional(),
         /** host:port of the listener serving webhook sources; never the dashboard's port. */
@@ -101,7 +106,7 @@ const ConfigSchema = z
           .optional(),
       })
       .strict()
-      .default({ maxProduceFailures: 10 }),
+      .default({ maxProduceFailures: 10, sourceLeaseSeconds: 30 }),
     consumer: z
       .object({
         /** Failures in a row of a batch at the same offset after which a consumer reports unhealthy. */
@@ -269,6 +274,7 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_LOG_LEVEL: { path: ["log", "level"] },
   SIMAK_LOG_FORMAT: { path: ["log", "format"] },
   SIMAK_INGEST_MAX_PRODUCE_FAILURES: { path: ["ingest", "maxProduceFailures"] },
+  SIMAK_SOURCE_LEASE_SECONDS: { path: ["ingest", "sourceLeaseSeconds"] },
   SIMAK_CONSUMER_UNHEALTHY_AFTER_FAILURES: { path: ["consumer", "unhealthyAfterFailures"] },
   SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
   SIMAK_QUERIES_FILE: { path: ["process", "queriesFile"] },

@@ -8,7 +8,9 @@
  * - a governor per credential that pauses before the hard limit: when the platform reports (in
  *   `x-rate-limit-remaining` / `-limit` / `-reset`) or a configured budget counts that fewer than
  *   `reserve` of the window's requests are left, the credential waits for the window to reset;
- * - other answers (2xx, 304, 4xx) returned to the caller, who knows what they mean.
+ * - other answers (2xx, 304, 4xx) returned to the caller, who knows what they mean;
+ * - `open` for a long-lived answer (a stream: one attempt, the caller reconnects on its platform's
+ *   ladder), `spend` to count units other than requests (posts read a day) against a budget.
  *
  * Time is read and waited through an injectable clock, so tests run rate limits without waiting.
  * Request headers (credentials) are never logged or put into errors.
@@ -81,10 +83,20 @@ export class HttpError extends Error {
   }
 }
 
-/** A budget a credential has per window (e.g. 450 requests per 15 minutes). */
+/** A budget a credential has per window (e.g. 450 requests per 15 minutes, 60 000 posts read a day). */
 export interface RateBudget {
   limit: number;
   windowMs: number;
+  /** Windows start at multiples of `windowMs` since the epoch (a day's budget resets at 00:00 UTC), not at first use. */
+  aligned?: boolean;
+}
+
+/** A long-lived answer (a stream) whose body the caller reads and cancels. */
+export interface HttpStream {
+  status: number;
+  headers: Headers;
+  body: ReadableStream<Uint8Array> | null;
+  url: string;
 }
 
 export interface HttpClientOptions {
@@ -147,6 +159,63 @@ export class HttpClient {
   waitingUntil(key: string): number {
     const until = this.credentials.get(key)?.pausedUntil ?? 0;
     return until > this.clock.now() ? until : 0;
+  }
+
+  /** Waits while the credential (or a budget key given to `spend`) is paused. */
+  async waitFor(key: string, signal?: AbortSignal): Promise<void> {
+    const state = this.state(key);
+    for (;;) {
+      const wait = state.pausedUntil - this.clock.now();
+      if (wait <= 0) return;
+      await this.clock.sleep(wait, signal);
+    }
+  }
+
+  /**
+   * Counts `units` of something other than requests (posts read) against `key`'s budget; `key`
+   * pauses (see `waitFor`, `waitingUntil`) once fewer than the reserve are left in the window.
+   * Returns whether it is paused now.
+   */
+  spend(key: string, source: string, units: number, budget: RateBudget): boolean {
+    const state = this.state(key);
+    this.count(state, key, source, units, budget);
+    return this.waitingUntil(key) > 0;
+  }
+
+  /**
+   * Opens a long-lived answer (a stream): one attempt, admitted like a request (it waits while
+   * the credential is paused), counted by status, rate-limit headers observed and a 429 pausing
+   * the credential until its reset; the caller reads the body, cancels it, and decides when to
+   * open again. The timeout covers the wait for the answer's headers, not the body.
+   */
+  async open(request: HttpRequest): Promise<HttpStream> {
+    const key = request.credential ?? request.source;
+    await this.admit(key, request);
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException("timed out", "TimeoutError")),
+      request.timeoutMs ?? this.options.timeoutMs ?? 30_000,
+    );
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
+    let response: Response;
+    try {
+      response = await fetch(request.url, { method: request.method ?? "GET", headers: request.headers, signal });
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      this.options.onResponse?.(request.source, "error");
+      throw new HttpError(`${redactUrl(request.url)}: ${describe(error)}`, undefined);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.options.onResponse?.(request.source, String(response.status));
+    this.observe(key, request.source, response.headers);
+    if (response.status === 429) {
+      const now = this.clock.now();
+      const reset = resetAt(response.headers);
+      const wait = retryAfterMs(response.headers.get("retry-after"), now) ?? (reset === undefined ? 0 : reset - now);
+      if (wait > 0) this.pause(key, request.source, now + wait);
+    }
+    return { status: response.status, headers: response.headers, body: response.body, url: response.url };
   }
 
   async request(request: HttpRequest): Promise<HttpResponse> {
@@ -242,16 +311,20 @@ export class HttpClient {
       await this.clock.sleep(wait, request.signal);
     }
     const budget = request.credential ? this.options.budgets?.[request.credential] : undefined;
-    if (!budget) return;
+    if (budget) this.count(state, key, request.source, 1, budget);
+  }
+
+  private count(state: CredentialState, key: string, source: string, units: number, budget: RateBudget): void {
     const now = this.clock.now();
-    if (now - state.windowStart >= budget.windowMs) {
-      state.windowStart = now;
+    const aligned = budget.aligned ? now - (now % budget.windowMs) : undefined;
+    if (aligned !== undefined ? state.windowStart !== aligned : now - state.windowStart >= budget.windowMs) {
+      state.windowStart = aligned ?? now;
       state.used = 0;
     }
-    state.used++;
+    state.used += units;
     const reserve = this.options.reserve ?? 0.05;
     if (state.used >= Math.floor(budget.limit * (1 - reserve))) {
-      this.pause(key, request.source, state.windowStart + budget.windowMs);
+      this.pause(key, source, state.windowStart + budget.windowMs);
     }
   }
 

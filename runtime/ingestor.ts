@@ -69,6 +69,8 @@ export interface IngestContext {
   /** The one HTTP client every source calls through (timeouts, backoff, rate limits, metrics). */
   http: HttpClient;
   store: SourceStore;
+  /** A streaming source lost its connection and connects again (counted per source). */
+  reconnected?: () => void;
 }
 
 export interface Ingestor {

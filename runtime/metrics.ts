@@ -116,6 +116,12 @@ export class PipelineMetrics {
     labelNames: ["source", "kind"] as const,
     registers: [this.registry],
   });
+  readonly ingestReconnects = new Counter({
+    name: "simak_ingest_reconnects_total",
+    help: "Times a streaming source lost its connection and connected again",
+    labelNames: ["source"] as const,
+    registers: [this.registry],
+  });
   readonly ingestLag = new Gauge({
     name: "simak_ingest_lag_seconds",
     help: "Now minus the newest event time a source produced",

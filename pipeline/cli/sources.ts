@@ -5,7 +5,7 @@
 import { access } from "node:fs/promises";
 import { Command, InvalidArgumentError } from "commander";
 import { checkMeta } from "../../ingestors/meta/index.js";
-import { createIngestor, createSourceIngestor, type SourceServices } from "../../ingestors/registry.js";
+import { createIngestor, createSourceIngestor, type SourceServices, xOptions } from "../../ingestors/registry.js";
 import { toReplayLine } from "../../ingestors/replay/index.js";
 import { parseFeed } from "../../ingestors/rss/feed.js";
 import {
@@ -17,6 +17,7 @@ import {
 } from "../../ingestors/sources.js";
 import { checkTiktok } from "../../ingestors/tiktok/index.js";
 import { checkYoutube } from "../../ingestors/youtube/index.js";
+import { checkX } from "../../ingestors/x/index.js";
 import type { SimakConfig } from "../../runtime/config.js";
 import { HttpClient, redactUrl } from "../../runtime/http-client.js";
 import type { Ingestor } from "../../runtime/ingestor.js";
@@ -174,6 +175,8 @@ async function checkSource(entry: SourceEntry, config: SimakConfig, http: HttpCl
       return checkTiktok({ ...entry, name: entry.id, timeoutMs: entry.timeoutSeconds * 1000 }, http);
     case "youtube":
       return checkYoutube({ ...entry, name: entry.id, timeoutMs: entry.timeoutSeconds * 1000 }, http);
+    case "x":
+      return checkX(xOptions(entry, config), http);
     case "webhook":
       // A push source makes no request: it needs its listener and its secrets, both checked here.
       return config.ingest.webhookListen ? null : "set SIMAK_WEBHOOK_LISTEN to host:port";

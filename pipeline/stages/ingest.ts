@@ -35,8 +35,6 @@ import {
 const STAGE = "ingest";
 const MAX_BATCH_EVENTS = 1000;
 const MAX_BATCH_DELAY_MS = 20;
-/** A dead holder keeps a source's cursor this long; the holder extends it every third of it. */
-const LEASE_TTL_MS = 30_000;
 /** A source's status is written at most this often. */
 const STATUS_INTERVAL_MS = 2000;
 export const PRODUCE_BACKOFF: Backoff = { initialMs: 200, maxMs: 10_000, factor: 2, jitter: 0.5 };
@@ -46,7 +44,7 @@ type Counts = { mentions: number; engagement: number; web: number; invalid: numb
 export interface IngestStageOptions {
   /** The HTTP client the sources share; by default one reporting to the stage's metrics. */
   http?: HttpClient;
-  /** Lease duration for exclusive sources, ms. */
+  /** Lease duration for exclusive sources, ms; default `ingest.sourceLeaseSeconds`. */
   leaseTtlMs?: number;
   /** Delays between retries of a failed produce (tests shorten them). */
   backoff?: Backoff;
@@ -341,7 +339,7 @@ export async function startIngestStage(
 
   /** One source: while it may run (its lease, when exclusive), from its stored checkpoints. */
   const runSource = async (ingestor: Ingestor, signal: AbortSignal) => {
-    const leaseTtlMs = options.leaseTtlMs ?? LEASE_TTL_MS;
+    const leaseTtlMs = options.leaseTtlMs ?? config.ingest.sourceLeaseSeconds * 1000;
     const lease = ingestor.exclusive
       ? new Lease({
           store: ctx.state,
@@ -383,7 +381,12 @@ export async function startIngestStage(
           : undefined;
         try {
           const checkpoints = await readCheckpoints(ctx.state, prefix, ingestor.name);
-          const context = { checkpoints, http, store: sourceStore(ctx.state, prefix, ingestor.name) };
+          const context = {
+            checkpoints,
+            http,
+            store: sourceStore(ctx.state, prefix, ingestor.name),
+            reconnected: () => metrics.ingestReconnects.inc({ source: ingestor.name }),
+          };
           for await (const event of ingestor.events(running.signal, context)) {
             accept(ingestor.name, event);
             if (size >= MAX_BATCH_EVENTS || Date.now() - batchStarted >= MAX_BATCH_DELAY_MS || event.type === "receipt")

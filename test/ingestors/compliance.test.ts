@@ -5,7 +5,8 @@
  * stage stays healthy), and resumes after a restart from what it stored (rss: its checkpoints,
  * no request before the next poll is due and nothing re-emitted; meta, youtube and tiktok: their
  * polls' starts (youtube its quota too), no request before the next poll; webhook: its delivery ids; the
- * synthetic and replay sources have no cursor and say so: they start over).
+ * synthetic and replay sources have no cursor and say so: they start over; x: its newest post id
+ * per query, the search after a restart starting there minus the lookback).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +18,7 @@ import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
 import { createTiktokIngestor } from "../../ingestors/tiktok/index.js";
 import { createWebhookIngestor, signWebhook, WebhookListener } from "../../ingestors/webhook/index.js";
 import { createYoutubeIngestor } from "../../ingestors/youtube/index.js";
+import { createXIngestor, snowflakeAt } from "../../ingestors/x/index.js";
 import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { type IngestStageHandle, startIngestStage } from "../../pipeline/stages/ingest.js";
 import { readCheckpoints } from "../../pipeline/stages/source-state.js";
@@ -359,5 +361,75 @@ describe("ingestor compliance", () => {
     const redelivered = await deliver();
     expect(redelivered.status).toBe(200);
     expect(await itemCount("vendor", "mention")).toBe(1);
+  });
+
+  it("x: a bad stream line is a dead letter; request, item and lag metrics; stops within 1 s; resumes its search from the checkpoint", async () => {
+    pipeline = await startPipeline({ config, stages: [], http: false });
+    server = await new FakePlatformServer().listen();
+    const rule = { value: "antrean bpjs", tag: "bpjs/antrean" };
+    const at = Date.now() - 60_000;
+    const post = {
+      id: snowflakeAt(at),
+      text: "antrean bpjs panjang",
+      created_at: new Date(at).toISOString(),
+      author_id: "42",
+      lang: "in",
+    };
+    const json = { "content-type": "application/json" };
+    const empty = { status: 200, headers: json, body: '{"meta":{"result_count":0}}' };
+    const rules = { status: 200, headers: json, body: JSON.stringify({ data: [{ id: "1", ...rule }] }) };
+    const round = (chunks: string[]) => {
+      server?.script("GET /2/tweets/search/recent", empty, empty);
+      server?.script("GET /2/tweets/search/stream/rules", rules);
+      server?.script("GET /2/tweets/search/stream", { status: 200, headers: json, chunks, end: "hold" });
+    };
+    round([
+      "\r\n",
+      "{not json\r\n",
+      `${JSON.stringify({ data: post, matching_rules: [{ id: "1", tag: rule.tag }] })}\r\n`,
+    ]);
+    const x = () =>
+      createXIngestor({
+        name: "x-humas",
+        bearerToken: "compliance-bearer-token-0123456789",
+        rules: [rule],
+        baseUrl: server?.url("/") as string,
+        dailyPostReads: 1000,
+        maxSearchPages: 2,
+        lookbackMs: 30_000,
+        backfillMs: 3_600_000,
+        stallMs: 20_000,
+        timeoutMs: 5000,
+      });
+    const stage = await run(x());
+    const state = pipeline.context.state;
+    await waitFor(
+      "the streamed post",
+      async () => ((await itemCount("x-humas", "mention")) === 1 ? true : undefined),
+      10_000,
+      20,
+    );
+    expect(await itemCount("x-humas", "invalid")).toBe(1);
+    const { values } = await pipeline.context.metrics.ingestRequests.get();
+    expect(values.filter((v) => v.labels.source === "x-humas").map((v) => [v.labels.status, v.value])).toEqual([
+      ["200", 4],
+    ]);
+    const lag =
+      (await pipeline.context.metrics.ingestLag.get()).values.find((v) => v.labels.source === "x-humas")?.value ?? 0;
+    expect(lag).toBeGreaterThanOrEqual(59);
+    expect(stage.healthy()).toBe(true);
+    expect(await timedStop(stage)).toBeLessThan(1000); // the stream is open and silent
+    // Stopping stored how far the stream got.
+    expect(JSON.parse((await readCheckpoints(state, "", "x-humas")).get(rule.tag) ?? "")).toEqual({
+      newestId: post.id,
+    });
+
+    round(["\r\n"]);
+    const again = await run(x());
+    await waitFor("the restarted searches", async () => (server?.requests.length === 8 ? true : undefined), 10_000, 20);
+    const since = new URL(server.requests[4]?.path ?? "", "http://x").searchParams.get("since_id");
+    expect(since).toBe(snowflakeAt(at - 30_000));
+    expect(await itemCount("x-humas", "mention")).toBe(1);
+    expect(await timedStop(again)).toBeLessThan(1000);
   });
 });

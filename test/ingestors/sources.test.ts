@@ -18,6 +18,7 @@ const ENV = {
   META_VERIFY_TOKEN: "verify-token-simak",
   YOUTUBE_API_KEY: "AIza-example-key",
   TIKTOK_ACCESS_TOKEN: "act.example-token",
+  X_BEARER_TOKEN: "AAAAAAAAAAAAAAAAAAAAAexample-bearer",
 };
 
 function problems(yaml: string, env: Record<string, string> = ENV): string[] {
@@ -37,6 +38,7 @@ describe("sources file", () => {
       "berita-nasional:rss",
       "google-news:rss",
       "blog-kemenkes:rss",
+      "x-publik:x",
       "meta-bpjs:meta",
       "youtube-bpjs:youtube",
       "tiktok-bpjs:tiktok",
@@ -44,7 +46,13 @@ describe("sources file", () => {
       "simulator:synthetic",
       "arsip:replay",
     ]);
-    expect(sources.sources[6]).toMatchObject({
+    expect(sources.sources[3]).toMatchObject({
+      bearerToken: ENV.X_BEARER_TOKEN,
+      baseUrl: "https://api.x.com",
+      lookbackSeconds: 30,
+      stallSeconds: 20,
+    });
+    expect(sources.sources[7]).toMatchObject({
       secrets: [ENV.WEBHOOK_VENDOR_SECRET, ENV.WEBHOOK_VENDOR_SECRET_PREVIOUS],
       toleranceSeconds: 300,
       silenceMinutes: 120,
@@ -54,6 +62,7 @@ describe("sources file", () => {
       540_000,
       900_000,
       1_800_000,
+      null,
       1_800_000,
       2_700_000,
       5_400_000,
@@ -73,27 +82,29 @@ describe("sources file", () => {
       expect.stringMatching(/^https:\/\/news\.google\.com\/rss\/search\?q=bpjs\+OR\+jkn\+OR\+%22jaminan/),
       expect.stringMatching(/^https:\/\/news\.google\.com\/rss\/search\?q=%28bpjs\+OR\+jkn\+OR\+faskes%29/),
     ]);
-    expect(sources.sources[3]).toMatchObject({
+    // x: one stream per query, rules from the queries file, Indonesian only.
+    expect(ingestors[3]?.streams).toEqual(["bpjs-kesehatan/umum", "bpjs-kesehatan/antrean"]);
+    expect(sources.sources[4]).toMatchObject({
       accessToken: ENV.META_PAGE_TOKEN,
       webhook: { appSecret: ENV.META_APP_SECRET, verifyToken: ENV.META_VERIFY_TOKEN, maxBodyBytes: 1048576 },
       commentWindowHours: 72,
       baseUrl: "https://graph.facebook.com",
     });
-    expect(ingestors[3]?.streams).toEqual(["page:104425192324", "instagram:17841405822304914"]);
-    expect(sources.sources[4]).toMatchObject({ apiKey: ENV.YOUTUBE_API_KEY, dailyQuota: 10_000, commentWindowDays: 7 });
-    expect(ingestors[4]?.streams).toEqual([
+    expect(ingestors[4]?.streams).toEqual(["page:104425192324", "instagram:17841405822304914"]);
+    expect(sources.sources[5]).toMatchObject({ apiKey: ENV.YOUTUBE_API_KEY, dailyQuota: 10_000, commentWindowDays: 7 });
+    expect(ingestors[5]?.streams).toEqual([
       "channel:UCabcdefghijklmnopqrstuv",
       "search:bpjs kesehatan",
       "search:antrean faskes",
     ]);
-    expect(sources.sources[5]).toMatchObject({ accessToken: ENV.TIKTOK_ACCESS_TOKEN, pollMinutes: 30, windowDays: 30 });
-    expect(ingestors[5]?.streams).toEqual(["account"]);
-    for (const index of [3, 6])
+    expect(sources.sources[6]).toMatchObject({ accessToken: ENV.TIKTOK_ACCESS_TOKEN, pollMinutes: 30, windowDays: 30 });
+    expect(ingestors[6]?.streams).toEqual(["account"]);
+    for (const index of [4, 7])
       expect(() => createSourceIngestor(sources.sources[index] as never, loadConfig({}), {})).toThrow(
         "set SIMAK_WEBHOOK_LISTEN",
       );
     // `simak sources test` builds the poller alone: no listener needed.
-    expect(createSourceIngestor(sources.sources[3] as never, loadConfig({}), { pollOnly: true }).name).toBe(
+    expect(createSourceIngestor(sources.sources[4] as never, loadConfig({}), { pollOnly: true }).name).toBe(
       "meta-bpjs",
     );
   });
@@ -104,7 +115,7 @@ describe("sources file", () => {
   - id: Berita
     type: rss
   - id: ok
-    type: x
+    type: instagram
   - id: ok2
     type: rss
     feeds: [ftp://example.org/feed]
@@ -118,7 +129,7 @@ describe("sources file", () => {
 `),
     ).toEqual([
       "sources.yaml:2:9: source 'Berita': id: expected lower-case letters, digits and dashes",
-      "sources.yaml:5:11: source 'ok': type: expected one of rss, meta, youtube, tiktok, webhook, synthetic, replay ('x' is not implemented yet)",
+      "sources.yaml:5:11: source 'ok': type: expected one of rss, meta, youtube, tiktok, webhook, x, synthetic, replay",
       "sources.yaml:8:13: source 'ok2': feeds.0: Invalid URL",
       "sources.yaml:9:18: source 'ok2': pollSeconds: Too small: expected number to be >=30",
       "sources.yaml:10:5: source 'ok2': unknown key 'colour'",
@@ -129,6 +140,11 @@ describe("sources file", () => {
       "sources.yaml:15:37: source 'hook': secrets.1: environment variable SIMAK_HOOK is not set",
       "sources.yaml:15:37: source 'hook': secrets.1: at least 16 characters",
     ]);
+    expect(problems("sources:\n  - id: a\n    type: x\n    bearerToken: AAAAAAAAAAAAAAAAAAAAAliteral-token\n")).toEqual(
+      [
+        `sources.yaml:4:18: source 'a': bearerToken: write it as a \${ENV} reference (e.g. "\${X_BEARER_TOKEN}"), never the secret itself`,
+      ],
+    );
     expect(problems("sources:\n  - id: a\n    type: rss\n")).toEqual([
       "sources.yaml:2:5: source 'a': an rss source needs 'feeds' or 'googleNews'",
     ]);

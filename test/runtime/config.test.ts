@@ -83,6 +83,7 @@ describe("configuration", () => {
   it("serves webhooks on their own listener, never the dashboard's port", () => {
     expect(loadConfig({ SIMAK_SOURCES_FILE: "s.yaml", SIMAK_WEBHOOK_LISTEN: "0.0.0.0:9465" }).ingest).toEqual({
       maxProduceFailures: 10,
+      sourceLeaseSeconds: 30,
       sourcesFile: "s.yaml",
       webhookListen: "0.0.0.0:9465",
     });

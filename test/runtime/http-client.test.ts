@@ -165,4 +165,27 @@ describe("HttpClient", () => {
       "timed out (after 2 attempts)",
     );
   });
+
+  it("spend: posts read count against a day's budget aligned to 00:00 UTC; open: a 429 stream holds the credential until its reset", async () => {
+    const http = await setUp();
+    const day = { limit: 100, windowMs: 86_400_000, aligned: true };
+    expect(http.spend("x-app:posts", "s", 90, day)).toBe(false);
+    expect(http.spend("x-app:posts", "s", 5, day)).toBe(true); // 95 of 100: the 5 % reserve
+    expect(http.waitingUntil("x-app:posts")).toBe(Date.UTC(2026, 11, 6));
+    await http.waitFor("x-app:posts");
+    expect(clock.now()).toBe(Date.UTC(2026, 11, 6));
+    expect(http.spend("x-app:posts", "s", 1, day)).toBe(false); // a new day
+
+    const reset = Math.floor(clock.now() / 1000) + 120;
+    server.script("GET /stream", { status: 429, headers: { "x-rate-limit-reset": String(reset) } });
+    server.script("GET /stream", { status: 200, chunks: ["a\r\n", "b\r\n"] });
+    const limited = await http.open({ url: server.url("/stream"), source: "s", credential: "x-app" });
+    expect(limited.status).toBe(429);
+    await limited.body?.cancel();
+    const stream = await http.open({ url: server.url("/stream"), source: "s", credential: "x-app" });
+    expect(stream.status).toBe(200);
+    expect(await new Response(stream.body).text()).toBe("a\r\nb\r\n");
+    expect(server.requests.map((r) => r.at)).toEqual([Date.UTC(2026, 11, 6), reset * 1000]);
+    expect(statuses).toEqual(["429", "200"]);
+  });
 });

@@ -15,6 +15,14 @@ export interface ScriptedResponse {
   body?: string;
   /** Never answer (the client's timeout must fire). */
   hang?: boolean;
+  /** A streamed body (e.g. X's filtered stream): written chunk by chunk, `intervalMs` apart (real time). */
+  chunks?: string[];
+  intervalMs?: number;
+  /**
+   * After the chunks: "close" ends the answer (default), "reset" destroys the socket (a reset
+   * mid-answer), "hold" keeps the connection open and silent (a stalled stream).
+   */
+  end?: "close" | "reset" | "hold";
 }
 
 export interface RecordedRequest {
@@ -66,7 +74,22 @@ export class FakePlatformServer {
           return;
         }
         if (next.hang) return;
-        res.writeHead(next.status, next.headers).end(next.body ?? "");
+        if (!next.chunks) {
+          res.writeHead(next.status, next.headers).end(next.body ?? "");
+          return;
+        }
+        res.writeHead(next.status, next.headers);
+        res.flushHeaders();
+        const queued = [...next.chunks];
+        const writeNext = () => {
+          const chunk = queued.shift();
+          if (chunk !== undefined) {
+            // Written out before the next one (and before a reset), so the client gets every chunk.
+            res.write(chunk, () => setTimeout(writeNext, next.intervalMs ?? 0));
+          } else if (next.end === "reset") res.socket?.destroy();
+          else if (next.end !== "hold") res.end();
+        };
+        writeNext();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -157,4 +157,47 @@ describe("simak sources", () => {
     expect(berita?.[8]).toBe("2026-12-05T02:50:00Z u2: not well-formed XML");
     expect(hilang).toEqual(["hilang", "rss", "-", "-", "0", "0", "-", "-", "-"]);
   });
+
+  it("x: check lists the rules (authenticated) and shows X's own error; test is one search round, touching neither rules nor stream", async () => {
+    const xFile = join(dir, "sources-x.yaml");
+    writeFileSync(
+      xFile,
+      `sources:\n  - id: x-publik\n    type: x\n    bearerToken: "\${X_TOKEN}"\n    queries: [bpjs-kesehatan/umum]\n    baseUrl: ${server.url("/")}\n`,
+    );
+    const env = { SIMAK_SOURCES_FILE: xFile, X_TOKEN: "cli-x-bearer-token-0123456789" };
+    server.script("GET /2/tweets/search/stream/rules", {
+      status: 401,
+      headers: { "content-type": "application/problem+json" },
+      body: '{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}',
+    });
+    const refused = await simak(["check"], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe(
+      `x-publik (x): FAILED: ${server.url("/2/tweets/search/stream/rules")}: HTTP 401: Unauthorized\n`,
+    );
+    expect(`${refused.stdout}${refused.stderr}`).not.toContain(env.X_TOKEN);
+    // (Each run of simak costs seconds: the passing check is covered by test/ingestors/x.)
+    const authorization = server.requests.at(-1)?.headers.authorization;
+    expect(authorization).toBe(`Bearer ${env.X_TOKEN}`);
+
+    const page = JSON.parse(readFileSync("test/fixtures/x/search-page.json", "utf8"));
+    server.script("GET /2/tweets/search/recent", {
+      status: 200,
+      body: JSON.stringify({ ...page, meta: { ...page.meta, next_token: undefined } }),
+    });
+    const before = server.requests.length;
+    const result = await simak(["test", "x-publik"], env);
+    expect(result.code).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((mention) => [mention.platform, mention.id, mention.kind])).toEqual([
+      ["x", "2129045593912246272", "post"],
+      ["x", "2129045342254006289", "reply"],
+    ]);
+    expect(server.requests.slice(before).map((request) => request.path.split("?")[0])).toEqual([
+      "/2/tweets/search/recent",
+    ]);
+  });
 });
