@@ -16,8 +16,8 @@ import type { SourceEntry } from "./sources.js";
 import { createSyntheticIngestor, DEMO_SCENARIOS } from "./synthetic/index.js";
 import { createTiktokIngestor } from "./tiktok/index.js";
 import { createWebhookIngestor, WebhookListener } from "./webhook/index.js";
-import { createYoutubeIngestor } from "./youtube/index.js";
 import { buildRules, createXIngestor, type XOptions } from "./x/index.js";
+import { createYoutubeIngestor } from "./youtube/index.js";
 
 export interface IngestorOptions {
   file?: string;

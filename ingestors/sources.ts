@@ -31,8 +31,8 @@ import { metaSourceSchema } from "./meta/config.js";
 import { rssSourceSchema } from "./rss/config.js";
 import { tiktokSourceSchema } from "./tiktok/config.js";
 import { webhookSourceSchema } from "./webhook/config.js";
-import { youtubeSourceSchema } from "./youtube/config.js";
 import { xSourceSchema } from "./x/config.js";
+import { youtubeSourceSchema } from "./youtube/config.js";
 
 const SOURCE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 

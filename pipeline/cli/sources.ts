@@ -16,8 +16,8 @@ import {
   unchangedSources,
 } from "../../ingestors/sources.js";
 import { checkTiktok } from "../../ingestors/tiktok/index.js";
-import { checkYoutube } from "../../ingestors/youtube/index.js";
 import { checkX } from "../../ingestors/x/index.js";
+import { checkYoutube } from "../../ingestors/youtube/index.js";
 import type { SimakConfig } from "../../runtime/config.js";
 import { HttpClient, redactUrl } from "../../runtime/http-client.js";
 import type { Ingestor } from "../../runtime/ingestor.js";
