@@ -1,0 +1,30 @@
+/**
+ * Several stages in one process, configured from the environment as `simak run <stage>` is: the
+ * full-pipeline benchmark runs the stages that write the embedded ClickHouse here, because chdb's
+ * data folder can be opened by one process only (a ClickHouse server lifts that: CLICKHOUSE_URL).
+ * Logs "simak running" once every stage has started; SIGTERM stops them and exits.
+ *
+ *   node --import tsx bench/support/stages.ts sink aggregate responsiveness alert dashboard
+ */
+import { STAGE_NAMES, type StageName, startPipeline } from "../../pipeline/app.js";
+import { loadConfig } from "../../runtime/config.js";
+import { createLogger } from "../../runtime/logger.js";
+
+const stages = process.argv.slice(2);
+for (const stage of stages)
+  if (!(STAGE_NAMES as readonly string[]).includes(stage)) throw new Error(`unknown stage "${stage}"`);
+const config = loadConfig();
+const logger = createLogger(config.log.level);
+const pipeline = await startPipeline({ config, stages: stages as StageName[], logger });
+logger.info({ stages, httpPort: pipeline.httpPort }, "simak running");
+const stop = () => {
+  pipeline.stop().then(
+    () => process.exit(0),
+    (error: Error) => {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    },
+  );
+};
+process.once("SIGTERM", stop);
+process.once("SIGINT", stop);
