@@ -47,6 +47,8 @@ const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 60);
 const PROCESS_INSTANCES = Number(process.env.BENCH_PROCESS_INSTANCES ?? 1);
 const SINK_INSTANCES = Number(process.env.BENCH_SINK_INSTANCES ?? 1);
 const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
+/** A run whose pipeline has not drained this long after its ingest finished fails (a stuck stage). */
+const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_DRAIN_TIMEOUT_SECONDS ?? 300) * 1000;
 const QUERIES = 1000;
 const SEED = 7;
 const MENTIONS_PER_MINUTE = 600;
@@ -77,6 +79,12 @@ async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Every stage process started, so none outlives the benchmark when it fails. */
+const children = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
 interface StageProcess {
   name: string;
   child: ChildProcess;
@@ -103,6 +111,7 @@ async function startProcess(
     stdio: ["ignore", "ignore", log],
   });
   closeSync(log);
+  children.add(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { name, child, port, logFile, exited, peakRssKb: 0 };
 }
@@ -166,8 +175,10 @@ function consumerGroups(prefix: string): { groupId: string; topics: string[] }[]
 async function caughtUp(groups: { groupId: string; topics: string[] }[]): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   try {
     for (;;) {
+      if (Date.now() > deadline) throw new Error(`the pipeline did not drain in ${DRAIN_TIMEOUT_MS / 1000} s`);
       let behind = false;
       for (const { groupId, topics } of groups) {
         const committed = await admin.fetchOffsets({ groupId, topics });
