@@ -92,6 +92,8 @@ interface StageProcess {
   logFile: string;
   exited: Promise<number | null>;
   peakRssKb: number;
+  /** User + system CPU seconds, every thread (chdb's included), as last sampled. */
+  cpuSeconds: number;
 }
 
 /** Starts one stage process; its stderr (JSON logs) goes to a file in `dir`. */
@@ -113,7 +115,7 @@ async function startProcess(
   closeSync(log);
   children.add(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { name, child, port, logFile, exited, peakRssKb: 0 };
+  return { name, child, port, logFile, exited, peakRssKb: 0, cpuSeconds: 0 };
 }
 
 function logTail(stage: StageProcess): string {
@@ -134,23 +136,29 @@ async function running(stage: StageProcess): Promise<void> {
   }
 }
 
-/** Samples every live process's peak RSS (VmHWM) until stopped. */
-function trackPeakRss(stages: StageProcess[]): () => void {
+/** Samples every live process's peak RSS (VmHWM) and CPU time until stopped. */
+function trackPeakRss(stages: StageProcess[]): { stop: () => void; sample: () => void } {
   const sample = () => {
     for (const stage of stages) {
       try {
         const status = readFileSync(`/proc/${stage.child.pid}/status`, "utf8");
         const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
         stage.peakRssKb = Math.max(stage.peakRssKb, kb);
+        // /proc/<pid>/stat after the command's closing parenthesis: utime and stime are fields 14, 15.
+        const fields = readFileSync(`/proc/${stage.child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+        stage.cpuSeconds = (Number(fields[11]) + Number(fields[12])) / 100;
       } catch {
         // exited
       }
     }
   };
   const timer = setInterval(sample, 200);
-  return () => {
-    sample();
-    clearInterval(timer);
+  return {
+    sample,
+    stop: () => {
+      sample();
+      clearInterval(timer);
+    },
   };
 }
 
@@ -318,7 +326,10 @@ interface RunResult {
   p50Ms: number;
   p99Ms: number;
   rssMb: Record<string, number>;
-  overview?: { during: number[]; idle: number[] };
+  cpuSeconds: Record<string, number>;
+  overview?: { during: number[]; idle: number[]; slowOverlappingStall: number; slow: number };
+  /** Seconds in which the store's event loop stalled over 200 ms, and the longest stall. */
+  storeStalls: { seconds: number; maxMs: number };
 }
 
 interface RunOptions {
@@ -350,7 +361,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
   };
   const simak = (stage: string) => ["bin/simak.js", "run", stage];
   const stages: StageProcess[] = [];
-  const stopRss = trackPeakRss(stages);
+  const usage = trackPeakRss(stages);
   try {
     // The store first: it declares the topics before the others race to.
     const store = await startProcess(
@@ -379,6 +390,9 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     await Promise.all(others.map(running));
     const groups = consumerGroups(prefix);
     await groupsJoined(groups.map((g) => g.groupId));
+    // CPU spent starting (compiling the TypeScript, loading chdb, joining) is not the mentions'.
+    usage.sample();
+    const startupCpu = new Map(stages.map((s) => [s.name, s.cpuSeconds]));
 
     const ingest = await startProcess(
       "ingest",
@@ -397,6 +411,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     stages.push(ingest);
     const overviewUrl = `http://127.0.0.1:${store.port}/api/dashboard/overview?range=24h`;
     const during: number[] = [];
+    const requestSpans: [number, number][] = [];
     let ingesting = true;
     const requests = (async () => {
       if (!options.overview) return;
@@ -406,6 +421,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
         await response.arrayBuffer();
         if (!response.ok) throw new Error(`overview ${response.status}`);
         during.push(performance.now() - began);
+        requestSpans.push([Date.now() - (performance.now() - began), Date.now()]);
         await sleep(250);
       }
     })();
@@ -414,7 +430,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     await requests;
     if (code !== 0) throw new Error(`ingest exited with ${code}:\n${logTail(ingest)}`);
     const end = await caughtUp(groups);
-    stopRss();
+    usage.stop();
 
     const idle: number[] = [];
     if (options.overview) {
@@ -425,6 +441,15 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
       }
     }
     const { latencies, first } = await countedLatencies(prefix, store.port);
+    // The store's stalls: a second whose longest wait ended at `time` (the log record's).
+    const stalls = readFileSync(store.logFile, "utf8")
+      .split("\n")
+      .filter((line) => line.includes('"msg":"event loop stalled"'))
+      .map((line) => JSON.parse(line) as { time: number; maxMs: number });
+    const slowSpans = requestSpans.slice(3).filter(([from, to]) => to - from > 1000);
+    const slowOverlappingStall = slowSpans.filter(([from, to]) =>
+      stalls.some((stall) => stall.time - 1000 - stall.maxMs <= to && stall.time >= from),
+    ).length;
     latencies.sort((a, b) => a - b);
     const admin = kafka.admin();
     await admin.connect();
@@ -443,10 +468,16 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       rssMb: Object.fromEntries(stages.map((s) => [s.name, Math.round(s.peakRssKb / 1024)])),
-      ...(options.overview && { overview: { during: during.slice(3), idle } }),
+      cpuSeconds: Object.fromEntries(
+        stages.map((s) => [s.name, Number((s.cpuSeconds - (startupCpu.get(s.name) ?? 0)).toFixed(2))]),
+      ),
+      storeStalls: { seconds: stalls.length, maxMs: Math.max(0, ...stalls.map((stall) => stall.maxMs)) },
+      ...(options.overview && {
+        overview: { during: during.slice(3), idle, slow: slowSpans.length, slowOverlappingStall },
+      }),
     };
   } finally {
-    stopRss();
+    usage.stop();
     for (const stage of stages) if (stage.child.exitCode === null) stage.child.kill("SIGTERM");
     await Promise.all(stages.map((s) => Promise.race([s.exited, sleep(30_000)])));
     for (const stage of stages) if (stage.child.exitCode === null) stage.child.kill("SIGKILL");
@@ -505,6 +536,18 @@ async function main(): Promise<void> {
     rows.push({ run, figure: "sustained p50 / p99 ms to window", value: `${sustained.p50Ms} / ${sustained.p99Ms}` });
     for (const [name, mb] of Object.entries(sustained.rssMb))
       rows.push({ run, figure: `sustained peak RSS MB ${name}`, value: mb });
+    // From the ingest's start (the ingest process's own start-up included) to the drain.
+    for (const [name, seconds] of Object.entries(sustained.cpuSeconds))
+      rows.push({
+        run,
+        figure: `sustained CPU s (ms/mention) ${name}`,
+        value: `${seconds.toFixed(1)} (${((1000 * seconds) / MENTIONS).toFixed(2)})`,
+      });
+    rows.push({
+      run,
+      figure: "sustained store event-loop stalls > 200 ms: seconds, longest ms",
+      value: `${sustained.storeStalls.seconds}, ${sustained.storeStalls.maxMs}`,
+    });
     rows.push({ run, figure: "ratio (sustained / passthrough)", value: ratio.toFixed(3) });
 
     if (PACED_SECONDS > 0) {
@@ -542,6 +585,16 @@ async function main(): Promise<void> {
         run,
         figure: "overview during paced p50 / p95 ms (n)",
         value: `${Math.round(percentile(during, 50))} / ${Math.round(percentile(during, 95))} (${during.length})`,
+      });
+      rows.push({
+        run,
+        figure: "overview > 1 s during paced (of them during a store stall)",
+        value: `${result.overview?.slow} (${result.overview?.slowOverlappingStall})`,
+      });
+      rows.push({
+        run,
+        figure: "paced store event-loop stalls > 200 ms: seconds, longest ms",
+        value: `${result.storeStalls.seconds}, ${result.storeStalls.maxMs}`,
       });
       rows.push({
         run,
