@@ -20,7 +20,7 @@
  * The last line is `full-pipeline ratio <x>`: sustained mentions/s over the passthrough's.
  *
  *   bash deploy/local/services.sh up && npm run bench:full
- *   BENCH_MENTIONS=20000 BENCH_RUNS=1 BENCH_PACED_SECONDS=60 (0: no paced run)
+ *   BENCH_MENTIONS=10000 BENCH_RUNS=1 BENCH_PACED_SECONDS=30 (0: no paced run)
  *   BENCH_PROCESS_INSTANCES=1 BENCH_SINK_INSTANCES=1 (a second sink opens a data folder of its own)
  *   BENCH_CPU_PROF_DIR=/tmp/prof: every process of the sustained runs writes a CPU profile there
  *   (summarised by bench/support/cpu-profile.ts)
@@ -41,9 +41,9 @@ import { percentile } from "./support/percentile.js";
 import { buildQueries, queryFileText } from "./support/queries.js";
 import { simulatedEvents } from "./support/simulated.js";
 
-const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 20_000);
+const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
-const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 60);
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 30);
 const PROCESS_INSTANCES = Number(process.env.BENCH_PROCESS_INSTANCES ?? 1);
 const SINK_INSTANCES = Number(process.env.BENCH_SINK_INSTANCES ?? 1);
 const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;

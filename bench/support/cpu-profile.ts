@@ -26,8 +26,10 @@ interface Profile {
 export function component(url: string, functionName: string): string {
   if (!url) return functionName.startsWith("(") ? functionName : "(native)";
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (pkg) return pkg[1] as string;
-  if (url.startsWith("node:")) return "node";
+  if (pkg) return pkg[1] === "tsx" ? "node: loading modules" : (pkg[1] as string);
+  // Loading modules (and compiling the TypeScript through tsx's hooks) is start-up, not per mention.
+  if (url.startsWith("node:internal/modules") || functionName === "wrapSafe") return "node: loading modules";
+  if (url.startsWith("node:")) return "node: buffers, streams, sockets";
   const ours = /\/(pipeline|runtime|processors|sinks|ingestors|schemas|dashboard)\/([^/]+)/.exec(url);
   if (ours) return `${ours[1]}/${(ours[2] as string).replace(/\.ts$/, "")}`;
   return url;
