@@ -8,134 +8,32 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import kafkajs from "kafkajs";
 import pino from "pino";
 import { startPipeline } from "../pipeline/app.js";
 import { loadConfig } from "../runtime/config.js";
 import { topicName } from "../runtime/context.js";
 import { AvroCodec, createRegistryClient } from "../runtime/serde.js";
 import { contracts } from "../schemas/contracts.js";
-import { postKey } from "../schemas/topics.js";
 import type { Mention } from "../schemas/types.generated.js";
-import { percentile } from "./support/percentile.js";
+import {
+  BROKERS,
+  passthroughBaseline,
+  produceAll,
+  REDIS,
+  REGISTRY,
+  type Result,
+  summarise,
+  trackRss,
+} from "./support/passthrough.js";
 import { simulatedEvents } from "./support/simulated.js";
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 20_000);
-const PRODUCE_CHUNK = 500;
-const BROKERS = [`127.0.0.1:${process.env.LOCAL_KAFKA_PORT ?? "9092"}`];
-const REGISTRY = `http://127.0.0.1:${process.env.LOCAL_REGISTRY_PORT ?? "8081"}/apis/ccompat/v7`;
-const REDIS = `redis://127.0.0.1:${process.env.LOCAL_REDIS_PORT ?? "6379"}`;
 const runId = `bench.${Date.now().toString(36)}.`;
-const kafka = new kafkajs.Kafka({ brokers: BROKERS, clientId: "bench", logLevel: kafkajs.logLevel.NOTHING });
-
-interface Result {
-  name: string;
-  mentionsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  peakRssMb: number;
-}
-
-function summarise(name: string, latencies: number[], firstSend: number, lastSeen: number, peakRss: number): Result {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    name,
-    mentionsPerSecond: Math.round(latencies.length / ((lastSeen - firstSend) / 1000)),
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    peakRssMb: Math.round(peakRss / 2 ** 20),
-  };
-}
-
-function trackRss(): { stop: () => number } {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 50);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return peak;
-    },
-  };
-}
 
 async function generateMentions(): Promise<Mention[]> {
   // Recent event times: rows older than the mentions table's 90-day TTL are dropped on insert.
   const events = await simulatedEvents({ seed: 7, maxMentions: MENTIONS, startTime: Date.now() - 3_600_000 });
   return events.flatMap((event) => (event.type === "mention" ? [event.mention] : []));
-}
-
-/** Produces the mentions in chunks, stamping each with its send time (header and/or ingestTime). */
-async function produceAll(topic: string, mentions: Mention[], encode: (mention: Mention) => Buffer): Promise<number> {
-  const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const firstSend = Date.now();
-  for (let i = 0; i < mentions.length; i += PRODUCE_CHUNK) {
-    const now = Date.now();
-    const messages = mentions.slice(i, i + PRODUCE_CHUNK).map((mention) => {
-      const stamped = { ...mention, ingestTime: now };
-      return { key: postKey(mention.platform, mention.id), value: encode(stamped), headers: { sent: String(now) } };
-    });
-    await producer.send({ topic, acks: -1, messages });
-  }
-  await producer.disconnect();
-  return firstSend;
-}
-
-async function createTopics(names: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: names.map((topic) => ({ topic, numPartitions: 6 })) });
-  await admin.disconnect();
-}
-
-async function baseline(mentions: Mention[], encode: (mention: Mention) => Buffer): Promise<Result> {
-  const [input, output] = [`${runId}passthrough.in`, `${runId}passthrough.out`];
-  await createTopics([input, output]);
-  const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const passthrough = kafka.consumer({ groupId: `${runId}passthrough`, maxWaitTimeInMs: 100 });
-  await passthrough.connect();
-  await passthrough.subscribe({ topic: input, fromBeginning: true });
-  await passthrough.run({
-    autoCommit: false,
-    partitionsConsumedConcurrently: 6,
-    eachBatch: async ({ batch }) => {
-      await producer.send({
-        topic: output,
-        acks: -1,
-        messages: batch.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      });
-      await passthrough.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() },
-      ]);
-    },
-  });
-  const latencies: number[] = [];
-  let lastSeen = 0;
-  let done: () => void = () => undefined;
-  const allSeen = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  const reader = kafka.consumer({ groupId: `${runId}passthrough-reader`, maxWaitTimeInMs: 100 });
-  await reader.connect();
-  await reader.subscribe({ topic: output, fromBeginning: true });
-  await reader.run({
-    partitionsConsumedConcurrently: 6,
-    eachBatch: async ({ batch }) => {
-      const now = Date.now();
-      for (const message of batch.messages) latencies.push(now - Number(message.headers?.sent?.toString()));
-      lastSeen = now;
-      if (latencies.length >= mentions.length) done();
-    },
-  });
-  const rss = trackRss();
-  const firstSend = await produceAll(input, mentions, encode);
-  await allSeen;
-  const result = summarise("kafkajs passthrough (baseline)", latencies, firstSend, lastSeen, rss.stop());
-  await Promise.all([passthrough.disconnect(), reader.disconnect(), producer.disconnect()]);
-  return result;
 }
 
 async function simak(mentions: Mention[]): Promise<Result> {
@@ -192,7 +90,7 @@ async function main(): Promise<void> {
   const mentions = await generateMentions();
   const codec = new AvroCodec(createRegistryClient(loadConfig({ SCHEMA_REGISTRY_URL: REGISTRY })));
   const id = await codec.register(`${runId}passthrough.in`, contracts.Mention);
-  const base = await baseline(mentions, (mention) => codec.encode(id, contracts.Mention, mention));
+  const base = await passthroughBaseline(runId, mentions, (mention) => codec.encode(id, contracts.Mention, mention));
   const ours = await simak(mentions);
   console.table([base, ours]);
   console.log(

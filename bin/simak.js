@@ -27,6 +27,23 @@ function buildIsCurrent() {
   return !include.some((dir) => existsSync(new URL(`${dir}/`, root)) && newerThan(new URL(`${dir}/`, root), builtAt));
 }
 
+// Node.js 24 LTS is the supported runtime (package.json engines, the image, CI). Before 20 it is
+// refused: dependencies need 20 at least (commander 14, nodemailer 10, @clickhouse/client).
+// Node 20 and 22, past or near their end of support, still run it (the test suite passes on 20);
+// a terminal is told so, JSON logs on a pipe are left alone.
+const nodeMajor = Number(process.versions.node.split(".")[0]);
+if (nodeMajor < 20) {
+  process.stderr.write(
+    `simak: Node.js ${process.versions.node} is too old; install Node.js 24 LTS (https://nodejs.org)\n`,
+  );
+  process.exit(1);
+}
+if (nodeMajor < 24 && process.stderr.isTTY) {
+  process.stderr.write(
+    `simak: Node.js ${process.versions.node} is not supported any more; Simak supports Node.js 24 LTS\n`,
+  );
+}
+
 if (buildIsCurrent()) {
   await import(compiled.href);
 } else {

@@ -32,6 +32,12 @@ export interface Storage {
    * the text ClickHouse rendered in `format` (e.g. PrettyCompact). Throws RefusedQuery when refused.
    */
   queryText(query: string, format: string): Promise<string>;
+  /**
+   * The same storage on a connection of its own, closed by its own close(): for a reader that must
+   * not wait behind the stages' inserts (a chdb connection runs one statement at a time, so the
+   * dashboard's requests queued behind every insert of the sink and aggregate stages; bench:full).
+   */
+  ownConnection(): Storage;
   close(): Promise<void>;
 }
 
@@ -61,11 +67,11 @@ export function createStorage(
   limits: SimakConfig["sql"] = SQL_LIMIT_DEFAULTS,
 ): Storage {
   const { url, username, password, database } = config;
-  let client: ClickHouseClient;
+  let connect: () => ClickHouseClient;
   let kind: Storage["kind"];
   let openReader: () => ClickHouseClient;
   if (url) {
-    client = createClient({ url, username, password, clickhouse_settings: { async_insert: 0 } });
+    connect = () => createClient({ url, username, password, clickhouse_settings: { async_insert: 0 } });
     kind = "clickhouse-server";
     // Analysts get connections of their own, so their queries never hold the stages' sockets; a
     // refused or failed query goes back to the analyst, not to the client library's console log.
@@ -75,12 +81,25 @@ export function createStorage(
     mkdirSync(path, { recursive: true });
     // chdb types its connection against its own copy of @clickhouse/client-common; same shape.
     const { createChdbConnection } = loadChdbConnection();
-    const connect = () => createClient({ connection: createChdbConnection({ path }) as unknown as ClientConnection });
-    client = connect();
+    connect = () => createClient({ connection: createChdbConnection({ path }) as unknown as ClientConnection });
     kind = "chdb";
     // In chdb a query's settings stay on its connection: `readonly` gets a connection of its own.
     openReader = connect;
   }
+  return storageOn(connect(), { kind, database, limits, connect, openReader });
+}
+
+function storageOn(
+  client: ClickHouseClient,
+  options: {
+    kind: Storage["kind"];
+    database: string;
+    limits: SimakConfig["sql"];
+    connect: () => ClickHouseClient;
+    openReader: () => ClickHouseClient;
+  },
+): Storage {
+  const { kind, database, limits, openReader } = options;
   let reader: ClickHouseClient | undefined;
   return {
     kind,
@@ -98,6 +117,7 @@ export function createStorage(
       );
       return readText(opened, `${canonical}\nFORMAT ${format}`, settings);
     },
+    ownConnection: () => storageOn(options.connect(), options),
     close: async () => {
       if (reader && reader !== client) await reader.close();
       await client.close();

@@ -1,0 +1,626 @@
+/**
+ * The whole pipeline on the real broker, schema registry and Redis with embedded ClickHouse, each
+ * stage in its own process as in production: ingest (the simulator: mentions and engagement
+ * snapshots at its own ratio) -> process (every tagger, 1 000 monitoring queries) -> enrich ->
+ * aggregate, sink, responsiveness, alert. Embedded ClickHouse (chdb) can be opened by one process
+ * only, so the stages that write or read it (sink, aggregate, responsiveness, alert, and the
+ * dashboard) share one process, "store" (bench/support/stages.ts); ingest, process and enrich run
+ * as `simak run <stage>`. Against a bare kafkajs passthrough on the same broker in the same run.
+ *
+ * Figures:
+ *   - sustained: the simulator as fast as it goes (speed 0); mentions/s from the first record
+ *     produced to every consumer group having committed the end of every topic it reads;
+ *   - latency: from a mention's produce (its raw record's broker timestamp) to the insert of the
+ *     window deltas that count it in mention_windows_1m (their inserted_at, covering its offset in
+ *     the tagged topic): p50 and p99, in the sustained run and in a paced run at half the sustained
+ *     rate (BENCH_PACED_SECONDS long);
+ *   - the dashboard's overview (GET /api/dashboard/overview, 24 h) while the paced run goes: p50,
+ *     p95; and on the idle store after it, as the reference;
+ *   - peak RSS of each process (VmHWM).
+ * The last line is `full-pipeline ratio <x>`: sustained mentions/s over the passthrough's.
+ *
+ *   bash deploy/local/services.sh up && npm run bench:full
+ *   BENCH_MENTIONS=10000 BENCH_RUNS=1 BENCH_PACED_SECONDS=30 (0: no paced run)
+ *   BENCH_PROCESS_INSTANCES=1 BENCH_SINK_INSTANCES=1 (a second sink opens a data folder of its own)
+ *   BENCH_CPU_PROF_DIR=/tmp/prof: every process of the sustained runs writes a CPU profile there
+ *   (summarised by bench/support/cpu-profile.ts)
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { normaliseMention } from "../processors/normalise/index.js";
+import { loadConfig } from "../runtime/config.js";
+import { AvroCodec, createRegistryClient } from "../runtime/serde.js";
+import { contracts } from "../schemas/contracts.js";
+import { TOPICS, type TopicId } from "../schemas/topics.js";
+import type { Mention } from "../schemas/types.generated.js";
+import { BROKERS, kafka, passthroughBaseline, REDIS, REGISTRY, type Result } from "./support/passthrough.js";
+import { percentile } from "./support/percentile.js";
+import { buildQueries, queryFileText } from "./support/queries.js";
+import { simulatedEvents } from "./support/simulated.js";
+
+const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 30);
+const PROCESS_INSTANCES = Number(process.env.BENCH_PROCESS_INSTANCES ?? 1);
+const SINK_INSTANCES = Number(process.env.BENCH_SINK_INSTANCES ?? 1);
+const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
+/** A run whose pipeline has not drained this long after its ingest finished fails (a stuck stage). */
+const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_DRAIN_TIMEOUT_SECONDS ?? 300) * 1000;
+const QUERIES = 1000;
+const SEED = 7;
+const MENTIONS_PER_MINUTE = 600;
+const STORE_STAGES = ["sink", "aggregate", "responsiveness", "alert", "dashboard"];
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Where the simulated stream starts: 09:00 WIB (02:00 UTC) of a past day, so every mention falls in
+ * the simulator's daytime (an even rate) and the stream stays behind the wall clock however fast it
+ * runs (a simulator that reaches now goes on in real time).
+ */
+function simulatedStart(mentions: number): number {
+  const needed = Math.max(2 * HOUR_MS, (mentions / MENTIONS_PER_MINUTE) * 60_000 * 2);
+  let start = Math.floor(Date.now() / DAY_MS) * DAY_MS + 2 * HOUR_MS;
+  while (start > Date.now() - needed) start -= DAY_MS;
+  return start;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address !== "object") throw new Error("no port");
+  return address.port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Every stage process started, so none outlives the benchmark when it fails. */
+const children = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+interface StageProcess {
+  name: string;
+  child: ChildProcess;
+  port: number;
+  logFile: string;
+  exited: Promise<number | null>;
+  peakRssKb: number;
+  /** User + system CPU seconds, every thread (chdb's included), as last sampled. */
+  cpuSeconds: number;
+}
+
+/** Starts one stage process; its stderr (JSON logs) goes to a file in `dir`. */
+async function startProcess(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  dir: string,
+  profile: boolean,
+): Promise<StageProcess> {
+  const port = await freePort();
+  const logFile = join(dir, `${name}.log`);
+  const log = openSync(logFile, "w");
+  const flags = profile && PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${join(PROFILE_DIR, name)}`] : [];
+  const child = spawn(process.execPath, [...flags, ...args], {
+    env: { ...process.env, ...env, SIMAK_HTTP_PORT: String(port) },
+    stdio: ["ignore", "ignore", log],
+  });
+  closeSync(log);
+  children.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { name, child, port, logFile, exited, peakRssKb: 0, cpuSeconds: 0 };
+}
+
+function logTail(stage: StageProcess): string {
+  return readFileSync(stage.logFile, "utf8").split("\n").slice(-15).join("\n");
+}
+
+/** Resolves once the process logged "simak running"; throws with its log when it exits first. */
+async function running(stage: StageProcess): Promise<void> {
+  let exited = false;
+  void stage.exited.then(() => {
+    exited = true;
+  });
+  const deadline = Date.now() + 120_000;
+  while (!readFileSync(stage.logFile, "utf8").includes('"msg":"simak running"')) {
+    if (exited || Date.now() > deadline)
+      throw new Error(`${stage.name} did not start (${exited ? "exited" : "timed out"}):\n${logTail(stage)}`);
+    await sleep(200);
+  }
+}
+
+/** Samples every live process's peak RSS (VmHWM) and CPU time until stopped. */
+function trackPeakRss(stages: StageProcess[]): { stop: () => void; sample: () => void } {
+  const sample = () => {
+    for (const stage of stages) {
+      try {
+        const status = readFileSync(`/proc/${stage.child.pid}/status`, "utf8");
+        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        stage.peakRssKb = Math.max(stage.peakRssKb, kb);
+        // /proc/<pid>/stat after the command's closing parenthesis: utime and stime are fields 14, 15.
+        const fields = readFileSync(`/proc/${stage.child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+        stage.cpuSeconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      } catch {
+        // exited
+      }
+    }
+  };
+  const timer = setInterval(sample, 200);
+  return {
+    sample,
+    stop: () => {
+      sample();
+      clearInterval(timer);
+    },
+  };
+}
+
+/** The consumer groups of the pipeline and the topics each reads. */
+function consumerGroups(prefix: string): { groupId: string; topics: string[] }[] {
+  const topic = (id: TopicId) => `${prefix}${TOPICS[id].name}`;
+  return [
+    { groupId: `${prefix}simak-process`, topics: [topic("mentionsRaw")] },
+    { groupId: `${prefix}simak-enrich-router`, topics: [topic("mentionsTagged"), topic("engagementRaw")] },
+    { groupId: `${prefix}simak-enrich-posts`, topics: [topic("enrichPosts")] },
+    { groupId: `${prefix}simak-enrich-authors`, topics: [topic("enrichAuthors")] },
+    { groupId: `${prefix}simak-aggregate`, topics: [topic("mentionsTagged")] },
+    { groupId: `${prefix}simak-responsiveness`, topics: [topic("mentionsTagged")] },
+    {
+      groupId: `${prefix}simak-sink`,
+      topics: [topic("mentionsTagged"), topic("engagementRaw"), topic("virality"), topic("alerts")],
+    },
+  ];
+}
+
+/** Polls until each group has committed the end offset of each of its topics; the time it had. */
+async function caughtUp(groups: { groupId: string; topics: string[] }[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  try {
+    for (;;) {
+      if (Date.now() > deadline) throw new Error(`the pipeline did not drain in ${DRAIN_TIMEOUT_MS / 1000} s`);
+      let behind = false;
+      for (const { groupId, topics } of groups) {
+        const committed = await admin.fetchOffsets({ groupId, topics });
+        for (const topic of topics) {
+          const ends = await admin.fetchTopicOffsets(topic);
+          const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
+          for (const { partition, high } of ends) {
+            const at = done.find((p) => p.partition === partition)?.offset ?? "-1";
+            if (Number(high) > 0 && Number(at) < Number(high)) behind = true;
+          }
+        }
+        if (behind) break;
+      }
+      if (!behind) return Date.now();
+      await sleep(200);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Waits until every consumer group of the pipeline has members and is stable (joined). */
+async function groupsJoined(groups: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const described = await admin.describeGroups(groups);
+      if (described.groups.every((g) => g.state === "Stable" && g.members.length > 0)) return;
+      if (Date.now() > deadline)
+        throw new Error(`groups not stable: ${described.groups.map((g) => `${g.groupId}=${g.state}`).join(", ")}`);
+      await sleep(250);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Every record of `topic` from the beginning, read by a group of its own. */
+async function readTopic(
+  topic: string,
+  onRecord: (partition: number, offset: number, key: string, timestamp: number) => void,
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const total = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId: `${topic}.bench-reader.${Date.now()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  await new Promise<void>((resolve) => {
+    if (total === 0) resolve();
+    void consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          onRecord(batch.partition, Number(m.offset), m.key?.toString() ?? "", Number(m.timestamp));
+          seen++;
+        }
+        if (seen >= total) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return total;
+}
+
+async function sql<T>(port: number, query: string): Promise<T[]> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/sql?format=JSONEachRow`, {
+    method: "POST",
+    headers: { "content-type": "application/sql" },
+    body: query,
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`sql ${response.status}: ${text}`);
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as T);
+}
+
+/**
+ * Produce-to-counted latency of every mention: its raw record's timestamp, and the first insert of
+ * window deltas whose offset range in the tagged topic reaches its tagged record.
+ */
+async function countedLatencies(prefix: string, storePort: number): Promise<{ latencies: number[]; first: number }> {
+  const produced = new Map<string, number>();
+  await readTopic(`${prefix}${TOPICS.mentionsRaw.name}`, (_p, _o, key, timestamp) => {
+    if (!produced.has(key)) produced.set(key, timestamp);
+  });
+  const tagged: { partition: number; offset: number; key: string }[] = [];
+  await readTopic(`${prefix}${TOPICS.mentionsTagged.name}`, (partition, offset, key) => {
+    tagged.push({ partition, offset, key });
+  });
+  const deltas = await sql<{ p: number; o: string; t: string }>(
+    storePort,
+    `SELECT source_partition AS p, last_offset AS o, toUnixTimestamp64Milli(min(inserted_at)) AS t
+     FROM simak.mention_window_deltas GROUP BY p, o ORDER BY p, o`,
+  );
+  // Per partition: offsets ascending, and the earliest insert reaching each (a suffix minimum).
+  const byPartition = new Map<number, { offsets: number[]; at: number[] }>();
+  for (const row of deltas) {
+    const entry = byPartition.get(row.p) ?? { offsets: [], at: [] };
+    entry.offsets.push(Number(row.o));
+    entry.at.push(Number(row.t));
+    byPartition.set(row.p, entry);
+  }
+  for (const entry of byPartition.values())
+    for (let i = entry.at.length - 2; i >= 0; i--)
+      entry.at[i] = Math.min(entry.at[i] as number, entry.at[i + 1] as number);
+  const latencies: number[] = [];
+  for (const { partition, offset, key } of tagged) {
+    const entry = byPartition.get(partition);
+    const sent = produced.get(key);
+    if (!entry || sent === undefined) continue;
+    let lo = 0;
+    let hi = entry.offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((entry.offsets[mid] as number) < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < entry.offsets.length) latencies.push((entry.at[lo] as number) - sent);
+  }
+  return { latencies, first: Math.min(...produced.values()) };
+}
+
+interface RunResult {
+  mentions: number;
+  snapshots: number;
+  seconds: number;
+  mentionsPerSecond: number;
+  counted: number;
+  p50Ms: number;
+  p99Ms: number;
+  rssMb: Record<string, number>;
+  cpuSeconds: Record<string, number>;
+  overview?: { during: number[]; idle: number[]; slowOverlappingStall: number; slow: number };
+  /** Seconds in which the store's event loop stalled over 200 ms, and the longest stall. */
+  storeStalls: { seconds: number; maxMs: number };
+}
+
+interface RunOptions {
+  label: string;
+  mentions: number;
+  /** Simulator speed: 0 as fast as it goes. */
+  speed: number;
+  start: number;
+  queriesFile: string;
+  profile: boolean;
+  /** Request the dashboard's overview while the run goes. */
+  overview: boolean;
+}
+
+async function runPipeline(options: RunOptions): Promise<RunResult> {
+  const prefix = `bench.full.${Date.now().toString(36)}.${options.label}.`;
+  const dir = mkdtempSync(join(tmpdir(), "simak-bench-full-"));
+  const env = {
+    KAFKA_BROKERS: BROKERS.join(","),
+    SCHEMA_REGISTRY_URL: REGISTRY,
+    REDIS_URL: REDIS,
+    SIMAK_TOPIC_PREFIX: prefix,
+    SIMAK_QUERIES_FILE: options.queriesFile,
+    SIMAK_LOG_FORMAT: "json",
+    SIMAK_LOG_LEVEL: "info",
+    // The periodic PageRank job reads every stored mention: not part of the per-mention cost.
+    SIMAK_PAGERANK_INTERVAL_MS: "0",
+    KAFKAJS_NO_PARTITIONER_WARNING: "1",
+  };
+  const simak = (stage: string) => ["bin/simak.js", "run", stage];
+  const stages: StageProcess[] = [];
+  const usage = trackPeakRss(stages);
+  try {
+    // The store first: it declares the topics before the others race to.
+    const store = await startProcess(
+      "store",
+      ["--import", "tsx", "bench/support/stages.ts", ...STORE_STAGES],
+      { ...env, SIMAK_DATA_DIR: join(dir, "chdb") },
+      dir,
+      options.profile,
+    );
+    stages.push(store);
+    await running(store);
+    const others: StageProcess[] = [await startProcess("enrich", simak("enrich"), env, dir, options.profile)];
+    for (let i = 0; i < PROCESS_INSTANCES; i++)
+      others.push(await startProcess(`process-${i + 1}`, simak("process"), env, dir, options.profile));
+    for (let i = 1; i < SINK_INSTANCES; i++)
+      others.push(
+        await startProcess(
+          `sink-${i + 1}`,
+          simak("sink"),
+          { ...env, SIMAK_DATA_DIR: join(dir, `chdb-sink-${i + 1}`) },
+          dir,
+          options.profile,
+        ),
+      );
+    stages.push(...others);
+    await Promise.all(others.map(running));
+    const groups = consumerGroups(prefix);
+    await groupsJoined(groups.map((g) => g.groupId));
+    // CPU spent starting (compiling the TypeScript, loading chdb, joining) is not the mentions'.
+    usage.sample();
+    const startupCpu = new Map(stages.map((s) => [s.name, s.cpuSeconds]));
+
+    const ingest = await startProcess(
+      "ingest",
+      simak("ingest"),
+      {
+        ...env,
+        SIMAK_SIM_SEED: String(SEED),
+        SIMAK_SIM_RATE: String(MENTIONS_PER_MINUTE),
+        SIMAK_SIM_MAX_MENTIONS: String(options.mentions),
+        SIMAK_SIM_START: new Date(options.start).toISOString(),
+        SIMAK_SIM_SPEED: String(options.speed),
+      },
+      dir,
+      options.profile,
+    );
+    stages.push(ingest);
+    const overviewUrl = `http://127.0.0.1:${store.port}/api/dashboard/overview?range=24h`;
+    const during: number[] = [];
+    const requestSpans: [number, number][] = [];
+    let ingesting = true;
+    const requests = (async () => {
+      if (!options.overview) return;
+      while (ingesting) {
+        const began = performance.now();
+        const response = await fetch(overviewUrl, { signal: AbortSignal.timeout(30_000) });
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`overview ${response.status}`);
+        during.push(performance.now() - began);
+        requestSpans.push([Date.now() - (performance.now() - began), Date.now()]);
+        await sleep(250);
+      }
+    })();
+    const code = await ingest.exited;
+    ingesting = false;
+    await requests;
+    if (code !== 0) throw new Error(`ingest exited with ${code}:\n${logTail(ingest)}`);
+    const end = await caughtUp(groups);
+    usage.stop();
+
+    const idle: number[] = [];
+    if (options.overview) {
+      for (let i = 0; i < 23; i++) {
+        const began = performance.now();
+        await (await fetch(overviewUrl)).arrayBuffer();
+        if (i >= 3) idle.push(performance.now() - began);
+      }
+    }
+    const { latencies, first } = await countedLatencies(prefix, store.port);
+    // The store's stalls: a second whose longest wait ended at `time` (the log record's).
+    const stalls = readFileSync(store.logFile, "utf8")
+      .split("\n")
+      .filter((line) => line.includes('"msg":"event loop stalled"'))
+      .map((line) => JSON.parse(line) as { time: number; maxMs: number });
+    const slowSpans = requestSpans.slice(3).filter(([from, to]) => to - from > 1000);
+    const slowOverlappingStall = slowSpans.filter(([from, to]) =>
+      stalls.some((stall) => stall.time - 1000 - stall.maxMs <= to && stall.time >= from),
+    ).length;
+    latencies.sort((a, b) => a - b);
+    const admin = kafka.admin();
+    await admin.connect();
+    const snapshots = (await admin.fetchTopicOffsets(`${prefix}${TOPICS.engagementRaw.name}`)).reduce(
+      (sum, p) => sum + Number(p.high),
+      0,
+    );
+    await admin.disconnect();
+    const seconds = (end - first) / 1000;
+    return {
+      mentions: options.mentions,
+      snapshots,
+      seconds: Number(seconds.toFixed(2)),
+      mentionsPerSecond: Math.round(options.mentions / seconds),
+      counted: latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      rssMb: Object.fromEntries(stages.map((s) => [s.name, Math.round(s.peakRssKb / 1024)])),
+      cpuSeconds: Object.fromEntries(
+        stages.map((s) => [s.name, Number((s.cpuSeconds - (startupCpu.get(s.name) ?? 0)).toFixed(2))]),
+      ),
+      storeStalls: { seconds: stalls.length, maxMs: Math.max(0, ...stalls.map((stall) => stall.maxMs)) },
+      ...(options.overview && {
+        overview: { during: during.slice(3), idle, slow: slowSpans.length, slowOverlappingStall },
+      }),
+    };
+  } finally {
+    usage.stop();
+    for (const stage of stages) if (stage.child.exitCode === null) stage.child.kill("SIGTERM");
+    await Promise.all(stages.map((s) => Promise.race([s.exited, sleep(30_000)])));
+    for (const stage of stages) if (stage.child.exitCode === null) stage.child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+async function mentionsOf(count: number, start: number): Promise<Mention[]> {
+  const events = await simulatedEvents({ seed: SEED, maxMentions: count, startTime: start });
+  return events.flatMap((event) => (event.type === "mention" ? [event.mention] : []));
+}
+
+async function main(): Promise<void> {
+  const start = simulatedStart(Math.max(MENTIONS, 200_000));
+  const mentions = await mentionsOf(MENTIONS, start);
+  const normalised = mentions.flatMap((mention) => {
+    const result = normaliseMention(mention);
+    return result.ok ? [result.mention] : [];
+  });
+  const queriesFile = join(mkdtempSync(join(tmpdir(), "simak-bench-queries-")), "queries.yaml");
+  writeFileSync(queriesFile, queryFileText(buildQueries(normalised, QUERIES)));
+  const codec = new AvroCodec(createRegistryClient(loadConfig({ SCHEMA_REGISTRY_URL: REGISTRY })));
+
+  const rows: Record<string, string | number>[] = [];
+  const ratios: number[] = [];
+  const pacedP99: number[] = [];
+  const overviewP95: number[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const runId = `bench.full.${Date.now().toString(36)}.`;
+    const id = await codec.register(`${runId}passthrough.in`, contracts.Mention);
+    const base: Result = await passthroughBaseline(runId, mentions, (m) => codec.encode(id, contracts.Mention, m));
+    const sustained = await runPipeline({
+      label: `r${run}sustained`,
+      mentions: MENTIONS,
+      speed: 0,
+      start,
+      queriesFile,
+      profile: true,
+      overview: false,
+    });
+    const ratio = sustained.mentionsPerSecond / base.mentionsPerSecond;
+    ratios.push(ratio);
+    rows.push({ run, figure: "passthrough mentions/s", value: base.mentionsPerSecond });
+    rows.push({ run, figure: "passthrough p50 / p99 ms", value: `${base.p50Ms} / ${base.p99Ms}` });
+    rows.push({ run, figure: "passthrough peak RSS MB", value: base.peakRssMb });
+    rows.push({ run, figure: "sustained mentions (+ snapshots)", value: `${MENTIONS} (+${sustained.snapshots})` });
+    rows.push({ run, figure: "sustained mentions/s", value: sustained.mentionsPerSecond });
+    rows.push({ run, figure: "sustained seconds", value: sustained.seconds });
+    rows.push({ run, figure: "sustained counted in windows", value: sustained.counted });
+    rows.push({ run, figure: "sustained p50 / p99 ms to window", value: `${sustained.p50Ms} / ${sustained.p99Ms}` });
+    for (const [name, mb] of Object.entries(sustained.rssMb))
+      rows.push({ run, figure: `sustained peak RSS MB ${name}`, value: mb });
+    // From the ingest's start (the ingest process's own start-up included) to the drain.
+    for (const [name, seconds] of Object.entries(sustained.cpuSeconds))
+      rows.push({
+        run,
+        figure: `sustained CPU s (ms/mention) ${name}`,
+        value: `${seconds.toFixed(1)} (${((1000 * seconds) / MENTIONS).toFixed(2)})`,
+      });
+    rows.push({
+      run,
+      figure: "sustained store event-loop stalls > 200 ms: seconds, longest ms",
+      value: `${sustained.storeStalls.seconds}, ${sustained.storeStalls.maxMs}`,
+    });
+    rows.push({ run, figure: "ratio (sustained / passthrough)", value: ratio.toFixed(3) });
+
+    if (PACED_SECONDS > 0) {
+      // Half the sustained rate: the same stream from the same start, paced by the simulator's clock.
+      const target = sustained.mentionsPerSecond / 2;
+      const count = Math.round(target * PACED_SECONDS);
+      const paced = await mentionsOf(count, start);
+      const simulatedSeconds = ((paced.at(-1)?.eventTime ?? start) - start) / 1000;
+      const speed = (target * simulatedSeconds) / count;
+      const result = await runPipeline({
+        label: `r${run}paced`,
+        mentions: count,
+        speed,
+        start,
+        queriesFile,
+        profile: false,
+        overview: true,
+      });
+      const during = [...(result.overview?.during ?? [])].sort((a, b) => a - b);
+      const idle = [...(result.overview?.idle ?? [])].sort((a, b) => a - b);
+      pacedP99.push(result.p99Ms);
+      overviewP95.push(percentile(during, 95));
+      rows.push({
+        run,
+        figure: "paced target mentions/s (speed)",
+        value: `${Math.round(target)} (${speed.toFixed(1)}x)`,
+      });
+      rows.push({ run, figure: "paced mentions (+ snapshots)", value: `${count} (+${result.snapshots})` });
+      rows.push({ run, figure: "paced achieved mentions/s", value: result.mentionsPerSecond });
+      rows.push({ run, figure: "paced counted in windows", value: result.counted });
+      rows.push({ run, figure: "paced p50 / p99 ms to window", value: `${result.p50Ms} / ${result.p99Ms}` });
+      for (const [name, mb] of Object.entries(result.rssMb))
+        rows.push({ run, figure: `paced peak RSS MB ${name}`, value: mb });
+      rows.push({
+        run,
+        figure: "overview during paced p50 / p95 ms (n)",
+        value: `${Math.round(percentile(during, 50))} / ${Math.round(percentile(during, 95))} (${during.length})`,
+      });
+      rows.push({
+        run,
+        figure: "overview > 1 s during paced (of them during a store stall)",
+        value: `${result.overview?.slow} (${result.overview?.slowOverlappingStall})`,
+      });
+      rows.push({
+        run,
+        figure: "paced store event-loop stalls > 200 ms: seconds, longest ms",
+        value: `${result.storeStalls.seconds}, ${result.storeStalls.maxMs}`,
+      });
+      rows.push({
+        run,
+        figure: "overview idle p50 / p95 ms (n)",
+        value: `${Math.round(percentile(idle, 50))} / ${Math.round(percentile(idle, 95))} (${idle.length})`,
+      });
+    }
+  }
+  rmSync(queriesFile, { force: true });
+  if (RUNS > 1) {
+    rows.push({ run: "median", figure: "ratio (sustained / passthrough)", value: median(ratios).toFixed(3) });
+    if (pacedP99.length) {
+      rows.push({ run: "median", figure: "paced p99 ms to window", value: median(pacedP99) });
+      rows.push({ run: "median", figure: "overview during paced p95 ms", value: Math.round(median(overviewP95)) });
+    }
+  }
+  console.table(rows);
+  console.log(
+    `processes: store = ${STORE_STAGES.join(" + ")} (one process: embedded chdb opens in one process only); ` +
+      `process x${PROCESS_INSTANCES}, sink x${SINK_INSTANCES}; ${QUERIES} monitoring queries`,
+  );
+  console.log(`full-pipeline ratio ${median(ratios).toFixed(2)}`);
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
