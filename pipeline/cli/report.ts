@@ -29,7 +29,7 @@ const EXIT_BAD_INPUT = 64;
 /** The report was written and says there is no data. */
 const EXIT_NO_DATA = 65;
 
-class ReportExit extends Error {
+export class ReportExit extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
@@ -62,8 +62,7 @@ interface ReportOptions {
   out: string;
 }
 
-async function runReport(options: ReportOptions): Promise<void> {
-  const config = loadConfig();
+async function runReport(config: SimakConfig, options: ReportOptions): Promise<void> {
   const format = formatOf(options.out);
   const period = reportPeriod(options.from, options.to, config.retention.rawDays);
   if (options.zone !== undefined && !isTimeZone(options.zone)) {
@@ -88,7 +87,8 @@ async function runReport(options: ReportOptions): Promise<void> {
   }
 }
 
-export function reportCommand(): Command {
+/** The command; `config` is read when it runs (tests pass their own). */
+export function reportCommand(config: () => SimakConfig = () => loadConfig()): Command {
   return new Command("report")
     .description("the evaluation report of one agency for a period, as PDF or HTML")
     .requiredOption("--agency <id>", "agency id (or name) of the accounts or queries file")
@@ -99,7 +99,7 @@ export function reportCommand(): Command {
     .requiredOption("--out <file>", "file.pdf or file.html")
     .action(async (options: ReportOptions) => {
       try {
-        await runReport(options);
+        await runReport(config(), options);
       } catch (error) {
         if (error instanceof ReportInputError) throw new ReportExit(error.message, EXIT_BAD_INPUT);
         throw error;

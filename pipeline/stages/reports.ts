@@ -102,8 +102,6 @@ export async function resolveAgency(config: SimakConfig, sql: SqlRunner, text: s
   const files = await agenciesOfFiles(config);
   const byId = files.get(text);
   if (byId) return { id: text, name: byId };
-  const lower = text.toLowerCase();
-  for (const [id, name] of files) if (id.toLowerCase() === lower || name.toLowerCase() === lower) return { id, name };
   let rows: Record<string, unknown>[];
   try {
     rows = await sql(AGENCY_IN_DATA, { agency: text });
@@ -112,7 +110,10 @@ export async function resolveAgency(config: SimakConfig, sql: SqlRunner, text: s
       `cannot read Simak's data to look the agency up (${(error as Error).message.split("\n")[0]}); run simak migrate or simak start first`,
     );
   }
+  // An id the data holds comes before a name of the files: the report reads the data by id.
   if (Number(rows[0]?.found ?? 0) > 0) return { id: text, name: text };
+  const lower = text.toLowerCase();
+  for (const [id, name] of files) if (id.toLowerCase() === lower || name.toLowerCase() === lower) return { id, name };
   const known = [...files.keys()].sort();
   throw new ReportInputError(
     `unknown agency "${text}": not in ${config.process.accountsFile} or ${config.process.queriesFile}, and nothing stored about it${
