@@ -25,6 +25,7 @@ export {
   ReportInputError,
   reportPeriod,
 } from "./period.js";
+export { reportSummary } from "./summary.js";
 
 /** The named queries run on `storage` directly. */
 export function storageRunner(storage: Storage): QueryRunner {
