@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReportExit, reportCommand } from "../../../pipeline/cli/report.js";
+import { endpointSql, inlineParams, makeReport, storageSql } from "../../../pipeline/stages/reports.js";
 import { loadConfig } from "../../../runtime/config.js";
 import type { Storage } from "../../../runtime/storage/clickhouse.js";
 import { formatPeriod, reportPeriod } from "../../../sinks/report/index.js";
@@ -70,6 +71,29 @@ describe("simak report", () => {
     expect(html).toContain("Social Media Evaluation Report");
     expect(html).toContain(formatPeriod(reportPeriod(FROM, TO, 90), "en"));
     expect(html).toContain('data-field="distinct_author_reach" data-period="current" data-value="226700">226,700<');
+  });
+
+  it("reads the same numbers through a running process's /api/sql (parameters written in, the analysts' guard)", async () => {
+    expect(inlineParams("a = {agency:String} AND d >= {from:Date}", { agency: "x'\\", from: "2026-11-01" })).toBe(
+      "a = 'x\\'\\\\' AND d >= toDate('2026-11-01')",
+    );
+    const request = {
+      agency: { id: BPJS, name: BPJS },
+      period: reportPeriod(FROM, TO, 90),
+      lang: "id" as const,
+      zone: "Asia/Jakarta",
+      format: "html" as const,
+    };
+    const figures = (html: string) =>
+      [...html.matchAll(/data-query="[^"]*" data-field="[^"]*"[^>]*data-value="[^"]*"/g)].map(String);
+    const direct = await makeReport(storageSql(storage), request);
+    // Storage.queryText is what /api/sql runs: the guard, read-only, the limits.
+    const guarded = await makeReport(
+      endpointSql((query) => storage.queryText(query, "JSONEachRow"), storage.database),
+      request,
+    );
+    expect(figures(guarded.report.html)).toEqual(figures(direct.report.html));
+    expect(figures(direct.report.html).length).toBeGreaterThan(80);
   });
 
   it("says plainly when the period holds no data, with status 65", async () => {
