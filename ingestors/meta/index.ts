@@ -12,7 +12,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import { type Clock, HttpClient, HttpError, redactUrl, systemClock } from "../../runtime/http-client.js";
-import type { IngestContext, Ingestor, SourceEvent } from "../../runtime/ingestor.js";
+import {
+  editEvent,
+  type IngestContext,
+  type Ingestor,
+  removalEvent,
+  type SourceEvent,
+} from "../../runtime/ingestor.js";
 import { pollOnSchedule } from "../poll-schedule.js";
 import type { WebhookListener } from "../webhook/listener.js";
 import { type Answer, EventQueue, memoryStore, readBody, respond } from "../webhook/push.js";
@@ -41,12 +47,11 @@ import {
   instagramCommentChange,
   instagramMedia,
   instagramMediaCounts,
-  type Removal,
 } from "./map.js";
 import { handshakeChallenge, notification, verifyMetaSignature } from "./webhook.js";
 
 export { META_ERROR_CODES } from "./graph.js";
-export type { Removal } from "./map.js";
+export type { Edit, Removal } from "./map.js";
 export { signMetaBody } from "./webhook.js";
 
 export interface MetaWebhookOptions {
@@ -79,11 +84,6 @@ export interface MetaOptions {
   clock?: Clock;
   /** Pages followed per list before a poll stops reading it (a runaway `paging.next`). */
   maxPages?: number;
-  /**
-   * A post or comment Meta reports removed (webhook verb `remove` or `hide`). The ingestor
-   * contract has no removal event yet: this is where one is raised.
-   */
-  onRemoved?: (removal: Removal) => void;
 }
 
 /** A page's or account's checkpoint. */
@@ -425,14 +425,18 @@ function webhookHandler(
   };
 }
 
-/** The events of one signed notification: Mentions, dead letters; removals go to `onRemoved`. */
+/**
+ * The events of one signed notification: Mentions, removals (verb `remove` or `hide`, reason
+ * the verb), edits (verb `edited`) and dead letters. They are delivered like the Mentions: Meta
+ * is answered once the bus acknowledged them.
+ */
 export function notificationEvents(
-  options: Pick<MetaOptions, "name" | "onRemoved">,
+  options: Pick<MetaOptions, "name">,
   text: string,
   origin: string,
   now: number,
 ): { events: SourceEvent[]; summary: Record<string, number> } {
-  const summary = { mentions: 0, invalid: 0, removed: 0, ignored: 0 };
+  const summary = { mentions: 0, invalid: 0, removed: 0, edited: 0, ignored: 0 };
   const events: SourceEvent[] = [];
   const invalid = (position: number, errorCode: string, reason: string, raw: string) => {
     summary.invalid++;
@@ -486,7 +490,12 @@ export function notificationEvents(
         events.push({ type: "mention", mention: outcome.mention });
       } else if ("removal" in outcome) {
         summary.removed++;
-        options.onRemoved?.(outcome.removal);
+        const { platform, id, reason, at } = outcome.removal;
+        events.push(removalEvent(options.name, platform, id, reason, at));
+      } else if ("edit" in outcome) {
+        summary.edited++;
+        const { platform, id, text, at } = outcome.edit;
+        events.push(editEvent(options.name, platform, id, text, at));
       } else summary.ignored++;
     }
   }

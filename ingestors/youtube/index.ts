@@ -13,7 +13,7 @@ import {
   redactUrl,
   systemClock,
 } from "../../runtime/http-client.js";
-import type { IngestContext, Ingestor, SourceEvent } from "../../runtime/ingestor.js";
+import { type IngestContext, type Ingestor, removalEvent, type SourceEvent } from "../../runtime/ingestor.js";
 import { pollOnSchedule, type ScheduledStream } from "../poll-schedule.js";
 import { FeedError, parseFeed } from "../rss/feed.js";
 import {
@@ -65,8 +65,6 @@ export interface YoutubeOptions {
   feedBaseUrl: string;
   timeoutMs?: number;
   clock?: Clock;
-  /** A video the channel's feed listed that videos.list no longer returns (deleted or made private). */
-  onRemoved?: (removal: { platform: "youtube"; id: string; at: number }) => void;
 }
 
 interface TrackedVideo {
@@ -389,10 +387,11 @@ class YoutubePoller {
         },
       );
       if (read !== true) return;
+      // videos.list leaves out a video deleted or made private (it does not say which).
       for (const id of chunk)
         if (!seen.has(id)) {
           delete videos[id];
-          options.onRemoved?.({ platform: "youtube", id, at: s.now });
+          s.events.push(removalEvent(options.name, "youtube", id, "not_found", s.now));
         }
     }
 

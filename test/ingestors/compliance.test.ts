@@ -306,8 +306,8 @@ describe("ingestor compliance", () => {
     const stage = await run(tiktok());
     const state = pipeline.context.state;
     await waitFor(
-      "the account's checkpoint",
-      async () => ((await readCheckpoints(state, "", "tiktok-bpjs")).size === 1 ? true : undefined),
+      "the account's checkpoint and the refresher's schedule",
+      async () => ((await readCheckpoints(state, "", "tiktok-bpjs")).size === 2 ? true : undefined),
       10_000,
       20,
     );

@@ -4,7 +4,8 @@
  * and of an Instagram account (media, comments and their replies), counts as EngagementEvents
  * only when they changed, a restart from a stored checkpoint, the throttling codes and the usage
  * headers, 503 then 200, and bad payloads; Meta's webhook: the hub.challenge handshake, signed,
- * badly signed, re-serialised and replayed deliveries, a removal, and bad changes.
+ * badly signed, re-serialised and replayed deliveries, a removal and an edit (change events,
+ * answered after the bus acknowledged them), and bad changes.
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -13,13 +14,12 @@ import {
   META_ERROR_CODES,
   type MetaOptions,
   type MetaStreamState,
-  type Removal,
   signMetaBody,
 } from "../../../ingestors/meta/index.js";
 import { WebhookListener } from "../../../ingestors/webhook/listener.js";
 import { HttpClient } from "../../../runtime/http-client.js";
 import type { IngestContext, SourceEvent } from "../../../runtime/ingestor.js";
-import { engagements, mentions } from "../events.js";
+import { changes, engagements, mentions } from "../events.js";
 import { FakeClock, FakePlatformServer } from "../fakes/platform-server.js";
 
 const PAGE = "104425192324";
@@ -339,21 +339,18 @@ describe("meta ingestor: webhook", () => {
   let listener: WebhookListener;
   let abort: AbortController;
   let events: SourceEvent[];
-  let removals: Removal[];
   let pendingReceipts: ((error?: Error) => void)[];
 
   async function start(): Promise<void> {
     listener = new WebhookListener("127.0.0.1", 0);
     abort = new AbortController();
     events = [];
-    removals = [];
     pendingReceipts = [];
     const ingestor = createMetaIngestor(
       options({
         pages: [],
         instagramAccounts: [],
         webhook: { listener, appSecret: APP_SECRET, verifyToken: VERIFY },
-        onRemoved: (removal) => removals.push(removal),
       }),
     );
     (async () => {
@@ -402,15 +399,24 @@ describe("meta ingestor: webhook", () => {
     expect((await fetch(`${hook()}?hub.mode=unsubscribe&hub.verify_token=${VERIFY}&hub.challenge=1`)).status).toBe(403);
   });
 
-  it("publishes a signed page notification, answers 200 after the ack, hands removals over and dead-letters a bad change", async () => {
+  it("publishes a signed page notification, answers 200 after the ack, yields removals and dead-letters a bad change", async () => {
     await setUp();
     await start();
     const body = fixture("webhook-page-feed.json");
-    const answer = post(body);
+    let answered = false;
+    const answer = post(body).then((response) => {
+      answered = true;
+      return response;
+    });
+    for (let i = 0; i < 200 && pendingReceipts.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    // The removal is yielded before the receipt, and Meta hears nothing until the bus acknowledged it.
+    expect(events.map((event) => event.type)).toEqual(["mention", "change", "invalid"]);
+    expect(answered).toBe(false);
     await acknowledge();
     const response = await answer;
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ mentions: 1, invalid: 1, removed: 1, ignored: 1 });
+    expect(await response.json()).toEqual({ mentions: 1, invalid: 1, removed: 1, edited: 0, ignored: 1 });
     expect(mentions(events)).toEqual([
       expect.objectContaining({
         platform: "facebook",
@@ -424,9 +430,74 @@ describe("meta ingestor: webhook", () => {
         url: "https://www.facebook.com/104425192324_901234567890123?comment_id=901234567890123_555000000000003",
       }),
     ]);
-    expect(removals).toEqual([{ platform: "facebook", id: "901234567890123_555000000000001", at: 1796439010 * 1000 }]);
+    expect(changes(events)).toEqual([
+      {
+        platform: "facebook",
+        postId: "901234567890123_555000000000001",
+        change: "removed",
+        reason: "remove",
+        text: null,
+        changedTime: 1796439010 * 1000,
+        source: "meta-bpjs",
+      },
+    ]);
     expect(invalidOf(events)).toEqual([
       { code: META_ERROR_CODES.badPayload, reason: "page feed: Invalid input: expected number, received string" },
+    ]);
+  });
+
+  it("yields an edited post as an edit (not a second mention) and a hidden comment as a removal", async () => {
+    await setUp();
+    await start();
+    const feed = (value: Record<string, unknown>) => ({ field: "feed", value });
+    const body = JSON.stringify({
+      object: "page",
+      entry: [
+        {
+          id: PAGE,
+          time: 1796439100,
+          changes: [
+            feed({
+              item: "status",
+              verb: "edited",
+              post_id: `${PAGE}_901234567890123`,
+              message: "Jadwal layanan diperbarui: buka pukul 08.00.",
+              created_time: 1796439090,
+            }),
+            feed({
+              item: "comment",
+              verb: "hide",
+              post_id: `${PAGE}_901234567890123`,
+              comment_id: "901234567890123_555000000000004",
+            }),
+          ],
+        },
+      ],
+    });
+    const answer = post(body);
+    await acknowledge();
+    const response = await answer;
+    expect(await response.json()).toEqual({ mentions: 0, invalid: 0, removed: 1, edited: 1, ignored: 0 });
+    expect(mentions(events)).toEqual([]);
+    expect(changes(events)).toEqual([
+      {
+        platform: "facebook",
+        postId: `${PAGE}_901234567890123`,
+        change: "edited",
+        reason: "edited",
+        text: "Jadwal layanan diperbarui: buka pukul 08.00.",
+        changedTime: 1796439090 * 1000,
+        source: "meta-bpjs",
+      },
+      {
+        platform: "facebook",
+        postId: "901234567890123_555000000000004",
+        change: "removed",
+        reason: "hide",
+        text: null,
+        changedTime: 1796439100 * 1000,
+        source: "meta-bpjs",
+      },
     ]);
   });
 

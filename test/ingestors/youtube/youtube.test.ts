@@ -18,7 +18,7 @@ import {
 import { QuotaGovernor } from "../../../ingestors/youtube/quota.js";
 import { HttpClient } from "../../../runtime/http-client.js";
 import type { IngestContext, SourceEvent } from "../../../runtime/ingestor.js";
-import { engagements, mentions } from "../events.js";
+import { changes, engagements, mentions } from "../events.js";
 import { FakeClock, FakePlatformServer } from "../fakes/platform-server.js";
 
 const CHANNEL = "UCabcdefghijklmnopqrstuv";
@@ -173,7 +173,7 @@ describe("youtube ingestor: channels", () => {
     expect(quota && JSON.parse((quota as { value: string }).value)).toEqual({ day: "2026-12-04", used: 5 });
   });
 
-  it("resumes from its checkpoint: waits out the interval, emits only changed counts and comments after the newest read", async () => {
+  it("resumes from its checkpoint: waits out the interval, emits only changed counts and comments after the newest read; a video videos.list no longer returns is a removal", async () => {
     await setUp();
     const stored: YoutubeStreamState = {
       since: clock.now() - 5 * 60_000,
@@ -195,6 +195,12 @@ describe("youtube ingestor: channels", () => {
           newestCommentAt: null,
           commentsDisabled: true,
         },
+        Vid00000003: {
+          publishedAt: Date.UTC(2026, 11, 3, 1),
+          counts: "4,0,90",
+          commentCount: 0,
+          newestCommentAt: null,
+        },
       },
     };
     server
@@ -214,7 +220,20 @@ describe("youtube ingestor: channels", () => {
       "/youtube/v3/commentThreads",
       "/youtube/v3/comments",
     ]);
+    expect(query(1).get("id")).toBe("Vid00000001,Vid00000002,Vid00000003");
     expect(mentions(events).map((m) => m.id)).toEqual(["UgzThreadA.reply5", "UgzThreadA.reply6", "UgzThreadA.reply7"]);
+    expect(changes(events)).toEqual([
+      {
+        platform: "youtube",
+        postId: "Vid00000003",
+        change: "removed",
+        reason: "not_found",
+        text: null,
+        changedTime: start + 10 * 60_000,
+        source: "yt-bpjs",
+      },
+    ]);
+    expect(Object.keys(statesOf(events)[0]?.videos ?? {})).toEqual(["Vid00000001", "Vid00000002"]);
     expect(statesOf(events)[0]?.videos.Vid00000001).toMatchObject({
       newestCommentAt: Date.UTC(2026, 11, 5, 2, 17),
       longThreads: { UgzThreadA: 7 },
