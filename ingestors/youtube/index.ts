@@ -5,6 +5,7 @@
  * See README.md.
  */
 import type { z } from "zod";
+import { EngagementRefresher, type LookupResult, type RefreshSchedule } from "../../runtime/engagement-refresher.js";
 import {
   type Clock,
   HttpClient,
@@ -65,6 +66,8 @@ export interface YoutubeOptions {
   feedBaseUrl: string;
   timeoutMs?: number;
   clock?: Clock;
+  /** The engagement refresher's schedule (tests); the default 1, 5, 15, 60 min, then 6-hourly to 7 days. */
+  refreshSchedule?: RefreshSchedule;
 }
 
 interface TrackedVideo {
@@ -133,7 +136,19 @@ async function* run(options: YoutubeOptions, signal: AbortSignal, context: Inges
     clock,
     readJson<QuotaState | { day: "" }>(context?.checkpoints.get(QUOTA_STREAM), () => ({ day: "" })) as QuotaState,
   );
-  const poller = new YoutubePoller(options, http, clock, quota, signal);
+  // With a key, videos' counts are re-read between polls: videos.list, 50 ids for 1 unit.
+  const refresher: EngagementRefresher | undefined = options.apiKey
+    ? new EngagementRefresher({
+        source: options.name,
+        platform: "youtube",
+        lookup: (ids): Promise<Map<string, LookupResult>> => poller.lookupCounts(ids),
+        batchSize: 50,
+        schedule: options.refreshSchedule,
+        clock,
+      })
+    : undefined;
+  if (context) refresher?.load(context.checkpoints);
+  const poller = new YoutubePoller(options, http, clock, quota, signal, refresher);
   const scheduled = (stream: string, intervalMs: number, poll: (s: Poll) => Promise<void>): ScheduledStream => {
     const state = readJson(context?.checkpoints.get(stream), emptyState);
     return { stream, intervalMs, polledAt: state.polledAt, poll: () => poller.pollStream(stream, state, poll) };
@@ -148,7 +163,7 @@ async function* run(options: YoutubeOptions, signal: AbortSignal, context: Inges
       ),
     ),
   ];
-  for await (const events of pollOnSchedule(streams, clock, signal)) {
+  for await (const events of pollOnSchedule(streams, clock, signal, refresher)) {
     yield* events;
     if (options.apiKey)
       yield { type: "checkpoint", stream: QUOTA_STREAM, value: JSON.stringify(quota.snapshot()) } as SourceEvent;
@@ -192,7 +207,32 @@ class YoutubePoller {
     private readonly clock: Clock,
     private readonly quota: QuotaGovernor,
     private readonly signal: AbortSignal,
+    private readonly refresher?: EngagementRefresher,
   ) {}
+
+  /**
+   * The refresher's lookup: videos.list of up to 50 ids (1 unit). videos.list leaves out a video
+   * deleted or made private: an id missing from a complete answer is removed. A failed call, or
+   * a day's quota already spent, throws: the refresher tries its videos again a minute later
+   * (never waiting for the reset here, so the free feeds go on).
+   */
+  async lookupCounts(ids: readonly string[]): Promise<Map<string, LookupResult>> {
+    if (!this.quota.available(UNITS.videos)) throw new Error("youtube: the day's quota is spent");
+    const s: Poll = { now: this.clock.now(), from: 0, events: [], state: emptyState(), failed: null };
+    const found = new Map<string, LookupResult>();
+    const read = await this.list(
+      s,
+      "videos",
+      { part: "statistics", id: ids.join(","), maxResults: "50" },
+      video,
+      (item: Video) => {
+        found.set(item.id, { status: "found", counts: videoCounts(item.statistics) });
+      },
+    );
+    if (read !== true) throw new Error(s.failed ?? "videos.list failed");
+    for (const id of ids) if (!found.has(id)) found.set(id, { status: "removed", reason: "not_found" });
+    return found;
+  }
 
   async pollStream(stream: string, state: YoutubeStreamState, poll: (s: Poll) => Promise<void>) {
     const now = this.clock.now();
@@ -377,10 +417,13 @@ class YoutubePoller {
           seen.add(item.id);
           const counts = videoCounts(item.statistics);
           const key = `${counts.likes},${counts.replies},${counts.views}`;
+          // A video the refresher follows: changed since what it or a poll last published.
+          const changed = this.refresher?.observe(item.id, counts) ?? tracked.counts !== key;
           if (tracked.counts === null && item.snippet && tracked.publishedAt >= s.from)
             s.events.push({ type: "mention", mention: fromVideo(this.common(s), { ...item, snippet: item.snippet }) });
-          else if (tracked.counts !== null && tracked.counts !== key)
+          else if (tracked.counts !== null && changed)
             s.events.push({ type: "engagement", engagement: videoEngagement(this.common(s), item.id, counts) });
+          this.refresher?.track(item.id, tracked.publishedAt, counts);
           if (counts.replies !== tracked.commentCount || tracked.counts === null) commentsChanged.push(item.id);
           tracked.counts = key;
           tracked.commentCount = counts.replies;
@@ -391,6 +434,7 @@ class YoutubePoller {
       for (const id of chunk)
         if (!seen.has(id)) {
           delete videos[id];
+          this.refresher?.forget(id);
           s.events.push(removalEvent(options.name, "youtube", id, "not_found", s.now));
         }
     }
@@ -492,11 +536,11 @@ class YoutubePoller {
       );
       if (counted !== true) return;
     }
-    for (const result of results)
-      s.events.push({
-        type: "mention",
-        mention: fromSearchResult(this.common(s), result, stats.get(result.id.videoId)),
-      });
+    for (const result of results) {
+      const mention = fromSearchResult(this.common(s), result, stats.get(result.id.videoId));
+      s.events.push({ type: "mention", mention });
+      this.refresher?.track(mention.id, mention.eventTime, mention.engagement);
+    }
   }
 }
 

@@ -248,8 +248,8 @@ describe("ingestor compliance", () => {
     const stage = await run(youtube());
     const state = pipeline.context.state;
     await waitFor(
-      "the channel's and the quota's checkpoints",
-      async () => ((await readCheckpoints(state, "", "yt-bpjs")).size === 2 ? true : undefined),
+      "the channel's, the quota's and the refresher's checkpoints",
+      async () => ((await readCheckpoints(state, "", "yt-bpjs")).size === 3 ? true : undefined),
       10_000,
       20,
     );
