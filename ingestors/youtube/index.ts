@@ -536,11 +536,13 @@ class YoutubePoller {
       );
       if (counted !== true) return;
     }
-    for (const result of results) {
-      const mention = fromSearchResult(this.common(s), result, stats.get(result.id.videoId));
-      s.events.push({ type: "mention", mention });
-      this.refresher?.track(mention.id, mention.eventTime, mention.engagement);
-    }
+    // Not tracked by the refresher: up to 50 results a search, each re-read ~32 times over its
+    // week, would cost thousands of units a day.
+    for (const result of results)
+      s.events.push({
+        type: "mention",
+        mention: fromSearchResult(this.common(s), result, stats.get(result.id.videoId)),
+      });
   }
 }
 

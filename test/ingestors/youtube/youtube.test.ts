@@ -445,12 +445,9 @@ describe("youtube ingestor: search and quota", () => {
     const quota = events.find((e) => e.type === "checkpoint" && e.stream === QUOTA_STREAM);
     expect(JSON.parse((quota as { value: string }).value)).toEqual({ day: "2026-12-04", used: 101 });
 
-    // Restarted with the stored search and quota: six hours later, from the last start minus the
-    // lookback. (The results' refresh schedule is left out here: the refresher has its own test.)
+    // Restarted with the stored search and quota: six hours later, from the last start minus the lookback.
     const stored = Object.fromEntries(
-      events.flatMap((e) =>
-        e.type === "checkpoint" && e.stream !== "engagement-refresh" ? [[e.stream, e.value] as const] : [],
-      ),
+      events.flatMap((e) => (e.type === "checkpoint" ? [[e.stream, e.value] as const] : [])),
     );
     server.script("GET /youtube/v3/search", {
       status: 200,
