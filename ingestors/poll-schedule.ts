@@ -27,15 +27,20 @@ export async function* pollOnSchedule(
   streams: readonly ScheduledStream[],
   clock: Clock,
   signal: AbortSignal,
-  refresher?: EngagementRefresher,
+  refresher?: EngagementRefresher | readonly EngagementRefresher[],
 ): AsyncGenerator<SourceEvent[]> {
+  const refreshers = refresher === undefined ? [] : Array.isArray(refresher) ? refresher : [refresher];
   const due = new Map(
     streams.map((s, index) => [s.stream, s.polledAt ? s.polledAt + s.intervalMs : clock.now() + index] as const),
   );
   while (!signal.aborted && streams.length > 0) {
     const next = streams.reduce((a, b) => ((due.get(a.stream) ?? 0) <= (due.get(b.stream) ?? 0) ? a : b));
-    const refreshAt = refresher?.nextDueAt() ?? null;
-    if (refresher && refreshAt !== null && refreshAt < (due.get(next.stream) ?? 0)) {
+    const soonest = refreshers.reduce<{ refresher: EngagementRefresher; at: number } | null>((best, each) => {
+      const at = each.nextDueAt();
+      return at !== null && (best === null || at < best.at) ? { refresher: each, at } : best;
+    }, null);
+    if (soonest && soonest.at < (due.get(next.stream) ?? 0)) {
+      const { refresher, at: refreshAt } = soonest;
       const until = refreshAt - clock.now();
       if (until > 0) {
         try {
@@ -63,7 +68,7 @@ export async function* pollOnSchedule(
     const events = await next.poll();
     if (signal.aborted) return;
     // The posts the poll tracked or observed, stored once the poll's events are acknowledged.
-    yield refresher ? [...events, refresher.checkpointEvent()] : events;
+    yield [...events, ...refreshers.map((each) => each.checkpointEvent())];
     due.set(next.stream, clock.now() + next.intervalMs);
   }
 }

@@ -186,8 +186,8 @@ describe("ingestor compliance", () => {
     const stage = await run(meta());
     const state = pipeline.context.state;
     await waitFor(
-      "the page's checkpoint",
-      async () => ((await readCheckpoints(state, "", "meta-bpjs")).size === 1 ? true : undefined),
+      "the page's checkpoint and the refreshers' schedules",
+      async () => ((await readCheckpoints(state, "", "meta-bpjs")).size === 3 ? true : undefined),
       10_000,
       20,
     );

@@ -90,13 +90,17 @@ async function poll(rounds: number, opts = options(), ctx = context()): Promise<
   for await (const event of createMetaIngestor(opts).events(abort.signal, ctx)) {
     if (event.type === "receipt") event.done();
     else events.push(event);
-    if (event.type === "checkpoint" && ++checkpoints === rounds) abort.abort();
+    if (isPoll(event) && ++checkpoints === rounds) abort.abort();
   }
   return events;
 }
 
+/** A checkpoint of a page or account (not of a refresher's schedule). */
+const isPoll = (event: SourceEvent) => event.type === "checkpoint" && !event.stream.startsWith("engagement-refresh");
 const checkpointsOf = (events: SourceEvent[]) =>
-  events.flatMap((event) => (event.type === "checkpoint" ? [JSON.parse(event.value) as MetaStreamState] : []));
+  events.flatMap((event) =>
+    event.type === "checkpoint" && isPoll(event) ? [JSON.parse(event.value) as MetaStreamState] : [],
+  );
 const invalidOf = (events: SourceEvent[]) =>
   events.flatMap((event) => (event.type === "invalid" ? [{ code: event.errorCode, reason: event.reason }] : []));
 const query = (index: number) => new URLSearchParams(server.requests[index]?.path.split("?")[1]);
