@@ -3,7 +3,8 @@
  * (feed over three pages, one empty with a next link; comments newest first with thread parents)
  * and of an Instagram account (media, comments and their replies), counts as EngagementEvents
  * only when they changed, a restart from a stored checkpoint, the throttling codes and the usage
- * headers, 503 then 200, and bad payloads; Meta's webhook: the hub.challenge handshake, signed,
+ * headers, 503 then 200, and bad payloads; the engagement refresher re-reading a young post
+ * through `?ids=` at 1, 5, 15 and 60 minutes (a "(#803) ... do not exist" a removal); Meta's webhook: the hub.challenge handshake, signed,
  * badly signed, re-serialised and replayed deliveries, a removal and an edit (change events,
  * answered after the bus acknowledged them), and bad changes.
  */
@@ -336,6 +337,81 @@ describe("meta ingestor: reconciliation poll", () => {
       "104425192324_901234567890050",
       "901234567890050_555000000000009",
     ]);
+  });
+});
+
+describe("meta ingestor: engagement refresher", () => {
+  it("re-reads a young post's counts through ?ids= at 1, 5, 15 and 60 minutes: an event only on change; gone, a removal", async () => {
+    await setUp();
+    const created = clock.now() - 30_000;
+    const postId = `${PAGE}_901234567890100`;
+    const feed = JSON.parse(fixture("page-feed-1.json"));
+    feed.data = [{ ...feed.data[1], created_time: new Date(created).toISOString().replace(".000Z", "+0000") }];
+    delete feed.paging.next;
+    const counts = (likes: number) => ({
+      status: 200,
+      headers: JSON_HEADERS,
+      body: JSON.stringify({
+        [postId]: {
+          id: postId,
+          created_time: feed.data[0].created_time,
+          reactions: { data: [], summary: { total_count: likes } },
+          comments: { data: [], summary: { order: "ranked", total_count: 0, can_comment: true } },
+        },
+      }),
+    });
+    server
+      .script("GET /v21.0/104425192324/feed", { status: 200, headers: JSON_HEADERS, body: JSON.stringify(feed) })
+      .script(
+        "GET /v21.0/",
+        counts(5),
+        counts(9),
+        counts(9),
+        graphError(404, 803, `(#803) Some of the aliases you requested do not exist: ${postId}`),
+      );
+    const abort = new AbortController();
+    const events: SourceEvent[] = [];
+    for await (const event of createMetaIngestor(options({ pollMinutes: 180 })).events(abort.signal, context())) {
+      events.push(event);
+      if (event.type === "change") abort.abort();
+    }
+    const lookups = server.requests.slice(1);
+    expect(lookups.map((r) => (r.at - created) / 60_000)).toEqual([1, 5, 15, 60]);
+    expect(lookups.map((r) => r.path.split("?")[0])).toEqual(Array(4).fill("/v21.0/"));
+    expect(Object.fromEntries(query(1))).toEqual({
+      ids: postId,
+      fields: "id,created_time,shares,reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)",
+    });
+    expect(engagements(events)).toEqual([
+      {
+        platform: "facebook",
+        postId,
+        eventTime: created + 5 * 60_000,
+        likes: 9,
+        shares: 0,
+        replies: 0,
+        views: 0,
+        clicks: 0,
+        source: "meta-bpjs",
+      },
+    ]);
+    expect(changes(events)).toEqual([
+      {
+        platform: "facebook",
+        postId,
+        change: "removed",
+        reason: "not_found",
+        text: null,
+        changedTime: created + 60 * 60_000,
+        source: "meta-bpjs",
+      },
+    ]);
+    // The facebook schedule is a checkpoint of its own, after the poll and after each refresh.
+    const schedules = events.flatMap((e) =>
+      e.type === "checkpoint" && e.stream === "engagement-refresh:facebook" ? [JSON.parse(e.value) as unknown] : [],
+    );
+    expect(schedules[0]).toEqual([[postId, created, created + 60_000, 5, 0, 0, 0, 0]]);
+    expect(schedules.at(-1)).toEqual([]);
   });
 });
 
