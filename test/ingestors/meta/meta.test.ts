@@ -413,6 +413,38 @@ describe("meta ingestor: engagement refresher", () => {
     expect(schedules[0]).toEqual([[postId, created, created + 60_000, 5, 0, 0, 0, 0]]);
     expect(schedules.at(-1)).toEqual([]);
   });
+
+  it("re-reads Instagram media at its next 6-hour step; an id missing from the answer is a removal", async () => {
+    await setUp();
+    const media = "17895695668004550";
+    const posted = Date.UTC(2026, 11, 5, 0, 15);
+    server
+      .script("GET /v21.0/17841405822304914/media", ok("ig-media.json"))
+      .script("GET /v21.0/17895695668004550/comments", ok("ig-comments.json"))
+      .script("GET /v21.0/", { status: 200, headers: JSON_HEADERS, body: "{}" });
+    const abort = new AbortController();
+    const events: SourceEvent[] = [];
+    const ingestor = createMetaIngestor(options({ pages: [], instagramAccounts: [IG], pollMinutes: 600 }));
+    for await (const event of ingestor.events(abort.signal, context())) {
+      if (event.type !== "receipt") events.push(event);
+      if (event.type === "change") abort.abort();
+    }
+    // 2 h 45 min old at the poll: the early steps are past, the next is 6 hours after the post.
+    expect(server.requests[2]?.at).toBe(posted + 6 * 3_600_000);
+    expect(Object.fromEntries(query(2))).toEqual({ ids: media, fields: "id,timestamp,like_count,comments_count" });
+    expect(changes(events)).toEqual([
+      {
+        platform: "instagram",
+        postId: media,
+        change: "removed",
+        reason: "not_found",
+        text: null,
+        changedTime: posted + 6 * 3_600_000,
+        source: "meta-bpjs",
+      },
+    ]);
+    expect(engagements(events)).toEqual([]);
+  });
 });
 
 describe("meta ingestor: webhook", () => {
