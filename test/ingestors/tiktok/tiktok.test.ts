@@ -254,6 +254,34 @@ describe("tiktok ingestor", () => {
     expect(schedules[4]).toEqual([video2]);
   });
 
+  it("resumes the refresh schedule from its checkpoint: the next lookup at its stored time, before any poll", async () => {
+    const created = 1796430000_000;
+    clock = new FakeClock(created + 2 * 60_000);
+    server = await new FakePlatformServer(clock).listen();
+    server.script("POST /v2/video/query/", ok("video-query.json"));
+    const account: TiktokState = {
+      polledAt: clock.now(),
+      lastSuccessAt: clock.now(),
+      lastErrorAt: null,
+      lastError: null,
+      videos: { "7445000000000000003": { counts: "1520,40,88,32000", createdAt: created } },
+    };
+    const schedule = [["7445000000000000003", created, created + 5 * 60_000, 1520, 40, 88, 32000, 0]];
+    const events = await until(
+      (event) => event.type === "checkpoint" && event.stream === "engagement-refresh",
+      options(),
+      context({ [ACCOUNT_STREAM]: JSON.stringify(account), "engagement-refresh": JSON.stringify(schedule) }),
+    );
+    expect(server.requests.map((r) => [r.path.split("?")[0], r.at - created])).toEqual([
+      ["/v2/video/query/", 5 * 60_000],
+    ]);
+    // The same counts as stored: nothing published; the next step is 15 minutes after the post.
+    expect(events.map((e) => e.type)).toEqual(["checkpoint"]);
+    expect(JSON.parse((events[0] as { value: string }).value)).toEqual([
+      ["7445000000000000003", created, created + 15 * 60_000, 1520, 40, 88, 32000, 0],
+    ]);
+  });
+
   it("retries a 503, waits after a 429 rate_limit_exceeded, and goes on", async () => {
     await setUp();
     const last = JSON.parse(fixture("video-list-1.json"));
