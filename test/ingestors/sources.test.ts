@@ -51,15 +51,7 @@ describe("sources file", () => {
     });
     // The dashboard warns after silenceMinutes, else three poll intervals; never for a file or the simulator.
     expect(sources.sources.map(expectedSilenceMs)).toEqual([
-      540_000,
-      900_000,
-      1_800_000,
-      1_800_000,
-      2_700_000,
-      5_400_000,
-      7_200_000,
-      null,
-      null,
+      540_000, 900_000, 1_800_000, 1_800_000, 2_700_000, 5_400_000, 7_200_000, null, null,
     ]);
     expect(sources.sources[0]).toMatchObject({
       pollSeconds: 180,
