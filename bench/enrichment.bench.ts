@@ -138,8 +138,6 @@ async function run(events: Event[], mode: Mode, queriesFile: string, round: numb
   if (mode === "full") {
     groups.push(
       { groupId: `${prefix}simak-enrich-router`, topics: [topic("mentionsTagged"), topic("engagementRaw")] },
-      { groupId: `${prefix}simak-enrich-posts`, topics: [topic("enrichPosts")] },
-      { groupId: `${prefix}simak-enrich-authors`, topics: [topic("enrichAuthors")] },
     );
   }
   let peak = process.memoryUsage().rss;
