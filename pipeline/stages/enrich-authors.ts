@@ -86,11 +86,17 @@ export function authorRouter(ctx: PipelineContext) {
       from.push(record);
     };
     const posts = [...authors.keys()];
-    await state.setMany(
-      posts.map((post) => ({ key: keys.postAuthor(post), value: authors.get(post) as string })),
-      POST_AUTHOR_TTL_SECONDS,
-    );
-    const released = await state.membersOf(posts.map(keys.pending));
+    const remote = awaiting.filter((item) => !authors.has(item.post));
+    // One round trip: the post -> author entries, then (in this order, on one connection) the
+    // signals waiting for those posts, and the authors of the posts this batch does not have.
+    const [, released, remoteAuthors] = await Promise.all([
+      state.setMany(
+        posts.map((post) => ({ key: keys.postAuthor(post), value: authors.get(post) as string })),
+        POST_AUTHOR_TTL_SECONDS,
+      ),
+      state.membersOf(posts.map(keys.pending)),
+      state.getMany(remote.map(({ post }) => keys.postAuthor(post))),
+    ]);
     posts.forEach((post, i) => {
       for (const text of released[i] as string[]) {
         add(
@@ -100,8 +106,7 @@ export function authorRouter(ctx: PipelineContext) {
       }
     });
 
-    const resolve = async (waiting: AwaitingSignal[]) => {
-      const stored = await state.getMany(waiting.map(({ post }) => keys.postAuthor(post)));
+    const resolveWith = (waiting: AwaitingSignal[], stored: (string | null)[]) => {
       const unresolved: AwaitingSignal[] = [];
       waiting.forEach((item, i) => {
         const author = stored[i];
@@ -110,12 +115,13 @@ export function authorRouter(ctx: PipelineContext) {
       });
       return unresolved;
     };
-    const remote = awaiting.filter((item) => {
+    const resolve = async (waiting: AwaitingSignal[]) =>
+      resolveWith(waiting, await state.getMany(waiting.map(({ post }) => keys.postAuthor(post))));
+    for (const item of awaiting) {
       const author = authors.get(item.post);
       if (author) add({ ...item.signal, authorKey: author }, origin.get(item) as IncomingRecord);
-      return !author;
-    });
-    const unresolved = await resolve(remote);
+    }
+    const unresolved = resolveWith(remote, remoteAuthors);
     if (unresolved.length > 0) {
       await state.writeAtomically(
         [],
