@@ -151,17 +151,27 @@ export interface StatePlan {
   writes: StateWrite[];
 }
 
-/** Applies AuthorSignals to the author states in the state store (reads them; writes nothing). */
+/** Signals from one consumed batch (whose records their dead letters name). */
+export interface BatchPart<T> {
+  batch: RecordBatch;
+  signals: FromRecords<T>;
+}
+
+/**
+ * Applies AuthorSignals to the author states in the state store (reads them; writes nothing), the
+ * signals of several batches at once.
+ */
 export function authorPlanner(ctx: PipelineContext) {
   const { state } = ctx;
   const keys = authorKeys(ctx.config.topicPrefix);
-  return async (batch: RecordBatch, signals: FromRecords<AuthorSignal>): Promise<StatePlan> => {
-    const authors = [...new Set(signals.values.map((signal) => signal.authorKey))];
+  return async (parts: BatchPart<AuthorSignal>[]): Promise<StatePlan> => {
+    const all = parts.flatMap((part) => part.signals.values);
+    const authors = [...new Set(all.map((signal) => signal.authorKey))];
     const memberOf = (signal: AuthorSignal): StateEntry | null => {
       const id = appliedItemId(signal);
       return id === null ? null : { key: keys.items(signal.authorKey, dayOf(signal.at)), value: id };
     };
-    const candidates = signals.values.map(memberOf);
+    const candidates = all.map(memberOf);
     const probes = candidates.filter((entry): entry is StateEntry => entry !== null);
     const [stored, known] = await Promise.all([state.getMany(authors.map(keys.state)), state.hasMembers(probes)]);
     const storedStates = new Map(authors.map((author, i) => [author, stored[i] ?? null]));
@@ -175,9 +185,10 @@ export function authorPlanner(ctx: PipelineContext) {
     };
     const applied = new Set(probes.filter((_, i) => known[i]).map((entry) => `${entry.key}\n${entry.value}`));
     const newMembers: StateEntry[] = [];
-    const members = new Map(signals.values.map((signal, i) => [signal, candidates[i]]));
+    const members = new Map(all.map((signal, i) => [signal, candidates[i]]));
     // One signal at a time: one the state cannot take is a dead letter, and the batch goes on.
-    const { failed } = mapIsolated(ctx, STAGE, batch, signals, (signal) => {
+    const failed = parts.flatMap(({ batch, signals }) => mapIsolated(ctx, STAGE, batch, signals, apply).failed);
+    function apply(signal: AuthorSignal): void {
       const member = members.get(signal);
       const id = member ? `${member.key}\n${member.value}` : null;
       const isNew = id === null || !applied.has(id);
@@ -186,7 +197,7 @@ export function authorPlanner(ctx: PipelineContext) {
         applied.add(id as string);
         newMembers.push(member);
       }
-    });
+    }
     const written = [...states.keys()];
     return {
       failed,

@@ -39,8 +39,21 @@ import {
 import type { StateEntry } from "../../runtime/state/state.js";
 import { contracts } from "../../schemas/contracts.js";
 import { postKey } from "../../schemas/topics.js";
-import type { EngagementEvent, PostSignal, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
-import { authorPlanner, authorRouter, type FromRecords, type RoutedInput, type StatePlan } from "./enrich-authors.js";
+import type {
+  AuthorSignal,
+  EngagementEvent,
+  PostSignal,
+  TaggedMention,
+  ViralityUpdate,
+} from "../../schemas/types.generated.js";
+import {
+  authorPlanner,
+  authorRouter,
+  type BatchPart,
+  type FromRecords,
+  type RoutedInput,
+  type StatePlan,
+} from "./enrich-authors.js";
 
 const STAGE = "enrich";
 /** Compare-and-set attempts per batch before it fails (and is redelivered): other writers keep changing its states. */
@@ -100,15 +113,22 @@ function updateOf(state: PostVirality, assessedAt: number, assessment: ViralityA
   };
 }
 
-/** Applies PostSignals to the post states in the state store (reads them; writes nothing). */
+/** A consumed batch's signals for the post states and for the author states. */
+interface BatchParts {
+  batch: RecordBatch;
+  posts: FromRecords<PostSignal>;
+  authors: FromRecords<AuthorSignal>;
+}
+
+/**
+ * Applies PostSignals to the post states in the state store (reads them; writes nothing), the
+ * signals of several batches at once.
+ */
 function postPlanner(ctx: PipelineContext) {
   const { state, config } = ctx;
   const { post: stateKey, members: membersKey, depth: depthKey } = viralityKeys(config.topicPrefix);
-  return async (
-    batch: RecordBatch,
-    input: FromRecords<PostSignal>,
-  ): Promise<StatePlan & { updates: ViralityUpdate[] }> => {
-    const signals = input.values;
+  return async (parts: BatchPart<PostSignal>[]): Promise<StatePlan & { updates: ViralityUpdate[] }> => {
+    const signals = parts.flatMap((part) => part.signals.values);
     const roots = [...new Set(signals.map((signal) => postKey(signal.platform, signal.rootId)))];
     const cascade = signals.filter((signal) => signal.cascade !== null);
     const cascadeOf = (signal: PostSignal) => signal.cascade as NonNullable<PostSignal["cascade"]>;
@@ -147,7 +167,8 @@ function postPlanner(ctx: PipelineContext) {
     const emittedAt = new Map<string, number>();
     // One signal at a time: a signal the state cannot take (a "root" that is a reply) is a dead
     // letter, and the batch goes on.
-    const { failed } = mapIsolated(ctx, STAGE, batch, input, (signal) => {
+    const failed = parts.flatMap(({ batch, signals }) => mapIsolated(ctx, STAGE, batch, signals, apply).failed);
+    function apply(signal: PostSignal): void {
       const key = postKey(signal.platform, signal.rootId);
       let post = stateOf(key, signal);
       if (!viralNow.has(key)) viralNow.set(key, assessVirality(post, signal.at).viral);
@@ -175,7 +196,7 @@ function postPlanner(ctx: PipelineContext) {
         updates.push(updateOf(post, signal.at, assessment));
         emittedAt.set(key, signal.at);
       }
-    });
+    }
     for (const [key, at] of lastAt) {
       const post = states.get(key) as PostVirality;
       if (emittedAt.get(key) !== at) updates.push(updateOf(post, at, assessVirality(post, at)));
@@ -209,12 +230,59 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
   const routeAuthors = authorRouter(ctx);
   const planPosts = postPlanner(ctx);
   const planAuthors = authorPlanner(ctx);
-  /** The tail of this process's batches in their read-apply-write step: they take it in turn. */
-  let applying: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(step: () => Promise<T>): Promise<T> => {
-    const run = applying.then(step);
-    applying = run.catch(() => {});
-    return run;
+  /**
+   * Batches apply in turn within this process (so only other processes ever change their states
+   * meanwhile), and those that arrive while one applies wait and then apply together: one read,
+   * one produce and one write for all of them, so the round trips are paid per group, not per batch.
+   */
+  let waiting: (BatchParts & { done: (error?: unknown) => void })[] = [];
+  let applying = false;
+  const applyInTurn = (parts: BatchParts) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ ...parts, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!applying) void applyWaiting();
+    });
+  const applyWaiting = async () => {
+    applying = true;
+    while (waiting.length > 0) {
+      const group = waiting;
+      waiting = [];
+      try {
+        await apply(group);
+        for (const { done } of group) done();
+      } catch (error) {
+        for (const { done } of group) done(error ?? new Error("enrich: applying failed"));
+      }
+    }
+    applying = false;
+  };
+  const apply = async (group: BatchParts[]) => {
+    for (let attempt = 1; ; attempt++) {
+      const [posts, authors] = await Promise.all([
+        planPosts(group.map(({ batch, posts }) => ({ batch, signals: posts }))),
+        planAuthors(group.map(({ batch, authors }) => ({ batch, signals: authors }))),
+      ]);
+      await producer.sendMany([
+        {
+          topic: viralityTopic,
+          records: posts.updates.map((update) =>
+            encodeFor(ctx, "virality", postKey(update.platform, update.postId), update),
+          ),
+        },
+        { topic: deadLetters, records: [...posts.failed, ...authors.failed] },
+      ]);
+      ctx.metrics.eventsOut.inc({ stage: STAGE, target: viralityTopic }, posts.updates.length);
+      const changed = await state.writeIfUnchanged(
+        [...posts.read, ...authors.read],
+        [...posts.writes, ...authors.writes],
+      );
+      if (changed.length === 0) return;
+      // Another instance wrote some of these states since they were read: apply to its result.
+      ctx.logger.debug({ stage: STAGE, attempt, changed: changed.length }, "states changed meanwhile, applying again");
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new Error(`${changed.length} states kept changing during ${MAX_ATTEMPTS} attempts, e.g. ${changed[0]}`);
+      }
+    }
   };
 
   const handle = async (batch: RecordBatch) => {
@@ -226,37 +294,10 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
       throwIfRejected(engagementProblem(snapshot, Date.now()));
       return { snapshot };
     });
-    const postSignals = mapIsolated(ctx, STAGE, batch, decoded, signalOf);
-    const authorSignals = await routeAuthors(decoded);
-    await producer.send(deadLetters, [...decoded.failed, ...postSignals.failed]);
-    await inTurn(async () => {
-      for (let attempt = 1; ; attempt++) {
-        const [posts, authors] = await Promise.all([planPosts(batch, postSignals), planAuthors(batch, authorSignals)]);
-        await producer.sendMany([
-          {
-            topic: viralityTopic,
-            records: posts.updates.map((update) =>
-              encodeFor(ctx, "virality", postKey(update.platform, update.postId), update),
-            ),
-          },
-          { topic: deadLetters, records: [...posts.failed, ...authors.failed] },
-        ]);
-        ctx.metrics.eventsOut.inc({ stage: STAGE, target: viralityTopic }, posts.updates.length);
-        const changed = await state.writeIfUnchanged(
-          [...posts.read, ...authors.read],
-          [...posts.writes, ...authors.writes],
-        );
-        if (changed.length === 0) return;
-        // Another instance wrote some of these states since they were read: apply to its result.
-        ctx.logger.debug(
-          { stage: STAGE, attempt, changed: changed.length },
-          "states changed meanwhile, applying again",
-        );
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new Error(`${changed.length} states kept changing during ${MAX_ATTEMPTS} attempts, e.g. ${changed[0]}`);
-        }
-      }
-    });
+    const posts = mapIsolated(ctx, STAGE, batch, decoded, signalOf);
+    const authors = await routeAuthors(decoded);
+    await producer.send(deadLetters, [...decoded.failed, ...posts.failed]);
+    await applyInTurn({ batch, posts, authors });
   };
 
   const consumer = await ctx.bus.consume({
