@@ -94,6 +94,10 @@ export class RedisStateStore implements StateStore {
       lazyConnect: true,
       maxRetriesPerRequest: 5,
       enableAutoPipelining: true,
+      // Scripts go on their own: ioredis 5.x's auto-pipelining of EVALSHA let a pipeline resolve
+      // with fewer results than it had commands (TypeError "results[i] is not iterable", uncaught:
+      // the process died) under heavy load in the enrichment benchmark.
+      autoPipeliningIgnoredCommands: ["eval", "evalsha"],
       commandTimeout: options.commandTimeoutMs ?? 5000,
       connectTimeout: options.connectTimeoutMs ?? 5000,
     });
