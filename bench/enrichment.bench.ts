@@ -7,7 +7,9 @@
  *   - full: and the enrich stage, as its own process as when scaled out (post virality, author
  *     influence and behaviour state in Redis).
  * Same mentions and engagement snapshots; a run ends when every consumer group involved has
- * committed the end of every topic it reads.
+ * committed the end of every topic it reads. `enrichOverTaggers` is full over taggers (issue 16's
+ * target: 0.5); `enrichCpuMsPer1k` the enrich process's CPU time per 1 000 mentions, start-up
+ * included, which depends less than the wall clock on what else the machine runs.
  *
  *   bash deploy/local/services.sh up && npx tsx bench/enrichment.bench.ts   (BENCH_MENTIONS=20000, BENCH_ROUNDS=2)
  */
