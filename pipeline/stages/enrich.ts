@@ -26,7 +26,7 @@ import {
   type ViralityAssessment,
   viralityKeys,
 } from "../../processors/virality/index.js";
-import type { RecordBatch } from "../../runtime/bus/bus.js";
+import type { IncomingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import {
   decodeBatch,
   encodeFor,
@@ -167,7 +167,17 @@ function postPlanner(ctx: PipelineContext) {
     const emittedAt = new Map<string, number>();
     // One signal at a time: a signal the state cannot take (a "root" that is a reply) is a dead
     // letter, and the batch goes on.
-    const failed = parts.flatMap(({ batch, signals }) => mapIsolated(ctx, STAGE, batch, signals, apply).failed);
+    // In the order of their time across the group's batches (a partition's snapshot may be
+    // later than another's replies): a post turns viral at the first moment its signals say so.
+    const inTimeOrder = parts
+      .flatMap(({ batch, signals }) =>
+        signals.values.map((signal, i) => ({ batch, signal, record: signals.records[i] as IncomingRecord })),
+      )
+      .sort((a, b) => a.signal.at - b.signal.at);
+    const failed = inTimeOrder.flatMap(
+      ({ batch, signal, record }) =>
+        mapIsolated(ctx, STAGE, batch, { values: [signal], records: [record] }, apply).failed,
+    );
     function apply(signal: PostSignal): void {
       const key = postKey(signal.platform, signal.rootId);
       let post = stateOf(key, signal);
