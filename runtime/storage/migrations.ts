@@ -775,6 +775,53 @@ export const MIGRATIONS: Migration[] = [
       ORDER BY w.scope_kind, w.scope, w.rank`,
     ],
   },
+  {
+    version: 22,
+    name: "coordination: campaigns and their accounts",
+    // Rewritten whole by the coordination stage at every snapshot (pipeline/stages/coordination.ts):
+    // the latest row of an id wins (updated_at), so a replay after a restart replaces its own rows;
+    // a campaign (or member) a later write no longer finds is retired (read with FINAL, it is gone).
+    statements: (t, retention) => [
+      `CREATE TABLE IF NOT EXISTS ${t("campaigns")} (
+        id String,
+        platform LowCardinality(String),
+        agencies Array(String),
+        target Nullable(String),
+        first_seen DateTime64(3, 'UTC'),
+        last_seen DateTime64(3, 'UTC'),
+        accounts UInt32,
+        posts UInt32,
+        post_ids Array(String),
+        copy_events UInt32,
+        amplification_events UInt32,
+        score Float64,
+        reason_kinds Array(String),
+        reason_values Array(Float64),
+        reasons Array(String),
+        text String,
+        updated_at DateTime64(3, 'UTC'),
+        retired UInt8
+      ) ENGINE = ReplacingMergeTree(updated_at, retired)
+      ORDER BY id
+      TTL toDateTime(last_seen) + INTERVAL ${retention.aggregateDays} DAY`,
+      `CREATE TABLE IF NOT EXISTS ${t("campaign_accounts")} (
+        campaign_id String,
+        account String,
+        platform LowCardinality(String),
+        author_id String,
+        handle String,
+        score Float64,
+        events UInt32,
+        posts UInt32,
+        first_seen DateTime64(3, 'UTC'),
+        last_seen DateTime64(3, 'UTC'),
+        updated_at DateTime64(3, 'UTC'),
+        retired UInt8
+      ) ENGINE = ReplacingMergeTree(updated_at, retired)
+      ORDER BY (campaign_id, account)
+      TTL toDateTime(last_seen) + INTERVAL ${retention.aggregateDays} DAY`,
+    ],
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */
