@@ -62,14 +62,12 @@ interface Queued {
   offset: bigint;
 }
 
-/** How long the merge waits for a partition with nothing queued before going on without it. */
-export const IDLE_PARTITION_MS = 5_000;
-
 /**
  * The detector and what the stage keeps beside it. Partitions are merged in event-time order
  * before the detector sees them (it reads the stream roughly in that order, and a replay after a
  * restart delivers one partition's backlog at a time): a mention is released once every partition
- * has a later one queued, or has had nothing queued for IDLE_PARTITION_MS. Offsets advance as
+ * has a later one queued, or has had nothing queued for `idlePartitionMs`
+ * (counted from the first batch received: joining the group takes a while). Offsets advance as
  * mentions are released, so a snapshot covers exactly what its detector read.
  */
 export class CoordinationState {
@@ -125,7 +123,7 @@ export class CoordinationState {
   }
 
   /** Releases what the merge allows into the detector; how many mentions. */
-  drain(now: number, idleMs = IDLE_PARTITION_MS): number {
+  drain(now: number, idleMs: number): number {
     let released = 0;
     for (;;) {
       let head: { id: string; item: Queued } | undefined;
@@ -333,7 +331,7 @@ export async function startCoordinationStage(
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
   const keys = coordinationKeys(config.topicPrefix);
-  const { snapshotIntervalMs, leaseMs } = config.coordination;
+  const { snapshotIntervalMs, leaseMs, idlePartitionMs } = config.coordination;
   const lease = new Lease({ store: ctx.state, key: keys.leader, ttlMs: leaseMs, gauge: metrics.leader, job: STAGE });
 
   let stopped = false;
@@ -371,7 +369,7 @@ export async function startCoordinationStage(
   };
   const release = () => {
     if (!state || lost) return;
-    const released = state.drain(Date.now());
+    const released = state.drain(Date.now(), idlePartitionMs);
     if (released > 0) metrics.eventsOut.inc({ stage: STAGE, target: "detector" }, released);
   };
 

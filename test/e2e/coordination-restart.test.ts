@@ -73,6 +73,7 @@ describe("coordination stage on Kafka + registry + Redis", () => {
       SIMAK_DATA_DIR: tempDir("coord-chdb"),
       SIMAK_COORDINATION_SNAPSHOT_MS: "300",
       SIMAK_COORDINATION_LEASE_MS: "1000",
+      SIMAK_COORDINATION_IDLE_PARTITION_MS: "1500",
     });
     const start = (label: string, port: number) => {
       const process = spawnSimak(label, ["run", "coordination"], { ...env, SIMAK_HTTP_PORT: String(port) });
