@@ -10,6 +10,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
 import { migrate } from "../../../runtime/storage/migrations.js";
+import { memberRow as member, mentionRow } from "../../fixtures/coordination.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -18,39 +19,6 @@ const H = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 23 * HOUR;
 const AGENCY = "bpjs";
 
 let storage: Storage;
-
-const mention = (id: string, author: string, at: number, sentiment: string, followers: number, likes = 0) => ({
-  platform: "x",
-  id,
-  kind: "post",
-  author_id: author,
-  author_handle: author,
-  author_followers: followers,
-  text: id,
-  event_time: at,
-  ingest_time: at,
-  processed_time: at,
-  likes,
-  source: "test",
-  sentiment_label: sentiment,
-  topic_query_ids: [AGENCY],
-  topic_agencies: [AGENCY],
-});
-
-const member = (campaign: string, author: string, first: number, last: number, retired = 0) => ({
-  campaign_id: campaign,
-  account: `x:${author}`,
-  platform: "x",
-  author_id: author,
-  handle: author,
-  score: 0.8,
-  events: 3,
-  posts: 3,
-  first_seen: first,
-  last_seen: last,
-  updated_at: retired ? 2 : 1,
-  retired,
-});
 
 async function query(sql: string): Promise<Record<string, unknown>[]> {
   const result = await storage.client.query({
@@ -73,12 +41,12 @@ beforeAll(async () => {
     table: storage.table("tagged_mentions"),
     format: "JSONEachRow",
     values: [
-      mention("m1", "a1", H + 5 * MIN, "negative", 10),
-      mention("m2", "a1", H + 3 * HOUR, "negative", 10, 1),
-      mention("m3", "b1", H + 5 * MIN, "positive", 100, 2),
-      mention("m4", "b2", H + 20 * MIN, "neutral", 50),
-      mention("m5", "a2", H + 15 * MIN, "negative", 5),
-      mention("m6", "a3", H + 6 * MIN, "negative", 7),
+      mentionRow("m1", "a1", H + 5 * MIN, "negative", 10),
+      mentionRow("m2", "a1", H + 3 * HOUR, "negative", 10, { likes: 1 }),
+      mentionRow("m3", "b1", H + 5 * MIN, "positive", 100, { likes: 2 }),
+      mentionRow("m4", "b2", H + 20 * MIN, "neutral", 50),
+      mentionRow("m5", "a2", H + 15 * MIN, "negative", 5),
+      mentionRow("m6", "a3", H + 6 * MIN, "negative", 7),
     ],
   });
   await storage.client.insert({
