@@ -30,6 +30,7 @@ import { startClickHouseSink } from "../sinks/clickhouse/index.js";
 import { persepsiHandler } from "./api/persepsi.js";
 import { startAggregateStage } from "./stages/aggregate.js";
 import { startAlertStage } from "./stages/alert.js";
+import { startCoordinationStage } from "./stages/coordination.js";
 import { startEnrichStage } from "./stages/enrich.js";
 import { type IngestStageHandle, startIngestStage } from "./stages/ingest.js";
 import { startIssuesStage } from "./stages/issues.js";
@@ -45,6 +46,7 @@ export const STAGE_NAMES = [
   "aggregate",
   "responsiveness",
   "issues",
+  "coordination",
   "enrich",
   "process",
   "ingest",
@@ -174,6 +176,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     if (name === "aggregate") stages.push(await startAggregateStage(context));
     if (name === "responsiveness") stages.push(await startResponsivenessStage(context));
     if (name === "issues") stages.push(await startIssuesStage(context));
+    if (name === "coordination") stages.push(await startCoordinationStage(context));
     if (name === "enrich") stages.push(await startEnrichStage(context));
     if (name === "process") {
       const opened = await openTaggers({ ...config.process, state, prefix: config.topicPrefix, logger });

@@ -176,6 +176,17 @@ const ConfigSchema = z
       })
       .strict()
       .default({ windowMinutes: 15, baselineHours: 24, latenessMs: 60_000, evaluateIntervalMs: 1000 }),
+    coordination: z
+      .object({
+        /** How often the coordination stage stores its campaigns and its detector's snapshot. */
+        snapshotIntervalMs: positiveInt.min(100).default(120_000),
+        /** How long a dead instance keeps the lead before a standby restores the snapshot and goes on. */
+        leaseMs: positiveInt.min(300).default(30_000),
+        /** The merge of partitions waits this long for a partition with nothing queued before going on without it. */
+        idlePartitionMs: positiveInt.default(5_000),
+      })
+      .strict()
+      .default({ snapshotIntervalMs: 120_000, leaseMs: 30_000, idlePartitionMs: 5_000 }),
     responsiveness: z
       .object({
         /** Working hours an agency has to answer before an item is overdue. */
@@ -301,6 +312,9 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_ISSUES_BASELINE_HOURS: { path: ["issues", "baselineHours"] },
   SIMAK_ISSUES_LATENESS_MS: { path: ["issues", "latenessMs"] },
   SIMAK_ISSUES_EVALUATE_INTERVAL_MS: { path: ["issues", "evaluateIntervalMs"] },
+  SIMAK_COORDINATION_SNAPSHOT_MS: { path: ["coordination", "snapshotIntervalMs"] },
+  SIMAK_COORDINATION_LEASE_MS: { path: ["coordination", "leaseMs"] },
+  SIMAK_COORDINATION_IDLE_PARTITION_MS: { path: ["coordination", "idlePartitionMs"] },
   SIMAK_RESPONSIVENESS_ANSWER_HOURS: { path: ["responsiveness", "answerWithinHours"] },
   SIMAK_RESPONSIVENESS_WORKING_HOURS: { path: ["responsiveness", "workingHours"] },
   SIMAK_RESPONSIVENESS_WORKING_DAYS: { path: ["responsiveness", "workingDays"], list: true },

@@ -17,6 +17,7 @@ import { type RequestHandler, sendJson } from "../../runtime/http.js";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
 import { answerCounts, closeItem, needsAnswer, parseQueueFilter } from "./answers.js";
 import { DASHBOARD_BASE, DIST_DIR, ensureDashboardBuilt } from "./build.js";
+import { agencyCampaigns, campaignNetwork } from "./campaigns.js";
 import { ChangeFeed } from "./changes.js";
 import { issuePage, risingIssues, topIssues } from "./issues.js";
 import { acknowledgeAlert, agencySummaries, agencyView, dataVersion, listAlerts, provinceMap } from "./queries.js";
@@ -195,6 +196,17 @@ export async function startDashboard(
         const key = url.searchParams.get("key");
         if (!agency || !key) throw new BadRequest("agency and key: the issue");
         return sendJson(res, 200, await issuePage(storage, agency, key, names.get(agency) ?? agency));
+      }
+      case "GET campaigns": {
+        const agency = url.searchParams.get("agency");
+        if (!agency) throw new BadRequest("agency: the agency");
+        return sendJson(res, 200, { campaigns: await agencyCampaigns(storage, agency) });
+      }
+      case "GET campaign/network": {
+        const id = url.searchParams.get("id");
+        if (!id) throw new BadRequest("id: the campaign");
+        const network = await campaignNetwork(storage, id);
+        return sendJson(res, network.campaign ? 200 : 404, network);
       }
       case "GET alerts": {
         const range = parseRange(url.searchParams, now);

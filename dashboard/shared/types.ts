@@ -247,3 +247,45 @@ export interface IssueAnswer {
   issue: RisingIssue | null;
   posts: IssuePostRow[];
 }
+
+/** A coordinated campaign (campaigns, docs/analysts.md); times in epoch ms. */
+export interface CampaignSummary {
+  id: string;
+  platform: string;
+  agencies: string[];
+  firstSeen: number;
+  lastSeen: number;
+  accounts: number;
+  posts: number;
+  score: number;
+  reasons: string[];
+  text: string;
+}
+
+/** An account in a campaign's amplification network. */
+export interface NetworkNode {
+  /** `platform:author_id`. */
+  id: string;
+  handle: string;
+  /** Largest follower count seen in the campaign's time. */
+  reach: number;
+  /** The label most of its mentions in the campaign's time had ("unknown" without labels). */
+  sentiment: string;
+  /** Its coordination score in the campaign; null for an account outside it. */
+  campaignScore: number | null;
+}
+
+/** `source` shared, quoted or replied to a post of `target`, `weight` times. */
+export interface NetworkEdge {
+  source: string;
+  target: string;
+  weight: number;
+}
+
+export interface CampaignNetwork {
+  campaign: CampaignSummary | null;
+  nodes: NetworkNode[];
+  edges: NetworkEdge[];
+  /** Accounts left out by the cap (the least reach first). */
+  omittedNodes: number;
+}

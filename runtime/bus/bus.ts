@@ -41,6 +41,12 @@ export interface ConsumeOptions {
   onBatch: (batch: RecordBatch) => Promise<void>;
   /** How many partitions are handled at once; defaults to all assigned. */
   concurrency?: number;
+  /**
+   * Where to start reading, by `topic/partition`, instead of the group's committed offsets, the
+   * first time this consumer is assigned the partition (a stage whose state is a snapshot taken at
+   * these offsets replays from there). An offset the log no longer holds starts at its earliest.
+   */
+  startOffsets?: ReadonlyMap<string, string>;
 }
 
 export interface ConsumerHandle {

@@ -158,6 +158,8 @@ export class KafkaBus implements Bus {
     let inFlight = 0;
     let onIdle: (() => void) | undefined;
     let consumer: kafkajs.Consumer;
+    /** Partitions already moved to their start offset: a later rebalance keeps the group's position. */
+    const started = new Set<string>();
     const handle = async (
       batch: kafkajs.Batch,
       resolveOffset: (offset: string) => void,
@@ -207,6 +209,17 @@ export class KafkaBus implements Bus {
       consumer.on(consumer.events.GROUP_JOIN, (event) => {
         joined = true;
         stuck.assigned(event.payload.memberAssignment);
+        // Seeking here (synchronously, before the first fetch of the assignment) replaces the
+        // committed position; kafkajs resets an offset out of range to the earliest (fromBeginning).
+        for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+          for (const partition of partitions) {
+            const id = `${topic}/${partition}`;
+            const offset = options.startOffsets?.get(id);
+            if (offset === undefined || started.has(id)) continue;
+            started.add(id);
+            consumer.seek({ topic, partition, offset });
+          }
+        }
       });
       await consumer.connect();
       await consumer.subscribe({ topics: options.topics, fromBeginning: true });

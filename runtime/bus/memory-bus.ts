@@ -210,6 +210,9 @@ export class MemoryBus implements Bus {
     const log = this.logger.child({ group: options.groupId, member: member.id });
     const concurrency = options.concurrency ?? Number.POSITIVE_INFINITY;
     const activeGroup = group;
+    for (const [id, offset] of options.startOffsets ?? []) {
+      if (partitionIds.includes(id)) activeGroup.committed.set(id, Number(offset));
+    }
 
     const startBatch = (id: string) => {
       const [topic, partitionText] = id.split("/") as [string, string];

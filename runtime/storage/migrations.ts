@@ -133,28 +133,12 @@ const MENTION_AGENCIES = "arrayDistinct(arrayFilter(matched -> matched != '', m.
 const netSentiment = (positive: string, negative: string, labelled: string) =>
   `if(${labelled} = 0, NULL, round(100 * (${positive} - ${negative}) / ${labelled}, 1))`;
 
-/**
- * The persepsi views and the views of the regulation's five measures. Views on the rollup tables
- * merge partial aggregates (GROUP BY with sum / uniqExactMerge / maxMapMerge); their aliases never
- * take the name of a source column with another meaning, which would shadow it.
- */
-function measureViews(t: (name: string) => string): string[] {
+/** The persepsi trend over an hourly persepsi view (`persepsi_hourly`, or one without flagged accounts). */
+function persepsiTrendView(t: (name: string) => string, name: string, hourly: string): string {
   const { rollingHours, minLabelledMentions, deadBandPoints } = PERSEPSI_RULE;
   const byHour = (preceding: string) =>
     `(PARTITION BY scope_kind, scope, agency ORDER BY toRelativeHourNum(hour_start) RANGE BETWEEN ${preceding})`;
-  return [
-    `CREATE VIEW IF NOT EXISTS ${t("persepsi_hourly")} AS
-      SELECT w.window_start AS hour_start, w.scope_kind AS scope_kind, w.scope AS scope, w.agency AS agency,
-        sum(w.mentions) AS mention_count,
-        sumIf(w.mentions, w.sentiment = 'positive') AS positive_mentions,
-        sumIf(w.mentions, w.sentiment = 'neutral') AS neutral_mentions,
-        sumIf(w.mentions, w.sentiment = 'negative') AS negative_mentions,
-        positive_mentions + neutral_mentions + negative_mentions AS labelled_mentions,
-        ${netSentiment("positive_mentions", "negative_mentions", "labelled_mentions")} AS net_sentiment
-      FROM ${t("mention_windows_1h")} AS w
-      GROUP BY hour_start, scope_kind, scope, agency`,
-    // Windows in hours (RANGE), not rows: an hour without mentions has no row but still counts.
-    `CREATE VIEW IF NOT EXISTS ${t("persepsi_trend")} AS
+  return `CREATE VIEW IF NOT EXISTS ${t(name)} AS
       SELECT hour_start, scope_kind, scope, agency, mention_count, labelled_mentions, net_sentiment,
         rolling_labelled, ${netSentiment("rolling_positive", "rolling_negative", "rolling_labelled")} AS rolling_net_sentiment,
         previous_labelled, ${netSentiment("previous_positive", "previous_negative", "previous_labelled")} AS previous_net_sentiment,
@@ -170,10 +154,99 @@ function measureViews(t: (name: string) => string): string[] {
           sum(labelled_mentions) OVER previous_hours AS previous_labelled,
           sum(positive_mentions) OVER previous_hours AS previous_positive,
           sum(negative_mentions) OVER previous_hours AS previous_negative
-        FROM ${t("persepsi_hourly")}
+        FROM ${t(hourly)}
         WINDOW rolling_hours AS ${byHour(`${rollingHours - 1} PRECEDING AND CURRENT ROW`)},
           previous_hours AS ${byHour(`${2 * rollingHours - 1} PRECEDING AND ${rollingHours} PRECEDING`)}
-      )`,
+      )`;
+}
+
+/**
+ * Mentions whose author is in a campaign active at the mention's time (a member of it, between its
+ * first and its last seen plus the detector's 30-minute grace), and the persepsi and measures
+ * without them ("organic"), beside the views with everyone. From `tagged_mentions` (FINAL), since
+ * the rollups do not know the author of each mention; scopes "all" and "agency" only.
+ */
+function organicViews(t: (name: string) => string): string[] {
+  const organic = `(SELECT * FROM ${t("tagged_mentions")} FINAL
+        WHERE (platform, id) NOT IN (SELECT platform, id FROM ${t("flagged_mentions")})) AS m`;
+  return [
+    `CREATE VIEW IF NOT EXISTS ${t("flagged_mentions")} AS
+      SELECT m.platform AS platform, m.id AS id, any(a.campaign_id) AS campaign_id
+      FROM ${t("tagged_mentions")} AS m FINAL
+      INNER JOIN (SELECT campaign_id, account, first_seen, last_seen FROM ${t("campaign_accounts")} FINAL) AS a
+        ON a.account = concat(m.platform, ':', m.author_id)
+      WHERE m.event_time >= a.first_seen AND m.event_time <= a.last_seen + INTERVAL 30 MINUTE
+      GROUP BY platform, id`,
+    `CREATE VIEW IF NOT EXISTS ${t("persepsi_hourly_organic")} AS
+      SELECT toStartOfHour(toDateTime(m.event_time)) AS hour_start, scope_agency.1 AS scope_kind,
+        scope_agency.2 AS scope, scope_agency.2 AS agency,
+        count() AS mention_count,
+        countIf(m.sentiment_label = 'positive') AS positive_mentions,
+        countIf(m.sentiment_label = 'neutral') AS neutral_mentions,
+        countIf(m.sentiment_label = 'negative') AS negative_mentions,
+        positive_mentions + neutral_mentions + negative_mentions AS labelled_mentions,
+        ${netSentiment("positive_mentions", "negative_mentions", "labelled_mentions")} AS net_sentiment
+      FROM ${organic}
+      ARRAY JOIN arrayPushFront(arrayMap(a -> ('agency', a), ${MENTION_AGENCIES}), ('all', '')) AS scope_agency
+      GROUP BY hour_start, scope_kind, scope, agency`,
+    persepsiTrendView(t, "persepsi_trend_organic", "persepsi_hourly_organic"),
+    `CREATE VIEW IF NOT EXISTS ${t("measure_reach_daily_organic")} AS
+      SELECT toDate(m.event_time) AS day, agency_name AS agency, count() AS mention_count,
+        uniqExact(concat(m.platform, ':', m.author_id)) AS distinct_authors, sum(m.author_followers) AS total_reach,
+        arraySum(mapValues(maxMap(map(concat(m.platform, ':', m.author_id), m.author_followers)))) AS distinct_author_reach
+      FROM ${organic}
+      ARRAY JOIN ${MENTION_AGENCIES} AS agency_name
+      GROUP BY day, agency`,
+    `CREATE VIEW IF NOT EXISTS ${t("measure_frequency_hourly_organic")} AS
+      SELECT toStartOfHour(toDateTime(m.event_time)) AS hour_start, agency_name AS agency, m.platform AS platform,
+        count() AS mention_count
+      FROM ${organic}
+      ARRAY JOIN ${MENTION_AGENCIES} AS agency_name
+      GROUP BY hour_start, agency, platform`,
+    `CREATE VIEW IF NOT EXISTS ${t("measure_influence_daily_organic")} AS
+      SELECT toDate(m.event_time) AS day, agency_name AS agency, count() AS mention_count,
+        sum(m.likes) AS likes_received, sum(m.shares) AS shares_received, sum(m.replies) AS replies_received,
+        countIf(m.influence_score >= ${HIGH_INFLUENCE_SCORE}) AS high_influence_mentions,
+        round(high_influence_mentions / mention_count, 4) AS high_influence_share,
+        countIf(m.viral) AS viral_mentions
+      FROM ${organic}
+      ARRAY JOIN ${MENTION_AGENCIES} AS agency_name
+      GROUP BY day, agency`,
+    `CREATE VIEW IF NOT EXISTS ${t("measure_conversation_daily_organic")} AS
+      SELECT toDate(m.event_time) AS day, agency_name AS agency, count() AS mention_count,
+        sum(m.replies) AS reply_count, sum(m.likes) AS like_count, sum(m.shares) AS share_count,
+        sum(m.author_followers) AS total_reach,
+        if(total_reach = 0, NULL, round((reply_count + like_count + share_count) / total_reach, 4)) AS engagement_rate,
+        countIf(m.sentiment_label = 'positive') AS positive_mentions,
+        countIf(m.sentiment_label = 'negative') AS negative_mentions,
+        countIf(m.sentiment_label IN ('positive', 'neutral', 'negative')) AS labelled_mentions,
+        if(labelled_mentions = 0, NULL, round(positive_mentions / labelled_mentions, 4)) AS positive_share,
+        ${netSentiment("positive_mentions", "negative_mentions", "labelled_mentions")} AS net_sentiment
+      FROM ${organic}
+      ARRAY JOIN ${MENTION_AGENCIES} AS agency_name
+      GROUP BY day, agency`,
+  ];
+}
+
+/**
+ * The persepsi views and the views of the regulation's five measures. Views on the rollup tables
+ * merge partial aggregates (GROUP BY with sum / uniqExactMerge / maxMapMerge); their aliases never
+ * take the name of a source column with another meaning, which would shadow it.
+ */
+function measureViews(t: (name: string) => string): string[] {
+  return [
+    `CREATE VIEW IF NOT EXISTS ${t("persepsi_hourly")} AS
+      SELECT w.window_start AS hour_start, w.scope_kind AS scope_kind, w.scope AS scope, w.agency AS agency,
+        sum(w.mentions) AS mention_count,
+        sumIf(w.mentions, w.sentiment = 'positive') AS positive_mentions,
+        sumIf(w.mentions, w.sentiment = 'neutral') AS neutral_mentions,
+        sumIf(w.mentions, w.sentiment = 'negative') AS negative_mentions,
+        positive_mentions + neutral_mentions + negative_mentions AS labelled_mentions,
+        ${netSentiment("positive_mentions", "negative_mentions", "labelled_mentions")} AS net_sentiment
+      FROM ${t("mention_windows_1h")} AS w
+      GROUP BY hour_start, scope_kind, scope, agency`,
+    // Windows in hours (RANGE), not rows: an hour without mentions has no row but still counts.
+    persepsiTrendView(t, "persepsi_trend", "persepsi_hourly"),
     // 1. Reach (jangkauan).
     `CREATE VIEW IF NOT EXISTS ${t("measure_reach_daily")} AS
       SELECT toDate(w.window_start) AS day, w.agency AS agency,
@@ -774,6 +847,58 @@ export const MIGRATIONS: Migration[] = [
       WHERE w.window_end = latest
       ORDER BY w.scope_kind, w.scope, w.rank`,
     ],
+  },
+  {
+    version: 22,
+    name: "coordination: campaigns and their accounts",
+    // Rewritten whole by the coordination stage at every snapshot (pipeline/stages/coordination.ts):
+    // the latest row of an id wins (updated_at), so a replay after a restart replaces its own rows;
+    // a campaign (or member) a later write no longer finds is retired (read with FINAL, it is gone).
+    statements: (t, retention) => [
+      `CREATE TABLE IF NOT EXISTS ${t("campaigns")} (
+        id String,
+        platform LowCardinality(String),
+        agencies Array(String),
+        target Nullable(String),
+        first_seen DateTime64(3, 'UTC'),
+        last_seen DateTime64(3, 'UTC'),
+        accounts UInt32,
+        posts UInt32,
+        post_ids Array(String),
+        copy_events UInt32,
+        amplification_events UInt32,
+        score Float64,
+        reason_kinds Array(String),
+        reason_values Array(Float64),
+        reasons Array(String),
+        text String,
+        updated_at DateTime64(3, 'UTC'),
+        retired UInt8
+      ) ENGINE = ReplacingMergeTree(updated_at, retired)
+      ORDER BY id
+      TTL toDateTime(last_seen) + INTERVAL ${retention.aggregateDays} DAY`,
+      `CREATE TABLE IF NOT EXISTS ${t("campaign_accounts")} (
+        campaign_id String,
+        account String,
+        platform LowCardinality(String),
+        author_id String,
+        handle String,
+        score Float64,
+        events UInt32,
+        posts UInt32,
+        first_seen DateTime64(3, 'UTC'),
+        last_seen DateTime64(3, 'UTC'),
+        updated_at DateTime64(3, 'UTC'),
+        retired UInt8
+      ) ENGINE = ReplacingMergeTree(updated_at, retired)
+      ORDER BY (campaign_id, account)
+      TTL toDateTime(last_seen) + INTERVAL ${retention.aggregateDays} DAY`,
+    ],
+  },
+  {
+    version: 23,
+    name: "coordination views: flagged mentions, persepsi and measures without them",
+    statements: (t) => organicViews(t),
   },
 ];
 

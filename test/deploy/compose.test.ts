@@ -90,6 +90,7 @@ describe("docker-compose.yml", () => {
       "aggregate",
       "responsiveness",
       "issues",
+      "coordination",
       "alert",
       "dashboard",
     ]) {
@@ -121,6 +122,7 @@ describe("docker-compose.yml", () => {
         "aggregate",
         "alert",
         "clickhouse",
+        "coordination",
         "dashboard",
         "enrich",
         "grafana",
@@ -143,6 +145,7 @@ describe("docker-compose.yml", () => {
       "aggregate",
       "responsiveness",
       "issues",
+      "coordination",
       "alert",
       "dashboard",
     ]) {

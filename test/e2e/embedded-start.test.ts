@@ -42,6 +42,7 @@ describe("simak start (embedded default)", () => {
           ["aggregate", true],
           ["responsiveness", true],
           ["issues", true],
+          ["coordination", true],
           ["enrich", true],
           ["process", true],
           ["ingest", true],
