@@ -11,6 +11,13 @@
  * seen by both the stream and a search is published once; a post seen again with other counts,
  * or a post shared or answered whose counts changed, is an EngagementEvent.
  */
+import {
+  type BatchedLookup,
+  EngagementRefresher,
+  type LookupResult,
+  type RefreshSchedule,
+  withRefresher,
+} from "../../runtime/engagement-refresher.js";
 import { type Clock, HttpClient, HttpError, type RateBudget, systemClock } from "../../runtime/http-client.js";
 import type { IngestContext, Ingestor, SourceEvent } from "../../runtime/ingestor.js";
 import type { EngagementCounts } from "../../schemas/types.generated.js";
@@ -52,6 +59,12 @@ export interface XOptions {
   clock?: Clock;
   /** Posts remembered so one seen twice is published once. Default 50 000. */
   rememberPosts?: number;
+  /**
+   * The engagement refresher (runtime/engagement-refresher.ts): its schedule (default 1, 5, 15,
+   * 60 minutes, then every 6 hours to 7 days) and posts followed at most; false: none (tests of
+   * the stream alone, whose test clock the refresher's sleeps would move).
+   */
+  refresh?: false | { schedule?: RefreshSchedule; maxPosts?: number };
 }
 
 /** A query's checkpoint. */
@@ -73,6 +86,15 @@ interface ReadsCheckpoint {
 }
 
 export const BUDGET_STREAM = "posts-read";
+/** The refresher's checkpoint stream (no `/`, so never a query id). */
+export const REFRESH_STREAM = "engagement-refresh";
+/** Post lookups take at most 100 ids. */
+const LOOKUP_BATCH = 100;
+/** Why X says a looked-up post is gone, by its error title. */
+const REMOVAL_REASONS: Record<string, string> = {
+  "Not Found Error": "deleted",
+  "Authorization Error": "not authorised",
+};
 const DAY_MS = 86_400_000;
 /** X's recent search reaches back 7 days; a since_id older than that is refused. */
 const SEARCH_HORIZON_MS = 7 * DAY_MS - 60_000;
@@ -132,8 +154,32 @@ export function createXIngestor(options: XOptions): Ingestor {
     name: options.name,
     exclusive: true,
     streams: tags,
-    events: (signal, context) => run(options, tags, signal, context),
+    events: (signal, context) => {
+      if (options.refresh === false) return run(options, tags, signal, context, null);
+      // The refresher shares the run's HTTP client, clock and post budget: run() gives it its lookup.
+      const holder: { lookup: BatchedLookup | null } = { lookup: null };
+      const refresher = new EngagementRefresher({
+        source: options.name,
+        platform: "x",
+        lookup: (ids, lookupSignal) => {
+          if (!holder.lookup) throw new Error("the x source has not started");
+          return holder.lookup(ids, lookupSignal);
+        },
+        batchSize: LOOKUP_BATCH,
+        stream: REFRESH_STREAM,
+        ...(options.refresh?.schedule && { schedule: options.refresh.schedule }),
+        ...(options.refresh?.maxPosts && { maxPosts: options.refresh.maxPosts }),
+        ...(options.clock && { clock: options.clock }),
+      });
+      refresher.load(context?.checkpoints ?? new Map());
+      return withRefresher(run(options, tags, signal, context, { refresher, holder }), refresher, signal);
+    },
   };
+}
+
+interface Refreshing {
+  refresher: EngagementRefresher;
+  holder: { lookup: BatchedLookup | null };
 }
 
 const countsKey = (counts: EngagementCounts) => `${counts.likes},${counts.shares},${counts.replies},${counts.views}`;
@@ -143,6 +189,7 @@ async function* run(
   tags: readonly string[],
   signal: AbortSignal,
   context: IngestContext | undefined,
+  refreshing: Refreshing | null,
 ): AsyncGenerator<SourceEvent> {
   const clock = options.clock ?? systemClock;
   const http = context?.http ?? new HttpClient({ clock });
@@ -241,9 +288,10 @@ async function* run(
       const counts = countsOf(tweet.public_metrics);
       const key = countsKey(counts);
       const before = seen.get(tweet.id);
-      if (before === undefined)
+      if (before === undefined) {
         events.push({ type: "mention", mention: toMention(tweet, users, options.name, now, eventTime) });
-      else if (before !== key)
+        refreshing?.refresher.track(tweet.id, eventTime, counts);
+      } else if (before !== key)
         events.push({
           type: "engagement",
           engagement: { platform: "x", postId: tweet.id, eventTime: now, ...counts, source: options.name },
@@ -259,10 +307,17 @@ async function* run(
     }
     // Posts answered, quoted or shared come along with their counts: a change to one already published is engagement.
     for (const referenced of includes.tweets ?? []) {
-      if (!referenced || typeof referenced.id !== "string") continue;
+      if (!referenced || typeof referenced.id !== "string" || !/^\d+$/.test(referenced.id)) continue;
+      const counts = countsOf(referenced.public_metrics);
+      // A parent is followed too (with the counts it came with: no event until they change).
+      const createdAt = referenced.created_at ? Date.parse(referenced.created_at) : Number.NaN;
+      refreshing?.refresher.track(
+        referenced.id,
+        Number.isNaN(createdAt) ? snowflakeTime(referenced.id) : createdAt,
+        counts,
+      );
       const before = seen.get(referenced.id);
       if (before === undefined) continue;
-      const counts = countsOf(referenced.public_metrics);
       const key = countsKey(counts);
       if (before === key) continue;
       events.push({
@@ -278,6 +333,59 @@ async function* run(
     seen.set(id, key);
     if (seen.size > rememberPosts) seen.delete(seen.keys().next().value as string);
   };
+
+  /**
+   * The refresher's batched lookup: GET /2/tweets?ids= (at most 100) through the same client,
+   * token, timeouts and rate limits, each post read counted against the day's budget (it waits
+   * while the budget is paused). `seen` is the one record of the counts last published, whoever
+   * read them (stream, search or lookup): a post whose counts equal it is left out of the answer
+   * (no event, the schedule goes on), so the stream's and the refresher's events never repeat
+   * each other. X answers a post gone in `errors`: "Not Found Error" (deleted) and "Authorization
+   * Error" (its author protected or suspended) are removals.
+   */
+  const lookup: BatchedLookup = async (ids, lookupSignal) => {
+    await http.waitFor(postsKey, lookupSignal);
+    const query = new URLSearchParams({ ids: ids.join(","), "tweet.fields": "public_metrics" });
+    const response = await http.request({
+      url: `${base}/2/tweets?${query}`,
+      headers,
+      source: options.name,
+      credential: `${credential}:lookup`,
+      signal: lookupSignal,
+      timeoutMs: options.timeoutMs,
+    });
+    let page: { data?: unknown; errors?: unknown };
+    try {
+      if (response.status !== 200) throw new Error(platformError(response.status, response.body));
+      page = JSON.parse(response.body);
+      if (page === null || typeof page !== "object") throw new Error("not an object");
+    } catch (error) {
+      spent.lastErrorAt = clock.now();
+      spent.lastError = `lookup: ${(error as Error).message}`;
+      throw error;
+    }
+    const found = new Map<string, LookupResult>();
+    const data = Array.isArray(page.data) ? (page.data as Partial<Tweet>[]) : [];
+    for (const tweet of data) {
+      if (typeof tweet?.id !== "string") continue;
+      const counts = countsOf(tweet.public_metrics);
+      const key = countsKey(counts);
+      if (seen.get(tweet.id) !== key) found.set(tweet.id, { status: "found", counts });
+      remember(tweet.id, key);
+    }
+    for (const error of Array.isArray(page.errors) ? (page.errors as Record<string, unknown>[]) : []) {
+      const id = error?.resource_id ?? error?.value;
+      const reason = REMOVAL_REASONS[String(error?.title)];
+      if (typeof id === "string" && reason) {
+        found.set(id, { status: "removed", reason });
+        seen.delete(id);
+      }
+    }
+    spent.lastSuccessAt = clock.now();
+    if (data.length > 0) spend(data.length);
+    return found;
+  };
+  if (refreshing) refreshing.holder.lookup = lookup;
 
   /** Recent search of one query from its checkpoint, page after page; its checkpoint last. */
   async function* gapFill(tag: string): AsyncGenerator<SourceEvent> {
