@@ -157,7 +157,7 @@ export function createXIngestor(options: XOptions): Ingestor {
     events: (signal, context) => {
       if (options.refresh === false) return run(options, tags, signal, context, null);
       // The refresher shares the run's HTTP client, clock and post budget: run() gives it its lookup.
-      const holder: { lookup: BatchedLookup | null } = { lookup: null };
+      const holder: Refreshing["holder"] = { lookup: null, budget: null };
       const refresher = new EngagementRefresher({
         source: options.name,
         platform: "x",
@@ -172,14 +172,29 @@ export function createXIngestor(options: XOptions): Ingestor {
         ...(options.clock && { clock: options.clock }),
       });
       refresher.load(context?.checkpoints ?? new Map());
-      return withRefresher(run(options, tags, signal, context, { refresher, holder }), refresher, signal);
+      return withBudgetCheckpoints(
+        withRefresher(run(options, tags, signal, context, { refresher, holder }), refresher, signal),
+        holder,
+      );
     },
   };
 }
 
 interface Refreshing {
   refresher: EngagementRefresher;
-  holder: { lookup: BatchedLookup | null };
+  /** What run() gives the refresher: its lookup, and the budget's checkpoint (lookups read posts too). */
+  holder: { lookup: BatchedLookup | null; budget: (() => SourceEvent) | null };
+}
+
+/** After each of the refresher's checkpoints, the budget's: the reads its lookups spent survive a restart. */
+async function* withBudgetCheckpoints(
+  events: AsyncIterable<SourceEvent>,
+  holder: Refreshing["holder"],
+): AsyncGenerator<SourceEvent> {
+  for await (const event of events) {
+    yield event;
+    if (event.type === "checkpoint" && event.stream === REFRESH_STREAM && holder.budget) yield holder.budget();
+  }
 }
 
 const countsKey = (counts: EngagementCounts) => `${counts.likes},${counts.shares},${counts.replies},${counts.views}`;
@@ -385,7 +400,10 @@ async function* run(
     if (data.length > 0) spend(data.length);
     return found;
   };
-  if (refreshing) refreshing.holder.lookup = lookup;
+  if (refreshing) {
+    refreshing.holder.lookup = lookup;
+    refreshing.holder.budget = () => ({ type: "checkpoint", stream: BUDGET_STREAM, value: JSON.stringify(spent) });
+  }
 
   /** Recent search of one query from its checkpoint, page after page; its checkpoint last. */
   async function* gapFill(tag: string): AsyncGenerator<SourceEvent> {
