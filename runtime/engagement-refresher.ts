@@ -157,6 +157,11 @@ export class EngagementRefresher {
     this.wake?.();
   }
 
+  /** Whether the post is followed (a source may treat a post it follows as one it published). */
+  has(postId: string): boolean {
+    return this.posts.has(postId);
+  }
+
   /** When the next lookup is due, or null when no post is tracked. */
   nextDueAt(): number | null {
     let next: number | null = null;

@@ -19,7 +19,7 @@ import {
   withRefresher,
 } from "../../runtime/engagement-refresher.js";
 import { type Clock, HttpClient, HttpError, type RateBudget, systemClock } from "../../runtime/http-client.js";
-import type { IngestContext, Ingestor, SourceEvent } from "../../runtime/ingestor.js";
+import { editEvent, type IngestContext, type Ingestor, type SourceEvent } from "../../runtime/ingestor.js";
 import type { EngagementCounts } from "../../schemas/types.generated.js";
 import { StreamEnded, streamLines } from "./lines.js";
 import { type ActiveRule, type RuleProblem, ruleChanges, type StreamRule } from "./rules.js";
@@ -27,6 +27,7 @@ import {
   checkTweet,
   compareIds,
   countsOf,
+  editedFrom,
   eventTimeOf,
   readIncludes,
   snowflakeAt,
@@ -303,7 +304,14 @@ async function* run(
       const counts = countsOf(tweet.public_metrics);
       const key = countsKey(counts);
       const before = seen.get(tweet.id);
-      if (before === undefined) {
+      const original = before === undefined ? editedFrom(tweet) : null;
+      const edit = original !== null && (seen.has(original) || refreshing?.refresher.has(original) === true);
+      if (edit) {
+        // A new version of a post already published: an edit of the original (its id, tags and
+        // counts stay; the lookups go on reading the original's counts), not a post of its own.
+        // Not remembered: seen again (search and stream), it is the same edit again, which the sink applies once.
+        events.push(editEvent(options.name, "x", original, tweet.note_tweet?.text ?? tweet.text, now));
+      } else if (before === undefined) {
         events.push({ type: "mention", mention: toMention(tweet, users, options.name, now, eventTime) });
         refreshing?.refresher.track(tweet.id, eventTime, counts);
       } else if (before !== key)
@@ -311,7 +319,7 @@ async function* run(
           type: "engagement",
           engagement: { platform: "x", postId: tweet.id, eventTime: now, ...counts, source: options.name },
         });
-      remember(tweet.id, key);
+      if (!edit) remember(tweet.id, key);
       for (const tag of matched) {
         const state = states.get(tag);
         if (state && (state.newestId === null || compareIds(tweet.id, state.newestId) > 0)) {

@@ -272,4 +272,37 @@ describe("x ingestor: engagement refresher", () => {
     expect(engagements(second).map(({ likes, eventTime }) => [likes, eventTime - T0])).toEqual([[6, 15 * MINUTE]]);
     expect(JSON.parse(lastCheckpoint(second, "posts-read") ?? "").used).toBe(4);
   });
+
+  it("an edited post (a new id naming the published one first in its edit history) is an edit of the original", async () => {
+    clock = new FakeClock(T0);
+    server = await new FakePlatformServer(clock).listen();
+    const a = post(0, 1);
+    const editedId = snowflakeAt(T0 + 5000);
+    const edited = {
+      ...post(5, 1),
+      id: editedId,
+      text: "antrean bpjs sudah lancar",
+      edit_history_tweet_ids: [a.id, editedId],
+    };
+    // An edit of a post this source never published is a post of its own.
+    const strangerId = snowflakeAt(T0 + 6000);
+    const stranger = { ...post(6, 1), id: strangerId, edit_history_tweet_ids: [snowflakeAt(T0 - 60_000), strangerId] };
+    scriptStart([line(a), line(edited), line(stranger)]);
+    server.script(LOOKUP, lookupAnswer([[a.id, 1]]));
+    const events = await run((e) => isCheckpoint(e, REFRESH_STREAM), context());
+    expect(mentions(events).map((m) => m.id)).toEqual([a.id, strangerId]);
+    expect(events.flatMap((e) => (e.type === "change" ? [e.change] : []))).toEqual([
+      {
+        platform: "x",
+        postId: a.id,
+        change: "edited",
+        reason: "edited",
+        text: "antrean bpjs sudah lancar",
+        changedTime: T0,
+        source: "x-humas",
+      },
+    ]);
+    // The original is still the one looked up.
+    expect(lookupIds()).toEqual([[MINUTE, [a.id]]]);
+  });
 });
