@@ -9,7 +9,10 @@
  * ends, stalls (no byte, not even a keep-alive, for stallMs) or the day's post budget is nearly
  * spent; wait on X's ladder for the way it ended; again. Posts are remembered (bounded) so one
  * seen by both the stream and a search is published once; a post seen again with other counts,
- * or a post shared or answered whose counts changed, is an EngagementEvent.
+ * or a post shared or answered whose counts changed, is an EngagementEvent. An engagement
+ * refresher, merged into the stream, looks up the counts of posts published (and of their
+ * parents) on a decaying schedule with GET /2/tweets?ids=, and turns posts X no longer shows into
+ * removals; a new version of an edited post already published is an edit of the original.
  */
 import {
   type BatchedLookup,
