@@ -372,22 +372,25 @@ async function* run(
   const lookup: BatchedLookup = async (ids, lookupSignal) => {
     await http.waitFor(postsKey, lookupSignal);
     const query = new URLSearchParams({ ids: ids.join(","), "tweet.fields": "public_metrics" });
-    const response = await http.request({
-      url: `${base}/2/tweets?${query}`,
-      headers,
-      source: options.name,
-      credential: `${credential}:lookup`,
-      signal: lookupSignal,
-      timeoutMs: options.timeoutMs,
-    });
     let page: { data?: unknown; errors?: unknown };
     try {
+      const response = await http.request({
+        url: `${base}/2/tweets?${query}`,
+        headers,
+        source: options.name,
+        credential: `${credential}:lookup`,
+        signal: lookupSignal,
+        timeoutMs: options.timeoutMs,
+      });
       if (response.status !== 200) throw new Error(platformError(response.status, response.body));
       page = JSON.parse(response.body);
       if (page === null || typeof page !== "object") throw new Error("not an object");
     } catch (error) {
-      spent.lastErrorAt = clock.now();
-      spent.lastError = `lookup: ${(error as Error).message}`;
+      // The refresher tries these posts again a minute later; the source's health shows why.
+      if (!lookupSignal.aborted) {
+        spent.lastErrorAt = clock.now();
+        spent.lastError = `lookup: ${(error as Error).message}`;
+      }
       throw error;
     }
     const found = new Map<string, LookupResult>();
