@@ -7,12 +7,14 @@
  *   - full: and the enrich stage, as its own process as when scaled out (post virality, author
  *     influence and behaviour state in Redis).
  * Same mentions and engagement snapshots; a run ends when every consumer group involved has
- * committed the end of every topic it reads.
+ * committed the end of every topic it reads. `enrichOverTaggers` is full over taggers (issue 16's
+ * target: 0.5); `enrichCpuMsPer1k` the enrich process's CPU time per 1 000 mentions, start-up
+ * included, which depends less than the wall clock on what else the machine runs.
  *
  *   bash deploy/local/services.sh up && npx tsx bench/enrichment.bench.ts   (BENCH_MENTIONS=20000, BENCH_ROUNDS=2)
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import kafkajs from "kafkajs";
@@ -83,6 +85,22 @@ interface Result {
   mentionsPerSecond: number;
   seconds: number;
   peakRssMb: number;
+  /** CPU time (user + system) of the enrich stage's process per 1 000 mentions, start-up included. */
+  enrichCpuMsPer1k: number | null;
+}
+
+/**
+ * CPU time a process has used so far, ms (Linux /proc; null elsewhere). Less sensitive than the
+ * wall clock to what else the machine runs, which makes it the steadier of the two figures.
+ */
+function cpuMs(pid: number | undefined): number | null {
+  const file = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(file)) return null;
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+  const fields = readFileSync(file, "utf8")
+    .slice(readFileSync(file, "utf8").lastIndexOf(")") + 2)
+    .split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 /** off: no taggers, no enrich stage; taggers: the process stage's taggers only; full: and the enrich stage. */
@@ -136,11 +154,7 @@ async function run(events: Event[], mode: Mode, queriesFile: string, round: numb
   const topic = (id: TopicId) => topicName(config, id);
   const groups = [{ groupId: `${prefix}simak-process`, topics: [topic("mentionsRaw")] }];
   if (mode === "full") {
-    groups.push(
-      { groupId: `${prefix}simak-enrich-router`, topics: [topic("mentionsTagged"), topic("engagementRaw")] },
-      { groupId: `${prefix}simak-enrich-posts`, topics: [topic("enrichPosts")] },
-      { groupId: `${prefix}simak-enrich-authors`, topics: [topic("enrichAuthors")] },
-    );
+    groups.push({ groupId: `${prefix}simak-enrich-router`, topics: [topic("mentionsTagged"), topic("engagementRaw")] });
   }
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
@@ -170,6 +184,7 @@ async function run(events: Event[], mode: Mode, queriesFile: string, round: numb
     ]);
   }
   const end = await caughtUp(groups);
+  const enrichCpu = cpuMs(enrich?.pid);
   clearInterval(sampler);
   await producer.close();
   for (const stage of extra) await stage.stop();
@@ -181,6 +196,7 @@ async function run(events: Event[], mode: Mode, queriesFile: string, round: numb
     mentionsPerSecond: Math.round(MENTIONS / seconds),
     seconds: Number(seconds.toFixed(2)),
     peakRssMb: Math.round(peak / 2 ** 20),
+    enrichCpuMsPer1k: enrichCpu === null ? null : Math.round((enrichCpu * 1000) / MENTIONS),
   };
 }
 
@@ -215,6 +231,11 @@ async function main(): Promise<void> {
       fullMentionsPerSecond: rate("full"),
       taggersRatio: Number((rate("taggers") / baseline).toFixed(3)),
       fullRatio: Number((rate("full") / baseline).toFixed(3)),
+      enrichOverTaggers: Number((rate("full") / rate("taggers")).toFixed(3)),
+      enrichCpuMsPer1k: Math.round(
+        results.reduce((sum, r) => sum + (r.enrichCpuMsPer1k ?? 0), 0) /
+          results.filter((r) => r.enrichCpuMsPer1k).length,
+      ),
     }),
   );
   process.exit(0);

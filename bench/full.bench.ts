@@ -168,8 +168,6 @@ function consumerGroups(prefix: string): { groupId: string; topics: string[] }[]
   return [
     { groupId: `${prefix}simak-process`, topics: [topic("mentionsRaw")] },
     { groupId: `${prefix}simak-enrich-router`, topics: [topic("mentionsTagged"), topic("engagementRaw")] },
-    { groupId: `${prefix}simak-enrich-posts`, topics: [topic("enrichPosts")] },
-    { groupId: `${prefix}simak-enrich-authors`, topics: [topic("enrichAuthors")] },
     { groupId: `${prefix}simak-aggregate`, topics: [topic("mentionsTagged")] },
     { groupId: `${prefix}simak-responsiveness`, topics: [topic("mentionsTagged")] },
     {

@@ -206,6 +206,13 @@ const ConfigSchema = z
         timezone: "Asia/Jakarta",
         agencyTimezones: {},
       }),
+    report: z
+      .object({
+        /** The Chromium that prints reports to PDF (playwright-core drives it; it downloads none). */
+        chromiumPath: z.string().min(1).default("/usr/bin/chromium"),
+      })
+      .strict()
+      .default({ chromiumPath: "/usr/bin/chromium" }),
     retention: z
       .object({
         /** Days raw rows (mentions, engagement snapshots, window deltas) are kept. */
@@ -298,6 +305,7 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_RESPONSIVENESS_WORKING_HOURS: { path: ["responsiveness", "workingHours"] },
   SIMAK_RESPONSIVENESS_WORKING_DAYS: { path: ["responsiveness", "workingDays"], list: true },
   SIMAK_RESPONSIVENESS_TIMEZONE: { path: ["responsiveness", "timezone"] },
+  SIMAK_REPORT_CHROMIUM: { path: ["report", "chromiumPath"] },
   SIMAK_RETENTION_RAW_DAYS: { path: ["retention", "rawDays"] },
   SIMAK_RETENTION_AGGREGATE_DAYS: { path: ["retention", "aggregateDays"] },
   SIMAK_DASHBOARD_TOKEN: { path: ["dashboard", "token"] },

@@ -162,6 +162,25 @@ export class EngagementRefresher {
     return this.posts.has(postId);
   }
 
+  /**
+   * The source read a post's counts itself (a poll that lists posts with their counts): for a
+   * tracked post they become its last counts, and the answer says whether they differ from the
+   * last ones (the source then publishes an EngagementEvent, the refresher does not again).
+   * Undefined for a post not tracked: its counts are the source's own business.
+   */
+  observe(postId: string, counts: EngagementCounts): boolean | undefined {
+    const post = this.posts.get(postId);
+    if (!post) return undefined;
+    const changed = !post.counts || COUNT_NAMES.some((name) => post.counts?.[name] !== counts[name]);
+    post.counts = { ...counts };
+    return changed;
+  }
+
+  /** Stops following a post (the source itself found it removed). */
+  forget(postId: string): void {
+    this.posts.delete(postId);
+  }
+
   /** When the next lookup is due, or null when no post is tracked. */
   nextDueAt(): number | null {
     let next: number | null = null;
@@ -225,8 +244,13 @@ export class EngagementRefresher {
         else post.dueAt = next;
       }
     }
-    events.push({ type: "checkpoint", stream: this.stream, value: this.checkpoint() });
+    events.push(this.checkpointEvent());
     return events;
+  }
+
+  /** The schedule as a checkpoint event (a poller yields it after its own, so counts it observed are kept). */
+  checkpointEvent(): SourceEvent {
+    return { type: "checkpoint", stream: this.stream, value: this.checkpoint() };
   }
 
   /**

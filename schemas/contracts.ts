@@ -12,6 +12,9 @@ export const CONTRACT_NAMES = [
   "TaggedMention",
   "Alert",
   "DeadLetter",
+  // PostSignal and AuthorSignal are on no topic since the enrich stage stopped re-keying (issue
+  // 16): they stay the types of its signals, and AuthorSignal the JSON of the waiting signals it
+  // keeps in the state store.
   "PostSignal",
   "ViralityUpdate",
   "AuthorSignal",

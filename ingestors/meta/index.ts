@@ -11,8 +11,15 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
+import { EngagementRefresher, type LookupResult, type RefreshSchedule } from "../../runtime/engagement-refresher.js";
 import { type Clock, HttpClient, HttpError, redactUrl, systemClock } from "../../runtime/http-client.js";
-import type { IngestContext, Ingestor, SourceEvent } from "../../runtime/ingestor.js";
+import {
+  editEvent,
+  type IngestContext,
+  type Ingestor,
+  removalEvent,
+  type SourceEvent,
+} from "../../runtime/ingestor.js";
 import { pollOnSchedule } from "../poll-schedule.js";
 import type { WebhookListener } from "../webhook/listener.js";
 import { type Answer, EventQueue, memoryStore, readBody, respond } from "../webhook/push.js";
@@ -41,12 +48,11 @@ import {
   instagramCommentChange,
   instagramMedia,
   instagramMediaCounts,
-  type Removal,
 } from "./map.js";
 import { handshakeChallenge, notification, verifyMetaSignature } from "./webhook.js";
 
 export { META_ERROR_CODES } from "./graph.js";
-export type { Removal } from "./map.js";
+export type { Edit, Removal } from "./map.js";
 export { signMetaBody } from "./webhook.js";
 
 export interface MetaWebhookOptions {
@@ -79,11 +85,8 @@ export interface MetaOptions {
   clock?: Clock;
   /** Pages followed per list before a poll stops reading it (a runaway `paging.next`). */
   maxPages?: number;
-  /**
-   * A post or comment Meta reports removed (webhook verb `remove` or `hide`). The ingestor
-   * contract has no removal event yet: this is where one is raised.
-   */
-  onRemoved?: (removal: Removal) => void;
+  /** The engagement refreshers' schedule (tests); the default 1, 5, 15, 60 min, then 6-hourly to 7 days. */
+  refreshSchedule?: RefreshSchedule;
 }
 
 /** A page's or account's checkpoint. */
@@ -124,6 +127,16 @@ const MEDIA_FIELDS = "id,caption,timestamp,permalink,username,like_count,comment
 const IG_COMMENT_FIELDS = "id,text,timestamp,username,from,like_count,parent_id";
 
 export const pageStream = (id: string) => `page:${id}`;
+/** The checkpoint of a platform's refresh schedule. */
+export const refreshStream = (platform: "facebook" | "instagram") => `engagement-refresh:${platform}`;
+/** Ids per `?ids=` lookup. */
+const LOOKUP_MAX_IDS = 50;
+/** Graph's answer for ids that do not (or no longer) exist: "(#803) Some of the aliases you requested do not exist: a,b". */
+const MISSING_IDS = /do not exist: (.+)$/;
+const LOOKUP_FIELDS = {
+  facebook: "id,created_time,shares,reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)",
+  instagram: "id,timestamp,like_count,comments_count",
+} as const;
 export const instagramStream = (id: string) => `instagram:${id}`;
 
 export function createMetaIngestor(options: MetaOptions): Ingestor {
@@ -169,6 +182,8 @@ type Item = Record<string, unknown>;
 
 class GraphPoller {
   private readonly rateLimit;
+  /** Posts' counts re-read between polls, one schedule per platform. */
+  readonly refreshers: Record<"facebook" | "instagram", EngagementRefresher>;
 
   constructor(
     private readonly options: MetaOptions,
@@ -178,6 +193,70 @@ class GraphPoller {
     private readonly signal: AbortSignal,
   ) {
     this.rateLimit = graphRateLimit(options.pauseAtPercent);
+    const refresher = (platform: "facebook" | "instagram") => {
+      const each = new EngagementRefresher({
+        source: options.name,
+        platform,
+        lookup: (ids) => this.lookupCounts(platform, ids),
+        batchSize: LOOKUP_MAX_IDS,
+        schedule: options.refreshSchedule,
+        stream: refreshStream(platform),
+        clock,
+      });
+      if (context) each.load(context.checkpoints);
+      return each;
+    };
+    this.refreshers = { facebook: refresher("facebook"), instagram: refresher("instagram") };
+  }
+
+  /**
+   * A refresher's lookup: `GET /?ids=<up to 50>&fields=<counts>`, an object by id. An id missing
+   * from the answer, or named by Graph's "(#803) ... do not exist: <ids>" error, is removed
+   * (reason `not_found`; the others are asked again once). Another failure throws: the refresher
+   * tries its posts again a minute later.
+   */
+  async lookupCounts(platform: "facebook" | "instagram", ids: readonly string[]): Promise<Map<string, LookupResult>> {
+    const found = new Map<string, LookupResult>();
+    const { baseUrl, apiVersion } = this.options;
+    const url = `${baseUrl.replace(/\/$/, "")}/${apiVersion}/?${new URLSearchParams({ ids: ids.join(","), fields: LOOKUP_FIELDS[platform] })}`;
+    const response = await this.get(url);
+    if ("ok" in response) throw new Error(response.reason);
+    if (response.status >= 400) {
+      const error = graphError(response.body);
+      const missing = error?.message
+        .match(MISSING_IDS)?.[1]
+        ?.split(",")
+        .map((id) => id.trim());
+      const gone = ids.filter((id) => missing?.includes(id));
+      if (gone.length === 0) throw new Error(`${redactUrl(url)}: HTTP ${response.status}: ${error?.message ?? ""}`);
+      for (const id of gone) found.set(id, { status: "removed", reason: "not_found" });
+      const rest = ids.filter((id) => !gone.includes(id));
+      if (rest.length > 0) for (const [id, result] of await this.lookupCounts(platform, rest)) found.set(id, result);
+      return found;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body);
+    } catch {
+      throw new Error(`${redactUrl(url)}: the answer is not JSON`);
+    }
+    if (body === null || typeof body !== "object") throw new Error(`${redactUrl(url)}: expected an object by id`);
+    const byId = body as Record<string, unknown>;
+    for (const id of ids) {
+      const item = byId[id];
+      if (item === undefined) {
+        found.set(id, { status: "removed", reason: "not_found" });
+        continue;
+      }
+      if (platform === "facebook") {
+        const post = facebookPost.safeParse(item);
+        if (post.success) found.set(id, { status: "found", counts: facebookPostCounts(post.data) });
+      } else {
+        const media = instagramMedia.safeParse(item);
+        if (media.success) found.set(id, { status: "found", counts: instagramMediaCounts(media.data) });
+      }
+    }
+    return found;
   }
 
   async run(queue: EventQueue): Promise<void> {
@@ -191,7 +270,8 @@ class GraphPoller {
       ...options.pages.map((id) => scheduled(pageStream(id), (s) => this.pollPage(id, s))),
       ...options.instagramAccounts.map((id) => scheduled(instagramStream(id), (s) => this.pollInstagram(id, s))),
     ];
-    for await (const events of pollOnSchedule(streams, clock, signal)) await queue.put(events);
+    const refreshers = [this.refreshers.facebook, this.refreshers.instagram];
+    for await (const events of pollOnSchedule(streams, clock, signal, refreshers)) await queue.put(events);
   }
 
   /** One poll of one stream: its items and dead letters, then its checkpoint. */
@@ -292,8 +372,12 @@ class GraphPoller {
     }
     const key = `${counts.likes},${counts.shares},${counts.replies}`;
     s.counts[id] = key;
-    if (s.previous[id] !== undefined && s.previous[id] !== key)
+    // A post the refresher follows: changed since what it or a poll last published.
+    const refresher = this.refreshers[platform];
+    const changed = refresher.observe(id, counts) ?? (s.previous[id] !== undefined && s.previous[id] !== key);
+    if (s.previous[id] !== undefined && changed)
       s.events.push({ type: "engagement", engagement: engagementOf(this.options.name, platform, id, s.now, counts) });
+    refresher.track(id, createdAt, counts);
   }
 
   private async pollPage(pageId: string, s: Poll): Promise<void> {
@@ -425,14 +509,18 @@ function webhookHandler(
   };
 }
 
-/** The events of one signed notification: Mentions, dead letters; removals go to `onRemoved`. */
+/**
+ * The events of one signed notification: Mentions, removals (verb `remove` or `hide`, reason
+ * the verb), edits (verb `edited`) and dead letters. They are delivered like the Mentions: Meta
+ * is answered once the bus acknowledged them.
+ */
 export function notificationEvents(
-  options: Pick<MetaOptions, "name" | "onRemoved">,
+  options: Pick<MetaOptions, "name">,
   text: string,
   origin: string,
   now: number,
 ): { events: SourceEvent[]; summary: Record<string, number> } {
-  const summary = { mentions: 0, invalid: 0, removed: 0, ignored: 0 };
+  const summary = { mentions: 0, invalid: 0, removed: 0, edited: 0, ignored: 0 };
   const events: SourceEvent[] = [];
   const invalid = (position: number, errorCode: string, reason: string, raw: string) => {
     summary.invalid++;
@@ -486,7 +574,12 @@ export function notificationEvents(
         events.push({ type: "mention", mention: outcome.mention });
       } else if ("removal" in outcome) {
         summary.removed++;
-        options.onRemoved?.(outcome.removal);
+        const { platform, id, reason, at } = outcome.removal;
+        events.push(removalEvent(options.name, platform, id, reason, at));
+      } else if ("edit" in outcome) {
+        summary.edited++;
+        const { platform, id, text, at } = outcome.edit;
+        events.push(editEvent(options.name, platform, id, text, at));
       } else summary.ignored++;
     }
   }

@@ -85,6 +85,8 @@ export const instagramCommentChange = z.object({
 export interface Removal {
   platform: "facebook" | "instagram";
   id: string;
+  /** Meta's verb: `remove` or `hide`. */
+  reason: string;
   /** Epoch ms. */
   at: number;
 }
@@ -214,8 +216,20 @@ export function engagementOf(
   return { platform, postId, eventTime: at, ...counts, source };
 }
 
-/** What one webhook change means: a Mention, a removal, or nothing Simak keeps (reactions, unknown fields). */
-export type ChangeOutcome = { mention: Mention } | { removal: Removal } | { ignored: string };
+/** A post or comment whose text its author changed (webhook verb `edited`). */
+export interface Edit {
+  platform: "facebook";
+  id: string;
+  text: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+/**
+ * What one webhook change means: a Mention, a removal, an edit, or nothing Simak keeps
+ * (reactions, unknown fields).
+ */
+export type ChangeOutcome = { mention: Mention } | { removal: Removal } | { edit: Edit } | { ignored: string };
 
 const POST_ITEMS = new Set(["post", "status", "photo", "video", "share"]);
 
@@ -225,9 +239,12 @@ export function fromFeedChange(common: Common, change: z.infer<typeof feedChange
   const id = isComment ? change.comment_id : change.post_id;
   if (!isComment && !POST_ITEMS.has(change.item)) return { ignored: `item ${change.item}` };
   if (id === undefined) return { ignored: `${change.item} without an id` };
-  if (change.verb === "remove" || change.verb === "hide") return { removal: { platform: "facebook", id, at } };
+  if (change.verb === "remove" || change.verb === "hide")
+    return { removal: { platform: "facebook", id, reason: change.verb, at } };
   if (change.verb !== "add" && change.verb !== "edited") return { ignored: `verb ${change.verb}` };
   if (!change.message) return { ignored: `${change.item} without text` };
+  // An edit is not a second mention: the sink replaces the stored text (ingestors/meta/README.md).
+  if (change.verb === "edited") return { edit: { platform: "facebook", id, text: change.message, at } };
   const postId = change.post_id ?? id;
   return {
     mention: mention(common, {

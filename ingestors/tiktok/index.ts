@@ -6,8 +6,14 @@
  * See README.md.
  */
 import { z } from "zod";
+import {
+  type EngagementCounts,
+  EngagementRefresher,
+  type LookupResult,
+  type RefreshSchedule,
+} from "../../runtime/engagement-refresher.js";
 import { type Clock, HttpClient, HttpError, type HttpResponse, systemClock } from "../../runtime/http-client.js";
-import type { IngestContext, Ingestor, SourceEvent } from "../../runtime/ingestor.js";
+import { type IngestContext, type Ingestor, removalEvent, type SourceEvent } from "../../runtime/ingestor.js";
 import type { EngagementEvent, Mention } from "../../schemas/types.generated.js";
 import { pollOnSchedule } from "../poll-schedule.js";
 
@@ -29,8 +35,8 @@ export interface TiktokOptions {
   baseUrl: string;
   timeoutMs?: number;
   clock?: Clock;
-  /** A video of the window the account no longer lists (deleted or made private). */
-  onRemoved?: (removal: { platform: "tiktok"; id: string; at: number }) => void;
+  /** The engagement refresher's schedule (tests); the default 1, 5, 15, 60 min, then 6-hourly to 7 days. */
+  refreshSchedule?: RefreshSchedule;
 }
 
 /** The account's checkpoint. */
@@ -91,13 +97,74 @@ async function* run(options: TiktokOptions, signal: AbortSignal, context: Ingest
   const clock = options.clock ?? systemClock;
   const http = context?.http ?? new HttpClient({ clock });
   const state = readState(context?.checkpoints.get(ACCOUNT_STREAM));
+  // Young videos' counts between polls: video/query, 20 ids a call.
+  const refresher = new EngagementRefresher({
+    source: options.name,
+    platform: "tiktok",
+    lookup: (ids, lookupSignal) => queryVideos(options, http, ids, lookupSignal),
+    batchSize: VIDEO_QUERY_MAX_IDS,
+    schedule: options.refreshSchedule,
+    clock,
+  });
+  if (context) refresher.load(context.checkpoints);
   const stream = {
     stream: ACCOUNT_STREAM,
     intervalMs: options.pollMinutes * 60_000,
     polledAt: state.polledAt,
-    poll: () => pollAccount(options, state, http, clock, signal),
+    poll: () => pollAccount(options, state, http, clock, signal, refresher),
   };
-  for await (const events of pollOnSchedule([stream], clock, signal)) yield* events;
+  for await (const events of pollOnSchedule([stream], clock, signal, refresher)) yield* events;
+}
+
+const VIDEO_QUERY_MAX_IDS = 20;
+const COUNT_FIELDS = "id,like_count,comment_count,share_count,view_count";
+const videoCountsAnswer = z.object({
+  data: z.object({ videos: z.array(z.unknown()).default([]) }),
+});
+const videoCountsItem = z.object({
+  id: z.string(),
+  like_count: count,
+  comment_count: count,
+  share_count: count,
+  view_count: count,
+});
+
+/** Counts of a video as Simak names them. */
+function countsOf(video: z.infer<typeof videoCountsItem>): EngagementCounts {
+  return {
+    likes: video.like_count ?? 0,
+    shares: video.share_count ?? 0,
+    replies: video.comment_count ?? 0,
+    views: video.view_count ?? 0,
+    clicks: 0,
+  };
+}
+
+/**
+ * The refresher's lookup: `POST /v2/video/query/` with `{"filters":{"video_ids":[...]}}` (at
+ * most 20). TikTok leaves out a video deleted or made private: an id missing from the answer is
+ * removed. A failed call throws (the refresher tries its videos again a minute later).
+ */
+async function queryVideos(
+  options: TiktokOptions,
+  http: HttpClient,
+  ids: readonly string[],
+  signal: AbortSignal,
+): Promise<Map<string, LookupResult>> {
+  const answer = await call(options, http, signal, `/v2/video/query/?fields=${COUNT_FIELDS}`, {
+    filters: { video_ids: ids },
+  });
+  if (!answer.ok) throw new Error(answer.reason);
+  const parsed = videoCountsAnswer.safeParse(answer.body);
+  if (!parsed.success) throw new Error("video/query: expected {data: {videos}}");
+  const found = new Map<string, LookupResult>();
+  for (const raw of parsed.data.data.videos) {
+    const video = videoCountsItem.safeParse(raw);
+    if (video.success) found.set(video.data.id, { status: "found", counts: countsOf(video.data) });
+  }
+  // Only an answer that parsed says which videos are gone.
+  for (const id of ids) if (!found.has(id)) found.set(id, { status: "removed", reason: "not_found" });
+  return found;
 }
 
 function readState(stored: string | undefined): TiktokState {
@@ -173,6 +240,7 @@ async function pollAccount(
   http: HttpClient,
   clock: Clock,
   signal: AbortSignal,
+  refresher: EngagementRefresher,
 ): Promise<SourceEvent[]> {
   const now = clock.now();
   const windowStart = now - options.windowDays * 86_400_000;
@@ -241,27 +309,29 @@ async function pollAccount(
         complete = true;
         break;
       }
-      const counts = {
-        likes: video.like_count ?? 0,
-        shares: video.share_count ?? 0,
-        replies: video.comment_count ?? 0,
-        views: video.view_count ?? 0,
-        clicks: 0,
-      };
+      const counts = countsOf(video);
       const key = `${counts.likes},${counts.shares},${counts.replies},${counts.views}`;
       seen.set(video.id, { counts: key, createdAt });
       const known = state.videos[video.id];
+      // A video the refresher follows: changed since what it or a poll last published.
+      const changed = refresher.observe(video.id, counts) ?? (known !== undefined && known.counts !== key);
       if (!known) events.push({ type: "mention", mention: toMention(options.name, account, video, counts, now) });
-      else if (known.counts !== key)
+      else if (changed)
         events.push({ type: "engagement", engagement: toEngagement(options.name, video.id, counts, now) });
+      refresher.track(video.id, createdAt, counts);
     }
     // An empty page may still say has_more: the cursor moves on regardless.
     if (!list.data.data.has_more || list.data.data.cursor === undefined) complete = true;
     cursor = list.data.data.cursor;
   }
+  // Read to the window's start: a video of the window the account no longer lists was deleted
+  // or made private (TikTok does not say which).
   if (complete)
     for (const [id, known] of Object.entries(state.videos))
-      if (!seen.has(id) && known.createdAt >= windowStart) options.onRemoved?.({ platform: "tiktok", id, at: now });
+      if (!seen.has(id) && known.createdAt >= windowStart) {
+        events.push(removalEvent(options.name, "tiktok", id, "not_listed", now));
+        refresher.forget(id);
+      }
   // Read partly (maxPages): the videos not reached keep their last counts.
   state.videos = complete
     ? Object.fromEntries(seen)

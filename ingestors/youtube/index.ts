@@ -5,6 +5,7 @@
  * See README.md.
  */
 import type { z } from "zod";
+import { EngagementRefresher, type LookupResult, type RefreshSchedule } from "../../runtime/engagement-refresher.js";
 import {
   type Clock,
   HttpClient,
@@ -13,7 +14,7 @@ import {
   redactUrl,
   systemClock,
 } from "../../runtime/http-client.js";
-import type { IngestContext, Ingestor, SourceEvent } from "../../runtime/ingestor.js";
+import { type IngestContext, type Ingestor, removalEvent, type SourceEvent } from "../../runtime/ingestor.js";
 import { pollOnSchedule, type ScheduledStream } from "../poll-schedule.js";
 import { FeedError, parseFeed } from "../rss/feed.js";
 import {
@@ -65,8 +66,8 @@ export interface YoutubeOptions {
   feedBaseUrl: string;
   timeoutMs?: number;
   clock?: Clock;
-  /** A video the channel's feed listed that videos.list no longer returns (deleted or made private). */
-  onRemoved?: (removal: { platform: "youtube"; id: string; at: number }) => void;
+  /** The engagement refresher's schedule (tests); the default 1, 5, 15, 60 min, then 6-hourly to 7 days. */
+  refreshSchedule?: RefreshSchedule;
 }
 
 interface TrackedVideo {
@@ -135,7 +136,19 @@ async function* run(options: YoutubeOptions, signal: AbortSignal, context: Inges
     clock,
     readJson<QuotaState | { day: "" }>(context?.checkpoints.get(QUOTA_STREAM), () => ({ day: "" })) as QuotaState,
   );
-  const poller = new YoutubePoller(options, http, clock, quota, signal);
+  // With a key, videos' counts are re-read between polls: videos.list, 50 ids for 1 unit.
+  const refresher: EngagementRefresher | undefined = options.apiKey
+    ? new EngagementRefresher({
+        source: options.name,
+        platform: "youtube",
+        lookup: (ids): Promise<Map<string, LookupResult>> => poller.lookupCounts(ids),
+        batchSize: 50,
+        schedule: options.refreshSchedule,
+        clock,
+      })
+    : undefined;
+  if (context) refresher?.load(context.checkpoints);
+  const poller = new YoutubePoller(options, http, clock, quota, signal, refresher);
   const scheduled = (stream: string, intervalMs: number, poll: (s: Poll) => Promise<void>): ScheduledStream => {
     const state = readJson(context?.checkpoints.get(stream), emptyState);
     return { stream, intervalMs, polledAt: state.polledAt, poll: () => poller.pollStream(stream, state, poll) };
@@ -150,7 +163,7 @@ async function* run(options: YoutubeOptions, signal: AbortSignal, context: Inges
       ),
     ),
   ];
-  for await (const events of pollOnSchedule(streams, clock, signal)) {
+  for await (const events of pollOnSchedule(streams, clock, signal, refresher)) {
     yield* events;
     if (options.apiKey)
       yield { type: "checkpoint", stream: QUOTA_STREAM, value: JSON.stringify(quota.snapshot()) } as SourceEvent;
@@ -194,7 +207,32 @@ class YoutubePoller {
     private readonly clock: Clock,
     private readonly quota: QuotaGovernor,
     private readonly signal: AbortSignal,
+    private readonly refresher?: EngagementRefresher,
   ) {}
+
+  /**
+   * The refresher's lookup: videos.list of up to 50 ids (1 unit). videos.list leaves out a video
+   * deleted or made private: an id missing from a complete answer is removed. A failed call, or
+   * a day's quota already spent, throws: the refresher tries its videos again a minute later
+   * (never waiting for the reset here, so the free feeds go on).
+   */
+  async lookupCounts(ids: readonly string[]): Promise<Map<string, LookupResult>> {
+    if (!this.quota.available(UNITS.videos)) throw new Error("youtube: the day's quota is spent");
+    const s: Poll = { now: this.clock.now(), from: 0, events: [], state: emptyState(), failed: null };
+    const found = new Map<string, LookupResult>();
+    const read = await this.list(
+      s,
+      "videos",
+      { part: "statistics", id: ids.join(","), maxResults: "50" },
+      video,
+      (item: Video) => {
+        found.set(item.id, { status: "found", counts: videoCounts(item.statistics) });
+      },
+    );
+    if (read !== true) throw new Error(s.failed ?? "videos.list failed");
+    for (const id of ids) if (!found.has(id)) found.set(id, { status: "removed", reason: "not_found" });
+    return found;
+  }
 
   async pollStream(stream: string, state: YoutubeStreamState, poll: (s: Poll) => Promise<void>) {
     const now = this.clock.now();
@@ -379,20 +417,25 @@ class YoutubePoller {
           seen.add(item.id);
           const counts = videoCounts(item.statistics);
           const key = `${counts.likes},${counts.replies},${counts.views}`;
+          // A video the refresher follows: changed since what it or a poll last published.
+          const changed = this.refresher?.observe(item.id, counts) ?? tracked.counts !== key;
           if (tracked.counts === null && item.snippet && tracked.publishedAt >= s.from)
             s.events.push({ type: "mention", mention: fromVideo(this.common(s), { ...item, snippet: item.snippet }) });
-          else if (tracked.counts !== null && tracked.counts !== key)
+          else if (tracked.counts !== null && changed)
             s.events.push({ type: "engagement", engagement: videoEngagement(this.common(s), item.id, counts) });
+          this.refresher?.track(item.id, tracked.publishedAt, counts);
           if (counts.replies !== tracked.commentCount || tracked.counts === null) commentsChanged.push(item.id);
           tracked.counts = key;
           tracked.commentCount = counts.replies;
         },
       );
       if (read !== true) return;
+      // videos.list leaves out a video deleted or made private (it does not say which).
       for (const id of chunk)
         if (!seen.has(id)) {
           delete videos[id];
-          options.onRemoved?.({ platform: "youtube", id, at: s.now });
+          this.refresher?.forget(id);
+          s.events.push(removalEvent(options.name, "youtube", id, "not_found", s.now));
         }
     }
 
@@ -493,6 +536,8 @@ class YoutubePoller {
       );
       if (counted !== true) return;
     }
+    // Not tracked by the refresher: up to 50 results a search, each re-read ~32 times over its
+    // week, would cost thousands of units a day.
     for (const result of results)
       s.events.push({
         type: "mention",

@@ -77,6 +77,12 @@ export class QuotaGovernor {
     this.state.used += units;
   }
 
+  /** True when `units` can be spent now, without waiting for the reset. */
+  available(units: number): boolean {
+    this.roll();
+    return this.state.used + units <= this.daily - this.reserve;
+  }
+
   /** The platform said quotaExceeded: nothing more today. */
   exhaust(): void {
     this.roll();

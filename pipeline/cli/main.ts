@@ -6,7 +6,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { createIngestor, INGESTOR_NAMES } from "../../ingestors/registry.js";
 import { ConfigError, loadConfig, redactConfig, type SimakConfig } from "../../runtime/config.js";
-import { isWildcard } from "../../runtime/http-access.js";
 import { createConsoleLogger, createLogger, logsArePretty } from "../../runtime/logger.js";
 import { terminalColors } from "../../runtime/pretty-log.js";
 import { createStorage } from "../../runtime/storage/clickhouse.js";
@@ -16,9 +15,11 @@ import { alertsCommand } from "./alerts.js";
 import { startConsole, totalsBy } from "./console.js";
 import { placesCommand } from "./places.js";
 import { startProgress } from "./progress.js";
+import { reportCommand } from "./report.js";
 import { responsivenessCommand } from "./responsiveness.js";
 import { sentimentCommand } from "./sentiment.js";
 import { ingestSources, sourcesCommand } from "./sources.js";
+import { queryRunningProcess } from "./sql-endpoint.js";
 
 function speedOption(value: string): number {
   const speed = Number(value);
@@ -168,6 +169,7 @@ program.addCommand(sentimentCommand());
 program.addCommand(placesCommand());
 program.addCommand(alertsCommand());
 program.addCommand(responsivenessCommand());
+program.addCommand(reportCommand());
 program.addCommand(sourcesCommand(() => loadConfig()));
 
 program
@@ -177,39 +179,15 @@ program
     process.stdout.write(`${JSON.stringify(redactConfig(loadConfig()), null, 2)}\n`);
   });
 
-/** The configured credentials as an Authorization header, for the process's own /api/sql. */
-function credentials(config: SimakConfig): Record<string, string> {
-  const { token, username, password } = config.dashboard;
-  if (token) return { authorization: `Bearer ${token}` };
-  if (username) return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
-  return {};
-}
-
 /**
- * Embedded ClickHouse lives inside the process that runs the pipeline and holds its data folder,
- * so a query goes to that process's HTTP endpoint when one is running (with the configured
- * credentials); otherwise the data folder (or the configured server) is opened directly. Either
- * way Storage.queryText's guard and limits apply.
+ * A query goes to the running process's HTTP endpoint when one runs embedded ClickHouse
+ * (sql-endpoint.ts); otherwise the data folder (or the configured server) is opened directly.
+ * Either way Storage.queryText's guard and limits apply.
  */
 async function runSql(config: SimakConfig, query: string, format: string): Promise<string> {
   if (!config.clickhouse.url) {
-    // A process bound to every interface is reached on loopback, a name its Host check accepts.
-    const host = isWildcard(config.http.host)
-      ? "127.0.0.1"
-      : config.http.host.includes(":")
-        ? `[${config.http.host}]`
-        : config.http.host;
-    const endpoint = `http://${host}:${config.http.port}/api/sql?format=${encodeURIComponent(format)}`;
-    const response = await fetch(endpoint, {
-      method: "POST",
-      headers: { "content-type": "application/sql", ...credentials(config) },
-      body: query,
-    }).catch(() => undefined);
-    if (response) {
-      const text = await response.text();
-      if (!response.ok) throw new Error(text.trim() || `HTTP ${response.status}`);
-      return text;
-    }
+    const answer = await queryRunningProcess(config, query, format);
+    if (answer !== undefined) return answer;
   }
   const storage = createStorage(config.clickhouse, config.sql);
   try {
@@ -226,5 +204,7 @@ program
   .then(() => process.stdout.write("", () => process.exit(0)))
   .catch((error: Error) => {
     process.stderr.write(`simak: ${error.message}\n`);
-    process.exit(error instanceof ConfigError ? 78 : 1);
+    // A command may name its own status (simak report: 64 bad input, 65 no data).
+    const own = (error as { exitCode?: unknown }).exitCode;
+    process.exit(error instanceof ConfigError ? 78 : typeof own === "number" && own > 1 ? own : 1);
   });

@@ -57,6 +57,7 @@ import {
   readPostEvents,
   readTopIssue,
 } from "./minute-aggregates.js";
+import { startReportSchedule } from "./report-schedule.js";
 
 const STAGE = "alert";
 /** Consecutive failed polls after which the stage reports itself unhealthy. */
@@ -103,6 +104,11 @@ export async function startAlertStage(ctx: PipelineContext, options: AlertStageO
   const rules = () => rulesFile.current().rules;
   channels = createChannels(rulesFile.current().channels);
   rulesFile.watch();
+  // Scheduled reports go out from whichever instance claims each first (report-schedule.ts).
+  const reports = startReportSchedule(ctx, storage, {
+    reports: () => rulesFile.current().reports,
+    channels: () => channels,
+  });
   const leadership = new Lease({
     store: state,
     key: keys.leader,
@@ -296,6 +302,7 @@ export async function startAlertStage(ctx: PipelineContext, options: AlertStageO
       clearTimeout(timer);
       // A hung poll has given the lead up already; waiting for it could take forever.
       if (!hung) await inFlight;
+      await reports.stop();
       rulesFile.close();
       await deliveries?.stop();
       await leadership.release();

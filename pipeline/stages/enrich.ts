@@ -2,13 +2,16 @@
  * The enrich stage: post virality (processors/virality) from engagement snapshots and cascades,
  * and author influence and behaviour (processors/authors, in enrich-authors.ts).
  *
- * Two consumers. The router re-keys what happens to a post (the post itself, its engagement
- * snapshots, the shares/replies/comments below it) by the root post onto simak.enrich.posts, so
- * that one instance owns each root's state and its read-modify-write on the state store is safe.
- * The owner applies a batch's signals to the states, emits a ViralityUpdate per root touched (and
- * one at every moment a post turns viral or stops being so), and writes the new states together
- * with the ids of the cascade members they count, atomically: a redelivered member is recognised
- * and never counted twice.
+ * One consumer of the tagged mentions and the engagement snapshots, any instance any partition:
+ * a batch's signals are applied to the post states (by root post) and author states they concern
+ * as read from the state store, and the new states are written with the ids of the items they
+ * count (cascade members, applied author items) in one compare-and-set (writeIfUnchanged): only if
+ * no other writer changed those states since they were read; otherwise the batch's signals are
+ * applied again to the states as they are now. A redelivered item is recognised by its id and
+ * never counted twice, whatever moment a crash interrupts, so no instance needs to own a root or
+ * an author, and nothing is re-keyed through Kafka. Within one process, batches apply one at a
+ * time, so only instances in different processes ever retry. The stage emits a ViralityUpdate per
+ * root touched (and one at every moment a post turns viral or stops being so), before its write.
  */
 
 import { engagementProblem, throwIfRejected } from "../../processors/normalise/index.js";
@@ -23,7 +26,7 @@ import {
   type ViralityAssessment,
   viralityKeys,
 } from "../../processors/virality/index.js";
-import type { RecordBatch } from "../../runtime/bus/bus.js";
+import type { IncomingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import {
   decodeBatch,
   encodeFor,
@@ -36,10 +39,25 @@ import {
 import type { StateEntry } from "../../runtime/state/state.js";
 import { contracts } from "../../schemas/contracts.js";
 import { postKey } from "../../schemas/topics.js";
-import type { EngagementEvent, PostSignal, TaggedMention, ViralityUpdate } from "../../schemas/types.generated.js";
-import { authorOwner, authorRouter, type RoutedInput } from "./enrich-authors.js";
+import type {
+  AuthorSignal,
+  EngagementEvent,
+  PostSignal,
+  TaggedMention,
+  ViralityUpdate,
+} from "../../schemas/types.generated.js";
+import {
+  authorPlanner,
+  authorRouter,
+  type BatchPart,
+  type FromRecords,
+  type RoutedInput,
+  type StatePlan,
+} from "./enrich-authors.js";
 
 const STAGE = "enrich";
+/** Compare-and-set attempts per batch before it fails (and is redelivered): other writers keep changing its states. */
+const MAX_ATTEMPTS = 20;
 
 function signalOf(input: RoutedInput): PostSignal {
   if ("tagged" in input) {
@@ -95,50 +113,36 @@ function updateOf(state: PostVirality, assessedAt: number, assessment: ViralityA
   };
 }
 
-export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandle> {
-  const { codec, config, state } = ctx;
-  const taggedTopic = topicName(config, "mentionsTagged");
-  const engagementTopic = topicName(config, "engagementRaw");
-  const signalsTopic = topicName(config, "enrichPosts");
-  const authorsTopic = topicName(config, "enrichAuthors");
-  const viralityTopic = topicName(config, "virality");
-  const deadLetters = topicName(config, "deadLetter");
+/** A consumed batch's signals for the post states and for the author states. */
+interface BatchParts {
+  batch: RecordBatch;
+  posts: FromRecords<PostSignal>;
+  authors: FromRecords<AuthorSignal>;
+}
+
+/**
+ * Applies PostSignals to the post states in the state store (reads them; writes nothing), the
+ * signals of several batches at once.
+ */
+function postPlanner(ctx: PipelineContext) {
+  const { state, config } = ctx;
   const { post: stateKey, members: membersKey, depth: depthKey } = viralityKeys(config.topicPrefix);
-  const producer = await ctx.bus.producer();
-  const routeAuthors = authorRouter(ctx);
-  const ownAuthors = authorOwner(ctx);
-
-  const route = async (batch: RecordBatch) => {
-    const decoded = await decodeBatch(ctx, STAGE, batch, (record): RoutedInput => {
-      if (batch.topic === taggedTopic) {
-        return { tagged: codec.decode<TaggedMention>(record.value, contracts.TaggedMention) };
-      }
-      const snapshot = codec.decode<EngagementEvent>(record.value, contracts.EngagementEvent);
-      throwIfRejected(engagementProblem(snapshot, Date.now()));
-      return { snapshot };
-    });
-    const { values: signals, failed } = mapIsolated(ctx, STAGE, batch, decoded, (input) => {
-      const signal = signalOf(input);
-      return encodeFor(ctx, "enrichPosts", postKey(signal.platform, signal.rootId), signal);
-    });
-    const authorSignals = await routeAuthors(decoded.values);
-    await producer.sendMany([
-      { topic: signalsTopic, records: signals },
-      { topic: authorsTopic, records: authorSignals },
-      { topic: deadLetters, records: [...decoded.failed, ...failed] },
-    ]);
-    ctx.metrics.eventsOut.inc({ stage: STAGE, target: signalsTopic }, signals.length);
-    ctx.metrics.eventsOut.inc({ stage: STAGE, target: authorsTopic }, authorSignals.length);
-  };
-
-  const own = async (batch: RecordBatch) => {
-    const decoded = await decodeBatch(ctx, STAGE, batch, (record) =>
-      codec.decode<PostSignal>(record.value, contracts.PostSignal),
-    );
-    const signals = decoded.values;
+  return async (parts: BatchPart<PostSignal>[]): Promise<StatePlan & { updates: ViralityUpdate[] }> => {
+    const signals = parts.flatMap((part) => part.signals.values);
     const roots = [...new Set(signals.map((signal) => postKey(signal.platform, signal.rootId)))];
-    const stored = await state.getMany(roots.map(stateKey));
-    const storedStates = new Map(roots.map((key, i) => [key, stored[i]]));
+    const cascade = signals.filter((signal) => signal.cascade !== null);
+    const cascadeOf = (signal: PostSignal) => signal.cascade as NonNullable<PostSignal["cascade"]>;
+    const [stored, known, parentDepths] = await Promise.all([
+      state.getMany(roots.map(stateKey)),
+      state.hasMembers(
+        cascade.map((signal) => ({
+          key: membersKey(postKey(signal.platform, signal.rootId)),
+          value: cascadeOf(signal).itemId,
+        })),
+      ),
+      state.getMany(cascade.map((signal) => depthKey(signal.platform, cascadeOf(signal).parentId))),
+    ]);
+    const storedStates = new Map(roots.map((key, i) => [key, stored[i] ?? null]));
     const states = new Map<string, PostVirality>();
     // Parsed at the root's first signal, inside its isolation: a corrupt state fails its signals only.
     const stateOf = (key: string, signal: PostSignal): PostVirality => {
@@ -147,28 +151,11 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
       const text = storedStates.get(key);
       return text ? (JSON.parse(text) as PostVirality) : emptyPostState(signal.platform, signal.rootId);
     };
-
-    const cascade = signals.filter((signal) => signal.cascade !== null);
-    const known = await state.hasMembers(
-      cascade.map((signal) => ({
-        key: membersKey(postKey(signal.platform, signal.rootId)),
-        value: (signal.cascade as NonNullable<PostSignal["cascade"]>).itemId,
-      })),
-    );
-    const alreadyCounted = new Set(cascade.filter((_, i) => known[i]).map((signal) => signal.cascade?.itemId));
-    const parentDepths = await state.getMany(
-      cascade.map((signal) =>
-        depthKey(signal.platform, (signal.cascade as NonNullable<PostSignal["cascade"]>).parentId),
-      ),
-    );
+    const alreadyCounted = new Set(cascade.filter((_, i) => known[i]).map((signal) => cascadeOf(signal).itemId));
     const depths = new Map<string, number>();
     cascade.forEach((signal, i) => {
       const depth = parentDepths[i];
-      if (depth)
-        depths.set(
-          postKey(signal.platform, (signal.cascade as NonNullable<PostSignal["cascade"]>).parentId),
-          Number(depth),
-        );
+      if (depth) depths.set(postKey(signal.platform, cascadeOf(signal).parentId), Number(depth));
     });
 
     const updates: ViralityUpdate[] = [];
@@ -180,7 +167,18 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
     const emittedAt = new Map<string, number>();
     // One signal at a time: a signal the state cannot take (a "root" that is a reply) is a dead
     // letter, and the batch goes on.
-    const { failed } = mapIsolated(ctx, STAGE, batch, decoded, (signal) => {
+    // In the order of their time across the group's batches (a partition's snapshot may be
+    // later than another's replies): a post turns viral at the first moment its signals say so.
+    const inTimeOrder = parts
+      .flatMap(({ batch, signals }) =>
+        signals.values.map((signal, i) => ({ batch, signal, record: signals.records[i] as IncomingRecord })),
+      )
+      .sort((a, b) => a.signal.at - b.signal.at);
+    const failed = inTimeOrder.flatMap(
+      ({ batch, signal, record }) =>
+        mapIsolated(ctx, STAGE, batch, { values: [signal], records: [record] }, apply).failed,
+    );
+    function apply(signal: PostSignal): void {
       const key = postKey(signal.platform, signal.rootId);
       let post = stateOf(key, signal);
       if (!viralNow.has(key)) viralNow.set(key, assessVirality(post, signal.at).viral);
@@ -208,53 +206,122 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
         updates.push(updateOf(post, signal.at, assessment));
         emittedAt.set(key, signal.at);
       }
-    });
+    }
     for (const [key, at] of lastAt) {
       const post = states.get(key) as PostVirality;
       if (emittedAt.get(key) !== at) updates.push(updateOf(post, at, assessVirality(post, at)));
     }
-
-    await producer.sendMany([
-      {
-        topic: viralityTopic,
-        records: updates.map((update) => encodeFor(ctx, "virality", postKey(update.platform, update.postId), update)),
-      },
-      { topic: deadLetters, records: [...decoded.failed, ...failed] },
-    ]);
-    await state.writeAtomically(
-      [
-        ...[...lastAt.keys()].map((key) => ({ key: stateKey(key), value: JSON.stringify(states.get(key)) })),
-        ...newDepths,
+    const written = [...lastAt.keys()];
+    return {
+      updates,
+      failed,
+      read: written.map((key) => ({ key: stateKey(key), value: storedStates.get(key) ?? null })),
+      writes: [
+        {
+          values: [
+            ...written.map((key) => ({ key: stateKey(key), value: JSON.stringify(states.get(key)) })),
+            ...newDepths,
+          ],
+          members: newMembers,
+          ttlSeconds: VIRALITY_TTL_SECONDS,
+        },
       ],
-      newMembers,
-      VIRALITY_TTL_SECONDS,
-    );
-    ctx.metrics.eventsOut.inc({ stage: STAGE, target: viralityTopic }, updates.length);
+    };
+  };
+}
+
+export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandle> {
+  const { codec, config, state } = ctx;
+  const taggedTopic = topicName(config, "mentionsTagged");
+  const engagementTopic = topicName(config, "engagementRaw");
+  const viralityTopic = topicName(config, "virality");
+  const deadLetters = topicName(config, "deadLetter");
+  const producer = await ctx.bus.producer();
+  const routeAuthors = authorRouter(ctx);
+  const planPosts = postPlanner(ctx);
+  const planAuthors = authorPlanner(ctx);
+  /**
+   * Batches apply in turn within this process (so only other processes ever change their states
+   * meanwhile), and those that arrive while one applies wait and then apply together: one read,
+   * one produce and one write for all of them, so the round trips are paid per group, not per batch.
+   */
+  let waiting: (BatchParts & { done: (error?: unknown) => void })[] = [];
+  let applying = false;
+  const applyInTurn = (parts: BatchParts) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ ...parts, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!applying) void applyWaiting();
+    });
+  const applyWaiting = async () => {
+    applying = true;
+    while (waiting.length > 0) {
+      const group = waiting;
+      waiting = [];
+      try {
+        await apply(group);
+        for (const { done } of group) done();
+      } catch (error) {
+        for (const { done } of group) done(error ?? new Error("enrich: applying failed"));
+      }
+    }
+    applying = false;
+  };
+  const apply = async (group: BatchParts[]) => {
+    for (let attempt = 1; ; attempt++) {
+      const [posts, authors] = await Promise.all([
+        planPosts(group.map(({ batch, posts }) => ({ batch, signals: posts }))),
+        planAuthors(group.map(({ batch, authors }) => ({ batch, signals: authors }))),
+      ]);
+      await producer.sendMany([
+        {
+          topic: viralityTopic,
+          records: posts.updates.map((update) =>
+            encodeFor(ctx, "virality", postKey(update.platform, update.postId), update),
+          ),
+        },
+        { topic: deadLetters, records: [...posts.failed, ...authors.failed] },
+      ]);
+      ctx.metrics.eventsOut.inc({ stage: STAGE, target: viralityTopic }, posts.updates.length);
+      const changed = await state.writeIfUnchanged(
+        [...posts.read, ...authors.read],
+        [...posts.writes, ...authors.writes],
+      );
+      if (changed.length === 0) return;
+      // Another instance wrote some of these states since they were read: apply to its result.
+      ctx.logger.debug({ stage: STAGE, attempt, changed: changed.length }, "states changed meanwhile, applying again");
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new Error(`${changed.length} states kept changing during ${MAX_ATTEMPTS} attempts, e.g. ${changed[0]}`);
+      }
+    }
   };
 
-  const router = await ctx.bus.consume({
+  const handle = async (batch: RecordBatch) => {
+    const decoded = await decodeBatch(ctx, STAGE, batch, (record): RoutedInput => {
+      if (batch.topic === taggedTopic) {
+        return { tagged: codec.decode<TaggedMention>(record.value, contracts.TaggedMention) };
+      }
+      const snapshot = codec.decode<EngagementEvent>(record.value, contracts.EngagementEvent);
+      throwIfRejected(engagementProblem(snapshot, Date.now()));
+      return { snapshot };
+    });
+    const posts = mapIsolated(ctx, STAGE, batch, decoded, signalOf);
+    const authors = await routeAuthors(decoded);
+    await producer.send(deadLetters, [...decoded.failed, ...posts.failed]);
+    await applyInTurn({ batch, posts, authors });
+  };
+
+  const consumer = await ctx.bus.consume({
+    // The group of the former router, which read these topics: its committed offsets carry over.
     groupId: `${config.topicPrefix}simak-enrich-router`,
     topics: [taggedTopic, engagementTopic],
-    onBatch: instrumented(ctx, STAGE, route),
-  });
-  const owner = await ctx.bus.consume({
-    groupId: `${config.topicPrefix}simak-enrich-posts`,
-    topics: [signalsTopic],
-    onBatch: instrumented(ctx, STAGE, own),
-  });
-  const authorOwnerConsumer = await ctx.bus.consume({
-    groupId: `${config.topicPrefix}simak-enrich-authors`,
-    topics: [authorsTopic],
-    onBatch: instrumented(ctx, STAGE, (batch) => ownAuthors(batch, producer)),
+    onBatch: instrumented(ctx, STAGE, handle),
   });
   ctx.logger.info({ stage: STAGE, consumes: [taggedTopic, engagementTopic], produces: viralityTopic }, "stage started");
   return {
     name: STAGE,
-    healthy: () => router.healthy() && owner.healthy() && authorOwnerConsumer.healthy() && state.healthy(),
+    healthy: () => consumer.healthy() && state.healthy(),
     stop: async () => {
-      await router.stop();
-      await owner.stop();
-      await authorOwnerConsumer.stop();
+      await consumer.stop();
       await producer.close();
     },
   };

@@ -28,6 +28,7 @@ export {
   type StepResult,
 } from "./detector.js";
 export { alertKeys } from "./keys.js";
+export { type ReportSchedule, reportScheduleSchema } from "./report-schedule.js";
 export {
   AGGREGATE_SIGNALS,
   type AggregateSignal,

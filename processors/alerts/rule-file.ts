@@ -20,12 +20,15 @@ import { ErrorCode, SimakError } from "../../runtime/errors.js";
 import { WatchedFile, type WatchOptions } from "../../runtime/watched-file.js";
 import { formatSourceIssue, keyNodeAt, type SourceIssue, YamlReporter, YamlSource } from "../topics/yaml-source.js";
 import { type ChannelConfig, channelSchema } from "./channels.js";
+import { type ReportSchedule, reportScheduleSchema } from "./report-schedule.js";
 import { type AlertRule, ruleSchema } from "./rule.js";
 
 export interface AlertConfig {
   /** Enabled rules, in file order. */
   rules: readonly AlertRule[];
   channels: ReadonlyMap<string, ChannelConfig>;
+  /** Enabled scheduled reports (`reports:`), in file order. */
+  reports: readonly ReportSchedule[];
 }
 
 /** A rules file that cannot be loaded: every problem, one `file:line:column: reason` per line. */
@@ -37,7 +40,7 @@ export class AlertConfigError extends SimakError {
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const TOP_KEYS = ["rules", "channels"];
+const TOP_KEYS = ["rules", "channels", "reports"];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -60,7 +63,7 @@ export function compileAlertConfig(text: string, file: string, env: Env = proces
   }
   for (const key of Object.keys(value))
     if (!TOP_KEYS.includes(key))
-      source.report(keyNodeAt(root, [], key), `unknown key '${key}'; expected 'rules' or 'channels'`);
+      source.report(keyNodeAt(root, [], key), `unknown key '${key}'; expected 'rules', 'channels' or 'reports'`);
 
   const channelSection = value.channels ?? {};
   if (!isRecord(channelSection)) report.at(["channels"], "'channels' must be a mapping of channel names");
@@ -95,9 +98,33 @@ export function compileAlertConfig(text: string, file: string, env: Env = proces
       if (parsed.data.enabled) rules.push({ ...parsed.data, id });
     }
 
+  const reports: ReportSchedule[] = [];
+  const reportSection = value.reports ?? {};
+  if (!isRecord(reportSection)) report.at(["reports"], "'reports' must be a mapping of report ids");
+  else
+    for (const [id, raw] of Object.entries(reportSection)) {
+      const what = `report '${id}'`;
+      if (!ID.test(id)) report.at(["reports", id], `invalid ${what}: use letters, digits, '-', '_' and '.'`);
+      const parsed = reportScheduleSchema.safeParse(raw);
+      if (!parsed.success) {
+        report.zod(["reports", id], what, parsed.error);
+        continue;
+      }
+      parsed.data.channels.forEach((channel, i) => {
+        if (!channels.has(channel) && !(isRecord(channelSection) && channel in channelSection))
+          report.at(["reports", id, "channels", i], `${what}: channels: unknown channel '${channel}'`);
+        else if (channels.get(channel)?.type === "webhook")
+          report.at(
+            ["reports", id, "channels", i],
+            `${what}: channels: '${channel}' is a webhook, which carries no report (use email, telegram or slack)`,
+          );
+      });
+      if (parsed.data.enabled) reports.push({ ...parsed.data, id });
+    }
+
   if (source.issues.length > 0)
     throw new AlertConfigError([...source.issues].sort((a, b) => a.line - b.line || a.column - b.column));
-  return { rules, channels };
+  return { rules, channels, reports };
 }
 
 /** Reads and validates a rules file. Throws AlertConfigError, or the read error. */

@@ -6,7 +6,7 @@
  * whose TTL is extended stays in its bucket until that bucket is swept, and then moves to the
  * bucket of its new expiry (at most one place in the wheel per key, whatever the number of writes).
  */
-import type { MemberTtl, StateEntry, StateStore } from "./state.js";
+import type { MemberTtl, ReadEntry, StateEntry, StateStore, StateWrite } from "./state.js";
 
 const BUCKET_MS = 60_000;
 /** Keys examined per write call at least, plus two per entry written, so sweeping keeps ahead of writing. */
@@ -46,18 +46,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   async setMany(entries: StateEntry[], ttlSeconds: number): Promise<void> {
-    const expiresAt = this.now() + ttlSeconds * 1000;
-    for (const { key, value } of entries) {
-      const entry = this.entries.get(key);
-      if (entry) {
-        entry.value = value;
-        this.extend(key, entry, expiresAt);
-      } else {
-        const held = flat(key);
-        this.entries.set(held, { value, expiresAt, bucket: this.enqueue(held, expiresAt) });
-      }
-    }
-    this.sweep(SWEEP_BUDGET + 2 * entries.length);
+    this.put(entries, ttlSeconds);
   }
 
   async membersOf(keys: string[]): Promise<string[][]> {
@@ -82,22 +71,25 @@ export class MemoryStateStore implements StateStore {
     ttlSeconds: number,
     options: MemberTtl = {},
   ): Promise<void> {
-    await this.setMany(values, ttlSeconds);
+    this.put(values, ttlSeconds);
+    this.addMembers(members, options.membersTtlSeconds ?? ttlSeconds, options.fixedExpiry ?? false);
+  }
+
+  async writeIfUnchanged(read: ReadEntry[], writes: StateWrite[]): Promise<string[]> {
+    // Checked and written without an await in between: no other call runs in the middle.
     const now = this.now();
-    const expiresAt = now + (options.membersTtlSeconds ?? ttlSeconds) * 1000;
-    for (const { key, value } of members) {
-      let set = this.sets.get(key);
-      const expired = set !== undefined && set.expiresAt <= now;
-      if (set && expired) set.members.clear();
-      if (set && (expired || !options.fixedExpiry)) this.extend(key, set, expiresAt);
-      else if (!set) {
-        const held = flat(key);
-        set = { members: new Set(), expiresAt, bucket: this.enqueue(held, expiresAt) };
-        this.sets.set(held, set);
-      }
-      if (!set.members.has(value)) set.members.add(flat(value));
+    const changed = read
+      .filter(({ key, value }) => {
+        const entry = this.entries.get(key);
+        return (entry && entry.expiresAt > now ? entry.value : null) !== value;
+      })
+      .map(({ key }) => key);
+    if (changed.length > 0) return changed;
+    for (const { values, members, ttlSeconds, membersTtlSeconds, fixedExpiry } of writes) {
+      this.put(values, ttlSeconds);
+      this.addMembers(members, membersTtlSeconds ?? ttlSeconds, fixedExpiry ?? false);
     }
-    this.sweep(2 * members.length);
+    return [];
   }
 
   async holdLease(key: string, holder: string, ttlMs: number): Promise<boolean> {
@@ -143,6 +135,39 @@ export class MemoryStateStore implements StateStore {
     this.sets.clear();
     this.leases.clear();
     this.wheel.clear();
+  }
+
+  private put(entries: StateEntry[], ttlSeconds: number): void {
+    const expiresAt = this.now() + ttlSeconds * 1000;
+    for (const { key, value } of entries) {
+      const entry = this.entries.get(key);
+      if (entry) {
+        entry.value = value;
+        this.extend(key, entry, expiresAt);
+      } else {
+        const held = flat(key);
+        this.entries.set(held, { value, expiresAt, bucket: this.enqueue(held, expiresAt) });
+      }
+    }
+    this.sweep(SWEEP_BUDGET + 2 * entries.length);
+  }
+
+  private addMembers(members: StateEntry[], ttlSeconds: number, fixedExpiry: boolean): void {
+    const now = this.now();
+    const expiresAt = now + ttlSeconds * 1000;
+    for (const { key, value } of members) {
+      let set = this.sets.get(key);
+      const expired = set !== undefined && set.expiresAt <= now;
+      if (set && expired) set.members.clear();
+      if (set && (expired || !fixedExpiry)) this.extend(key, set, expiresAt);
+      else if (!set) {
+        const held = flat(key);
+        set = { members: new Set(), expiresAt, bucket: this.enqueue(held, expiresAt) };
+        this.sets.set(held, set);
+      }
+      if (!set.members.has(value)) set.members.add(flat(value));
+    }
+    this.sweep(2 * members.length);
   }
 
   /** Puts `key` in the bucket of `expiresAt` (never one already swept); returns the bucket. */

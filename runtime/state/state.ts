@@ -19,6 +19,19 @@ export interface MemberTtl {
   fixedExpiry?: boolean;
 }
 
+/** Values and set members written together, expiring alike (see `writeIfUnchanged`). */
+export interface StateWrite extends MemberTtl {
+  values: StateEntry[];
+  members: StateEntry[];
+  ttlSeconds: number;
+}
+
+/** A key as it was read: its value, or null when it was absent. */
+export interface ReadEntry {
+  key: string;
+  value: string | null;
+}
+
 export interface StateStore {
   readonly kind: "redis" | "memory";
   getMany(keys: string[]): Promise<(string | null)[]>;
@@ -35,6 +48,14 @@ export interface StateStore {
    * applied twice, whatever moment a crash interrupts.
    */
   writeAtomically(values: StateEntry[], members: StateEntry[], ttlSeconds: number, options?: MemberTtl): Promise<void>;
+  /**
+   * Compare-and-set over many keys: if every key of `read` still holds the value it was read with
+   * (null: still absent), performs every write (as `writeAtomically` does, each with its own TTLs)
+   * in one atomic step and returns []; otherwise writes nothing and returns the keys that changed.
+   * A state read, updated in the process and written back this way never loses another writer's
+   * update, so any instance may apply any item: no single owner per key is needed.
+   */
+  writeIfUnchanged(read: ReadEntry[], writes: StateWrite[]): Promise<string[]>;
   /**
    * Takes the lease at `key` for `holder` if no one holds it, or extends it if `holder` does; each
    * for ttlMs. True when `holder` holds it afterwards. One atomic step: two instances asking at

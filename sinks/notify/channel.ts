@@ -7,10 +7,24 @@
 import { ErrorCode, SimakError } from "../../runtime/errors.js";
 import type { Alert } from "../../schemas/types.generated.js";
 
+/** A file to deliver (a scheduled report): email attaches it, Telegram sends it, Slack posts the text. */
+export interface ChannelDocument {
+  /** Stable per report and period: the email's Message-ID, so mail clients drop a duplicate. */
+  id: string;
+  subject: string;
+  /** Plain text: what the file holds, in a few lines. */
+  text: string;
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
 export interface Channel {
   readonly name: string;
   readonly type: string;
   send(alert: Alert, signal: AbortSignal): Promise<void>;
+  /** Delivers a document; absent where the far end cannot take one (a webhook). */
+  sendDocument?(document: ChannelDocument, signal: AbortSignal): Promise<void>;
 }
 
 export class DeliveryError extends SimakError {
@@ -31,6 +45,30 @@ function reasonOf(error: unknown): string {
   return "unknown error";
 }
 
+/** POSTs a body (JSON text or a form) and returns the response text; DeliveryError as postJson. */
+async function post(
+  channel: string,
+  url: string,
+  body: string | FormData,
+  signal: AbortSignal,
+  headers: Record<string, string>,
+): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: "POST", headers, body, signal });
+  } catch (error) {
+    throw new DeliveryError(channel, reasonOf(error));
+  }
+  const text = await response.text().catch(() => "");
+  if (!response.ok) throw new DeliveryError(channel, `HTTP ${response.status}`);
+  return text;
+}
+
+/** POSTs a multipart form (a file upload) and returns the response text; DeliveryError as postJson. */
+export function postForm(channel: string, url: string, form: FormData, signal: AbortSignal): Promise<string> {
+  return post(channel, url, form, signal, {});
+}
+
 /**
  * POSTs a JSON body and returns the response text; throws DeliveryError on a network error or a
  * non-2xx status. `body` is sent byte for byte as given (the webhook signs exactly these bytes).
@@ -42,18 +80,5 @@ export async function postJson(
   signal: AbortSignal,
   headers: Record<string, string> = {},
 ): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body,
-      signal,
-    });
-  } catch (error) {
-    throw new DeliveryError(channel, reasonOf(error));
-  }
-  const text = await response.text().catch(() => "");
-  if (!response.ok) throw new DeliveryError(channel, `HTTP ${response.status}`);
-  return text;
+  return post(channel, url, body, signal, { "content-type": "application/json", ...headers });
 }

@@ -5,7 +5,7 @@
 
 import type { ChannelConfig } from "../../processors/alerts/channels.js";
 import type { Alert } from "../../schemas/types.generated.js";
-import { type Channel, postJson } from "./channel.js";
+import { type Channel, type ChannelDocument, postJson } from "./channel.js";
 import { alertText } from "./format.js";
 
 export function slackPayload(alert: Alert) {
@@ -26,6 +26,20 @@ export function slackChannel(name: string, config: Extract<ChannelConfig, { type
     type: "slack",
     async send(alert: Alert, signal: AbortSignal) {
       await postJson(name, config.webhookUrl, JSON.stringify(slackPayload(alert)), signal);
+    },
+    /**
+     * An incoming webhook carries no file: the document's text (what it holds, with its key
+     * numbers) and its file name; the file itself goes by email or Telegram.
+     */
+    async sendDocument(document: ChannelDocument, signal: AbortSignal) {
+      const payload = {
+        text: document.subject,
+        blocks: [
+          { type: "section", text: { type: "mrkdwn", text: `*${document.subject}*\n${document.text}` } },
+          { type: "context", elements: [{ type: "mrkdwn", text: `${document.filename} · id: ${document.id}` }] },
+        ],
+      };
+      await postJson(name, config.webhookUrl, JSON.stringify(payload), signal);
     },
   };
 }

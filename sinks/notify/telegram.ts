@@ -5,14 +5,27 @@
 
 import type { ChannelConfig } from "../../processors/alerts/channels.js";
 import type { Alert } from "../../schemas/types.generated.js";
-import { type Channel, DeliveryError, postJson } from "./channel.js";
+import { type Channel, type ChannelDocument, DeliveryError, postForm, postJson } from "./channel.js";
 import { alertText } from "./format.js";
 
 /** Telegram refuses messages longer than this. */
 const MAX_MESSAGE = 4096;
+/** ... and document captions longer than this. */
+const MAX_CAPTION = 1024;
+
+/** Whether the Bot API answered `{"ok": true}`. */
+function answeredOk(answer: string): boolean {
+  try {
+    return (JSON.parse(answer) as { ok?: unknown }).ok === true;
+  } catch {
+    // Not JSON: not the Bot API.
+    return false;
+  }
+}
 
 export function telegramChannel(name: string, config: Extract<ChannelConfig, { type: "telegram" }>): Channel {
-  const url = `${config.apiBase.replace(/\/+$/, "")}/bot${config.token}/sendMessage`;
+  const bot = `${config.apiBase.replace(/\/+$/, "")}/bot${config.token}`;
+  const url = `${bot}/sendMessage`;
   return {
     name,
     type: "telegram",
@@ -24,13 +37,16 @@ export function telegramChannel(name: string, config: Extract<ChannelConfig, { t
         JSON.stringify({ chat_id: config.chatId, text, disable_web_page_preview: true }),
         signal,
       );
-      let ok = false;
-      try {
-        ok = (JSON.parse(answer) as { ok?: unknown }).ok === true;
-      } catch {
-        // Not JSON: not the Bot API.
-      }
-      if (!ok) throw new DeliveryError(name, "the Bot API did not answer ok");
+      if (!answeredOk(answer)) throw new DeliveryError(name, "the Bot API did not answer ok");
+    },
+    /** `sendDocument`: the file, captioned with the document's text. */
+    async sendDocument(document: ChannelDocument, signal: AbortSignal) {
+      const form = new FormData();
+      form.set("chat_id", config.chatId);
+      form.set("caption", document.text.slice(0, MAX_CAPTION));
+      form.set("document", new Blob([document.content], { type: document.contentType }), document.filename);
+      const answer = await postForm(name, `${bot}/sendDocument`, form, signal);
+      if (!answeredOk(answer)) throw new DeliveryError(name, "the Bot API did not answer ok");
     },
   };
 }

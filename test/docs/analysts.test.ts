@@ -9,6 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANALYST_QUERIES } from "../../runtime/storage/analyst-queries.js";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
 import {
   A,
@@ -352,6 +353,140 @@ EXPECTED["issues-hour"] = {
 };
 // Posts i1 and i2 have the pair "antrean bpjs" (i1 negative), i3 not.
 EXPECTED["issue-posts"] = { params: { hour: dateTime(ISSUES_HOUR) }, rows: [{ posts: 2, negative: 1 }] };
+/** The alert fixture's times as stored (DateTime64(3)). */
+const at = (ms: number) => `${dateTime(ms)}.000`;
+
+/** The report's blocks (runtime/storage/analyst-queries.ts), on the seed of test/fixtures/analytics.ts. */
+const REPORT_EXPECTED: Record<string, { params?: Record<string, string>; rows: Record<string, unknown>[] }> = {
+  // The regulars' neutral Tuesdays (1, 2, 2, 3 mentions), then the day of H: 50 crowd + 3 negative.
+  "persepsi-daily": {
+    params: MONTH,
+    rows: [
+      ...[
+        [3, 1],
+        [2, 2],
+        [1, 2],
+        [0, 3],
+      ].map(([weeksAgo, count]) => ({
+        day: date(A - (weeksAgo as number) * WEEK + DAY),
+        mention_total: count,
+        positive_total: 0,
+        negative_total: 0,
+        labelled_total: count,
+        net_sentiment_index: 0,
+      })),
+      {
+        day: date(H),
+        mention_total: 53,
+        positive_total: 15,
+        negative_total: 18,
+        labelled_total: 53,
+        net_sentiment_index: -5.7,
+      },
+    ],
+  },
+  // The hour H, as in persepsi-trend.
+  "persepsi-direction-end": {
+    params: MONTH,
+    rows: [{ hour_start: dateTime(H), rolling_net_sentiment: 7.1, previous_net_sentiment: -20, direction: "rising" }],
+  },
+  "sentiment-by-platform": {
+    params: MONTH,
+    rows: [
+      { platform: "x", mention_total: 60, positive_total: 15, neutral_total: 28, negative_total: 17 },
+      { platform: "instagram", mention_total: 1, positive_total: 0, neutral_total: 0, negative_total: 1 },
+    ],
+  },
+  // Then the fan's two posts (20 000 followers, no engagement), by id.
+  "top-posts-period": {
+    params: MONTH,
+    rows: [
+      ["x", "neg-b", "kritikus", "negative", 54, 200_000],
+      ["instagram", "neg-c", "neg-c", "negative", 50, 100],
+      ["x", "neg-a", "neg-a", "negative", 5, 100],
+      ["x", "fan-w0", "fan", "neutral", 0, 20_000],
+      ["x", "fan-w1", "fan", "neutral", 0, 20_000],
+    ].map(([platform, id, author_handle, sentiment_label, engagement, followers]) => ({
+      platform,
+      id,
+      author_handle,
+      sentiment_label,
+      engagement,
+      followers,
+      url: null,
+      excerpt: "antrean vaksin lama bgt",
+    })),
+  },
+  "top-voices-period": {
+    params: MONTH,
+    rows: [
+      ["x", "kritikus", 1, 200_000, 54, 1],
+      ["instagram", "neg-c", 1, 100, 50, 1],
+      ["x", "neg-a", 1, 100, 5, 1],
+      ["x", "fan", 2, 20_000, 0, 0],
+      ["x", "loyal", 4, 1000, 0, 0],
+    ].map(([author_platform, handle, mention_count, followers, engagement_received, negative_count]) => ({
+      author_platform,
+      handle,
+      mention_count,
+      followers,
+      engagement_received,
+      negative_count,
+    })),
+  },
+  // neg-b's author is a critic, neg-c's a conversationalist; the other 54 authors have no segment.
+  "segments-period": {
+    params: MONTH,
+    rows: [
+      { audience_segment: "unknown", author_count: 54, mention_count: 59 },
+      { audience_segment: "conversationalists", author_count: 1, mention_count: 1 },
+      { audience_segment: "critics", author_count: 1, mention_count: 1 },
+    ],
+  },
+  // bpjs-1 acknowledged first by rina (budi later), resolved at H-6h; bpjs-2 neither; Polri's not BPJS's.
+  "alerts-period": {
+    params: MONTH,
+    rows: [
+      {
+        alert_id: "bpjs-1:firing",
+        rule_id: "bpjs-negative",
+        severity: "warning",
+        signal: "negative-share",
+        fired_at: at(H - 8 * HOUR),
+        message: "bpjs-negative firing",
+        acknowledged_at: at(H - 7 * HOUR - 30 * 60_000),
+        acknowledged_by: "rina",
+        resolved_at: at(H - 6 * HOUR),
+      },
+      {
+        alert_id: "bpjs-2:firing",
+        rule_id: "bpjs-negative",
+        severity: "warning",
+        signal: "negative-share",
+        fired_at: at(H),
+        message: "bpjs-negative firing",
+        acknowledged_at: null,
+        acknowledged_by: null,
+        resolved_at: null,
+      },
+    ],
+  },
+  "oldest-unanswered-period": {
+    params: MONTH,
+    rows: [
+      {
+        item_id: "s3",
+        platform: "x",
+        url: "https://x.com/i/status/s3",
+        author_handle: "warga",
+        status: "overdue",
+        asked_at: at(A + DAY + 2 * HOUR),
+        due_at: at(A + DAY + 6 * HOUR),
+      },
+    ],
+  },
+};
+Object.assign(EXPECTED, REPORT_EXPECTED);
 
 /** The ```sql blocks of the page, by the name on their first line (`-- name`). */
 function sqlBlocks(): Map<string, string> {
@@ -376,6 +511,10 @@ describe("docs/analysts.md", () => {
 
   it("has an expectation for every sql block and a block for every expectation", () => {
     expect([...blocks.keys()].sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it("holds each query programs run (runtime/storage/analyst-queries.ts) as its block of the same name", () => {
+    for (const [name, text] of Object.entries(ANALYST_QUERIES)) expect(blocks.get(name), name).toBe(text);
   });
 
   it.each(Object.entries(EXPECTED))("%s gives the hand-computed rows", async (name, expected) => {

@@ -188,8 +188,8 @@ describe("ingestor compliance", () => {
     const stage = await run(meta());
     const state = pipeline.context.state;
     await waitFor(
-      "the page's checkpoint",
-      async () => ((await readCheckpoints(state, "", "meta-bpjs")).size === 1 ? true : undefined),
+      "the page's checkpoint and the refreshers' schedules",
+      async () => ((await readCheckpoints(state, "", "meta-bpjs")).size === 3 ? true : undefined),
       10_000,
       20,
     );
@@ -250,8 +250,8 @@ describe("ingestor compliance", () => {
     const stage = await run(youtube());
     const state = pipeline.context.state;
     await waitFor(
-      "the channel's and the quota's checkpoints",
-      async () => ((await readCheckpoints(state, "", "yt-bpjs")).size === 2 ? true : undefined),
+      "the channel's, the quota's and the refresher's checkpoints",
+      async () => ((await readCheckpoints(state, "", "yt-bpjs")).size === 3 ? true : undefined),
       10_000,
       20,
     );
@@ -308,8 +308,8 @@ describe("ingestor compliance", () => {
     const stage = await run(tiktok());
     const state = pipeline.context.state;
     await waitFor(
-      "the account's checkpoint",
-      async () => ((await readCheckpoints(state, "", "tiktok-bpjs")).size === 1 ? true : undefined),
+      "the account's checkpoint and the refresher's schedule",
+      async () => ((await readCheckpoints(state, "", "tiktok-bpjs")).size === 2 ? true : undefined),
       10_000,
       20,
     );

@@ -1,6 +1,6 @@
 /** Helpers for ingestor tests: draining an ingestor and picking events by type. */
 import type { Ingestor, SourceEvent } from "../../runtime/ingestor.js";
-import type { EngagementEvent, Mention } from "../../schemas/types.generated.js";
+import type { EngagementEvent, Mention, MentionChange } from "../../schemas/types.generated.js";
 
 export type MentionEvent = Extract<SourceEvent, { type: "mention" }>;
 export type InvalidEvent = Extract<SourceEvent, { type: "invalid" }>;
@@ -25,6 +25,11 @@ export function mentions(events: readonly SourceEvent[]): Mention[] {
 
 export function engagements(events: readonly SourceEvent[]): EngagementEvent[] {
   return events.flatMap((event) => (event.type === "engagement" ? [event.engagement] : []));
+}
+
+/** The removals and edits (change events). */
+export function changes(events: readonly SourceEvent[]): MentionChange[] {
+  return events.flatMap((event) => (event.type === "change" ? [event.change] : []));
 }
 
 export function eventTime(event: SourceEvent): number | undefined {

@@ -3,8 +3,10 @@
  * (feed over three pages, one empty with a next link; comments newest first with thread parents)
  * and of an Instagram account (media, comments and their replies), counts as EngagementEvents
  * only when they changed, a restart from a stored checkpoint, the throttling codes and the usage
- * headers, 503 then 200, and bad payloads; Meta's webhook: the hub.challenge handshake, signed,
- * badly signed, re-serialised and replayed deliveries, a removal, and bad changes.
+ * headers, 503 then 200, and bad payloads; the engagement refresher re-reading a young post
+ * through `?ids=` at 1, 5, 15 and 60 minutes (a "(#803) ... do not exist" a removal); Meta's webhook: the hub.challenge handshake, signed,
+ * badly signed, re-serialised and replayed deliveries, a removal and an edit (change events,
+ * answered after the bus acknowledged them), and bad changes.
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -13,13 +15,12 @@ import {
   META_ERROR_CODES,
   type MetaOptions,
   type MetaStreamState,
-  type Removal,
   signMetaBody,
 } from "../../../ingestors/meta/index.js";
 import { WebhookListener } from "../../../ingestors/webhook/listener.js";
 import { HttpClient } from "../../../runtime/http-client.js";
 import type { IngestContext, SourceEvent } from "../../../runtime/ingestor.js";
-import { engagements, mentions } from "../events.js";
+import { changes, engagements, mentions } from "../events.js";
 import { FakeClock, FakePlatformServer } from "../fakes/platform-server.js";
 
 const PAGE = "104425192324";
@@ -90,13 +91,17 @@ async function poll(rounds: number, opts = options(), ctx = context()): Promise<
   for await (const event of createMetaIngestor(opts).events(abort.signal, ctx)) {
     if (event.type === "receipt") event.done();
     else events.push(event);
-    if (event.type === "checkpoint" && ++checkpoints === rounds) abort.abort();
+    if (isPoll(event) && ++checkpoints === rounds) abort.abort();
   }
   return events;
 }
 
+/** A checkpoint of a page or account (not of a refresher's schedule). */
+const isPoll = (event: SourceEvent) => event.type === "checkpoint" && !event.stream.startsWith("engagement-refresh");
 const checkpointsOf = (events: SourceEvent[]) =>
-  events.flatMap((event) => (event.type === "checkpoint" ? [JSON.parse(event.value) as MetaStreamState] : []));
+  events.flatMap((event) =>
+    event.type === "checkpoint" && isPoll(event) ? [JSON.parse(event.value) as MetaStreamState] : [],
+  );
 const invalidOf = (events: SourceEvent[]) =>
   events.flatMap((event) => (event.type === "invalid" ? [{ code: event.errorCode, reason: event.reason }] : []));
 const query = (index: number) => new URLSearchParams(server.requests[index]?.path.split("?")[1]);
@@ -335,25 +340,129 @@ describe("meta ingestor: reconciliation poll", () => {
   });
 });
 
+describe("meta ingestor: engagement refresher", () => {
+  it("re-reads a young post's counts through ?ids= at 1, 5, 15 and 60 minutes: an event only on change; gone, a removal", async () => {
+    await setUp();
+    const created = clock.now() - 30_000;
+    const postId = `${PAGE}_901234567890100`;
+    const feed = JSON.parse(fixture("page-feed-1.json"));
+    feed.data = [{ ...feed.data[1], created_time: new Date(created).toISOString().replace(".000Z", "+0000") }];
+    delete feed.paging.next;
+    const counts = (likes: number) => ({
+      status: 200,
+      headers: JSON_HEADERS,
+      body: JSON.stringify({
+        [postId]: {
+          id: postId,
+          created_time: feed.data[0].created_time,
+          reactions: { data: [], summary: { total_count: likes } },
+          comments: { data: [], summary: { order: "ranked", total_count: 0, can_comment: true } },
+        },
+      }),
+    });
+    server
+      .script("GET /v21.0/104425192324/feed", { status: 200, headers: JSON_HEADERS, body: JSON.stringify(feed) })
+      .script(
+        "GET /v21.0/",
+        counts(5),
+        counts(9),
+        counts(9),
+        graphError(404, 803, `(#803) Some of the aliases you requested do not exist: ${postId}`),
+      );
+    const abort = new AbortController();
+    const events: SourceEvent[] = [];
+    for await (const event of createMetaIngestor(options({ pollMinutes: 180 })).events(abort.signal, context())) {
+      events.push(event);
+      if (event.type === "change") abort.abort();
+    }
+    const lookups = server.requests.slice(1);
+    expect(lookups.map((r) => (r.at - created) / 60_000)).toEqual([1, 5, 15, 60]);
+    expect(lookups.map((r) => r.path.split("?")[0])).toEqual(Array(4).fill("/v21.0/"));
+    expect(Object.fromEntries(query(1))).toEqual({
+      ids: postId,
+      fields: "id,created_time,shares,reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)",
+    });
+    expect(engagements(events)).toEqual([
+      {
+        platform: "facebook",
+        postId,
+        eventTime: created + 5 * 60_000,
+        likes: 9,
+        shares: 0,
+        replies: 0,
+        views: 0,
+        clicks: 0,
+        source: "meta-bpjs",
+      },
+    ]);
+    expect(changes(events)).toEqual([
+      {
+        platform: "facebook",
+        postId,
+        change: "removed",
+        reason: "not_found",
+        text: null,
+        changedTime: created + 60 * 60_000,
+        source: "meta-bpjs",
+      },
+    ]);
+    // The facebook schedule is a checkpoint of its own, after the poll and after each refresh.
+    const schedules = events.flatMap((e) =>
+      e.type === "checkpoint" && e.stream === "engagement-refresh:facebook" ? [JSON.parse(e.value) as unknown] : [],
+    );
+    expect(schedules[0]).toEqual([[postId, created, created + 60_000, 5, 0, 0, 0, 0]]);
+    expect(schedules.at(-1)).toEqual([]);
+  });
+
+  it("re-reads Instagram media at its next 6-hour step; an id missing from the answer is a removal", async () => {
+    await setUp();
+    const media = "17895695668004550";
+    const posted = Date.UTC(2026, 11, 5, 0, 15);
+    server
+      .script("GET /v21.0/17841405822304914/media", ok("ig-media.json"))
+      .script("GET /v21.0/17895695668004550/comments", ok("ig-comments.json"))
+      .script("GET /v21.0/", { status: 200, headers: JSON_HEADERS, body: "{}" });
+    const abort = new AbortController();
+    const events: SourceEvent[] = [];
+    const ingestor = createMetaIngestor(options({ pages: [], instagramAccounts: [IG], pollMinutes: 600 }));
+    for await (const event of ingestor.events(abort.signal, context())) {
+      if (event.type !== "receipt") events.push(event);
+      if (event.type === "change") abort.abort();
+    }
+    // 2 h 45 min old at the poll: the early steps are past, the next is 6 hours after the post.
+    expect(server.requests[2]?.at).toBe(posted + 6 * 3_600_000);
+    expect(Object.fromEntries(query(2))).toEqual({ ids: media, fields: "id,timestamp,like_count,comments_count" });
+    expect(changes(events)).toEqual([
+      {
+        platform: "instagram",
+        postId: media,
+        change: "removed",
+        reason: "not_found",
+        text: null,
+        changedTime: posted + 6 * 3_600_000,
+        source: "meta-bpjs",
+      },
+    ]);
+    expect(engagements(events)).toEqual([]);
+  });
+});
+
 describe("meta ingestor: webhook", () => {
   let listener: WebhookListener;
   let abort: AbortController;
   let events: SourceEvent[];
-  let removals: Removal[];
   let pendingReceipts: ((error?: Error) => void)[];
 
   async function start(): Promise<void> {
     listener = new WebhookListener("127.0.0.1", 0);
     abort = new AbortController();
     events = [];
-    removals = [];
     pendingReceipts = [];
     const ingestor = createMetaIngestor(
       options({
         pages: [],
         instagramAccounts: [],
         webhook: { listener, appSecret: APP_SECRET, verifyToken: VERIFY },
-        onRemoved: (removal) => removals.push(removal),
       }),
     );
     (async () => {
@@ -402,15 +511,24 @@ describe("meta ingestor: webhook", () => {
     expect((await fetch(`${hook()}?hub.mode=unsubscribe&hub.verify_token=${VERIFY}&hub.challenge=1`)).status).toBe(403);
   });
 
-  it("publishes a signed page notification, answers 200 after the ack, hands removals over and dead-letters a bad change", async () => {
+  it("publishes a signed page notification, answers 200 after the ack, yields removals and dead-letters a bad change", async () => {
     await setUp();
     await start();
     const body = fixture("webhook-page-feed.json");
-    const answer = post(body);
+    let answered = false;
+    const answer = post(body).then((response) => {
+      answered = true;
+      return response;
+    });
+    for (let i = 0; i < 200 && pendingReceipts.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    // The removal is yielded before the receipt, and Meta hears nothing until the bus acknowledged it.
+    expect(events.map((event) => event.type)).toEqual(["mention", "change", "invalid"]);
+    expect(answered).toBe(false);
     await acknowledge();
     const response = await answer;
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ mentions: 1, invalid: 1, removed: 1, ignored: 1 });
+    expect(await response.json()).toEqual({ mentions: 1, invalid: 1, removed: 1, edited: 0, ignored: 1 });
     expect(mentions(events)).toEqual([
       expect.objectContaining({
         platform: "facebook",
@@ -424,9 +542,74 @@ describe("meta ingestor: webhook", () => {
         url: "https://www.facebook.com/104425192324_901234567890123?comment_id=901234567890123_555000000000003",
       }),
     ]);
-    expect(removals).toEqual([{ platform: "facebook", id: "901234567890123_555000000000001", at: 1796439010 * 1000 }]);
+    expect(changes(events)).toEqual([
+      {
+        platform: "facebook",
+        postId: "901234567890123_555000000000001",
+        change: "removed",
+        reason: "remove",
+        text: null,
+        changedTime: 1796439010 * 1000,
+        source: "meta-bpjs",
+      },
+    ]);
     expect(invalidOf(events)).toEqual([
       { code: META_ERROR_CODES.badPayload, reason: "page feed: Invalid input: expected number, received string" },
+    ]);
+  });
+
+  it("yields an edited post as an edit (not a second mention) and a hidden comment as a removal", async () => {
+    await setUp();
+    await start();
+    const feed = (value: Record<string, unknown>) => ({ field: "feed", value });
+    const body = JSON.stringify({
+      object: "page",
+      entry: [
+        {
+          id: PAGE,
+          time: 1796439100,
+          changes: [
+            feed({
+              item: "status",
+              verb: "edited",
+              post_id: `${PAGE}_901234567890123`,
+              message: "Jadwal layanan diperbarui: buka pukul 08.00.",
+              created_time: 1796439090,
+            }),
+            feed({
+              item: "comment",
+              verb: "hide",
+              post_id: `${PAGE}_901234567890123`,
+              comment_id: "901234567890123_555000000000004",
+            }),
+          ],
+        },
+      ],
+    });
+    const answer = post(body);
+    await acknowledge();
+    const response = await answer;
+    expect(await response.json()).toEqual({ mentions: 0, invalid: 0, removed: 1, edited: 1, ignored: 0 });
+    expect(mentions(events)).toEqual([]);
+    expect(changes(events)).toEqual([
+      {
+        platform: "facebook",
+        postId: `${PAGE}_901234567890123`,
+        change: "edited",
+        reason: "edited",
+        text: "Jadwal layanan diperbarui: buka pukul 08.00.",
+        changedTime: 1796439090 * 1000,
+        source: "meta-bpjs",
+      },
+      {
+        platform: "facebook",
+        postId: "901234567890123_555000000000004",
+        change: "removed",
+        reason: "hide",
+        text: null,
+        changedTime: 1796439100 * 1000,
+        source: "meta-bpjs",
+      },
     ]);
   });
 

@@ -1,8 +1,9 @@
 /**
  * The tiktok ingestor against a fake Display API and a test clock: the account's videos over
  * cursor pages (one empty that still has more) up to the window's start, a Mention per new video,
- * an EngagementEvent when a video's counts changed, a removed video, a restart from the stored
- * checkpoint, 503 then 200, 429 rate_limit_exceeded, and bad answers.
+ * an EngagementEvent when a video's counts changed, a removed video (a change event), a restart
+ * from the stored checkpoint, 503 then 200, 429 rate_limit_exceeded, and bad answers; the
+ * engagement refresher re-reading a young video through video/query at 1, 5, 15 and 60 minutes.
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -15,7 +16,7 @@ import {
 } from "../../../ingestors/tiktok/index.js";
 import { HttpClient } from "../../../runtime/http-client.js";
 import type { IngestContext, SourceEvent } from "../../../runtime/ingestor.js";
-import { engagements, mentions } from "../events.js";
+import { changes, engagements, mentions } from "../events.js";
 import { FakeClock, FakePlatformServer } from "../fakes/platform-server.js";
 
 const TOKEN = "act.tiktok-user-token-secret";
@@ -59,19 +60,32 @@ function options(overrides: Partial<TiktokOptions> = {}): TiktokOptions {
   };
 }
 
+/** The ingestor's events until `until` holds for one (included). */
+async function until(stop: (event: SourceEvent) => boolean, opts = options(), ctx = context()): Promise<SourceEvent[]> {
+  const abort = new AbortController();
+  const events: SourceEvent[] = [];
+  for await (const event of createTiktokIngestor(opts).events(abort.signal, ctx)) {
+    events.push(event);
+    if (stop(event)) abort.abort();
+  }
+  return events;
+}
+
 async function poll(rounds: number, opts = options(), ctx = context()): Promise<SourceEvent[]> {
   const abort = new AbortController();
   const events: SourceEvent[] = [];
   let checkpoints = 0;
   for await (const event of createTiktokIngestor(opts).events(abort.signal, ctx)) {
     events.push(event);
-    if (event.type === "checkpoint" && ++checkpoints === rounds) abort.abort();
+    if (event.type === "checkpoint" && event.stream === ACCOUNT_STREAM && ++checkpoints === rounds) abort.abort();
   }
   return events;
 }
 
 const statesOf = (events: SourceEvent[]) =>
-  events.flatMap((event) => (event.type === "checkpoint" ? [JSON.parse(event.value) as TiktokState] : []));
+  events.flatMap((event) =>
+    event.type === "checkpoint" && event.stream === ACCOUNT_STREAM ? [JSON.parse(event.value) as TiktokState] : [],
+  );
 const invalidOf = (events: SourceEvent[]) =>
   events.flatMap((event) => (event.type === "invalid" ? [{ code: event.errorCode, reason: event.reason }] : []));
 const listBodies = () =>
@@ -144,12 +158,7 @@ describe("tiktok ingestor", () => {
     server
       .script("GET /v2/user/info/", ok("user-info.json"))
       .script("POST /v2/video/list/", ok("video-list-1.json"), ok("video-list-2-empty.json"), ok("video-list-3.json"));
-    const removed: string[] = [];
-    const events = await poll(
-      1,
-      options({ onRemoved: (removal) => removed.push(removal.id) }),
-      context({ [ACCOUNT_STREAM]: JSON.stringify(stored) }),
-    );
+    const events = await poll(1, options(), context({ [ACCOUNT_STREAM]: JSON.stringify(stored) }));
     expect(server.requests[0]?.at).toBe(start + 10 * 60_000);
     expect(mentions(events).map((m) => m.id)).toEqual(["7445000000000000003"]);
     expect(engagements(events)).toEqual([
@@ -165,11 +174,111 @@ describe("tiktok ingestor", () => {
         source: "tiktok-bpjs",
       },
     ]);
-    expect(removed).toEqual(["7445000000000000000"]);
+    expect(changes(events)).toEqual([
+      {
+        platform: "tiktok",
+        postId: "7445000000000000000",
+        change: "removed",
+        reason: "not_listed",
+        text: null,
+        changedTime: start + 10 * 60_000,
+        source: "tiktok-bpjs",
+      },
+    ]);
+    // The removal goes out before the checkpoint that forgets the video.
+    expect(events.at(-1)?.type).toBe("checkpoint");
     expect(Object.keys(statesOf(events)[0]?.videos ?? {})).toEqual([
       "7445000000000000003",
       "7445000000000000002",
       "7445000000000000001",
+    ]);
+  });
+
+  it("re-reads a young video's counts through video/query at 1, 5, 15 and 60 minutes: an event only on change; gone, a removal", async () => {
+    const created = 1796430000_000;
+    clock = new FakeClock(created + 30_000);
+    server = await new FakePlatformServer(clock).listen();
+    const query = (likes: number | null) => {
+      const body = JSON.parse(fixture("video-query.json"));
+      if (likes === null) body.data.videos = [];
+      else body.data.videos[0].like_count = likes;
+      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(body) };
+    };
+    server
+      .script("GET /v2/user/info/", ok("user-info.json"))
+      .script("POST /v2/video/list/", ok("video-list-1.json"), ok("video-list-2-empty.json"), ok("video-list-3.json"))
+      .script("POST /v2/video/query/", query(1520), query(1600), query(1600), query(null));
+    const events = await until((event) => event.type === "change", options({ pollMinutes: 180 }));
+    const queries = server.requests.filter((r) => r.path.startsWith("/v2/video/query/"));
+    // Video 3 is 30 s old; video 2 (36 h old) is next due at 42 h, video 1 is past the 7 days.
+    expect(queries.map((r) => (r.at - created) / 60_000)).toEqual([1, 5, 15, 60]);
+    expect(queries.map((r) => JSON.parse(r.body) as unknown)).toEqual(
+      Array(4).fill({ filters: { video_ids: ["7445000000000000003"] } }),
+    );
+    expect(new URLSearchParams(queries[0]?.path.split("?")[1]).get("fields")).toBe(
+      "id,like_count,comment_count,share_count,view_count",
+    );
+    expect(mentions(events)).toHaveLength(3);
+    expect(engagements(events)).toEqual([
+      {
+        platform: "tiktok",
+        postId: "7445000000000000003",
+        eventTime: created + 5 * 60_000,
+        likes: 1600,
+        shares: 40,
+        replies: 88,
+        views: 32000,
+        clicks: 0,
+        source: "tiktok-bpjs",
+      },
+    ]);
+    expect(changes(events)).toEqual([
+      {
+        platform: "tiktok",
+        postId: "7445000000000000003",
+        change: "removed",
+        reason: "not_found",
+        text: null,
+        changedTime: created + 60 * 60_000,
+        source: "tiktok-bpjs",
+      },
+    ]);
+    // The schedule is checkpointed after the poll (each video tracked with the counts published)
+    // and after each of the four refreshes: the last without the removed video.
+    const schedules = events.flatMap((e) =>
+      e.type === "checkpoint" && e.stream === "engagement-refresh" ? [JSON.parse(e.value) as unknown] : [],
+    );
+    const video2 = ["7445000000000000002", 1796300000_000, 1796300000_000 + 42 * 3_600_000, 300, 5, 12, 9000, 0];
+    expect(schedules).toHaveLength(5);
+    expect(schedules[0]).toEqual([["7445000000000000003", created, created + 60_000, 1520, 40, 88, 32000, 0], video2]);
+    expect(schedules[4]).toEqual([video2]);
+  });
+
+  it("resumes the refresh schedule from its checkpoint: the next lookup at its stored time, before any poll", async () => {
+    const created = 1796430000_000;
+    clock = new FakeClock(created + 2 * 60_000);
+    server = await new FakePlatformServer(clock).listen();
+    server.script("POST /v2/video/query/", ok("video-query.json"));
+    const account: TiktokState = {
+      polledAt: clock.now(),
+      lastSuccessAt: clock.now(),
+      lastErrorAt: null,
+      lastError: null,
+      videos: { "7445000000000000003": { counts: "1520,40,88,32000", createdAt: created } },
+    };
+    const schedule = [["7445000000000000003", created, created + 5 * 60_000, 1520, 40, 88, 32000, 0]];
+    const events = await until(
+      (event) => event.type === "checkpoint" && event.stream === "engagement-refresh",
+      options(),
+      context({ [ACCOUNT_STREAM]: JSON.stringify(account), "engagement-refresh": JSON.stringify(schedule) }),
+    );
+    expect(server.requests.map((r) => [r.path.split("?")[0], r.at - created])).toEqual([
+      ["/v2/video/query/", 5 * 60_000],
+    ]);
+    // The same counts as stored: nothing published; the next step is 15 minutes after the post.
+    expect(events.map((e) => e.type)).toEqual(["checkpoint"]);
+    expect(JSON.parse((events[0] as { value: string }).value)).toEqual([
+      ["7445000000000000003", created, created + 15 * 60_000, 1520, 40, 88, 32000, 0],
     ]);
   });
 

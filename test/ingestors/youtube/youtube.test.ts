@@ -3,7 +3,8 @@
  * channel's feed, its videos' counts and comments (replies beyond the five a thread carries read
  * through comments.list), commentsDisabled skipped, quotaExceeded pausing until midnight Pacific,
  * the quota governor's reset, keyword search, the feed alone without a key, 503 then 200, bad
- * payloads, and restarts from stored checkpoints.
+ * payloads, restarts from stored checkpoints, a video videos.list no longer returns (a removal),
+ * and the engagement refresher re-reading a young video's counts at 1, 5, 15 and 60 minutes.
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -18,7 +19,7 @@ import {
 import { QuotaGovernor } from "../../../ingestors/youtube/quota.js";
 import { HttpClient } from "../../../runtime/http-client.js";
 import type { IngestContext, SourceEvent } from "../../../runtime/ingestor.js";
-import { engagements, mentions } from "../events.js";
+import { changes, engagements, mentions } from "../events.js";
 import { FakeClock, FakePlatformServer } from "../fakes/platform-server.js";
 
 const CHANNEL = "UCabcdefghijklmnopqrstuv";
@@ -73,14 +74,16 @@ function options(overrides: Partial<YoutubeOptions> = {}): YoutubeOptions {
   };
 }
 
-/** Runs the source until it has yielded `rounds` checkpoints of its streams (not the quota's). */
+const NOT_POLLS = [QUOTA_STREAM, "engagement-refresh"];
+
+/** Runs the source until it has yielded `rounds` checkpoints of its streams (not the quota's nor the refresher's). */
 async function poll(rounds: number, opts = options(), ctx = context()): Promise<SourceEvent[]> {
   const abort = new AbortController();
   const events: SourceEvent[] = [];
   let checkpoints = 0;
   for await (const event of createYoutubeIngestor(opts).events(abort.signal, ctx)) {
     events.push(event);
-    if (event.type === "checkpoint" && event.stream !== QUOTA_STREAM && ++checkpoints === rounds) abort.abort();
+    if (event.type === "checkpoint" && !NOT_POLLS.includes(event.stream) && ++checkpoints === rounds) abort.abort();
   }
   return events;
 }
@@ -173,7 +176,7 @@ describe("youtube ingestor: channels", () => {
     expect(quota && JSON.parse((quota as { value: string }).value)).toEqual({ day: "2026-12-04", used: 5 });
   });
 
-  it("resumes from its checkpoint: waits out the interval, emits only changed counts and comments after the newest read", async () => {
+  it("resumes from its checkpoint: waits out the interval, emits only changed counts and comments after the newest read; a video videos.list no longer returns is a removal", async () => {
     await setUp();
     const stored: YoutubeStreamState = {
       since: clock.now() - 5 * 60_000,
@@ -195,6 +198,12 @@ describe("youtube ingestor: channels", () => {
           newestCommentAt: null,
           commentsDisabled: true,
         },
+        Vid00000003: {
+          publishedAt: Date.UTC(2026, 11, 3, 1),
+          counts: "4,0,90",
+          commentCount: 0,
+          newestCommentAt: null,
+        },
       },
     };
     server
@@ -214,7 +223,20 @@ describe("youtube ingestor: channels", () => {
       "/youtube/v3/commentThreads",
       "/youtube/v3/comments",
     ]);
+    expect(query(1).get("id")).toBe("Vid00000001,Vid00000002,Vid00000003");
     expect(mentions(events).map((m) => m.id)).toEqual(["UgzThreadA.reply5", "UgzThreadA.reply6", "UgzThreadA.reply7"]);
+    expect(changes(events)).toEqual([
+      {
+        platform: "youtube",
+        postId: "Vid00000003",
+        change: "removed",
+        reason: "not_found",
+        text: null,
+        changedTime: start + 10 * 60_000,
+        source: "yt-bpjs",
+      },
+    ]);
+    expect(Object.keys(statesOf(events)[0]?.videos ?? {})).toEqual(["Vid00000001", "Vid00000002"]);
     expect(statesOf(events)[0]?.videos.Vid00000001).toMatchObject({
       newestCommentAt: Date.UTC(2026, 11, 5, 2, 17),
       longThreads: { UgzThreadA: 7 },
@@ -232,6 +254,72 @@ describe("youtube ingestor: channels", () => {
         source: "yt-bpjs",
       },
     ]);
+  });
+
+  it("re-reads a young video's counts (videos.list, 1 unit) at 1, 5, 15 and 60 minutes: an event only on change; gone, a removal", async () => {
+    const published = Date.UTC(2026, 11, 4, 5);
+    clock = new FakeClock(published + 30_000);
+    server = await new FakePlatformServer(clock).listen();
+    const videos = (likes: number | null, only?: string) => {
+      const body = JSON.parse(fixture("videos.json"));
+      for (const item of body.items) item.statistics.commentCount = "0";
+      if (likes !== null) body.items[0].statistics.likeCount = String(likes);
+      body.items = only === undefined ? body.items : body.items.filter((item: { id: string }) => item.id === only);
+      if (likes === null) body.items = [];
+      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(body) };
+    };
+    server
+      .script("GET /feeds/videos.xml", feed())
+      .script(
+        "GET /youtube/v3/videos",
+        videos(120),
+        videos(120, "Vid00000001"),
+        videos(150, "Vid00000001"),
+        videos(150, "Vid00000001"),
+        videos(null),
+      );
+    const abort = new AbortController();
+    const events: SourceEvent[] = [];
+    for await (const event of createYoutubeIngestor(options({ pollMinutes: 180 })).events(abort.signal, context())) {
+      events.push(event);
+      if (event.type === "change") abort.abort();
+    }
+    const lookups = server.requests.slice(2);
+    // Vid00000001 is 30 s old; Vid00000002 (50 hours old) is next due at 54 hours.
+    expect(lookups.map((r) => (r.at - published) / 60_000)).toEqual([1, 5, 15, 60]);
+    expect(lookups.map((r) => Object.fromEntries(new URLSearchParams(r.path.split("?")[1])))).toEqual(
+      Array(4).fill({ part: "statistics", id: "Vid00000001", maxResults: "50" }),
+    );
+    expect(mentions(events).map((m) => m.id)).toEqual(["Vid00000001", "Vid00000002"]);
+    expect(engagements(events)).toEqual([
+      {
+        platform: "youtube",
+        postId: "Vid00000001",
+        eventTime: published + 5 * 60_000,
+        likes: 150,
+        shares: 0,
+        replies: 0,
+        views: 5400,
+        clicks: 0,
+        source: "yt-bpjs",
+      },
+    ]);
+    expect(changes(events)).toEqual([
+      {
+        platform: "youtube",
+        postId: "Vid00000001",
+        change: "removed",
+        reason: "not_found",
+        text: null,
+        changedTime: published + 60 * 60_000,
+        source: "yt-bpjs",
+      },
+    ]);
+    // Each lookup's unit is counted: one for the poll's videos.list, one for each of the four refreshes.
+    const quotas = events.flatMap((e) =>
+      e.type === "checkpoint" && e.stream === QUOTA_STREAM ? [JSON.parse(e.value) as { used: number }] : [],
+    );
+    expect(quotas.map((q) => q.used)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("pauses every API call until midnight Pacific after quotaExceeded, while the free feed goes on", async () => {

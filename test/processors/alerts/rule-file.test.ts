@@ -29,6 +29,40 @@ function problems(yaml: string, env: Record<string, string> = ENV): string[] {
 }
 
 describe("alert rules file", () => {
+  it("reads the scheduled reports of the example file", async () => {
+    const config = await loadAlertConfig("config/examples/alerts.yaml", ENV);
+    expect(config.reports).toEqual([
+      {
+        id: "bpjs-bulanan",
+        agency: "bpjs-kesehatan",
+        period: "monthly",
+        zone: "Asia/Jakarta",
+        lang: "id",
+        enabled: true,
+        channels: ["humas-email", "humas-telegram"],
+      },
+      { id: "polri-mingguan", agency: "polri", period: "weekly", lang: "id", enabled: true, channels: ["humas-slack"] },
+    ]);
+  });
+
+  it("refuses a report without a period, in an unknown zone, or to a channel that cannot carry it", () => {
+    expect(
+      problems(`channels:
+  hook: { type: webhook, url: "https://h.example/x", secret: "0123456789abcdef" }
+rules: {}
+reports:
+  a: { agency: polri, channels: [hook] }
+  b: { agency: polri, period: daily, zone: Mars/Base, channels: [nowhere] }
+  c: { agency: polri, period: weekly, channels: [hook] }
+`),
+    ).toEqual([
+      'alerts.yaml:5:3: report \'a\': period: Invalid option: expected one of "weekly"|"monthly"',
+      'alerts.yaml:6:31: report \'b\': period: Invalid option: expected one of "weekly"|"monthly"',
+      "alerts.yaml:6:44: report 'b': zone: expected an IANA time zone, e.g. Asia/Jakarta",
+      "alerts.yaml:7:50: report 'c': channels: 'hook' is a webhook, which carries no report (use email, telegram or slack)",
+    ]);
+  });
+
   it("loads the example file with defaults, channels and secrets from the environment", async () => {
     const config = await loadAlertConfig("config/examples/alerts.yaml", ENV);
     expect(config.rules.map((rule) => rule.id)).toEqual([
@@ -121,7 +155,7 @@ describe("alert rules file", () => {
     expect(problems("")).toEqual(["alerts.yaml:1:1: the file defines no rules (expected 'rules:')"]);
     expect(problems("rules: [a")[0]).toMatch(/^alerts\.yaml:1:\d+: invalid YAML: /);
     expect(problems("rule:\n  a: { signal: impersonation }")).toEqual([
-      "alerts.yaml:1:1: unknown key 'rule'; expected 'rules' or 'channels'",
+      "alerts.yaml:1:1: unknown key 'rule'; expected 'rules', 'channels' or 'reports'",
       "alerts.yaml:1:1: the file defines no rules (expected 'rules:')",
     ]);
     const config = compileAlertConfig(

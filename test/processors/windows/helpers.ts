@@ -22,6 +22,8 @@ export interface TaggedSpec {
   topics?: TopicMatch[];
   /** The place tag's province and regency codes. */
   place?: [string, string | null];
+  /** The author's audience segment (technographics), with confidence 0.8. */
+  segment?: string;
 }
 
 /** A tagged mention at `at` (epoch ms) by `author`, with the given sentiment and matched queries. */
@@ -59,5 +61,6 @@ export function tagged(spec: TaggedSpec): TaggedMention {
   if (spec.influence !== undefined) {
     tags.influence = { score: spec.influence, tier: tierOf(mention.author.followers) };
   }
+  if (spec.segment) tags.segment = { name: spec.segment, confidence: 0.8 };
   return { mention, tags, processedTime: spec.at };
 }

@@ -40,9 +40,11 @@ describe("in-process state over simulated days", () => {
       await pipeline.drained();
       const fed = counts();
       // Signals waiting for a parent that never came (replies to posts before the stream began):
-      // how many (none included) depends on the order the routers ran in; they go with the post's author, after a day.
+      // how many (none included) depends on the order the partitions' batches ran in (122 since the
+      // enrich stage applies each batch before taking the partition's next, issue 16; under 50
+      // when routing ran apart); they go with the post's author, after a day.
       const { "authors:pending": pending, ...settled } = fed;
-      expect(pending ?? 0).toBeLessThan(50);
+      expect(pending ?? 0).toBeLessThan(200);
       expect(settled).toEqual({
         "authors:items": 1700,
         "authors:post-author": 2000,

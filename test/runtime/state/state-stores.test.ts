@@ -62,6 +62,51 @@ describe.each(stores)("%s state store", (_, open) => {
     await store.writeAtomically([], [], 60);
   });
 
+  it("writes only if every key read still holds what it held, and tells which keys changed", async () => {
+    const store = await open();
+    const ns = uniquePrefix("cas");
+    await store.setMany([{ key: `${ns}root`, value: '{"cascadeSize":1}' }], 60);
+    const read = [
+      { key: `${ns}root`, value: '{"cascadeSize":1}' },
+      { key: `${ns}author`, value: null },
+    ];
+    const writes = [
+      {
+        values: [{ key: `${ns}root`, value: '{"cascadeSize":2}' }],
+        members: [{ key: `${ns}ids`, value: "r1" }],
+        ttlSeconds: 60,
+      },
+      {
+        values: [{ key: `${ns}author`, value: '{"authored":1}' }],
+        members: [{ key: `${ns}items`, value: "m:r1" }],
+        ttlSeconds: 600,
+        membersTtlSeconds: 30,
+      },
+    ];
+    expect(await store.writeIfUnchanged(read, writes)).toEqual([]);
+    expect(await store.getMany([`${ns}root`, `${ns}author`])).toEqual(['{"cascadeSize":2}', '{"authored":1}']);
+    expect(
+      await store.hasMembers([
+        { key: `${ns}ids`, value: "r1" },
+        { key: `${ns}items`, value: "m:r1" },
+      ]),
+    ).toEqual([true, true]);
+
+    // The same read again: both keys changed since (one was absent), so nothing is written.
+    const again = [
+      { values: [{ key: `${ns}root`, value: "stale" }], members: [{ key: `${ns}ids`, value: "r2" }], ttlSeconds: 60 },
+    ];
+    expect((await store.writeIfUnchanged(read, again)).sort()).toEqual([`${ns}author`, `${ns}root`]);
+    expect(await store.getMany([`${ns}root`])).toEqual(['{"cascadeSize":2}']);
+    expect(await store.hasMembers([{ key: `${ns}ids`, value: "r2" }])).toEqual([false]);
+
+    // Read as it is now: written.
+    const current = [{ key: `${ns}root`, value: '{"cascadeSize":2}' }];
+    expect(await store.writeIfUnchanged(current, again)).toEqual([]);
+    expect(await store.getMany([`${ns}root`])).toEqual(["stale"]);
+    expect(await store.writeIfUnchanged([], [{ values: [], members: [], ttlSeconds: 60 }])).toEqual([]);
+  });
+
   it("grants a lease to one holder at a time, extends it for its holder, and frees it on release or expiry", async () => {
     const store = await open();
     const lease = `${uniquePrefix("lease")}leader`;
