@@ -96,6 +96,8 @@ export class EngagementRefresher {
   readonly stream: string;
   /** Lookups that failed (thrown), for the ingestor's health. */
   failures = 0;
+  /** Resolves `run`'s wait while nothing is tracked. */
+  private wake: (() => void) | null = null;
 
   constructor(private readonly options: EngagementRefresherOptions) {
     const schedule = options.schedule ?? DEFAULT_REFRESH_SCHEDULE;
@@ -152,6 +154,12 @@ export class EngagementRefresher {
       if (!first.done) this.posts.delete(first.value);
     }
     this.posts.set(postId, { publishedAt, dueAt, counts });
+    this.wake?.();
+  }
+
+  /** Whether the post is followed (a source may treat a post it follows as one it published). */
+  has(postId: string): boolean {
+    return this.posts.has(postId);
   }
 
   /**
@@ -230,7 +238,8 @@ export class EngagementRefresher {
           }
           post.counts = { ...result.counts };
         }
-        const next = this.nextDue(post.publishedAt, Math.max(now, post.dueAt));
+        // From the lookup's end: a lookup that waited (a paused budget) skips the steps it missed.
+        const next = this.nextDue(post.publishedAt, Math.max(at, post.dueAt));
         if (next === null) this.posts.delete(id);
         else post.dueAt = next;
       }
@@ -246,12 +255,17 @@ export class EngagementRefresher {
 
   /**
    * Refreshes whenever posts are due, until `signal` aborts; between refreshes it sleeps at most
-   * `idleMs`, so posts tracked meanwhile are looked up on time.
+   * `idleMs`, so posts tracked meanwhile are looked up on time. With nothing tracked it waits for
+   * the first `track` (not on the clock: a test clock's sleeps would move time for the source too).
    */
   async *run(signal: AbortSignal, idleMs = MINUTE): AsyncIterable<SourceEvent> {
     while (!signal.aborted) {
       const next = this.nextDueAt();
-      const wait = next === null ? idleMs : Math.min(idleMs, next - this.coalesceMs - this.clock.now());
+      if (next === null) {
+        await this.tracked(signal);
+        continue;
+      }
+      const wait = Math.min(idleMs, next - this.coalesceMs - this.clock.now());
       if (wait > 0) {
         try {
           await this.clock.sleep(wait, signal);
@@ -267,6 +281,19 @@ export class EngagementRefresher {
         throw error;
       }
     }
+  }
+
+  /** Resolves at the next `track`, or when `signal` aborts. */
+  private tracked(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        signal.removeEventListener("abort", done);
+        this.wake = null;
+        resolve();
+      };
+      this.wake = done;
+      signal.addEventListener("abort", done, { once: true });
+    });
   }
 
   /** The first step due after `after` for a post published at `publishedAt`, or null past the schedule. */

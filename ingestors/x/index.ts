@@ -9,10 +9,20 @@
  * ends, stalls (no byte, not even a keep-alive, for stallMs) or the day's post budget is nearly
  * spent; wait on X's ladder for the way it ended; again. Posts are remembered (bounded) so one
  * seen by both the stream and a search is published once; a post seen again with other counts,
- * or a post shared or answered whose counts changed, is an EngagementEvent.
+ * or a post shared or answered whose counts changed, is an EngagementEvent. An engagement
+ * refresher, merged into the stream, looks up the counts of posts published (and of their
+ * parents) on a decaying schedule with GET /2/tweets?ids=, and turns posts X no longer shows into
+ * removals; a new version of an edited post already published is an edit of the original.
  */
+import {
+  type BatchedLookup,
+  EngagementRefresher,
+  type LookupResult,
+  type RefreshSchedule,
+  withRefresher,
+} from "../../runtime/engagement-refresher.js";
 import { type Clock, HttpClient, HttpError, type RateBudget, systemClock } from "../../runtime/http-client.js";
-import type { IngestContext, Ingestor, SourceEvent } from "../../runtime/ingestor.js";
+import { editEvent, type IngestContext, type Ingestor, type SourceEvent } from "../../runtime/ingestor.js";
 import type { EngagementCounts } from "../../schemas/types.generated.js";
 import { StreamEnded, streamLines } from "./lines.js";
 import { type ActiveRule, type RuleProblem, ruleChanges, type StreamRule } from "./rules.js";
@@ -20,6 +30,7 @@ import {
   checkTweet,
   compareIds,
   countsOf,
+  editedFrom,
   eventTimeOf,
   readIncludes,
   snowflakeAt,
@@ -52,6 +63,12 @@ export interface XOptions {
   clock?: Clock;
   /** Posts remembered so one seen twice is published once. Default 50 000. */
   rememberPosts?: number;
+  /**
+   * The engagement refresher (runtime/engagement-refresher.ts): its schedule (default 1, 5, 15,
+   * 60 minutes, then every 6 hours to 7 days) and posts followed at most; false: none (tests of
+   * the stream alone, whose test clock the refresher's sleeps would move).
+   */
+  refresh?: false | { schedule?: RefreshSchedule; maxPosts?: number };
 }
 
 /** A query's checkpoint. */
@@ -73,6 +90,15 @@ interface ReadsCheckpoint {
 }
 
 export const BUDGET_STREAM = "posts-read";
+/** The refresher's checkpoint stream (no `/`, so never a query id). */
+export const REFRESH_STREAM = "engagement-refresh";
+/** Post lookups take at most 100 ids. */
+const LOOKUP_BATCH = 100;
+/** Why X says a looked-up post is gone, by its error title. */
+const REMOVAL_REASONS: Record<string, string> = {
+  "Not Found Error": "deleted",
+  "Authorization Error": "not authorised",
+};
 const DAY_MS = 86_400_000;
 /** X's recent search reaches back 7 days; a since_id older than that is refused. */
 const SEARCH_HORIZON_MS = 7 * DAY_MS - 60_000;
@@ -132,8 +158,47 @@ export function createXIngestor(options: XOptions): Ingestor {
     name: options.name,
     exclusive: true,
     streams: tags,
-    events: (signal, context) => run(options, tags, signal, context),
+    events: (signal, context) => {
+      if (options.refresh === false) return run(options, tags, signal, context, null);
+      // The refresher shares the run's HTTP client, clock and post budget: run() gives it its lookup.
+      const holder: Refreshing["holder"] = { lookup: null, budget: null };
+      const refresher = new EngagementRefresher({
+        source: options.name,
+        platform: "x",
+        lookup: (ids, lookupSignal) => {
+          if (!holder.lookup) throw new Error("the x source has not started");
+          return holder.lookup(ids, lookupSignal);
+        },
+        batchSize: LOOKUP_BATCH,
+        stream: REFRESH_STREAM,
+        ...(options.refresh?.schedule && { schedule: options.refresh.schedule }),
+        ...(options.refresh?.maxPosts && { maxPosts: options.refresh.maxPosts }),
+        ...(options.clock && { clock: options.clock }),
+      });
+      refresher.load(context?.checkpoints ?? new Map());
+      return withBudgetCheckpoints(
+        withRefresher(run(options, tags, signal, context, { refresher, holder }), refresher, signal),
+        holder,
+      );
+    },
   };
+}
+
+interface Refreshing {
+  refresher: EngagementRefresher;
+  /** What run() gives the refresher: its lookup, and the budget's checkpoint (lookups read posts too). */
+  holder: { lookup: BatchedLookup | null; budget: (() => SourceEvent) | null };
+}
+
+/** After each of the refresher's checkpoints, the budget's: the reads its lookups spent survive a restart. */
+async function* withBudgetCheckpoints(
+  events: AsyncIterable<SourceEvent>,
+  holder: Refreshing["holder"],
+): AsyncGenerator<SourceEvent> {
+  for await (const event of events) {
+    yield event;
+    if (event.type === "checkpoint" && event.stream === REFRESH_STREAM && holder.budget) yield holder.budget();
+  }
 }
 
 const countsKey = (counts: EngagementCounts) => `${counts.likes},${counts.shares},${counts.replies},${counts.views}`;
@@ -143,6 +208,7 @@ async function* run(
   tags: readonly string[],
   signal: AbortSignal,
   context: IngestContext | undefined,
+  refreshing: Refreshing | null,
 ): AsyncGenerator<SourceEvent> {
   const clock = options.clock ?? systemClock;
   const http = context?.http ?? new HttpClient({ clock });
@@ -241,14 +307,22 @@ async function* run(
       const counts = countsOf(tweet.public_metrics);
       const key = countsKey(counts);
       const before = seen.get(tweet.id);
-      if (before === undefined)
+      const original = before === undefined ? editedFrom(tweet) : null;
+      const edit = original !== null && (seen.has(original) || refreshing?.refresher.has(original) === true);
+      if (edit) {
+        // A new version of a post already published: an edit of the original (its id, tags and
+        // counts stay; the lookups go on reading the original's counts), not a post of its own.
+        // Not remembered: seen again (search and stream), it is the same edit again, which the sink applies once.
+        events.push(editEvent(options.name, "x", original, tweet.note_tweet?.text ?? tweet.text, now));
+      } else if (before === undefined) {
         events.push({ type: "mention", mention: toMention(tweet, users, options.name, now, eventTime) });
-      else if (before !== key)
+        refreshing?.refresher.track(tweet.id, eventTime, counts);
+      } else if (before !== key)
         events.push({
           type: "engagement",
           engagement: { platform: "x", postId: tweet.id, eventTime: now, ...counts, source: options.name },
         });
-      remember(tweet.id, key);
+      if (!edit) remember(tweet.id, key);
       for (const tag of matched) {
         const state = states.get(tag);
         if (state && (state.newestId === null || compareIds(tweet.id, state.newestId) > 0)) {
@@ -259,10 +333,17 @@ async function* run(
     }
     // Posts answered, quoted or shared come along with their counts: a change to one already published is engagement.
     for (const referenced of includes.tweets ?? []) {
-      if (!referenced || typeof referenced.id !== "string") continue;
+      if (!referenced || typeof referenced.id !== "string" || !/^\d+$/.test(referenced.id)) continue;
+      const counts = countsOf(referenced.public_metrics);
+      // A parent is followed too (with the counts it came with: no event until they change).
+      const createdAt = referenced.created_at ? Date.parse(referenced.created_at) : Number.NaN;
+      refreshing?.refresher.track(
+        referenced.id,
+        Number.isNaN(createdAt) ? snowflakeTime(referenced.id) : createdAt,
+        counts,
+      );
       const before = seen.get(referenced.id);
       if (before === undefined) continue;
-      const counts = countsOf(referenced.public_metrics);
       const key = countsKey(counts);
       if (before === key) continue;
       events.push({
@@ -278,6 +359,65 @@ async function* run(
     seen.set(id, key);
     if (seen.size > rememberPosts) seen.delete(seen.keys().next().value as string);
   };
+
+  /**
+   * The refresher's batched lookup: GET /2/tweets?ids= (at most 100) through the same client,
+   * token, timeouts and rate limits, each post read counted against the day's budget (it waits
+   * while the budget is paused). `seen` is the one record of the counts last published, whoever
+   * read them (stream, search or lookup): a post whose counts equal it is left out of the answer
+   * (no event, the schedule goes on), so the stream's and the refresher's events never repeat
+   * each other. X answers a post gone in `errors`: "Not Found Error" (deleted) and "Authorization
+   * Error" (its author protected or suspended) are removals.
+   */
+  const lookup: BatchedLookup = async (ids, lookupSignal) => {
+    await http.waitFor(postsKey, lookupSignal);
+    const query = new URLSearchParams({ ids: ids.join(","), "tweet.fields": "public_metrics" });
+    let page: { data?: unknown; errors?: unknown };
+    try {
+      const response = await http.request({
+        url: `${base}/2/tweets?${query}`,
+        headers,
+        source: options.name,
+        credential: `${credential}:lookup`,
+        signal: lookupSignal,
+        timeoutMs: options.timeoutMs,
+      });
+      if (response.status !== 200) throw new Error(platformError(response.status, response.body));
+      page = JSON.parse(response.body);
+      if (page === null || typeof page !== "object") throw new Error("not an object");
+    } catch (error) {
+      // The refresher tries these posts again a minute later; the source's health shows why.
+      if (!lookupSignal.aborted) {
+        spent.lastErrorAt = clock.now();
+        spent.lastError = `lookup: ${(error as Error).message}`;
+      }
+      throw error;
+    }
+    const found = new Map<string, LookupResult>();
+    const data = Array.isArray(page.data) ? (page.data as Partial<Tweet>[]) : [];
+    for (const tweet of data) {
+      if (typeof tweet?.id !== "string") continue;
+      const counts = countsOf(tweet.public_metrics);
+      const key = countsKey(counts);
+      if (seen.get(tweet.id) !== key) found.set(tweet.id, { status: "found", counts });
+      remember(tweet.id, key);
+    }
+    for (const error of Array.isArray(page.errors) ? (page.errors as Record<string, unknown>[]) : []) {
+      const id = error?.resource_id ?? error?.value;
+      const reason = REMOVAL_REASONS[String(error?.title)];
+      if (typeof id === "string" && reason) {
+        found.set(id, { status: "removed", reason });
+        seen.delete(id);
+      }
+    }
+    spent.lastSuccessAt = clock.now();
+    if (data.length > 0) spend(data.length);
+    return found;
+  };
+  if (refreshing) {
+    refreshing.holder.lookup = lookup;
+    refreshing.holder.budget = () => ({ type: "checkpoint", stream: BUDGET_STREAM, value: JSON.stringify(spent) });
+  }
 
   /** Recent search of one query from its checkpoint, page after page; its checkpoint last. */
   async function* gapFill(tag: string): AsyncGenerator<SourceEvent> {

@@ -33,6 +33,8 @@ export interface Tweet {
   };
   public_metrics?: PublicMetrics;
   note_tweet?: { text?: string };
+  /** Every version's id, the first (original) first; a default field since X's edit button. */
+  edit_history_tweet_ids?: string[];
 }
 
 export interface XUser {
@@ -100,6 +102,14 @@ export function countsOf(metrics: PublicMetrics | undefined): EngagementCounts {
     views: metrics?.impression_count ?? 0,
     clicks: 0,
   };
+}
+
+/** The original post's id when `tweet` is a later version of an edited post, else null. */
+export function editedFrom(tweet: Tweet): string | null {
+  const history = tweet.edit_history_tweet_ids;
+  if (!Array.isArray(history) || history.length < 2) return null;
+  const original = history[0];
+  return typeof original === "string" && original !== tweet.id && /^\d+$/.test(original) ? original : null;
 }
 
 const KIND_OF: Record<string, MentionKind> = { replied_to: "reply", quoted: "share", retweeted: "share" };

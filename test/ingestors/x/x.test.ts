@@ -61,6 +61,8 @@ function ingestor(overrides: Partial<XOptions> = {}) {
     stallMs: 5000, // real time: only the stall test shortens it
     timeoutMs: 2000,
     clock,
+    // The refresher's sleeps would move the test clock under the stream's ladders: refresh.test.ts tests it.
+    refresh: false,
     ...overrides,
   });
 }
