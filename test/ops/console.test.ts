@@ -48,7 +48,7 @@ describe("simak start's console", () => {
       expect(text).toContain(
         [
           "Simak 0.1.0 · embedded (in-process bus and state, ClickHouse in-process through chdb)",
-          "  stages     dashboard, sink, alert, aggregate, responsiveness, issues, enrich, process, ingest",
+          "  stages     dashboard, sink, alert, aggregate, responsiveness, issues, coordination, enrich, process, ingest",
           `  dashboard  http://127.0.0.1:${port}/dashboard/`,
           `  metrics    http://127.0.0.1:${port}/metrics`,
           `  data       ${dataDir}`,
@@ -58,7 +58,7 @@ describe("simak start's console", () => {
       expect(text).toMatch(/^\d\d:\d\d:\d\d INFO {2}sink stage started topics=\[\S+ storage=chdb$/m);
       expect(text).toMatch(/^\d\d:\d\d:\d\d INFO {2}alert stage started rulesFile=\S+alerts-demo\.yaml rules=1/m);
       expect(text).toMatch(
-        /^\d\d:\d\d:\d\d STATUS ingest \d+→\d+ · process \d+→\d+ · enrich \d+→\d+ · issues \d+→\d+ · responsiveness \d+→\d+ · aggregate \d+→\d+ · sink \d+→\d+ · lag \d+ · dead letters 0 · alerts \d+$/m,
+        /^\d\d:\d\d:\d\d STATUS ingest \d+→\d+ · process \d+→\d+ · enrich \d+→\d+ · coordination \d+→\d+ · issues \d+→\d+ · responsiveness \d+→\d+ · aggregate \d+→\d+ · sink \d+→\d+ · lag \d+ · dead letters 0 · alerts \d+$/m,
       );
       // No JSON record reaches the terminal.
       expect(text).not.toMatch(/^\{"level"/m);
