@@ -67,7 +67,13 @@ const SCHEMAS = {
   replay: replaySourceSchema,
 } as const;
 /** Keys that hold a credential: only a `${ENV}` reference is accepted, so the secret is never in the file. */
-const SECRET_KEYS: Partial<Record<SourceType, readonly string[]>> = { x: ["bearerToken"] };
+const SECRET_KEYS: Partial<Record<SourceType, Readonly<Record<string, string>>>> = {
+  // key -> the variable the example file uses, named in the message
+  x: { bearerToken: "X_BEARER_TOKEN" },
+  meta: { accessToken: "META_PAGE_TOKEN" },
+  youtube: { apiKey: "YOUTUBE_API_KEY" },
+  tiktok: { accessToken: "TIKTOK_ACCESS_TOKEN" },
+};
 const ONLY_ENV_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 export type SourceType = keyof typeof SCHEMAS;
@@ -151,11 +157,11 @@ export function compileSourcesFile(text: string, file: string, env: Env = proces
       report.at([...path, "type"], `${what}: type: expected one of ${SOURCE_TYPES.join(", ")}`);
       return;
     }
-    for (const key of SECRET_KEYS[type as SourceType] ?? [])
+    for (const [key, example] of Object.entries(SECRET_KEYS[type as SourceType] ?? {}))
       if (key in rest && !(typeof rest[key] === "string" && ONLY_ENV_REFERENCE.test(rest[key]))) {
         report.at(
           [...path, key],
-          `${what}: ${key}: write it as a \${ENV} reference (e.g. "\${X_BEARER_TOKEN}"), never the secret itself`,
+          `${what}: ${key}: write it as a \${ENV} reference (e.g. "\${${example}}"), never the secret itself`,
         );
         return;
       }

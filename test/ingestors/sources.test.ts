@@ -158,11 +158,12 @@ describe("sources file", () => {
     ]);
     expect(
       problems(
-        `sources:\n  - { id: a, type: webhook, secrets: [0123456789abcdef] }\n  - id: b\n    type: meta\n    pages: ["1"]\n    accessToken: t\n    webhook: { path: /hooks/a, appSecret: 0123456789abcdef, verifyToken: verify-me }\n  - { id: c, type: meta, accessToken: t }\n`,
+        `sources:\n  - { id: a, type: webhook, secrets: [0123456789abcdef] }\n  - id: b\n    type: meta\n    pages: ["1"]\n    accessToken: "\${META_PAGE_TOKEN}"\n    webhook: { path: /hooks/a, appSecret: 0123456789abcdef, verifyToken: verify-me }\n  - { id: c, type: meta, accessToken: "\${META_PAGE_TOKEN}" }\n  - { id: d, type: tiktok, accessToken: act.literal }\n`,
       ),
     ).toEqual([
       "sources.yaml:7:22: source 'b': path: /hooks/a is already served by source 'a'",
       "sources.yaml:8:5: source 'c': a meta source needs 'pages' or 'instagramAccounts'",
+      `sources.yaml:9:41: source 'd': accessToken: write it as a \${ENV} reference (e.g. "\${TIKTOK_ACCESS_TOKEN}"), never the secret itself`,
     ]);
     expect(
       problems("sources:\n  - { id: y, type: youtube, channels: [UC123], search: { keywords: [bpjs] } }\n"),
