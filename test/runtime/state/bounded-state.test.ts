@@ -39,12 +39,13 @@ describe("in-process state over simulated days", () => {
       await pipeline.ingestFinished;
       await pipeline.drained();
       const fed = counts();
-      // Signals waiting for a parent that never came (replies to posts before the stream began):
-      // how many (none included) depends on the order the partitions' batches ran in (122 since the
-      // enrich stage applies each batch before taking the partition's next, issue 16; under 50
-      // when routing ran apart); they go with the post's author, after a day.
+      // Signals that waited for their parent post's author: how many depends on the order the
+      // partitions' batches ran in (122 and 291 seen since the enrich stage applies each group of
+      // batches by compare-and-set, issue 16; under 50 when routing ran apart), never on the
+      // volume alone; each goes with the post's author after a day (below). Bounded here at a fifth
+      // of the 2 000 mentions, so that a leak (every reply left pending) still fails.
       const { "authors:pending": pending, ...settled } = fed;
-      expect(pending ?? 0).toBeLessThan(200);
+      expect(pending ?? 0).toBeLessThan(400);
       expect(settled).toEqual({
         "authors:items": 1700,
         "authors:post-author": 2000,
