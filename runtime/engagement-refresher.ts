@@ -13,21 +13,16 @@
  * the schedule nor skips an event it had not published. Time is read through an injectable clock.
  */
 
-import type { Platform } from "../schemas/types.generated.js";
+import type { EngagementCounts, Platform } from "../schemas/types.generated.js";
+
+export type { EngagementCounts } from "../schemas/types.generated.js";
+
 import type { Clock } from "./http-client.js";
 import { systemClock } from "./http-client.js";
 import { removalEvent, type SourceEvent } from "./ingestor.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-export interface EngagementCounts {
-  likes: number;
-  shares: number;
-  replies: number;
-  views: number;
-  clicks: number;
-}
 
 /** What a lookup found of one post; a post it says nothing about is tried again at its next step. */
 export type LookupResult = { status: "found"; counts: EngagementCounts } | { status: "removed"; reason: string };

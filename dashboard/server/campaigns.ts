@@ -3,7 +3,7 @@
  * amplification network: who shared, quoted or replied to whom (tagged_mentions' parent ids)
  * among its members and the accounts they touched, in the campaign's time, capped by reach.
  */
-import type { Storage } from "../../runtime/storage/clickhouse.js";
+import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
 import type { CampaignNetwork, CampaignSummary, NetworkEdge, NetworkNode } from "../shared/types.js";
 
 /** Most campaigns an agency's list shows. */
@@ -12,16 +12,6 @@ export const CAMPAIGNS_LIMIT = 50;
 export const NETWORK_NODES_LIMIT = 300;
 /** Mentions after a campaign's last seen that still count in its network (the detector's grace). */
 const GRACE_MINUTES = 30;
-
-async function rows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
-  const result = await storage.client.query({
-    query,
-    query_params: params,
-    format: "JSONEachRow",
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-  });
-  return result.json<T>();
-}
 
 interface CampaignRow {
   id: string;
@@ -56,7 +46,7 @@ function summary(row: CampaignRow): CampaignSummary {
 
 /** The agency's campaigns, latest first. */
 export async function agencyCampaigns(storage: Storage, agency: string): Promise<CampaignSummary[]> {
-  const found = await rows<CampaignRow>(
+  const found = await queryRows<CampaignRow>(
     storage,
     `SELECT ${SUMMARY} FROM ${storage.table("campaigns")} FINAL
      WHERE has(agencies, {agency:String})
@@ -72,7 +62,7 @@ export async function campaignNetwork(
   id: string,
   limit = NETWORK_NODES_LIMIT,
 ): Promise<CampaignNetwork> {
-  const [campaign] = await rows<CampaignRow>(
+  const [campaign] = await queryRows<CampaignRow>(
     storage,
     `SELECT ${SUMMARY} FROM ${storage.table("campaigns")} FINAL WHERE id = {id:String}`,
     { id },
@@ -85,14 +75,14 @@ export async function campaignNetwork(
   };
   const time = `event_time >= fromUnixTimestamp64Milli(toInt64({from:Float64} * 1000))
     AND event_time <= fromUnixTimestamp64Milli(toInt64({to:Float64} * 1000))`;
-  const members = await rows<{ account: string; handle: string; score: number }>(
+  const members = await queryRows<{ account: string; handle: string; score: number }>(
     storage,
     `SELECT account, handle, score FROM ${storage.table("campaign_accounts")} FINAL WHERE campaign_id = {id:String}`,
     params,
   );
   const memberKeys = members.map(({ account }) => account);
   // Interactions with a member on either side, in the campaign's time.
-  const edges = await rows<{ source: string; target: string; weight: number }>(
+  const edges = await queryRows<{ source: string; target: string; weight: number }>(
     storage,
     `SELECT concat(m.platform, ':', m.author_id) AS source, concat(p.platform, ':', p.author_id) AS target, count() AS weight
      FROM (SELECT platform, author_id, parent_id FROM ${storage.table("tagged_mentions")} FINAL
@@ -104,7 +94,7 @@ export async function campaignNetwork(
     { ...params, members: memberKeys },
   );
   const keys = [...new Set([...memberKeys, ...edges.flatMap(({ source, target }) => [source, target])])];
-  const accounts = await rows<{ account: string; handle: string; reach: number; sentiment: string }>(
+  const accounts = await queryRows<{ account: string; handle: string; reach: number; sentiment: string }>(
     storage,
     `SELECT concat(platform, ':', author_id) AS account, any(author_handle) AS handle, max(author_followers) AS reach,
        topKIf(1)(sentiment_label, sentiment_label IS NOT NULL)[1] AS top, if(top = '', 'unknown', top) AS sentiment

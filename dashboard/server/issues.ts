@@ -3,7 +3,7 @@
  * each over the last windows for a sparkline, the top rising issue of every agency for the
  * overview, and an issue's posts for its page (issue_posts, docs/analysts.md).
  */
-import type { Storage } from "../../runtime/storage/clickhouse.js";
+import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
 import type { IssueAnswer, IssuePostRow, RisingIssue } from "../shared/types.js";
 
 /** Windows a sparkline covers (one a minute). */
@@ -11,19 +11,9 @@ export const SPARKLINE_WINDOWS = 30;
 /** Most posts an issue page lists. */
 export const ISSUE_POSTS_LIMIT = 100;
 
-async function rows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
-  const result = await storage.client.query({
-    query,
-    query_params: params,
-    format: "JSONEachRow",
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-  });
-  return result.json<T>();
-}
-
 /** Rising issues of the agencies (all when none is named), most significant first per agency. */
 export async function risingIssues(storage: Storage, agency?: string): Promise<RisingIssue[]> {
-  const found = await rows<{
+  const found = await queryRows<{
     agency: string;
     issue_key: string;
     label: string;
@@ -77,7 +67,7 @@ export async function topIssues(storage: Storage): Promise<Record<string, Rising
 /** An issue of an agency: as last seen among the rising ones, and its posts of the day before the latest window. */
 export async function issuePage(storage: Storage, agency: string, key: string, name: string): Promise<IssueAnswer> {
   const issue = (await risingIssues(storage, agency)).find((candidate) => candidate.key === key) ?? null;
-  const posts = await rows<{
+  const posts = await queryRows<{
     platform: string;
     mention_id: string;
     time: number;

@@ -33,7 +33,7 @@ import {
 import { scopesOf } from "../../processors/windows/index.js";
 import type { RecordBatch } from "../../runtime/bus/bus.js";
 import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../../runtime/context.js";
-import type { Storage } from "../../runtime/storage/clickhouse.js";
+import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
 
@@ -106,16 +106,6 @@ export function issueWindowRows(
   }));
 }
 
-async function rows<T>(storage: Storage, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  const result = await storage.client.query({
-    query,
-    query_params: params,
-    format: "JSONEachRow",
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-  });
-  return result.json<T>();
-}
-
 /** Issues of every scope for the window ending at `end`: from the stored posts and hourly counts. */
 export async function evaluateWindow(
   storage: Storage,
@@ -123,7 +113,7 @@ export async function evaluateWindow(
   options: { windowMinutes: number; baselineHours: number },
 ) {
   const bounds = windowBounds(end, options);
-  const posts = await rows<{
+  const posts = await queryRows<{
     scope_kind: string;
     scope: string;
     agency: string;
@@ -156,7 +146,7 @@ export async function evaluateWindow(
   }
   const counts = new Map<string, number>();
   if (scopes.size > 0) {
-    const baseline = await rows<{ scope_kind: string; scope: string; term: string; posts: number }>(
+    const baseline = await queryRows<{ scope_kind: string; scope: string; term: string; posts: number }>(
       storage,
       `SELECT scope_kind, scope, term, uniqExactMerge(posts) AS posts
        FROM ${storage.table("issue_terms_hourly")}
@@ -211,7 +201,7 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
 
   /** The next window end to evaluate and the latest one that may be: null when nothing is stored. */
   const pending = async (): Promise<{ next: number; closed: number } | null> => {
-    const [state] = await rows<{ progress: number | null; watermark: number | null }>(
+    const [state] = await queryRows<{ progress: number | null; watermark: number | null }>(
       storage,
       `SELECT
          (SELECT if(count() = 0, NULL, toUnixTimestamp(max(window_end)) * 1000) FROM ${storage.table("issue_progress")} FINAL WHERE name = {name:String}) AS progress,
@@ -224,7 +214,7 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
     const closed = Math.floor((Number(state.watermark) - settings.latenessMs) / MINUTE_MS) * MINUTE_MS;
     if (state.progress !== null) return { next: Number(state.progress) + MINUTE_MS, closed };
     // Nothing evaluated yet: from the first stored minute (read only then: it scans the table).
-    const [first] = await rows<{ first: number | null }>(
+    const [first] = await queryRows<{ first: number | null }>(
       storage,
       `SELECT if(count() = 0, NULL, toUnixTimestamp(min(minute)) * 1000) AS first FROM ${storage.table("issue_posts")}`,
     );

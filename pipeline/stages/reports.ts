@@ -9,7 +9,7 @@ import { loadAccountFile } from "../../processors/accounts/index.js";
 import { parseQueryFile } from "../../processors/topics/index.js";
 import type { SimakConfig } from "../../runtime/config.js";
 import { ANALYST_QUERIES, type AnalystQueryName } from "../../runtime/storage/analyst-queries.js";
-import type { Storage } from "../../runtime/storage/clickhouse.js";
+import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
 import {
   type BuiltReport,
   buildReport,
@@ -25,15 +25,7 @@ import {
 export type SqlRunner = (query: string, params: Record<string, string>) => Promise<Record<string, unknown>[]>;
 
 export function storageSql(storage: Storage): SqlRunner {
-  return async (query, params) => {
-    const result = await storage.client.query({
-      query: query.replaceAll("simak.", `\`${storage.database}\`.`),
-      query_params: params,
-      format: "JSONEachRow",
-      clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-    });
-    return result.json();
-  };
+  return (query, params) => queryRows(storage, query, params, { inDatabase: true });
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -8,7 +8,7 @@
  * `{to:Date}` (excluded), and names its tables `simak.<table>`; `runAnalystQuery` points them at the
  * configured database.
  */
-import type { Storage } from "./clickhouse.js";
+import { queryRows, type Storage } from "./clickhouse.js";
 
 export const ANALYST_QUERIES = {
   "reach-month": `-- reach-month
@@ -163,12 +163,5 @@ export async function runAnalystQuery<T = Record<string, unknown>>(
   name: AnalystQueryName,
   params: PeriodParams,
 ): Promise<T[]> {
-  const query = ANALYST_QUERIES[name].replaceAll("simak.", `\`${storage.database}\`.`);
-  const result = await storage.client.query({
-    query,
-    query_params: { ...params },
-    format: "JSONEachRow",
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-  });
-  return result.json<T>();
+  return queryRows<T>(storage, ANALYST_QUERIES[name], { ...params }, { inDatabase: true });
 }

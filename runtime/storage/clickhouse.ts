@@ -42,6 +42,26 @@ export interface Storage {
 }
 
 /**
+ * The rows of `query` with `{name:Type}` parameters, 64-bit integers as numbers. With
+ * `inDatabase`, the documented analysts' SQL (written against `simak.`) runs on `storage`'s own
+ * database.
+ */
+export async function queryRows<T = Record<string, unknown>>(
+  storage: Storage,
+  query: string,
+  params: Record<string, unknown> = {},
+  options: { inDatabase?: boolean } = {},
+): Promise<T[]> {
+  const result = await storage.client.query({
+    query: options.inDatabase ? query.replaceAll("simak.", `\`${storage.database}\`.`) : query,
+    query_params: params,
+    format: "JSONEachRow",
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  return result.json<T>();
+}
+
+/**
  * The reader's settings, in this order: chdb issues them as consecutive SETs and readonly=1
  * refuses every SET after it, so the limits come first (over HTTP they travel together).
  */

@@ -7,7 +7,8 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Clock } from "../../../runtime/http-client.js";
+import { type Clock, HttpClient } from "../../../runtime/http-client.js";
+import type { IngestContext } from "../../../runtime/ingestor.js";
 
 export interface ScriptedResponse {
   status: number;
@@ -124,5 +125,17 @@ export class FakeClock implements Clock {
     this.sleeps.push(ms);
     this.time += ms;
     await new Promise((resolve) => setImmediate(resolve));
+  };
+}
+
+/**
+ * The context an ingestor runs in under test: the given checkpoints, an HTTP client on `clock`
+ * (backoff 1 s doubling to 4 s, no jitter, so waits are exact) and a store that keeps nothing.
+ */
+export function fakeContext(clock: FakeClock, checkpoints: Record<string, string> = {}): IngestContext {
+  return {
+    checkpoints: new Map(Object.entries(checkpoints)),
+    http: new HttpClient({ clock, backoff: { initialMs: 1000, maxMs: 4000, factor: 2, jitter: 0 } }),
+    store: { get: async () => null, set: async () => undefined },
   };
 }

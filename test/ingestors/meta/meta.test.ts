@@ -18,10 +18,9 @@ import {
   signMetaBody,
 } from "../../../ingestors/meta/index.js";
 import { WebhookListener } from "../../../ingestors/webhook/listener.js";
-import { HttpClient } from "../../../runtime/http-client.js";
-import type { IngestContext, SourceEvent } from "../../../runtime/ingestor.js";
+import type { SourceEvent } from "../../../runtime/ingestor.js";
 import { changes, engagements, mentions } from "../events.js";
-import { FakeClock, FakePlatformServer } from "../fakes/platform-server.js";
+import { FakeClock, FakePlatformServer, fakeContext } from "../fakes/platform-server.js";
 
 const PAGE = "104425192324";
 const IG = "17841405822304914";
@@ -57,13 +56,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function context(checkpoints: Record<string, string> = {}): IngestContext {
-  return {
-    checkpoints: new Map(Object.entries(checkpoints)),
-    http: new HttpClient({ clock, backoff: { initialMs: 1000, maxMs: 4000, factor: 2, jitter: 0 } }),
-    store: { get: async () => null, set: async () => undefined },
-  };
-}
+const context = (checkpoints: Record<string, string> = {}) => fakeContext(clock, checkpoints);
 
 function options(overrides: Partial<MetaOptions> = {}): MetaOptions {
   return {

@@ -7,10 +7,9 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRssIngestor, type FeedState, RSS_ERROR_CODES } from "../../../ingestors/rss/index.js";
-import { HttpClient } from "../../../runtime/http-client.js";
-import type { IngestContext, SourceEvent } from "../../../runtime/ingestor.js";
+import type { SourceEvent } from "../../../runtime/ingestor.js";
 import { mentions } from "../events.js";
-import { FakeClock, FakePlatformServer } from "../fakes/platform-server.js";
+import { FakeClock, FakePlatformServer, fakeContext } from "../fakes/platform-server.js";
 
 const fixture = (name: string) => readFileSync(`test/fixtures/rss/${name}`, "utf8");
 const RSS = { "content-type": "application/rss+xml" };
@@ -24,13 +23,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function context(checkpoints: Record<string, string> = {}): IngestContext {
-  return {
-    checkpoints: new Map(Object.entries(checkpoints)),
-    http: new HttpClient({ clock, backoff: { initialMs: 1000, maxMs: 4000, factor: 2, jitter: 0 } }),
-    store: { get: async () => null, set: async () => undefined },
-  };
-}
+const context = (checkpoints: Record<string, string> = {}) => fakeContext(clock, checkpoints);
 
 /** Runs the source until it has yielded `rounds` checkpoints (one per poll). */
 async function poll(paths: string[], rounds: number, ctx = context(), pollSeconds = 180): Promise<SourceEvent[]> {

@@ -17,10 +17,9 @@ import {
   type YoutubeStreamState,
 } from "../../../ingestors/youtube/index.js";
 import { QuotaGovernor } from "../../../ingestors/youtube/quota.js";
-import { HttpClient } from "../../../runtime/http-client.js";
-import type { IngestContext, SourceEvent } from "../../../runtime/ingestor.js";
+import type { SourceEvent } from "../../../runtime/ingestor.js";
 import { changes, engagements, mentions } from "../events.js";
-import { FakeClock, FakePlatformServer } from "../fakes/platform-server.js";
+import { FakeClock, FakePlatformServer, fakeContext } from "../fakes/platform-server.js";
 
 const CHANNEL = "UCabcdefghijklmnopqrstuv";
 const KEY = "AIza-test-key-secret";
@@ -49,13 +48,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function context(checkpoints: Record<string, string> = {}): IngestContext {
-  return {
-    checkpoints: new Map(Object.entries(checkpoints)),
-    http: new HttpClient({ clock, backoff: { initialMs: 1000, maxMs: 4000, factor: 2, jitter: 0 } }),
-    store: { get: async () => null, set: async () => undefined },
-  };
-}
+const context = (checkpoints: Record<string, string> = {}) => fakeContext(clock, checkpoints);
 
 function options(overrides: Partial<YoutubeOptions> = {}): YoutubeOptions {
   return {
