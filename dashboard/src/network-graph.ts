@@ -74,7 +74,7 @@ export function forceLayout(
       for (let j = i + 1; j < n; j++) {
         const ex = (xs[i] as number) - (xs[j] as number);
         const ey = (ys[i] as number) - (ys[j] as number);
-        const distance = Math.max(Math.hypot(ex, ey), 0.01);
+        const distance = Math.max(Math.sqrt(ex * ex + ey * ey), 0.01);
         const push = (k * k) / distance / distance;
         dx[i] = (dx[i] as number) + ex * push;
         dy[i] = (dy[i] as number) + ey * push;
@@ -85,7 +85,7 @@ export function forceLayout(
     for (const { a, b, strength } of pairs) {
       const ex = (xs[a] as number) - (xs[b] as number);
       const ey = (ys[a] as number) - (ys[b] as number);
-      const pull = (Math.hypot(ex, ey) / k) * strength;
+      const pull = (Math.sqrt(ex * ex + ey * ey) / k) * strength;
       dx[a] = (dx[a] as number) - ex * pull;
       dy[a] = (dy[a] as number) - ey * pull;
       dx[b] = (dx[b] as number) + ex * pull;
@@ -95,7 +95,7 @@ export function forceLayout(
       // A little gravity keeps accounts without links from drifting to the border.
       const gx = (dx[i] as number) + (width / 2 - (xs[i] as number)) * 0.05;
       const gy = (dy[i] as number) + (height / 2 - (ys[i] as number)) * 0.05;
-      const length = Math.max(Math.hypot(gx, gy), 0.01);
+      const length = Math.max(Math.sqrt(gx * gx + gy * gy), 0.01);
       const move = Math.min(length, temperature) / length;
       xs[i] = Math.min(width - MARGIN, Math.max(MARGIN, (xs[i] as number) + gx * move));
       ys[i] = Math.min(height - MARGIN, Math.max(MARGIN, (ys[i] as number) + gy * move));
@@ -111,7 +111,7 @@ function separate(nodes: readonly { radius: number }[], xs: number[], ys: number
     for (let j = i + 1; j < nodes.length; j++) {
       const ex = (xs[i] as number) - (xs[j] as number);
       const ey = (ys[i] as number) - (ys[j] as number);
-      const distance = Math.max(Math.hypot(ex, ey), 0.01);
+      const distance = Math.max(Math.sqrt(ex * ex + ey * ey), 0.01);
       const overlap = (nodes[i] as { radius: number }).radius + (nodes[j] as { radius: number }).radius + 4 - distance;
       if (overlap <= 0) continue;
       const shift = overlap / 2 / distance;
