@@ -70,22 +70,26 @@ export async function amplificationNetwork(
   limits: NetworkLimits = NETWORK_LIMITS,
 ): Promise<NetworkGraph> {
   const params = scopeParams(scope);
-  const interactions = interactionsSql(storage, scope);
-  const candidates = await queryRows<NetworkEdge>(
+  // One pass over the interactions: the heaviest, and how many edges and accounts there are in all.
+  const [found] = await queryRows<{
+    heaviest: [string, string, NetworkEdge["kind"], number][];
+    edges: number;
+    nodes: number;
+  }>(
     storage,
-    `SELECT source, target, kind, weight FROM (${interactions})
-     ORDER BY weight DESC, source, target, kind LIMIT {candidates:UInt32}`,
+    `SELECT arraySlice(arraySort(e -> (-e.4, e.1, e.2, e.3), groupArray((source, target, kind, weight))),
+         1, {candidates:UInt32}) AS heaviest,
+       count() AS edges,
+       length(arrayDistinct(arrayConcat(groupUniqArrayArray([source, target]), {members:Array(String)}))) AS nodes
+     FROM (${interactionsSql(storage, scope)})`,
     { ...params, candidates: limits.candidateEdges },
   );
-  const [totals] = await queryRows<{ edges: number; nodes: number }>(
-    storage,
-    `SELECT (SELECT count() FROM (${interactions})) AS edges,
-       (SELECT uniqExact(account) FROM (
-          SELECT arrayJoin([source, target]) AS account FROM (${interactions})
-          UNION ALL SELECT arrayJoin({members:Array(String)}) AS account)) AS nodes`,
-    params,
-  );
-  const edges = candidates.map((edge) => ({ ...edge, weight: Number(edge.weight) }));
+  const edges: NetworkEdge[] = (found?.heaviest ?? []).map(([source, target, kind, weight]) => ({
+    source,
+    target,
+    kind,
+    weight: Number(weight),
+  }));
   const degree = new Map(scope.members.map((account) => [account, 0]));
   for (const { source, target, weight } of edges) {
     degree.set(source, (degree.get(source) ?? 0) + weight);
@@ -105,8 +109,8 @@ export async function amplificationNetwork(
     .slice(0, limits.nodes);
   const kept = new Set(nodes.map(({ id }) => id));
   const keptEdges = edges.filter(({ source, target }) => kept.has(source) && kept.has(target)).slice(0, limits.edges);
-  const totalNodes = Number(totals?.nodes ?? 0);
-  const totalEdges = Number(totals?.edges ?? 0);
+  const totalNodes = Number(found?.nodes ?? 0);
+  const totalEdges = Number(found?.edges ?? 0);
   return {
     nodes,
     edges: keptEdges,

@@ -232,4 +232,30 @@ describe("Kampanye terkoordinasi", () => {
       .toEqual(["Nah ini buktinya, pelayanan membaik", "Dukung program BPJS!"]);
     await page.screenshot({ path: join(SCREENSHOTS, "campaign-network-1366x768.png"), fullPage: true });
   });
+
+  it("answers the network routes, refusing what they cannot answer", async () => {
+    const get = async (path: string) => {
+      const response = await fetch(`${base}/api/dashboard/${path}`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const issue = await get(`issue/network?agency=${AGENCY}&key=${encodeURIComponent("antrean bpjs")}`);
+    expect([issue.status, issue.body.totalNodes, issue.body.totalEdges, issue.body.truncated]).toEqual([
+      200,
+      3,
+      2,
+      false,
+    ]);
+    const posts = await get(
+      `issue/posts?agency=${AGENCY}&key=${encodeURIComponent("antrean bpjs")}&account=x:pengamat_z`,
+    );
+    expect((posts.body.posts as { id: string }[]).map(({ id }) => id)).toEqual(["i1z"]);
+    expect((await get("campaign/network?id=nope")).status).toBe(404);
+    expect(await get(`campaign/posts?id=${CAMPAIGN}`)).toEqual({
+      status: 400,
+      body: { error: "account: platform:author_id" },
+    });
+    expect((await get(`campaign/network?id=${"x".repeat(257)}`)).body).toEqual({
+      error: "id: at most 256 characters",
+    });
+  });
 });
