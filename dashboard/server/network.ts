@@ -6,8 +6,8 @@
  *
  * Capped so the page stays readable and fast: at most NETWORK_LIMITS.nodes accounts and
  * NETWORK_LIMITS.edges edges. Over the cap it is sampled deterministically by weight: the accounts
- * with the most interactions (then reach, members, id) are kept, then the heaviest edges among them
- * (then by source, target, kind). `totalNodes` / `totalEdges` say how many there were in all.
+ * with the most interactions (then the largest follower count in them, members, id) are kept, then
+ * the heaviest edges among them (then by source, target, kind). `totalNodes` / `totalEdges` say how many there were in all.
  */
 import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
 import type { NetworkEdge, NetworkGraph, NetworkNode, NetworkPost } from "../shared/types.js";
@@ -49,14 +49,15 @@ function scopeParams(scope: NetworkScope): Record<string, unknown> {
   return { ...scope.params, from: scope.fromMs / 1000, to: scope.toMs / 1000, members: scope.members };
 }
 
-/** The scope's interactions, grouped: shares apart from replies and comments. */
+/** The scope's interactions, grouped: shares apart from replies and comments, with both sides' reach then. */
 function interactionsSql(storage: Storage, scope: NetworkScope): string {
   const mentions = storage.table("tagged_mentions");
   return `SELECT concat(m.platform, ':', m.author_id) AS source, concat(p.platform, ':', p.author_id) AS target,
-      if(m.kind = 'share', 'share', 'reply') AS kind, count() AS weight
-    FROM (SELECT platform, id, kind, author_id, parent_id FROM ${mentions} FINAL
+      if(m.kind = 'share', 'share', 'reply') AS kind, count() AS weight,
+      max(m.author_followers) AS source_reach, max(p.author_followers) AS target_reach
+    FROM (SELECT platform, id, kind, author_id, author_followers, parent_id FROM ${mentions} FINAL
           WHERE ${IN_TIME} AND parent_id IS NOT NULL AND removed_at IS NULL) AS m
-    INNER JOIN (SELECT platform, id, author_id FROM ${mentions} FINAL) AS p
+    INNER JOIN (SELECT platform, id, author_id, author_followers FROM ${mentions} FINAL) AS p
       ON p.platform = m.platform AND p.id = assumeNotNull(m.parent_id)
     WHERE source != target AND (${scope.interaction})
     GROUP BY source, target, kind`;
@@ -72,41 +73,50 @@ export async function amplificationNetwork(
   const params = scopeParams(scope);
   // One pass over the interactions: the heaviest, and how many edges and accounts there are in all.
   const [found] = await queryRows<{
-    heaviest: [string, string, NetworkEdge["kind"], number][];
+    heaviest: [string, string, NetworkEdge["kind"], number, number, number][];
     edges: number;
     nodes: number;
   }>(
     storage,
-    `SELECT arraySlice(arraySort(e -> (-e.4, e.1, e.2, e.3), groupArray((source, target, kind, weight))),
-         1, {candidates:UInt32}) AS heaviest,
+    `SELECT arraySlice(arraySort(e -> (-e.4, e.1, e.2, e.3),
+           groupArray((source, target, kind, weight, source_reach, target_reach))), 1, {candidates:UInt32}) AS heaviest,
        count() AS edges,
        length(arrayDistinct(arrayConcat(groupUniqArrayArray([source, target]), {members:Array(String)}))) AS nodes
      FROM (${interactionsSql(storage, scope)})`,
     { ...params, candidates: limits.candidateEdges },
   );
-  const edges: NetworkEdge[] = (found?.heaviest ?? []).map(([source, target, kind, weight]) => ({
+  const heaviest = found?.heaviest ?? [];
+  const edges: NetworkEdge[] = heaviest.map(([source, target, kind, weight]) => ({
     source,
     target,
     kind,
     weight: Number(weight),
   }));
+  // Each account's interactions (its weight) and largest follower count in them, members with none too.
   const degree = new Map(scope.members.map((account) => [account, 0]));
-  for (const { source, target, weight } of edges) {
-    degree.set(source, (degree.get(source) ?? 0) + weight);
-    degree.set(target, (degree.get(target) ?? 0) + weight);
+  const reach = new Map<string, number>();
+  for (const [source, target, , weight, sourceReach, targetReach] of heaviest) {
+    for (const [account, followers] of [
+      [source, sourceReach],
+      [target, targetReach],
+    ] as const) {
+      degree.set(account, (degree.get(account) ?? 0) + Number(weight));
+      reach.set(account, Math.max(reach.get(account) ?? 0, Number(followers)));
+    }
   }
-  const accounts = await describeAccounts(storage, scope, [...degree.keys()]);
   const members = new Set(scope.members);
-  const nodes = [...degree.keys()]
-    .map((id) => accounts.get(id) ?? unseenAccount(id))
+  const keptIds = [...degree.keys()]
     .sort(
       (a, b) =>
-        (degree.get(b.id) ?? 0) - (degree.get(a.id) ?? 0) ||
-        b.reach - a.reach ||
-        Number(members.has(b.id)) - Number(members.has(a.id)) ||
-        byId(a.id, b.id),
+        (degree.get(b) ?? 0) - (degree.get(a) ?? 0) ||
+        (reach.get(b) ?? 0) - (reach.get(a) ?? 0) ||
+        Number(members.has(b)) - Number(members.has(a)) ||
+        byId(a, b),
     )
     .slice(0, limits.nodes);
+  // Described only once kept: at most limits.nodes accounts.
+  const accounts = await describeAccounts(storage, scope, keptIds);
+  const nodes = keptIds.map((id) => accounts.get(id) ?? unseenAccount(id));
   const kept = new Set(nodes.map(({ id }) => id));
   const keptEdges = edges.filter(({ source, target }) => kept.has(source) && kept.has(target)).slice(0, limits.edges);
   const totalNodes = Number(found?.nodes ?? 0);
