@@ -24,6 +24,8 @@ const SPRING_LENGTH = 150;
 const MARGIN = 36;
 /** Handles written beside the nodes: the accounts reaching most, so the picture stays legible. */
 const LABELLED_NODES = 20;
+/** Width a handle may take beside its node. */
+const LABEL_ROOM = 130;
 export const MEMBER_RING = "#1a1a1a";
 
 export interface Point {
@@ -64,6 +66,14 @@ export function forceLayout(
   // The ideal edge length: the space each node would have, but no longer than SPRING_LENGTH, so a
   // small network stays together in the middle rather than spread to the corners.
   const k = Math.min(SPRING_LENGTH, 0.9 * Math.sqrt(((width - 2 * MARGIN) * (height - 2 * MARGIN)) / Math.max(n, 1)));
+  // Gravity towards the middle, as strong as the push of n nodes (about n k² / R at a distance R
+  // from the middle) at the drawing's half width: the network fills the box rather than piling up
+  // against its border, and accounts without links stay in. Vertically it is weaker by the box's
+  // proportions only (not their square, which left the top and bottom empty).
+  const halfWidth = width / 2 - MARGIN;
+  const halfHeight = height / 2 - MARGIN;
+  const gravityX = (n * k * k) / (halfWidth * halfWidth);
+  const gravityY = (n * k * k) / (halfWidth * halfHeight);
   const dx = new Float64Array(n);
   const dy = new Float64Array(n);
   for (let step = 0; step < ITERATIONS; step++) {
@@ -92,9 +102,8 @@ export function forceLayout(
       dy[b] = (dy[b] as number) + ey * pull;
     }
     for (let i = 0; i < n; i++) {
-      // A little gravity keeps accounts without links from drifting to the border.
-      const gx = (dx[i] as number) + (width / 2 - (xs[i] as number)) * 0.05;
-      const gy = (dy[i] as number) + (height / 2 - (ys[i] as number)) * 0.05;
+      const gx = (dx[i] as number) + (width / 2 - (xs[i] as number)) * gravityX;
+      const gy = (dy[i] as number) + (height / 2 - (ys[i] as number)) * gravityY;
       const length = Math.max(Math.sqrt(gx * gx + gy * gy), 0.01);
       const move = Math.min(length, temperature) / length;
       xs[i] = Math.min(width - MARGIN, Math.max(MARGIN, (xs[i] as number) + gx * move));
@@ -220,10 +229,13 @@ export function networkSvg(graph: NetworkGraph, onSelect: (node: NetworkNode) =>
     });
     root.append(circle);
     if (!labelled.has(node.id)) continue;
+    // Left of the nodes near the right edge, so no handle is cut off.
+    const leftward = at.x > GRAPH_WIDTH - LABEL_ROOM;
     const label = svg("text", {
       class: "network-label",
-      x: (at.x + r + 3).toFixed(1),
+      x: (leftward ? at.x - r - 3 : at.x + r + 3).toFixed(1),
       y: (at.y + 4).toFixed(1),
+      "text-anchor": leftward ? "end" : "start",
     });
     label.textContent = `@${node.handle}`;
     labels.push(label);
