@@ -84,6 +84,7 @@ const id = {
   issuePosts: "Unggahan tentang isu ini",
   issueGone: "Isu ini tidak lagi naik pada jendela terakhir.",
   campaign: "Kampanye terkoordinasi",
+  campaignGone: "Kampanye ini tidak ada (lagi): tidak terdeteksi lagi, atau sudah lewat masa simpannya.",
   network: "Jaringan amplifikasi: siapa membagikan atau membalas siapa",
   networkShown:
     "Menampilkan {nodes} dari {totalNodes} akun dan {edges} dari {totalEdges} hubungan: yang paling banyak berinteraksi.",
@@ -235,6 +236,7 @@ const en: Record<LabelKey, string> = {
   issuePosts: "Posts about this issue",
   issueGone: "This issue is no longer rising in the latest window.",
   campaign: "Coordinated campaign",
+  campaignGone: "No such campaign (any more): no longer detected, or past its retention.",
   network: "Amplification network: who shares or replies to whom",
   networkShown:
     "Showing {nodes} of {totalNodes} accounts and {edges} of {totalEdges} links: those with the most interactions.",

@@ -250,6 +250,10 @@ describe("Kampanye terkoordinasi", () => {
     );
     expect((posts.body.posts as { id: string }[]).map(({ id }) => id)).toEqual(["i1z"]);
     expect((await get("campaign/network?id=nope")).status).toBe(404);
+    await page.goto(`${base}/dashboard/#/campaign/nope`, { waitUntil: "domcontentloaded" });
+    await expect
+      .poll(() => page.locator(".campaign-view .campaign-summary").textContent())
+      .toBe("Kampanye ini tidak ada (lagi): tidak terdeteksi lagi, atau sudah lewat masa simpannya.");
     expect(await get(`campaign/posts?id=${CAMPAIGN}`)).toEqual({
       status: 400,
       body: { error: "account: platform:author_id" },

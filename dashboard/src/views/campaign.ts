@@ -28,9 +28,17 @@ export function campaignView(id: string, names: Record<string, string>): View {
   return {
     root,
     refresh: async () => {
-      const data = await getJson<CampaignNetwork>("campaign/network", { id });
-      const campaign = data.campaign;
-      if (!campaign) return;
+      const data = await getJson<CampaignNetwork>("campaign/network", { id }).catch((error: Error) => {
+        // Retired by the coordination stage, expired, or never there.
+        if (!error.message.endsWith(": 404")) throw error;
+        return null;
+      });
+      const campaign = data?.campaign;
+      if (!data || !campaign) {
+        summary.replaceChildren(h("p", { class: "muted" }, t("campaignGone")));
+        network.update(null);
+        return;
+      }
       const agency = campaign.agencies[0];
       if (agency) {
         back.setAttribute("href", `#/agency/${encodeURIComponent(agency)}`);
