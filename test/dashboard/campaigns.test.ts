@@ -9,36 +9,17 @@ import { join } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agencyCampaigns, campaignNetwork } from "../../dashboard/server/campaigns.js";
+import { persepsiPairs } from "../../dashboard/server/persepsi.js";
+import { showsOrganic } from "../../dashboard/shared/coordination.js";
 import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";
 import { migrate } from "../../runtime/storage/migrations.js";
-import { memberRow, mentionRow } from "../fixtures/coordination.js";
+import { campaignRow, memberRow, mentionRow, seedPersepsiPair } from "../fixtures/coordination.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const H = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 23 * HOUR;
 
 let storage: Storage;
-
-const campaign = (id: string, agency: string, last: number) => ({
-  id,
-  platform: "x",
-  agencies: [agency],
-  target: null,
-  first_seen: H,
-  last_seen: last,
-  accounts: 2,
-  posts: 4,
-  post_ids: [],
-  copy_events: 3,
-  amplification_events: 1,
-  score: 0.75,
-  reason_kinds: ["copies"],
-  reason_values: [3],
-  reasons: ["3 copy-paste waves"],
-  text: "dukung program ini",
-  updated_at: 1,
-  retired: 0,
-});
 
 beforeAll(async () => {
   storage = createStorage({
@@ -52,9 +33,9 @@ beforeAll(async () => {
     table: storage.table("campaigns"),
     format: "JSONEachRow",
     values: [
-      campaign("c1", "bpjs", H + 10 * MIN),
-      campaign("c2", "kpk", H + 20 * MIN),
-      campaign("c3", "bpjs", H + 30 * MIN),
+      campaignRow("c1", "bpjs", H, H + 10 * MIN),
+      campaignRow("c2", "kpk", H, H + 20 * MIN),
+      campaignRow("c3", "bpjs", H, H + 30 * MIN, { target: "x:p1" }),
     ],
   });
   await storage.client.insert({
@@ -78,6 +59,8 @@ beforeAll(async () => {
       mentionRow("r4", "b2", H + 6 * MIN, "neutral", 1_000, { parentId: "q1" }),
     ],
   });
+  // Two hours later, after c1's grace: dinkes (a campaign's 10 negative posts) and kpu (one post).
+  await seedPersepsiPair(storage, "dinkes", H + 2 * HOUR, "kpu");
 }, 60_000);
 
 afterAll(async () => {
@@ -87,10 +70,54 @@ afterAll(async () => {
 describe("campaign API", () => {
   it("lists an agency's campaigns, latest first", async () => {
     const listed = await agencyCampaigns(storage, "bpjs");
-    expect(listed.map(({ id, lastSeen, accounts, reasons }) => [id, lastSeen - H, accounts, reasons])).toEqual([
-      ["c3", 30 * MIN, 2, ["3 copy-paste waves"]],
-      ["c1", 10 * MIN, 2, ["3 copy-paste waves"]],
+    expect(listed.map(({ id, lastSeen, accounts, target }) => [id, lastSeen - H, accounts, target])).toEqual([
+      ["c3", 30 * MIN, 10, "x:p1"],
+      ["c1", 10 * MIN, 10, null],
     ]);
+    expect(listed[0]?.reasonCodes).toEqual([
+      { kind: "copies", value: 3 },
+      { kind: "ties", value: 0.8 },
+      { kind: "followers", value: 40 },
+    ]);
+  });
+
+  it("lists the campaigns seen in a range, a campaign's grace included", async () => {
+    const seen = (fromMs: number, toMs: number) =>
+      agencyCampaigns(storage, "bpjs", { key: "custom", fromMs, toMs }).then((found) => found.map(({ id }) => id));
+    // c1 last seen at H+10m, so within the range until H+40m; c3 until H+60m.
+    expect(await seen(H + 45 * MIN, H + 2 * HOUR)).toEqual(["c3"]);
+    expect(await seen(H + 40 * MIN, H + 2 * HOUR)).toEqual(["c3", "c1"]);
+    expect(await seen(H + 61 * MIN, H + 2 * HOUR)).toEqual([]);
+    // Not yet begun.
+    expect(await seen(H - HOUR, H)).toEqual([]);
+  });
+
+  it("reads persepsi with every account and without flagged ones from the views", async () => {
+    // 90 minutes from H+1.5h: read over the whole hours H+1h to H+3h.
+    const range = { key: "custom" as const, fromMs: H + 90 * MIN, toMs: H + 3 * HOUR };
+    const pairs = await persepsiPairs(storage, range, "Asia/Jakarta");
+    expect(Object.fromEntries(pairs)).toEqual({
+      dinkes: { index: -30, organicIndex: 40 },
+      kpu: { index: 1100 / 21, organicIndex: 50 },
+    });
+    expect(Object.fromEntries(await persepsiPairs(storage, range, "Asia/Jakarta", "", "kpu"))).toEqual({
+      kpu: { index: 1100 / 21, organicIndex: 50 },
+    });
+    // No mention has a place.
+    expect(await persepsiPairs(storage, range, "Asia/Jakarta", "32")).toEqual(new Map());
+    // Before any mention: nothing.
+    expect(await persepsiPairs(storage, { key: "custom", fromMs: H - 3 * HOUR, toMs: H }, "Asia/Jakarta")).toEqual(
+      new Map(),
+    );
+    expect(showsOrganic(pairs.get("dinkes") as never)).toBe(true);
+    expect(showsOrganic(pairs.get("kpu") as never)).toBe(false);
+  });
+
+  it("shows both numbers past the gap of 3 points, or when every labelled mention was flagged", () => {
+    expect(showsOrganic({ index: 50, organicIndex: 53 })).toBe(false);
+    expect(showsOrganic({ index: 50, organicIndex: 46.9 })).toBe(true);
+    expect(showsOrganic({ index: -10, organicIndex: null })).toBe(true);
+    expect(showsOrganic({ index: null, organicIndex: 20 })).toBe(false);
   });
 
   it("draws who shares or replies to whom, members marked, sampled by reach", async () => {
