@@ -1,9 +1,12 @@
 /**
- * The "Isu" panel and issue page in Debian's chromium (playwright-core, headless): the dashboard
- * stage on embedded ClickHouse seeded with test/fixtures/issues.ts seedIssues (two evaluated
- * windows, one issue rising in the latest) and one mention so the overview lists the agency. The
- * overview names the top rising issue, the agency view's panel shows it with its sparkline and
- * sentiment split, and its page lists its posts. Screenshots go to test-artifacts/dashboard/.
+ * The "Isu" and "Kampanye terkoordinasi" panels and the issue page in Debian's chromium
+ * (playwright-core, headless): the dashboard stage on embedded ClickHouse seeded with
+ * test/fixtures/issues.ts seedIssues (two evaluated windows, one issue rising in the latest), one
+ * mention so the overview lists the agency, and test/fixtures/coordination.ts seedPersepsiPair (a
+ * campaign's accounts pull the agency's persepsi from +40 to -30) with two of its campaigns. The
+ * overview names the top rising issue and both persepsi numbers, the agency view's panels show the
+ * issue with its sparkline and sentiment split and the campaigns, and the issue's page lists its
+ * posts. Screenshots go to test-artifacts/dashboard/.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +16,7 @@ import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { PartitionWindows } from "../../processors/windows/index.js";
 import { loadConfig } from "../../runtime/config.js";
 import { windowDeltaRows } from "../../sinks/clickhouse/rows.js";
+import { campaignRow, seedPersepsiPair } from "../fixtures/coordination.js";
 import { seedIssues } from "../fixtures/issues.js";
 import { tagged } from "../processors/windows/helpers.js";
 import { openBrowserPage } from "../support/browser.js";
@@ -21,6 +25,13 @@ import { ARTIFACTS_DIR, freePort, tempDir } from "../support/services.js";
 const SCREENSHOTS = join(ARTIFACTS_DIR, "dashboard");
 const HOUR = 3_600_000;
 const AGENCY = "bpjs-kesehatan";
+/** An agency whose campaign account moves persepsi by less than the gap, and that has no campaign listed. */
+const QUIET = "kpu";
+const MIN = 60_000;
+const NOW = Date.now();
+/** The active campaign (its accounts' posts from here), and one that ended four hours ago. */
+const ACTIVE = { first: NOW - 40 * MIN, last: NOW - 5 * MIN };
+const ENDED = { first: NOW - 5 * HOUR, last: NOW - 4 * HOUR };
 let pipeline: Pipeline;
 let browser: Browser;
 let page: Page;
@@ -53,6 +64,18 @@ beforeAll(async () => {
       { topic: "t", partition: 0, firstOffset: "0", lastOffset: "0" },
       Date.now(),
     ),
+    format: "JSONEachRow",
+  });
+  await seedPersepsiPair(storage, AGENCY, ACTIVE.first, QUIET);
+  await storage.client.insert({
+    table: storage.table("campaigns"),
+    values: [
+      campaignRow(`${AGENCY}-c`, AGENCY, ACTIVE.first, ACTIVE.last, { target: "x:p1" }),
+      campaignRow("ended", AGENCY, ENDED.first, ENDED.last),
+      // Before the range, and another agency's.
+      campaignRow("old", AGENCY, NOW - 3 * 24 * HOUR, NOW - 2 * 24 * HOUR),
+      campaignRow("other", "kpk", ACTIVE.first, ACTIVE.last),
+    ],
     format: "JSONEachRow",
   });
   base = `http://127.0.0.1:${pipeline.httpPort}`;
@@ -94,5 +117,71 @@ describe("Isu", () => {
     );
     expect(await issues.first().locator(".split-text").textContent()).toBe("Positif 6,67% · Negatif 80%");
     await page.screenshot({ path: join(SCREENSHOTS, "agency-issues-1366x768.png") });
+  });
+});
+
+describe("Kampanye terkoordinasi", () => {
+  /** A time as the page writes it (id-ID, WIB), formatted by the browser's own Intl. */
+  const shown = (ms: number) =>
+    page.evaluate(
+      (at) =>
+        `${new Intl.DateTimeFormat("id-ID", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Jakarta" }).format(at)} WIB`,
+      ms,
+    );
+  const cells = (row: string) =>
+    page
+      .locator(row)
+      .evaluateAll((rows) => rows.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+
+  it("shows both persepsi numbers on the overview where the campaign's accounts move it beyond 3 points", async () => {
+    await page.goto(`${base}/dashboard/`, { waitUntil: "domcontentloaded" });
+    const index = (agency: string) => page.locator(`tr.agency-row[data-agency="${agency}"] td.index`);
+    await expect
+      .poll(() => index(AGENCY).textContent(), { timeout: 30_000 })
+      .toBe("-30 · tanpa akun terkoordinasi +40");
+    // 11 positive of 21 with everyone, 10 of 20 without: within the gap, one number.
+    expect(await index(QUIET).textContent()).toBe("+52,38");
+  });
+
+  it("lists the agency's active and recent campaigns, linking to each, with both persepsi numbers", async () => {
+    await page.goto(`${base}/dashboard/#/agency/${AGENCY}`, { waitUntil: "domcontentloaded" });
+    const rows = page.locator(".campaigns-panel tr.campaign-row");
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.locator(".campaigns-panel h2").textContent()).toBe("Kampanye terkoordinasi");
+    expect(await page.locator(".persepsi-line").textContent()).toBe("Persepsi -30 · tanpa akun terkoordinasi +40");
+    const reasons =
+      "0,75 · 3 gelombang unggahan nyaris sama · 80% pasangan akun berulang kali bergerak bersama · median 40 pengikut";
+    expect(await cells(".campaigns-panel tr.campaign-row")).toEqual([
+      [
+        "Aktif",
+        "10",
+        "10",
+        `${await shown(ACTIVE.first)} – ${await shown(ACTIVE.last)}`,
+        "“dukung program ini” · memperkuat unggahan x:p1",
+        reasons,
+      ],
+      [
+        "Selesai",
+        "10",
+        "10",
+        `${await shown(ENDED.first)} – ${await shown(ENDED.last)}`,
+        "“dukung program ini”",
+        reasons,
+      ],
+    ]);
+    expect(
+      await rows.locator("a.campaign-link").evaluateAll((links) => links.map((a) => a.getAttribute("href"))),
+    ).toEqual([`#/campaign/${AGENCY}-c`, "#/campaign/ended"]);
+    expect(await page.locator(".campaigns-panel .empty").textContent()).toBe("");
+    await page.screenshot({ path: join(SCREENSHOTS, "agency-campaigns-1366x768.png"), fullPage: true });
+  });
+
+  it("says so when an agency has no campaign, and shows one persepsi number within the gap", async () => {
+    await page.goto(`${base}/dashboard/#/agency/${QUIET}`, { waitUntil: "domcontentloaded" });
+    await expect.poll(() => page.locator(".persepsi-line").textContent(), { timeout: 30_000 }).toBe("Persepsi +52,38");
+    expect(await page.locator(".campaigns-panel tr.campaign-row").count()).toBe(0);
+    expect(await page.locator(".campaigns-panel .empty").textContent()).toBe(
+      "Tidak ada kampanye terkoordinasi pada rentang ini.",
+    );
   });
 });
