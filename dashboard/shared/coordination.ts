@@ -5,8 +5,8 @@
  */
 
 /**
- * Persepsi with every account and without flagged accounts (persepsi_hourly and
- * persepsi_hourly_organic) are both shown when they differ by more than this many index points;
+ * Persepsi with every account and without flagged accounts (dashboard/server/persepsi.ts; the
+ * analysts' persepsi_hourly_organic) are both shown when they differ by more than this many index points;
  * closer than that, the one number with everyone is shown. Three points is about the rounding
  * and day-to-day wobble of an index over a few hundred labelled mentions; a campaign that moves
  * it further is worth a second number.
