@@ -161,7 +161,7 @@ export async function startDashboard(
           answerCounts(storage),
           sources(now),
           topIssues(storage),
-          persepsiPairs(storage, range, settings.timezone, province),
+          persepsiPairs(storage, range, settings.timezone, { province }),
         ]);
         const silentSources = health.flatMap((source) =>
           source.silentForMs === null ? [] : [{ id: source.id, silentForMs: source.silentForMs }],
@@ -190,7 +190,7 @@ export async function startDashboard(
           agencyView(storage, agency, range, settings.timezone, province),
           provinceMap(storage, range, settings.timezone, provinces, agency),
           risingIssues(storage, agency),
-          persepsiPairs(storage, range, settings.timezone, province, agency),
+          persepsiPairs(storage, range, settings.timezone, { province, agency }),
           agencyCampaigns(storage, agency, range),
         ]);
         const name = names.get(agency) ?? agency;

@@ -14,13 +14,12 @@ import { SENTIMENTS } from "../shared/types.js";
 import { sentimentTotals, windowSource } from "./queries.js";
 import { rollupBounds, rollupFor, type TimeRange } from "./range.js";
 
-/** Each agency's pair (of one agency when `agency` is given; `province` "" for every place). */
+/** Each agency's pair, or of one `agency`; in one `province` ("" or unset: every place). */
 export async function persepsiPairs(
   storage: Storage,
   range: TimeRange,
   timezone: string,
-  province = "",
-  agency = "",
+  { province = "", agency = "" }: { province?: string; agency?: string } = {},
 ): Promise<Map<string, PersepsiPair>> {
   const rollup = rollupFor(range);
   const { from, to } = rollupBounds(range, rollup, timezone);

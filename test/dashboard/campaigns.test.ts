@@ -61,8 +61,9 @@ beforeAll(async () => {
       mentionRow("lagging", "z1", H + 2 * HOUR + 5 * MIN, "positive", 10, { agency: "dinkes" }),
     ],
   });
-  // Two hours later, after c1's grace: dinkes (a campaign's 10 negative posts) and kpu (one post).
-  await seedPersepsiPair(storage, "dinkes", H + 2 * HOUR, "kpu");
+  // Two hours later, after c1's grace: dinkes in Jawa Barat (a campaign's 10 negative posts) and kpu
+  // (one post, no place).
+  await seedPersepsiPair(storage, "dinkes", H + 2 * HOUR, { quiet: "kpu", province: "32" });
 }, 60_000);
 
 afterAll(async () => {
@@ -102,11 +103,14 @@ describe("campaign API", () => {
       dinkes: { index: -30, organicIndex: 40 },
       kpu: { index: 1100 / 21, organicIndex: 50 },
     });
-    expect(Object.fromEntries(await persepsiPairs(storage, range, "Asia/Jakarta", "", "kpu"))).toEqual({
+    expect(Object.fromEntries(await persepsiPairs(storage, range, "Asia/Jakarta", { agency: "kpu" }))).toEqual({
       kpu: { index: 1100 / 21, organicIndex: 50 },
     });
-    // No mention has a place.
-    expect(await persepsiPairs(storage, range, "Asia/Jakarta", "32")).toEqual(new Map());
+    // In Jawa Barat: the province rollups less the flagged mentions placed there; none elsewhere.
+    expect(Object.fromEntries(await persepsiPairs(storage, range, "Asia/Jakarta", { province: "32" }))).toEqual({
+      dinkes: { index: -30, organicIndex: 40 },
+    });
+    expect(await persepsiPairs(storage, range, "Asia/Jakarta", { province: "31" })).toEqual(new Map());
     // Before any mention: nothing.
     expect(await persepsiPairs(storage, { key: "custom", fromMs: H - 3 * HOUR, toMs: H }, "Asia/Jakarta")).toEqual(
       new Map(),

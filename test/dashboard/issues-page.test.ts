@@ -66,7 +66,7 @@ beforeAll(async () => {
     ),
     format: "JSONEachRow",
   });
-  await seedPersepsiPair(storage, AGENCY, ACTIVE.first, QUIET);
+  await seedPersepsiPair(storage, AGENCY, ACTIVE.first, { quiet: QUIET });
   await storage.client.insert({
     table: storage.table("campaigns"),
     values: [
