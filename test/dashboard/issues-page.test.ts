@@ -174,6 +174,23 @@ describe("Kampanye terkoordinasi", () => {
     ).toEqual([`#/campaign/${AGENCY}-c`, "#/campaign/ended"]);
     expect(await page.locator(".campaigns-panel .empty").textContent()).toBe("");
     await page.screenshot({ path: join(SCREENSHOTS, "agency-campaigns-1366x768.png"), fullPage: true });
+    // In English, and back (the choice is remembered).
+    await page.getByRole("button", { name: "Bahasa" }).click();
+    await expect
+      .poll(() => page.locator(".persepsi-line").textContent())
+      .toBe("Perception -30 · without coordinated accounts +40");
+    expect(await cells(".campaigns-panel tr.campaign-row:last-child")).toEqual([
+      [
+        "Ended",
+        "10",
+        "10",
+        `${await shown(ENDED.first)} – ${await shown(ENDED.last)}`,
+        "“dukung program ini”",
+        "0,75 · 3 waves of near-identical posts · 80% of account pairs acted together repeatedly · median 40 followers",
+      ],
+    ]);
+    await page.getByRole("button", { name: "Language" }).click();
+    await expect.poll(() => page.locator(".campaigns-panel h2").textContent()).toBe("Kampanye terkoordinasi");
   });
 
   it("says so when an agency has no campaign, and shows one persepsi number within the gap", async () => {
