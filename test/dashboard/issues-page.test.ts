@@ -132,6 +132,15 @@ describe("Kampanye terkoordinasi", () => {
     page
       .locator(row)
       .evaluateAll((rows) => rows.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+  /** A campaign row of 10 accounts and 10 posts as the page should show it. */
+  const expectedRow = async (state: string, span: typeof ACTIVE, message: string, reasons: string) => [
+    state,
+    "10",
+    "10",
+    `${await shown(span.first)} – ${await shown(span.last)}`,
+    message,
+    reasons,
+  ];
 
   it("shows both persepsi numbers on the overview where the campaign's accounts move it beyond 3 points", async () => {
     await page.goto(`${base}/dashboard/`, { waitUntil: "domcontentloaded" });
@@ -152,22 +161,8 @@ describe("Kampanye terkoordinasi", () => {
     const reasons =
       "0,75 · 3 gelombang unggahan nyaris sama · 80% pasangan akun berulang kali bergerak bersama · median 40 pengikut";
     expect(await cells(".campaigns-panel tr.campaign-row")).toEqual([
-      [
-        "Aktif",
-        "10",
-        "10",
-        `${await shown(ACTIVE.first)} – ${await shown(ACTIVE.last)}`,
-        "“dukung program ini” · memperkuat unggahan x:p1",
-        reasons,
-      ],
-      [
-        "Selesai",
-        "10",
-        "10",
-        `${await shown(ENDED.first)} – ${await shown(ENDED.last)}`,
-        "“dukung program ini”",
-        reasons,
-      ],
+      await expectedRow("Aktif", ACTIVE, "“dukung program ini” · memperkuat unggahan x:p1", reasons),
+      await expectedRow("Selesai", ENDED, "“dukung program ini”", reasons),
     ]);
     expect(
       await rows.locator("a.campaign-link").evaluateAll((links) => links.map((a) => a.getAttribute("href"))),
@@ -180,14 +175,12 @@ describe("Kampanye terkoordinasi", () => {
       .poll(() => page.locator(".persepsi-line").textContent())
       .toBe("Perception -30 · without coordinated accounts +40");
     expect(await cells(".campaigns-panel tr.campaign-row:last-child")).toEqual([
-      [
+      await expectedRow(
         "Ended",
-        "10",
-        "10",
-        `${await shown(ENDED.first)} – ${await shown(ENDED.last)}`,
+        ENDED,
         "“dukung program ini”",
         "0,75 · 3 waves of near-identical posts · 80% of account pairs acted together repeatedly · median 40 followers",
-      ],
+      ),
     ]);
     await page.getByRole("button", { name: "Language" }).click();
     await expect.poll(() => page.locator(".campaigns-panel h2").textContent()).toBe("Kampanye terkoordinasi");
