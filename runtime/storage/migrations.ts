@@ -184,8 +184,9 @@ const PERSEPSI_COUNTS = `count() AS mention_count,
         ${netSentiment("positive_mentions", "negative_mentions", "labelled_mentions")} AS net_sentiment`;
 
 /**
- * persepsi_hourly without flagged mentions, for every scope of persepsi_hourly. Migration 23 made
- * it for scopes "all" and "agency"; migration 24 replaces it with this (`create`).
+ * persepsi_hourly without flagged mentions, for every scope of persepsi_hourly. Migration 23 creates
+ * it and migration 24 replaces it (`create`): where 23 ran before 24 existed, it had scopes "all"
+ * and "agency" only.
  */
 function persepsiHourlyOrganicView(
   t: (name: string) => string,
