@@ -4,13 +4,13 @@
  * the accounts they touched, in the campaign's time.
  */
 import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
+import { CAMPAIGN_GRACE_MS } from "../shared/coordination.js";
 import type { CampaignSummary } from "../shared/types.js";
 import type { NetworkScope } from "./network.js";
+import type { TimeRange } from "./range.js";
 
 /** Most campaigns an agency's list shows. */
 export const CAMPAIGNS_LIMIT = 50;
-/** Mentions after a campaign's last seen that still count in its network (the detector's grace). */
-const GRACE_MINUTES = 30;
 
 interface CampaignRow {
   id: string;
@@ -22,11 +22,15 @@ interface CampaignRow {
   posts: number;
   score: number;
   reasons: string[];
+  reason_kinds: string[];
+  reason_values: number[];
   text: string;
+  target: string | null;
 }
 
 const SUMMARY = `id, platform, agencies, toUnixTimestamp64Milli(first_seen) AS first_seen,
-  toUnixTimestamp64Milli(last_seen) AS last_seen, accounts, posts, score, reasons, text`;
+  toUnixTimestamp64Milli(last_seen) AS last_seen, accounts, posts, score, reasons, reason_kinds, reason_values,
+  text, target`;
 
 function summary(row: CampaignRow): CampaignSummary {
   return {
@@ -39,18 +43,22 @@ function summary(row: CampaignRow): CampaignSummary {
     posts: Number(row.posts),
     score: Number(row.score),
     reasons: row.reasons,
+    reasonCodes: row.reason_kinds.map((kind, i) => ({ kind, value: Number(row.reason_values[i] ?? 0) })),
     text: row.text,
+    target: row.target,
   };
 }
 
-/** The agency's campaigns, latest first. */
-export async function agencyCampaigns(storage: Storage, agency: string): Promise<CampaignSummary[]> {
+/** The agency's campaigns, latest first; with `range`, those seen in it (their grace included). */
+export async function agencyCampaigns(storage: Storage, agency: string, range?: TimeRange): Promise<CampaignSummary[]> {
+  // first_seen and last_seen are SUMMARY's aliases here: epoch ms.
+  const seen = range ? "AND last_seen >= {from:Int64} AND first_seen < {to:Int64}" : "";
   const found = await queryRows<CampaignRow>(
     storage,
     `SELECT ${SUMMARY} FROM ${storage.table("campaigns")} FINAL
-     WHERE has(agencies, {agency:String})
+     WHERE has(agencies, {agency:String}) ${seen}
      ORDER BY last_seen DESC, id LIMIT ${CAMPAIGNS_LIMIT}`,
-    { agency },
+    { agency, from: (range?.fromMs ?? 0) - CAMPAIGN_GRACE_MS, to: range?.toMs ?? 0 },
   );
   return found.map(summary);
 }
@@ -78,7 +86,7 @@ export async function campaignScope(
     campaign: summary(campaign),
     scope: {
       fromMs: Number(campaign.first_seen),
-      toMs: Number(campaign.last_seen) + GRACE_MINUTES * 60_000,
+      toMs: Number(campaign.last_seen) + CAMPAIGN_GRACE_MS,
       members: members.map(({ account }) => account),
       interaction: "source IN {members:Array(String)} OR target IN {members:Array(String)}",
       post: "1",

@@ -22,6 +22,7 @@ import { agencyCampaigns, campaignScope } from "./campaigns.js";
 import { ChangeFeed } from "./changes.js";
 import { issuePage, issueScope, risingIssues, topIssues } from "./issues.js";
 import { amplificationNetwork, type NetworkScope, networkPosts } from "./network.js";
+import { persepsiPairs } from "./persepsi.js";
 import { acknowledgeAlert, agencySummaries, agencyView, dataVersion, listAlerts, provinceMap } from "./queries.js";
 import { BadRequest, parseProvince, parseRange } from "./range.js";
 import { type SourceReadings, sourceHealth } from "./sources.js";
@@ -171,13 +172,14 @@ export async function startDashboard(
       case "GET overview": {
         const range = parseRange(url.searchParams, now);
         const province = parseProvince(url.searchParams);
-        const [agencies, map, alerts, waiting, health, issues] = await Promise.all([
+        const [agencies, map, alerts, waiting, health, issues, persepsi] = await Promise.all([
           agencySummaries(storage, range, names, settings.timezone, province),
           provinceMap(storage, range, settings.timezone, provinces, null),
           listAlerts(storage, { fromMs: 0, toMs: now + 86_400_000, limit: RECENT_ALERTS }),
           answerCounts(storage),
           sources(now),
           topIssues(storage),
+          persepsiPairs(storage, range, settings.timezone, { province }),
         ]);
         const silentSources = health.flatMap((source) =>
           source.silentForMs === null ? [] : [{ id: source.id, silentForMs: source.silentForMs }],
@@ -191,6 +193,7 @@ export async function startDashboard(
           needsAnswer: waiting,
           silentSources,
           topIssues: issues,
+          persepsi: Object.fromEntries(persepsi),
         });
       }
       case "GET sources": {
@@ -201,13 +204,25 @@ export async function startDashboard(
         if (!agency) throw new BadRequest("id: the agency");
         const range = parseRange(url.searchParams, now);
         const province = parseProvince(url.searchParams);
-        const [view, map, issues] = await Promise.all([
+        const [view, map, issues, persepsi, campaigns] = await Promise.all([
           agencyView(storage, agency, range, settings.timezone, province),
           provinceMap(storage, range, settings.timezone, provinces, agency),
           risingIssues(storage, agency),
+          persepsiPairs(storage, range, settings.timezone, { province, agency }),
+          agencyCampaigns(storage, agency, range),
         ]);
         const name = names.get(agency) ?? agency;
-        return sendJson(res, 200, { range, id: agency, name, province: province || null, map, ...view, issues });
+        return sendJson(res, 200, {
+          range,
+          id: agency,
+          name,
+          province: province || null,
+          map,
+          ...view,
+          issues,
+          persepsi: persepsi.get(agency) ?? { index: null, organicIndex: null },
+          campaigns,
+        });
       }
       case "GET issue": {
         const agency = url.searchParams.get("agency");

@@ -36,7 +36,15 @@ interface WindowSource {
   bucket: string;
   /** Appended to a WHERE: the province condition, or nothing. */
   inProvince: string;
+  /** The table's window, seconds: its rows' window_start are multiples of it. */
+  grainSeconds: number;
 }
+
+const GRAIN_SECONDS: Record<Rollup["table"], number> = {
+  mention_windows_1m: 60,
+  mention_windows_1h: 3600,
+  mention_windows_1d: 86_400,
+};
 
 const PROVINCE_TABLES: Record<Rollup["table"], string> = {
   mention_windows_1m: "mention_windows_province_1m",
@@ -44,13 +52,17 @@ const PROVINCE_TABLES: Record<Rollup["table"], string> = {
   mention_windows_1d: "mention_windows_province_1h",
 };
 
-function windowSource(storage: Storage, rollup: Rollup, province: string): WindowSource {
-  if (!province) return { table: storage.table(rollup.table), bucket: rollup.bucket, inProvince: "" };
+export function windowSource(storage: Storage, rollup: Rollup, province: string): WindowSource {
+  if (!province) {
+    const grainSeconds = GRAIN_SECONDS[rollup.table];
+    return { table: storage.table(rollup.table), bucket: rollup.bucket, inProvince: "", grainSeconds };
+  }
   return {
     table: storage.table(PROVINCE_TABLES[rollup.table]),
     // The daily rollup's buckets are UTC days; summed from the hours here.
     bucket: rollup.table === "mention_windows_1d" ? "toStartOfDay(window_start)" : rollup.bucket,
     inProvince: " AND province = {province:String}",
+    grainSeconds: Math.min(GRAIN_SECONDS[rollup.table], 3600),
   };
 }
 
@@ -61,6 +73,34 @@ function emptyCounts(): SentimentCounts {
 function addSentiment(counts: SentimentCounts, sentiment: string, mentions: number): void {
   const key = (SENTIMENTS as readonly string[]).includes(sentiment) ? (sentiment as Sentiment) : "unknown";
   counts[key] += mentions;
+}
+
+/** Each agency's mentions by sentiment in the range's buckets of its rollup (of one agency when `agency` is given). */
+export async function sentimentTotals(
+  storage: Storage,
+  range: TimeRange,
+  timezone: string,
+  province = "",
+  agency = "",
+): Promise<Map<string, SentimentCounts>> {
+  const rollup = rollupFor(range);
+  const source = windowSource(storage, rollup, province);
+  const found = await rows<{ agency: string; sentiment: string; mentions: string }>(
+    storage,
+    `SELECT scope AS agency, sentiment, sum(mentions) AS mentions
+     FROM ${source.table}
+     WHERE scope_kind = 'agency' AND ({agency:String} = '' OR scope = {agency:String})
+       AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})${source.inProvince}
+     GROUP BY agency, sentiment`,
+    { ...rollupBounds(range, rollup, timezone), province, agency },
+  );
+  const totals = new Map<string, SentimentCounts>();
+  for (const row of found) {
+    const counts = totals.get(row.agency) ?? emptyCounts();
+    addSentiment(counts, row.sentiment, Number(row.mentions));
+    totals.set(row.agency, counts);
+  }
+  return totals;
 }
 
 /**
@@ -75,21 +115,11 @@ export async function agencySummaries(
   timezone: string,
   province = "",
 ): Promise<AgencySummary[]> {
-  const rollup = rollupFor(range);
-  const bounds = rollupBounds(range, rollup, timezone);
-  const source = windowSource(storage, rollup, province);
   const minutes = windowSource(storage, MINUTES, province);
   const end = Math.floor(range.toMs / 60_000) * 60;
   const rolling = PERSEPSI_RULE.rollingHours * HOUR_S;
   const [totals, hours] = await Promise.all([
-    rows<{ agency: string; sentiment: string; mentions: string }>(
-      storage,
-      `SELECT scope AS agency, sentiment, sum(mentions) AS mentions
-       FROM ${source.table}
-       WHERE scope_kind = 'agency' AND window_start >= toDateTime({from:UInt32}) AND window_start < toDateTime({to:UInt32})${source.inProvince}
-       GROUP BY agency, sentiment`,
-      { ...bounds, province },
-    ),
+    sentimentTotals(storage, range, timezone, province),
     rows<{ agency: string; sentiment: string; current: string; previous: string }>(
       storage,
       `SELECT scope AS agency, sentiment,
@@ -111,7 +141,7 @@ export async function agencySummaries(
     }
     return found;
   };
-  for (const row of totals) addSentiment(entry(row.agency).total, row.sentiment, Number(row.mentions));
+  for (const [agency, counts] of totals) entry(agency).total = counts;
   for (const row of hours) {
     addSentiment(entry(row.agency).current, row.sentiment, Number(row.current));
     addSentiment(entry(row.agency).previous, row.sentiment, Number(row.previous));

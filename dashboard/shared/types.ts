@@ -1,5 +1,6 @@
 /** The data API's answers, shared by the server (dashboard/server) and the page (dashboard/src). */
 import type { PersepsiDirection } from "../../processors/windows/persepsi.js";
+import type { PersepsiPair } from "./coordination.js";
 
 export const SENTIMENTS = ["positive", "neutral", "negative", "unknown"] as const;
 export type Sentiment = (typeof SENTIMENTS)[number];
@@ -130,6 +131,8 @@ export interface OverviewAnswer {
   topIssues: Record<string, RisingIssue>;
   /** Sources silent longer than expected (the Sumber page has the details); empty without a sources file. */
   silentSources: { id: string; silentForMs: number }[];
+  /** Per agency, persepsi with every account and without flagged ones (dashboard/server/persepsi.ts). */
+  persepsi: Record<string, PersepsiPair>;
 }
 
 /** How a source is doing, worst first: silent too long, waiting on a rate limit, with errors, fine; or no data yet. */
@@ -202,6 +205,9 @@ export interface AgencyAnswer extends AgencyView {
   map: ProvinceCell[];
   /** Its rising issues (the "Isu" panel). */
   issues: RisingIssue[];
+  persepsi: PersepsiPair;
+  /** Its campaigns seen in the range, latest first (the "Kampanye terkoordinasi" panel). */
+  campaigns: CampaignSummary[];
 }
 
 export interface AlertsAnswer {
@@ -259,7 +265,11 @@ export interface CampaignSummary {
   posts: number;
   score: number;
   reasons: string[];
+  /** The reasons as codes (processors/coordination), for the page to say them in its language. */
+  reasonCodes: { kind: string; value: number }[];
   text: string;
+  /** The post most of its accounts shared (`platform:id`), if any. */
+  target: string | null;
 }
 
 /** An account in an amplification network (dashboard/server/network.ts). */

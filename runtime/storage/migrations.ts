@@ -160,15 +160,55 @@ function persepsiTrendView(t: (name: string) => string, name: string, hourly: st
       )`;
 }
 
+/** Stored mentions (`m`) but those of flagged accounts (`flagged_mentions`), read with FINAL. */
+const organicMentions = (t: (name: string) => string) => `(SELECT * FROM ${t("tagged_mentions")} FINAL
+        WHERE (platform, id) NOT IN (SELECT platform, id FROM ${t("flagged_mentions")})) AS m`;
+
+/**
+ * The scopes a stored mention counts in, as (scope_kind, scope, agency) the way the rollups keep
+ * them (processors/windows/scopes.ts): "all", each matched query with its agency, each agency once.
+ */
+const MENTION_SCOPES = `arrayConcat([('all', '', '')],
+        arrayDistinct(arrayMap((query_id, query_agency) -> ('query', query_id, query_agency), m.topic_query_ids, m.topic_agencies)),
+        arrayMap(agency_id -> ('agency', agency_id, agency_id), ${MENTION_AGENCIES}))`;
+
+/** The scopes of the province rollups: "all" and each agency once. */
+const PROVINCE_SCOPES = `arrayPushFront(arrayMap(agency_id -> ('agency', agency_id, agency_id), ${MENTION_AGENCIES}), ('all', '', ''))`;
+
+/** Label counts and the net sentiment index of the mentions `m` of a group (persepsi_hourly's columns). */
+const PERSEPSI_COUNTS = `count() AS mention_count,
+        countIf(m.sentiment_label = 'positive') AS positive_mentions,
+        countIf(m.sentiment_label = 'neutral') AS neutral_mentions,
+        countIf(m.sentiment_label = 'negative') AS negative_mentions,
+        positive_mentions + neutral_mentions + negative_mentions AS labelled_mentions,
+        ${netSentiment("positive_mentions", "negative_mentions", "labelled_mentions")} AS net_sentiment`;
+
+/**
+ * persepsi_hourly without flagged mentions, for every scope of persepsi_hourly. Migration 23 creates
+ * it and migration 24 replaces it (`create`): where 23 ran before 24 existed, it had scopes "all"
+ * and "agency" only.
+ */
+function persepsiHourlyOrganicView(
+  t: (name: string) => string,
+  create: "CREATE VIEW IF NOT EXISTS" | "CREATE OR REPLACE VIEW",
+): string {
+  return `${create} ${t("persepsi_hourly_organic")} AS
+      SELECT toStartOfHour(toDateTime(m.event_time)) AS hour_start, mention_scope.1 AS scope_kind,
+        mention_scope.2 AS scope, mention_scope.3 AS agency,
+        ${PERSEPSI_COUNTS}
+      FROM ${organicMentions(t)}
+      ARRAY JOIN ${MENTION_SCOPES} AS mention_scope
+      GROUP BY hour_start, scope_kind, scope, agency`;
+}
+
 /**
  * Mentions whose author is in a campaign active at the mention's time (a member of it, between its
  * first and its last seen plus the detector's 30-minute grace), and the persepsi and measures
  * without them ("organic"), beside the views with everyone. From `tagged_mentions` (FINAL), since
- * the rollups do not know the author of each mention; scopes "all" and "agency" only.
+ * the rollups do not know the author of each mention.
  */
 function organicViews(t: (name: string) => string): string[] {
-  const organic = `(SELECT * FROM ${t("tagged_mentions")} FINAL
-        WHERE (platform, id) NOT IN (SELECT platform, id FROM ${t("flagged_mentions")})) AS m`;
+  const organic = organicMentions(t);
   return [
     `CREATE VIEW IF NOT EXISTS ${t("flagged_mentions")} AS
       SELECT m.platform AS platform, m.id AS id, any(a.campaign_id) AS campaign_id
@@ -177,18 +217,7 @@ function organicViews(t: (name: string) => string): string[] {
         ON a.account = concat(m.platform, ':', m.author_id)
       WHERE m.event_time >= a.first_seen AND m.event_time <= a.last_seen + INTERVAL 30 MINUTE
       GROUP BY platform, id`,
-    `CREATE VIEW IF NOT EXISTS ${t("persepsi_hourly_organic")} AS
-      SELECT toStartOfHour(toDateTime(m.event_time)) AS hour_start, scope_agency.1 AS scope_kind,
-        scope_agency.2 AS scope, scope_agency.2 AS agency,
-        count() AS mention_count,
-        countIf(m.sentiment_label = 'positive') AS positive_mentions,
-        countIf(m.sentiment_label = 'neutral') AS neutral_mentions,
-        countIf(m.sentiment_label = 'negative') AS negative_mentions,
-        positive_mentions + neutral_mentions + negative_mentions AS labelled_mentions,
-        ${netSentiment("positive_mentions", "negative_mentions", "labelled_mentions")} AS net_sentiment
-      FROM ${organic}
-      ARRAY JOIN arrayPushFront(arrayMap(a -> ('agency', a), ${MENTION_AGENCIES}), ('all', '')) AS scope_agency
-      GROUP BY hour_start, scope_kind, scope, agency`,
+    persepsiHourlyOrganicView(t, "CREATE VIEW IF NOT EXISTS"),
     persepsiTrendView(t, "persepsi_trend_organic", "persepsi_hourly_organic"),
     `CREATE VIEW IF NOT EXISTS ${t("measure_reach_daily_organic")} AS
       SELECT toDate(m.event_time) AS day, agency_name AS agency, count() AS mention_count,
@@ -225,6 +254,64 @@ function organicViews(t: (name: string) => string): string[] {
       FROM ${organic}
       ARRAY JOIN ${MENTION_AGENCIES} AS agency_name
       GROUP BY day, agency`,
+  ];
+}
+
+/**
+ * The sustainability measure: the authors of the mentions `mentions` (a source aliased `m`) and the
+ * visitors of the agency's sites, active, returning and loyal week by week.
+ */
+function sustainabilityView(t: (name: string) => string, name: string, mentions: string): string {
+  return `CREATE VIEW IF NOT EXISTS ${t(name)} AS
+      SELECT week_start, agency_name AS agency, audience, count() AS active_count,
+        countIf(has(weeks, week_start - 7)) AS returning_count,
+        countIf(length(arrayFilter(week -> week > week_start - ${7 * LOYALTY_RULE.n} AND week <= week_start, weeks))
+          >= ${LOYALTY_RULE.k}) AS loyal_count,
+        round(returning_count / active_count, 4) AS returning_share
+      FROM (
+        SELECT agency_name, audience, member, groupUniqArray(toMonday(seen_at)) AS weeks
+        FROM (
+          SELECT agency_name, 'authors' AS audience, concat(m.platform, ':', m.author_id) AS member, m.event_time AS seen_at
+          FROM ${mentions}
+          ARRAY JOIN ${MENTION_AGENCIES} AS agency_name
+          UNION ALL
+          SELECT e.agency AS agency_name, 'visitors' AS audience, assumeNotNull(e.visitor_id) AS member, e.event_time AS seen_at
+          FROM ${t("web_events")} AS e
+          WHERE e.visitor_id IS NOT NULL
+        )
+        GROUP BY agency_name, audience, member
+      )
+      ARRAY JOIN weeks AS week_start
+      GROUP BY week_start, agency, audience`;
+}
+
+/**
+ * Migration 24: the organic twins migration 23 left out: persepsi_hourly_organic for query scopes
+ * too (persepsi_trend_organic reads it), sustainability (its visitors are those of
+ * measure_sustainability_weekly: web traffic has no authors), and persepsi and volume by province.
+ */
+function moreOrganicViews(t: (name: string) => string): string[] {
+  const organic = organicMentions(t);
+  const byProvince = `FROM ${organic}
+      ARRAY JOIN ${PROVINCE_SCOPES} AS mention_scope
+      WHERE m.place_province_code IS NOT NULL AND m.place_province_code != ''`;
+  return [
+    persepsiHourlyOrganicView(t, "CREATE OR REPLACE VIEW"),
+    sustainabilityView(t, "measure_sustainability_weekly_organic", organic),
+    `CREATE VIEW IF NOT EXISTS ${t("persepsi_province_hourly_organic")} AS
+      SELECT toStartOfHour(toDateTime(m.event_time)) AS hour_start, mention_scope.1 AS scope_kind,
+        mention_scope.2 AS scope, mention_scope.3 AS agency, assumeNotNull(m.place_province_code) AS province,
+        ${PERSEPSI_COUNTS},
+        if(labelled_mentions = 0, NULL, round(negative_mentions / labelled_mentions, 4)) AS negative_share
+      ${byProvince}
+      GROUP BY hour_start, scope_kind, scope, agency, province`,
+    `CREATE VIEW IF NOT EXISTS ${t("volume_province_daily_organic")} AS
+      SELECT toDate(m.event_time) AS day, mention_scope.1 AS scope_kind, mention_scope.2 AS scope,
+        mention_scope.3 AS agency, assumeNotNull(m.place_province_code) AS province,
+        count() AS mention_count, uniqExact(concat(m.platform, ':', m.author_id)) AS distinct_authors,
+        sum(m.author_followers) AS total_reach
+      ${byProvince}
+      GROUP BY day, scope_kind, scope, agency, province`,
   ];
 }
 
@@ -302,27 +389,7 @@ function measureViews(t: (name: string) => string): string[] {
       GROUP BY day, agency`,
     // 5. Sustainability (keberlanjutan): authors talking about the agency and visitors of its site
     // that come back, by week (Monday, UTC).
-    `CREATE VIEW IF NOT EXISTS ${t("measure_sustainability_weekly")} AS
-      SELECT week_start, agency_name AS agency, audience, count() AS active_count,
-        countIf(has(weeks, week_start - 7)) AS returning_count,
-        countIf(length(arrayFilter(week -> week > week_start - ${7 * LOYALTY_RULE.n} AND week <= week_start, weeks))
-          >= ${LOYALTY_RULE.k}) AS loyal_count,
-        round(returning_count / active_count, 4) AS returning_share
-      FROM (
-        SELECT agency_name, audience, member, groupUniqArray(toMonday(seen_at)) AS weeks
-        FROM (
-          SELECT agency_name, 'authors' AS audience, concat(m.platform, ':', m.author_id) AS member, m.event_time AS seen_at
-          FROM ${t("tagged_mentions")} AS m
-          ARRAY JOIN ${MENTION_AGENCIES} AS agency_name
-          UNION ALL
-          SELECT e.agency AS agency_name, 'visitors' AS audience, assumeNotNull(e.visitor_id) AS member, e.event_time AS seen_at
-          FROM ${t("web_events")} AS e
-          WHERE e.visitor_id IS NOT NULL
-        )
-        GROUP BY agency_name, audience, member
-      )
-      ARRAY JOIN weeks AS week_start
-      GROUP BY week_start, agency, audience`,
+    sustainabilityView(t, "measure_sustainability_weekly", `${t("tagged_mentions")} AS m`),
   ];
 }
 
@@ -899,6 +966,11 @@ export const MIGRATIONS: Migration[] = [
     version: 23,
     name: "coordination views: flagged mentions, persepsi and measures without them",
     statements: (t) => organicViews(t),
+  },
+  {
+    version: 24,
+    name: "coordination views: persepsi of query scopes, sustainability and province views without flagged mentions",
+    statements: (t) => moreOrganicViews(t),
   },
 ];
 

@@ -17,36 +17,17 @@ import {
   type NetworkScope,
   networkPosts,
 } from "../../dashboard/server/network.js";
+import { persepsiPairs } from "../../dashboard/server/persepsi.js";
+import { showsOrganic } from "../../dashboard/shared/coordination.js";
 import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";
 import { migrate } from "../../runtime/storage/migrations.js";
-import { memberRow, mentionRow } from "../fixtures/coordination.js";
+import { campaignRow, memberRow, mentionRow, seedPersepsiPair } from "../fixtures/coordination.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const H = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 23 * HOUR;
 
 let storage: Storage;
-
-const campaign = (id: string, agency: string, last: number) => ({
-  id,
-  platform: "x",
-  agencies: [agency],
-  target: null,
-  first_seen: H,
-  last_seen: last,
-  accounts: 2,
-  posts: 4,
-  post_ids: [],
-  copy_events: 3,
-  amplification_events: 1,
-  score: 0.75,
-  reason_kinds: ["copies"],
-  reason_values: [3],
-  reasons: ["3 copy-paste waves"],
-  text: "dukung program ini",
-  updated_at: 1,
-  retired: 0,
-});
 
 beforeAll(async () => {
   storage = createStorage({
@@ -60,9 +41,9 @@ beforeAll(async () => {
     table: storage.table("campaigns"),
     format: "JSONEachRow",
     values: [
-      campaign("c1", "bpjs", H + 10 * MIN),
-      campaign("c2", "kpk", H + 20 * MIN),
-      campaign("c3", "bpjs", H + 30 * MIN),
+      campaignRow("c1", "bpjs", H, H + 10 * MIN),
+      campaignRow("c2", "kpk", H, H + 20 * MIN),
+      campaignRow("c3", "bpjs", H, H + 30 * MIN, { target: "x:p1" }),
     ],
   });
   await storage.client.insert({
@@ -93,6 +74,8 @@ beforeAll(async () => {
       // Neither the reply nor its parent about the issue.
       mentionRow("i5", "u3", H + 2 * HOUR + 5 * MIN, "negative", 30),
       mentionRow("i6", "u1", H + 2 * HOUR + 6 * MIN, "positive", 50, { parentId: "i5", kind: "reply" }),
+      // Stored but not yet in the rollups (the aggregate stage behind the sink): no gap of its own.
+      mentionRow("lagging", "z1", H + 2 * HOUR + 5 * MIN, "positive", 10, { agency: "dinkes" }),
     ],
   });
   await storage.client.insert({
@@ -119,6 +102,9 @@ beforeAll(async () => {
     format: "JSONEachRow",
     values: [{ name: "issues", window_end: (H + 3 * HOUR) / 1000 }],
   });
+  // Two hours later, after c1's grace: dinkes in Jawa Barat (a campaign's 10 negative posts) and kpu
+  // (one post, no place).
+  await seedPersepsiPair(storage, "dinkes", H + 2 * HOUR, { quiet: "kpu", province: "32" });
 }, 60_000);
 
 async function campaignNetwork(id: string, limits?: NetworkLimits) {
@@ -147,10 +133,57 @@ afterAll(async () => {
 describe("campaign API", () => {
   it("lists an agency's campaigns, latest first", async () => {
     const listed = await agencyCampaigns(storage, "bpjs");
-    expect(listed.map(({ id, lastSeen, accounts, reasons }) => [id, lastSeen - H, accounts, reasons])).toEqual([
-      ["c3", 30 * MIN, 2, ["3 copy-paste waves"]],
-      ["c1", 10 * MIN, 2, ["3 copy-paste waves"]],
+    expect(listed.map(({ id, lastSeen, accounts, target }) => [id, lastSeen - H, accounts, target])).toEqual([
+      ["c3", 30 * MIN, 10, "x:p1"],
+      ["c1", 10 * MIN, 10, null],
     ]);
+    expect(listed[0]?.reasonCodes).toEqual([
+      { kind: "copies", value: 3 },
+      { kind: "ties", value: 0.8 },
+      { kind: "followers", value: 40 },
+    ]);
+  });
+
+  it("lists the campaigns seen in a range, a campaign's grace included", async () => {
+    const seen = (fromMs: number, toMs: number) =>
+      agencyCampaigns(storage, "bpjs", { key: "custom", fromMs, toMs }).then((found) => found.map(({ id }) => id));
+    // c1 last seen at H+10m, so within the range until H+40m; c3 until H+60m.
+    expect(await seen(H + 45 * MIN, H + 2 * HOUR)).toEqual(["c3"]);
+    expect(await seen(H + 40 * MIN, H + 2 * HOUR)).toEqual(["c3", "c1"]);
+    expect(await seen(H + 61 * MIN, H + 2 * HOUR)).toEqual([]);
+    // Not yet begun.
+    expect(await seen(H - HOUR, H)).toEqual([]);
+  });
+
+  it("reads persepsi with every account and without flagged ones from the views", async () => {
+    // H+1.5h to H+3h, by the minute; without flagged mentions is the same counts less theirs.
+    const range = { key: "custom" as const, fromMs: H + 90 * MIN, toMs: H + 3 * HOUR };
+    const pairs = await persepsiPairs(storage, range, "Asia/Jakarta");
+    expect(Object.fromEntries(pairs)).toEqual({
+      dinkes: { index: -30, organicIndex: 40 },
+      kpu: { index: 1100 / 21, organicIndex: 50 },
+    });
+    expect(Object.fromEntries(await persepsiPairs(storage, range, "Asia/Jakarta", { agency: "kpu" }))).toEqual({
+      kpu: { index: 1100 / 21, organicIndex: 50 },
+    });
+    // In Jawa Barat: the province rollups less the flagged mentions placed there; none elsewhere.
+    expect(Object.fromEntries(await persepsiPairs(storage, range, "Asia/Jakarta", { province: "32" }))).toEqual({
+      dinkes: { index: -30, organicIndex: 40 },
+    });
+    expect(await persepsiPairs(storage, range, "Asia/Jakarta", { province: "31" })).toEqual(new Map());
+    // Before any mention: nothing.
+    expect(await persepsiPairs(storage, { key: "custom", fromMs: H - 3 * HOUR, toMs: H }, "Asia/Jakarta")).toEqual(
+      new Map(),
+    );
+    expect(showsOrganic(pairs.get("dinkes") as never)).toBe(true);
+    expect(showsOrganic(pairs.get("kpu") as never)).toBe(false);
+  });
+
+  it("shows both numbers past the gap of 3 points, or when every labelled mention was flagged", () => {
+    expect(showsOrganic({ index: 50, organicIndex: 53 })).toBe(false);
+    expect(showsOrganic({ index: 50, organicIndex: 46.9 })).toBe(true);
+    expect(showsOrganic({ index: -10, organicIndex: null })).toBe(true);
+    expect(showsOrganic({ index: null, organicIndex: 20 })).toBe(false);
   });
 
   it("draws who shares or replies to whom in a campaign, members marked", async () => {

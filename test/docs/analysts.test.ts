@@ -353,6 +353,57 @@ EXPECTED["issues-hour"] = {
 };
 // Posts i1 and i2 have the pair "antrean bpjs" (i1 negative), i3 not.
 EXPECTED["issue-posts"] = { params: { hour: dateTime(ISSUES_HOUR) }, rows: [{ posts: 2, negative: 1 }] };
+// Coordination: test/fixtures/analytics.ts FLAGGED_AUTHORS, five of the crowd's negative authors at
+// H-8h (Jawa Barat, Kota Cirebon), in a campaign then. Without them BPJS has 48 labelled mentions,
+// 15 positive and 13 negative; Polri has no flagged mention.
+EXPECTED["persepsi-with-and-without-flagged"] = {
+  rows: [
+    {
+      agency: BPJS,
+      labelled_all: 53,
+      net_sentiment_all: -5.7,
+      labelled_organic: 48,
+      net_sentiment_organic: 4.2,
+    },
+    { agency: "Polri", labelled_all: 42, net_sentiment_all: 42.9, labelled_organic: 42, net_sentiment_organic: 42.9 },
+  ],
+};
+EXPECTED["persepsi-query-organic"] = {
+  rows: [
+    [H - 8 * HOUR, 20, 0],
+    [H - 2 * HOUR, 25, 20],
+    [H, 3, -100],
+  ].map(([at, count, net]) => ({
+    hour_start: dateTime(at as number),
+    query_id: "bpjs-antrean",
+    mention_count: count,
+    labelled_mentions: count,
+    net_sentiment: net,
+  })),
+};
+// The week of H: 51 authors without the campaign's five.
+EXPECTED["sustainability-organic"] = {
+  params: MONTH,
+  rows: (EXPECTED["sustainability-month"]?.rows ?? []).map((row) =>
+    row.audience === "authors" && row.week_start === date(A)
+      ? { ...row, active_count: 51, returning_share: 0.0392 }
+      : row,
+  ),
+};
+// Jawa Barat: 10 negative at H-8 less the five flagged, 10 positive and 5 negative at H-2, neg-a.
+EXPECTED["persepsi-by-province-organic"] = {
+  rows: [
+    { province: JABAR, mentions: 21, negative: 11, labelled: 21, net_sentiment_index: -4.8, negative_ratio: 0.5238 },
+    { province: JATIM, mentions: 5, negative: 0, labelled: 5, net_sentiment_index: 100, negative_ratio: 0 },
+  ],
+};
+EXPECTED["province-volume-daily-organic"] = {
+  params: MONTH,
+  rows: [
+    { day: date(H), province: JABAR, mention_count: 21, distinct_authors: 21, total_reach: 2100 },
+    { day: date(H), province: JATIM, mention_count: 5, distinct_authors: 5, total_reach: 500 },
+  ],
+};
 /** The alert fixture's times as stored (DateTime64(3)). */
 const at = (ms: number) => `${dateTime(ms)}.000`;
 

@@ -1,5 +1,6 @@
 /**
- * One agency: stacked sentiment over time, platforms, audience segments, the regulation's five
+ * One agency: persepsi (with and without coordinated accounts), its coordinated campaigns,
+ * stacked sentiment over time, platforms, audience segments, the regulation's five
  * measures, the most viral posts, the top influencers, and the live mention stream.
  */
 import type { AgencyAnswer, Measures } from "../../shared/types.js";
@@ -9,6 +10,7 @@ import { h } from "../dom.js";
 import { formatCompact, formatDateTime, formatNumber, formatPercent, formatTick } from "../format.js";
 import { type LabelKey, nameOf, t } from "../i18n.js";
 import { httpHref } from "../links.js";
+import { campaignsPanel, persepsiText } from "./campaigns.js";
 import { issuesPanel } from "./issues.js";
 import { provinceMap } from "./province-map.js";
 import type { RangeParams, View } from "./view.js";
@@ -87,6 +89,8 @@ export function agencyView(id: string, range: () => RangeParams): View {
   const stream = h("ol", { class: "stream", "aria-live": "off" });
   const map = provinceMap();
   const issues = issuesPanel(id);
+  const persepsi = h("p", { class: "persepsi-line" });
+  const campaigns = campaignsPanel();
   const charts = {
     overTime: new BarChart(overTime.canvas, { stacked: true, horizontal: false }),
     platforms: new BarChart(platforms.canvas, { stacked: false, horizontal: true }),
@@ -97,7 +101,9 @@ export function agencyView(id: string, range: () => RangeParams): View {
     { class: "agency-view", "data-agency": id },
     h("p", {}, h("a", { href: "#/" }, `← ${t("back")}`)),
     heading,
+    persepsi,
     issues.root,
+    campaigns.root,
     map.root,
     h("section", { class: "panel wide" }, h("h2", {}, t("measures")), measures),
     overTime.panel,
@@ -144,6 +150,8 @@ export function agencyView(id: string, range: () => RangeParams): View {
       const data = await getJson<AgencyAnswer>("agency", { ...range(), id });
       heading.textContent = data.name;
       issues.update(data.issues ?? []);
+      persepsi.textContent = `${t("persepsiShort")} ${persepsiText(data.persepsi, data.persepsi.index)}`;
+      campaigns.update(data.campaigns);
       map.update(data.map, data.province);
       measures.replaceChildren(...measureCards(data.measures));
       charts.overTime.update(

@@ -12,16 +12,12 @@ import { h } from "../dom.js";
 import { formatNumber, formatPercent } from "../format.js";
 import { t } from "../i18n.js";
 import { agencyLink, alertFeedItem } from "./alert-list.js";
+import { persepsiText } from "./campaigns.js";
 import { provinceMap } from "./province-map.js";
 import { span } from "./sources.js";
 import type { RangeParams, View } from "./view.js";
 
 const ARROWS = { rising: "▲", falling: "▼", steady: "▶", insufficient: "·" } as const;
-
-function signed(value: number | null): string {
-  if (value === null) return "–";
-  return `${value > 0 ? "+" : ""}${formatNumber(value)}`;
-}
 
 /** The split as a bar of labelled segments; the label is in the title and the visible percentages. */
 export function sentimentBar(agency: Pick<AgencySummary, "mentions" | "sentiment">): HTMLElement {
@@ -74,12 +70,14 @@ function agencyRow(
   open: (id: string) => void,
   waiting: OverviewAnswer["needsAnswer"],
   issues: OverviewAnswer["topIssues"],
+  persepsi: OverviewAnswer["persepsi"],
 ): HTMLElement {
+  const pair = persepsi[agency.id] ?? { index: agency.index, organicIndex: agency.index };
   return h(
     "tr",
     { class: "agency-row", "data-agency": agency.id, tabindex: 0, onclick: () => open(agency.id) },
     h("th", { scope: "row" }, agencyLink(agency.id, { [agency.id]: agency.name })),
-    h("td", { class: "num index" }, signed(agency.index)),
+    h("td", { class: "num index" }, persepsiText(pair, agency.index)),
     h("td", { class: `direction direction-${agency.direction}` }, `${ARROWS[agency.direction]} ${t(agency.direction)}`),
     h("td", { class: "num mentions" }, formatNumber(agency.mentions)),
     h("td", {}, sentimentBar(agency)),
@@ -148,7 +146,9 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
         ]),
       );
       rows.replaceChildren(
-        ...data.agencies.map((agency) => agencyRow(agency, open, data.needsAnswer, data.topIssues ?? {})),
+        ...data.agencies.map((agency) =>
+          agencyRow(agency, open, data.needsAnswer, data.topIssues ?? {}, data.persepsi),
+        ),
       );
       empty.textContent = data.agencies.length ? "" : t("noData");
       feed.replaceChildren(
