@@ -1,15 +1,14 @@
 /**
  * Coordinated campaigns of an agency (campaigns, from the coordination stage) and a campaign's
- * amplification network: who shared, quoted or replied to whom (tagged_mentions' parent ids)
- * among its members and the accounts they touched, in the campaign's time, capped by reach.
+ * amplification network (server/network.ts): who shared or replied to whom among its members and
+ * the accounts they touched, in the campaign's time.
  */
 import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
-import type { CampaignNetwork, CampaignSummary, NetworkEdge, NetworkNode } from "../shared/types.js";
+import type { CampaignSummary } from "../shared/types.js";
+import type { NetworkScope } from "./network.js";
 
 /** Most campaigns an agency's list shows. */
 export const CAMPAIGNS_LIMIT = 50;
-/** Most accounts a network has: the rest (least reach first) are left out, with their edges. */
-export const NETWORK_NODES_LIMIT = 300;
 /** Mentions after a campaign's last seen that still count in its network (the detector's grace). */
 const GRACE_MINUTES = 30;
 
@@ -56,76 +55,34 @@ export async function agencyCampaigns(storage: Storage, agency: string): Promise
   return found.map(summary);
 }
 
-/** The campaign's network: its members and the accounts they interacted with, capped by reach. */
-export async function campaignNetwork(
+/**
+ * A campaign as a network's scope: its time (first to last seen plus the grace), its members, and
+ * the interactions with a member on either side; an account's posts are all of it in that time.
+ */
+export async function campaignScope(
   storage: Storage,
   id: string,
-  limit = NETWORK_NODES_LIMIT,
-): Promise<CampaignNetwork> {
+): Promise<{ campaign: CampaignSummary; scope: NetworkScope } | null> {
   const [campaign] = await queryRows<CampaignRow>(
     storage,
     `SELECT ${SUMMARY} FROM ${storage.table("campaigns")} FINAL WHERE id = {id:String}`,
     { id },
   );
-  if (!campaign) return { campaign: null, nodes: [], edges: [], omittedNodes: 0 };
-  const params = {
-    id,
-    from: Number(campaign.first_seen) / 1000,
-    to: Number(campaign.last_seen) / 1000 + GRACE_MINUTES * 60,
+  if (!campaign) return null;
+  const members = await queryRows<{ account: string }>(
+    storage,
+    `SELECT account FROM ${storage.table("campaign_accounts")} FINAL WHERE campaign_id = {id:String} ORDER BY account`,
+    { id },
+  );
+  return {
+    campaign: summary(campaign),
+    scope: {
+      fromMs: Number(campaign.first_seen),
+      toMs: Number(campaign.last_seen) + GRACE_MINUTES * 60_000,
+      members: members.map(({ account }) => account),
+      interaction: "source IN {members:Array(String)} OR target IN {members:Array(String)}",
+      post: "1",
+      params: {},
+    },
   };
-  const time = `event_time >= fromUnixTimestamp64Milli(toInt64({from:Float64} * 1000))
-    AND event_time <= fromUnixTimestamp64Milli(toInt64({to:Float64} * 1000))`;
-  const members = await queryRows<{ account: string; handle: string; score: number }>(
-    storage,
-    `SELECT account, handle, score FROM ${storage.table("campaign_accounts")} FINAL WHERE campaign_id = {id:String}`,
-    params,
-  );
-  const memberKeys = members.map(({ account }) => account);
-  // Interactions with a member on either side, in the campaign's time.
-  const edges = await queryRows<{ source: string; target: string; weight: number }>(
-    storage,
-    `SELECT concat(m.platform, ':', m.author_id) AS source, concat(p.platform, ':', p.author_id) AS target, count() AS weight
-     FROM (SELECT platform, author_id, parent_id FROM ${storage.table("tagged_mentions")} FINAL
-           WHERE ${time} AND parent_id IS NOT NULL) AS m
-     INNER JOIN (SELECT platform, id, author_id FROM ${storage.table("tagged_mentions")} FINAL) AS p
-       ON p.platform = m.platform AND p.id = assumeNotNull(m.parent_id)
-     WHERE (source IN {members:Array(String)} OR target IN {members:Array(String)}) AND source != target
-     GROUP BY source, target`,
-    { ...params, members: memberKeys },
-  );
-  const keys = [...new Set([...memberKeys, ...edges.flatMap(({ source, target }) => [source, target])])];
-  const accounts = await queryRows<{ account: string; handle: string; reach: number; sentiment: string }>(
-    storage,
-    `SELECT concat(platform, ':', author_id) AS account, any(author_handle) AS handle, max(author_followers) AS reach,
-       topKIf(1)(sentiment_label, sentiment_label IS NOT NULL)[1] AS top, if(top = '', 'unknown', top) AS sentiment
-     FROM ${storage.table("tagged_mentions")} FINAL
-     WHERE concat(platform, ':', author_id) IN {keys:Array(String)}
-       AND event_time >= fromUnixTimestamp64Milli(toInt64({from:Float64} * 1000)) - INTERVAL 1 DAY
-       AND event_time <= fromUnixTimestamp64Milli(toInt64({to:Float64} * 1000))
-     GROUP BY account`,
-    { ...params, keys },
-  );
-  const seen = new Map(accounts.map((row) => [row.account, row]));
-  const scores = new Map(members.map((member) => [member.account, member]));
-  const nodes: NetworkNode[] = keys.map((key) => ({
-    id: key,
-    handle: seen.get(key)?.handle ?? scores.get(key)?.handle ?? key.slice(key.indexOf(":") + 1),
-    reach: Number(seen.get(key)?.reach ?? 0),
-    sentiment: seen.get(key)?.sentiment ?? "unknown",
-    campaignScore: scores.has(key) ? Number(scores.get(key)?.score) : null,
-  }));
-  // Sampled by reach: the accounts that reach most are kept (ties: members, then by id).
-  nodes.sort(
-    (a, b) =>
-      b.reach - a.reach ||
-      Number(b.campaignScore !== null) - Number(a.campaignScore !== null) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-  const kept = nodes.slice(0, limit);
-  const ids = new Set(kept.map(({ id: key }) => key));
-  const keptEdges: NetworkEdge[] = edges
-    .filter(({ source, target }) => ids.has(source) && ids.has(target))
-    .map(({ source, target, weight }) => ({ source, target, weight: Number(weight) }))
-    .sort((a, b) => (a.source + a.target < b.source + b.target ? -1 : 1));
-  return { campaign: summary(campaign), nodes: kept, edges: keptEdges, omittedNodes: nodes.length - kept.length };
 }

@@ -15,11 +15,13 @@ import type { SimakConfig } from "../../runtime/config.js";
 import type { PipelineContext, StageHandle } from "../../runtime/context.js";
 import { type RequestHandler, sendJson } from "../../runtime/http.js";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
+import type { CampaignNetwork, IssueNetwork } from "../shared/types.js";
 import { answerCounts, closeItem, needsAnswer, parseQueueFilter } from "./answers.js";
 import { DASHBOARD_BASE, DIST_DIR, ensureDashboardBuilt } from "./build.js";
-import { agencyCampaigns, campaignNetwork } from "./campaigns.js";
+import { agencyCampaigns, campaignScope } from "./campaigns.js";
 import { ChangeFeed } from "./changes.js";
-import { issuePage, risingIssues, topIssues } from "./issues.js";
+import { issuePage, issueScope, risingIssues, topIssues } from "./issues.js";
+import { amplificationNetwork, type NetworkScope, networkPosts } from "./network.js";
 import { acknowledgeAlert, agencySummaries, agencyView, dataVersion, listAlerts, provinceMap } from "./queries.js";
 import { BadRequest, parseProvince, parseRange } from "./range.js";
 import { type SourceReadings, sourceHealth } from "./sources.js";
@@ -30,6 +32,8 @@ export const DASHBOARD_EVENTS_PATH = `${API}events`;
 const RECENT_ALERTS = 20;
 const LISTED_ALERTS = 200;
 const MAX_ACK_BODY = 4096;
+/** Longest id, key or account a request may name (ids and handles are far shorter). */
+const MAX_PARAM_CHARS = 256;
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -82,6 +86,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new BadRequest("expected a JSON body");
   }
+}
+
+/** A query parameter that must be there, and short. */
+function requiredParam(url: URL, name: string, what: string): string {
+  const value = url.searchParams.get(name);
+  if (!value) throw new BadRequest(`${name}: ${what}`);
+  if (value.length > MAX_PARAM_CHARS) throw new BadRequest(`${name}: at most ${MAX_PARAM_CHARS} characters`);
+  return value;
 }
 
 async function serveStatic(res: ServerResponse, pathname: string, logger: PipelineContext["logger"]): Promise<boolean> {
@@ -144,6 +156,12 @@ export async function startDashboard(
   const sources = async (now: number) =>
     options.sources ? (await options.sources()).map((reading) => sourceHealth(reading, now)) : [];
 
+  /** An account's posts in a network's scope (a click on its node). */
+  const sendPosts = async (res: ServerResponse, url: URL, scope: NetworkScope) =>
+    sendJson(res, 200, {
+      posts: await networkPosts(storage, scope, requiredParam(url, "account", "platform:author_id")),
+    });
+
   const api = async (req: IncomingMessage, res: ServerResponse, url: URL, reader: string) => {
     const route = `${req.method} ${url.pathname.slice(API.length)}`;
     const now = Date.now();
@@ -202,11 +220,26 @@ export async function startDashboard(
         if (!agency) throw new BadRequest("agency: the agency");
         return sendJson(res, 200, { campaigns: await agencyCampaigns(storage, agency) });
       }
-      case "GET campaign/network": {
-        const id = url.searchParams.get("id");
-        if (!id) throw new BadRequest("id: the campaign");
-        const network = await campaignNetwork(storage, id);
-        return sendJson(res, network.campaign ? 200 : 404, network);
+      case "GET campaign/network":
+      case "GET campaign/posts": {
+        const found = await campaignScope(storage, requiredParam(url, "id", "the campaign"));
+        if (!found) return sendJson(res, 404, { error: "no such campaign" });
+        if (route === "GET campaign/posts") return sendPosts(res, url, found.scope);
+        const network: CampaignNetwork = {
+          campaign: found.campaign,
+          ...(await amplificationNetwork(storage, found.scope)),
+        };
+        return sendJson(res, 200, network);
+      }
+      case "GET issue/network":
+      case "GET issue/posts": {
+        const agency = requiredParam(url, "agency", "the issue's agency");
+        const key = requiredParam(url, "key", "the issue");
+        const scope = await issueScope(storage, agency, key);
+        if (!scope) return sendJson(res, 404, { error: "no issue evaluated yet" });
+        if (route === "GET issue/posts") return sendPosts(res, url, scope);
+        const network: IssueNetwork = { agency, key, ...(await amplificationNetwork(storage, scope)) };
+        return sendJson(res, 200, network);
       }
       case "GET alerts": {
         const range = parseRange(url.searchParams, now);

@@ -1,10 +1,12 @@
 /**
  * "Isu": the rising issues of an agency (rising_issues, from the issues stage) with the volume of
  * each over the last windows for a sparkline, the top rising issue of every agency for the
- * overview, and an issue's posts for its page (issue_posts, docs/analysts.md).
+ * overview, and an issue's posts for its page (issue_posts, docs/analysts.md) with their
+ * amplification network (server/network.ts).
  */
 import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
 import type { IssueAnswer, IssuePostRow, RisingIssue } from "../shared/types.js";
+import type { NetworkScope } from "./network.js";
 
 /** Windows a sparkline covers (one a minute). */
 export const SPARKLINE_WINDOWS = 30;
@@ -98,5 +100,29 @@ export async function issuePage(storage: Storage, agency: string, key: string, n
         sentiment: row.sentiment,
       }),
     ),
+  };
+}
+
+/**
+ * An issue as a network's scope: the day before its latest evaluated window up to now (as its
+ * page's posts), the shares and replies of or by its posts, and an account's posts among them.
+ * Null before any window was evaluated.
+ */
+export async function issueScope(storage: Storage, agency: string, key: string): Promise<NetworkScope | null> {
+  const [progress] = await queryRows<{ latest: number | null }>(
+    storage,
+    `SELECT toUnixTimestamp(max(window_end)) * 1000 AS latest FROM ${storage.table("issue_progress")} FINAL HAVING count() > 0`,
+  );
+  if (!progress?.latest) return null;
+  const posts = `(SELECT platform, mention_id FROM ${storage.table("issue_posts")} FINAL
+    WHERE scope_kind = 'agency' AND scope = {agency:String} AND has(terms, {key:String})
+      AND minute > toDateTime(toInt64({from:Float64})))`;
+  return {
+    fromMs: Number(progress.latest) - 86_400_000,
+    toMs: Date.now(),
+    members: [],
+    interaction: `(m.platform, m.id) IN ${posts} OR (p.platform, p.id) IN ${posts}`,
+    post: `(m.platform, m.id) IN ${posts} OR (m.platform, ifNull(m.parent_id, '')) IN ${posts}`,
+    params: { agency, key },
   };
 }

@@ -262,30 +262,59 @@ export interface CampaignSummary {
   text: string;
 }
 
-/** An account in a campaign's amplification network. */
+/** An account in an amplification network (dashboard/server/network.ts). */
 export interface NetworkNode {
   /** `platform:author_id`. */
   id: string;
   handle: string;
-  /** Largest follower count seen in the campaign's time. */
+  /** Largest follower count seen in the network's time (and the day before). */
   reach: number;
-  /** The label most of its mentions in the campaign's time had ("unknown" without labels). */
-  sentiment: string;
-  /** Its coordination score in the campaign; null for an account outside it. */
+  /** The label most of its mentions then had ("unknown" without labels). */
+  sentiment: Sentiment;
+  sentimentMix: SentimentCounts;
+  /** Coordinated campaigns it was a member of while the network's time ran. */
+  campaigns: string[];
+  /** Its highest coordination score among them; null outside every campaign. */
   campaignScore: number | null;
 }
 
-/** `source` shared, quoted or replied to a post of `target`, `weight` times. */
+/** `source` shared (kind share) or replied to (reply: replies and comments) posts of `target`, `weight` times. */
 export interface NetworkEdge {
   source: string;
   target: string;
+  kind: "share" | "reply";
   weight: number;
 }
 
-export interface CampaignNetwork {
-  campaign: CampaignSummary | null;
+/** A network as drawn: capped, with how many accounts and edges there were in all. */
+export interface NetworkGraph {
   nodes: NetworkNode[];
   edges: NetworkEdge[];
-  /** Accounts left out by the cap (the least reach first). */
-  omittedNodes: number;
+  totalNodes: number;
+  totalEdges: number;
+  /** Some accounts or edges were left out by the caps. */
+  truncated: boolean;
+}
+
+/** GET campaign/network?id=. */
+export interface CampaignNetwork extends NetworkGraph {
+  campaign: CampaignSummary | null;
+}
+
+/** GET issue/network?agency=&key=. */
+export interface IssueNetwork extends NetworkGraph {
+  agency: string;
+  key: string;
+}
+
+/** A mention of an account in a network's scope (GET campaign/posts, issue/posts); time in epoch ms. */
+export interface NetworkPost {
+  platform: string;
+  id: string;
+  kind: string;
+  time: number;
+  handle: string;
+  text: string;
+  url: string | null;
+  sentiment: string;
 }

@@ -1,6 +1,7 @@
 /**
  * The monitoring room: a header (pages, time range, language, wall mode, connection), and the
- * page of the address's hash: #/ overview, #/agency/<id>, #/issue/<agency id>/<issue key>, #/alerts,
+ * page of the address's hash: #/ overview, #/agency/<id>, #/issue/<agency id>/<issue key>,
+ * #/campaign/<id> (a coordinated campaign and its amplification network), #/alerts,
  * #/answers[/<agency id>] (needs an answer), #/sources (source health), #/wall (large type, rotating
  * through the agencies). Pages refresh when the server says new data landed.
  */
@@ -13,6 +14,7 @@ import { initialLanguage, type LabelKey, type Language, setLanguage, t } from ".
 import { agencyView } from "./views/agency.js";
 import { alertsView } from "./views/alerts.js";
 import { answersView } from "./views/answers.js";
+import { campaignView } from "./views/campaign.js";
 import { issueView } from "./views/issues.js";
 import { overviewView } from "./views/overview.js";
 import { provinceInHash } from "./views/province-map.js";
@@ -171,9 +173,11 @@ function show(): void {
       ? "agency"
       : route === "issue" && argument && detail
         ? "issue"
-        : pages.includes(route)
-          ? route
-          : "overview";
+        : route === "campaign" && argument
+          ? "campaign"
+          : pages.includes(route)
+            ? route
+            : "overview";
   app.replaceChildren(header(name), page);
   renderStatus();
   if (name === "wall") {
@@ -183,6 +187,7 @@ function show(): void {
   if (name === "agency") view = agencyView(decodeURIComponent(argument as string), params);
   else if (name === "issue")
     view = issueView(decodeURIComponent(argument as string), decodeURIComponent(detail as string));
+  else if (name === "campaign") view = campaignView(decodeURIComponent(argument as string), settings.agencies);
   else if (name === "alerts") view = alertsView(settings, () => range);
   else if (name === "answers") view = answersView(settings, argument ? decodeURIComponent(argument) : undefined);
   else if (name === "sources") view = sourcesView();

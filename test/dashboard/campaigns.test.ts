@@ -1,14 +1,22 @@
 /**
- * The dashboard's campaign API on embedded ClickHouse: an agency's campaigns, and a campaign's
- * amplification network (members and the accounts they shared or replied to, in the campaign's
- * time), capped by reach.
+ * The dashboard's campaign and network API on embedded ClickHouse: an agency's campaigns, and the
+ * amplification network of a campaign (members and the accounts they shared or replied to, in the
+ * campaign's time) and of an issue (shares and replies of or by its posts), capped and sampled by
+ * weight, and an account's posts in either.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agencyCampaigns, campaignNetwork } from "../../dashboard/server/campaigns.js";
+import { agencyCampaigns, campaignScope } from "../../dashboard/server/campaigns.js";
+import { issueScope } from "../../dashboard/server/issues.js";
+import {
+  amplificationNetwork,
+  type NetworkLimits,
+  type NetworkScope,
+  networkPosts,
+} from "../../dashboard/server/network.js";
 import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";
 import { migrate } from "../../runtime/storage/migrations.js";
 import { memberRow, mentionRow } from "../fixtures/coordination.js";
@@ -70,15 +78,67 @@ beforeAll(async () => {
       mentionRow("q1", "b1", H + MIN, "positive", 100),
       mentionRow("s1", "a2", H + 2 * MIN, "negative", 5, { parentId: "p1" }),
       mentionRow("s2", "a2", H + 3 * MIN, "negative", 5, { parentId: "p1" }),
-      mentionRow("r1", "b1", H + 4 * MIN, "positive", 100, { parentId: "p1" }),
+      mentionRow("r1", "b1", H + 4 * MIN, "positive", 100, { parentId: "p1", kind: "reply" }),
       mentionRow("r2", "a1", H + 5 * MIN, "negative", 10, { parentId: "q1" }),
       // After the campaign's grace: not in its network.
       mentionRow("r3", "b2", H + 5 * HOUR, "neutral", 1_000, { parentId: "p1" }),
       // Neither side a member.
       mentionRow("r4", "b2", H + 6 * MIN, "neutral", 1_000, { parentId: "q1" }),
+      // The issue "antrean" (its one post i1), two hours later.
+      mentionRow("i1", "u1", H + 2 * HOUR, "positive", 50),
+      mentionRow("i2", "u2", H + 2 * HOUR + MIN, "neutral", 20, { parentId: "i1" }),
+      mentionRow("i3", "u2", H + 2 * HOUR + 2 * MIN, "neutral", 20, { parentId: "i1" }),
+      mentionRow("i4", "u3", H + 2 * HOUR + 3 * MIN, "negative", 30, { parentId: "i1", kind: "comment" }),
+      mentionRow("i7", "a1", H + 2 * HOUR + 4 * MIN, "neutral", 10, { parentId: "i1" }),
+      // Neither the reply nor its parent about the issue.
+      mentionRow("i5", "u3", H + 2 * HOUR + 5 * MIN, "negative", 30),
+      mentionRow("i6", "u1", H + 2 * HOUR + 6 * MIN, "positive", 50, { parentId: "i5", kind: "reply" }),
     ],
   });
+  await storage.client.insert({
+    table: storage.table("issue_posts"),
+    format: "JSONEachRow",
+    values: [
+      {
+        scope_kind: "agency",
+        scope: "bpjs",
+        agency: "bpjs",
+        minute: (H + 2 * HOUR) / 1000,
+        platform: "x",
+        mention_id: "i1",
+        event_time: H + 2 * HOUR,
+        terms: ["antrean", "faskes"],
+        sentiment: "positive",
+        author_handle: "u1",
+        text: "i1",
+      },
+    ],
+  });
+  await storage.client.insert({
+    table: storage.table("issue_progress"),
+    format: "JSONEachRow",
+    values: [{ name: "issues", window_end: (H + 3 * HOUR) / 1000 }],
+  });
 }, 60_000);
+
+async function campaignNetwork(id: string, limits?: NetworkLimits) {
+  const found = await campaignScope(storage, id);
+  return found && { campaign: found.campaign, ...(await amplificationNetwork(storage, found.scope, limits)) };
+}
+
+async function issueNetwork(key: string) {
+  const scope = await issueScope(storage, "bpjs", key);
+  return scope && amplificationNetwork(storage, scope);
+}
+
+async function postsOf(account: string, scope: Promise<NetworkScope | null | undefined>) {
+  const found = await scope;
+  return found ? (await networkPosts(storage, found, account)).map(({ id }) => id) : null;
+}
+
+const mix = (negative: number, neutral: number, positive: number) => ({ negative, neutral, positive, unknown: 0 });
+const edgeNames = (edges: { source: string; target: string; kind: string; weight: number }[]) =>
+  edges.map(({ source, target, kind, weight }) => `${source}>${target} ${kind} ${weight}`);
 
 afterAll(async () => {
   await storage?.close();
@@ -93,23 +153,78 @@ describe("campaign API", () => {
     ]);
   });
 
-  it("draws who shares or replies to whom, members marked, sampled by reach", async () => {
-    const network = await campaignNetwork(storage, "c1");
-    expect(network.nodes).toEqual([
-      { id: "x:b1", handle: "b1", reach: 100, sentiment: "positive", campaignScore: null },
-      { id: "x:a1", handle: "a1", reach: 10, sentiment: "negative", campaignScore: 0.8 },
-      { id: "x:a2", handle: "a2", reach: 5, sentiment: "negative", campaignScore: 0.8 },
+  it("draws who shares or replies to whom in a campaign, members marked", async () => {
+    const network = await campaignNetwork("c1");
+    expect(network?.campaign?.id).toBe("c1");
+    // Most interactions first (a1: 4), then reach.
+    expect(network?.nodes).toEqual([
+      {
+        id: "x:a1",
+        handle: "a1",
+        reach: 10,
+        sentiment: "negative",
+        sentimentMix: mix(2, 0, 0),
+        campaigns: ["c1"],
+        campaignScore: 0.8,
+      },
+      {
+        id: "x:b1",
+        handle: "b1",
+        reach: 100,
+        sentiment: "positive",
+        sentimentMix: mix(0, 0, 2),
+        campaigns: [],
+        campaignScore: null,
+      },
+      {
+        id: "x:a2",
+        handle: "a2",
+        reach: 5,
+        sentiment: "negative",
+        sentimentMix: mix(2, 0, 0),
+        campaigns: ["c1"],
+        campaignScore: 0.8,
+      },
     ]);
-    expect(network.edges).toEqual([
-      { source: "x:a1", target: "x:b1", weight: 1 },
-      { source: "x:a2", target: "x:a1", weight: 2 },
-      { source: "x:b1", target: "x:a1", weight: 1 },
+    expect(edgeNames(network?.edges ?? [])).toEqual(["x:a2>x:a1 share 2", "x:a1>x:b1 share 1", "x:b1>x:a1 reply 1"]);
+    expect([network?.totalNodes, network?.totalEdges, network?.truncated]).toEqual([3, 3, false]);
+    expect(await campaignNetwork("nope")).toBeNull();
+  });
+
+  it("keeps the accounts with most interactions and the heaviest edges over the caps, saying how many there were", async () => {
+    const capped = await campaignNetwork("c1", { nodes: 2, edges: 1, candidateEdges: 100 });
+    expect(capped?.nodes.map(({ id }) => id)).toEqual(["x:a1", "x:b1"]);
+    expect(edgeNames(capped?.edges ?? [])).toEqual(["x:a1>x:b1 share 1"]);
+    expect([capped?.totalNodes, capped?.totalEdges, capped?.truncated]).toEqual([3, 3, true]);
+    // Only the heaviest edge read: the members stay, the rest is counted but not drawn.
+    const read = await campaignNetwork("c1", { nodes: 10, edges: 10, candidateEdges: 1 });
+    expect(read?.nodes.map(({ id }) => id)).toEqual(["x:a1", "x:a2"]);
+    expect(edgeNames(read?.edges ?? [])).toEqual(["x:a2>x:a1 share 2"]);
+    expect([read?.totalNodes, read?.totalEdges, read?.truncated]).toEqual([3, 3, true]);
+  });
+
+  it("lists an account's posts in the campaign's time, newest first", async () => {
+    const campaign = campaignScope(storage, "c1").then((found) => found?.scope);
+    expect(await postsOf("x:a2", campaign)).toEqual(["s2", "s1"]);
+    expect(await campaignScope(storage, "nope")).toBeNull();
+  });
+
+  it("draws an issue's network: shares and replies of or by its posts", async () => {
+    const network = await issueNetwork("antrean");
+    expect(network?.nodes.map(({ id, reach, sentiment, campaigns }) => [id, reach, sentiment, campaigns])).toEqual([
+      ["x:u1", 50, "positive", []],
+      ["x:u2", 20, "neutral", []],
+      ["x:u3", 30, "negative", []],
+      // A campaign member while the issue's day ran.
+      ["x:a1", 10, "negative", ["c1"]],
     ]);
-    expect(network.omittedNodes).toBe(0);
-    const capped = await campaignNetwork(storage, "c1", 2);
-    expect(capped.nodes.map(({ id }) => id)).toEqual(["x:b1", "x:a1"]);
-    expect(capped.edges.map(({ source, target }) => `${source}>${target}`)).toEqual(["x:a1>x:b1", "x:b1>x:a1"]);
-    expect(capped.omittedNodes).toBe(1);
-    expect(await campaignNetwork(storage, "nope")).toEqual({ campaign: null, nodes: [], edges: [], omittedNodes: 0 });
+    expect(network?.nodes.find(({ id }) => id === "x:a1")?.sentimentMix).toEqual(mix(2, 1, 0));
+    expect(edgeNames(network?.edges ?? [])).toEqual(["x:u2>x:u1 share 2", "x:a1>x:u1 share 1", "x:u3>x:u1 reply 1"]);
+    expect([network?.totalNodes, network?.totalEdges, network?.truncated]).toEqual([4, 3, false]);
+    expect((await issueNetwork("nothing"))?.nodes).toEqual([]);
+    const issue = issueScope(storage, "bpjs", "antrean");
+    expect(await postsOf("x:u2", issue)).toEqual(["i3", "i2"]);
+    // Its reply to a post about something else is not listed.
+    expect(await postsOf("x:u1", issue)).toEqual(["i1"]);
   });
 });

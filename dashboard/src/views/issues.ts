@@ -1,15 +1,17 @@
 /**
  * "Isu": an agency's rising issues (the issues stage's rising_issues) as a panel of the agency view,
  * each with its volume over the last windows as a sparkline and its sentiment split, linking to
- * the issue's page, which lists its posts.
+ * the issue's page, which lists its posts and draws who shared or replied to them.
  */
-import type { IssueAnswer, RisingIssue } from "../../shared/types.js";
+import type { IssueAnswer, IssueNetwork, RisingIssue } from "../../shared/types.js";
 import { getJson } from "../api.js";
-import { SENTIMENT_COLOURS, SENTIMENT_LABELS } from "../charts.js";
+import { SENTIMENT_COLOURS } from "../charts.js";
 import { h } from "../dom.js";
 import { formatDateTime, formatNumber } from "../format.js";
-import { nameOf, t } from "../i18n.js";
+import { t } from "../i18n.js";
+import { networkPanel } from "./network.js";
 import { sentimentBar } from "./overview.js";
+import { postItem } from "./post-item.js";
 import type { View } from "./view.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -82,11 +84,12 @@ export function issuesPanel(agency: string) {
   };
 }
 
-/** #/issue/<agency>/<key>: the issue and its posts of the last day. */
+/** #/issue/<agency>/<key>: the issue, its posts of the last day and their amplification network. */
 export function issueView(agency: string, key: string): View {
   const heading = h("h1", {}, key);
   const summary = h("div", { class: "issue-summary" });
   const posts = h("ol", { class: "stream issue-posts" });
+  const network = networkPanel("issue/posts", { agency, key });
   const root = h(
     "div",
     { class: "issue-view", "data-agency": agency, "data-issue": key },
@@ -94,11 +97,16 @@ export function issueView(agency: string, key: string): View {
     heading,
     summary,
     h("section", { class: "panel wide" }, h("h2", {}, t("issuePosts")), posts),
+    network.root,
   );
   return {
     root,
     refresh: async () => {
-      const data = await getJson<IssueAnswer>("issue", { agency, key });
+      const [data, graph] = await Promise.all([
+        getJson<IssueAnswer>("issue", { agency, key }),
+        // No network before the issues stage evaluated a window (404): the page shows the rest.
+        getJson<IssueNetwork>("issue/network", { agency, key }).catch(() => null),
+      ]);
       const back = root.querySelector("p a");
       if (back) back.textContent = `← ${data.name}`;
       heading.textContent = `${t("issue")}: ${data.issue?.label ?? key}`;
@@ -115,26 +123,8 @@ export function issueView(agency: string, key: string): View {
             ]
           : [h("p", { class: "muted" }, t("issueGone"))]),
       );
-      posts.replaceChildren(
-        ...data.posts.map((post) => {
-          const known = ["positive", "neutral", "negative"].includes(post.sentiment) ? post.sentiment : "unknown";
-          return h(
-            "li",
-            { class: `stream-item sentiment-${known}`, "data-post": `${post.platform}:${post.id}` },
-            h(
-              "span",
-              {
-                class: `sentiment-tag sentiment-${known}`,
-                style: `border-color:${SENTIMENT_COLOURS[known as keyof typeof SENTIMENT_COLOURS]}`,
-              },
-              t(SENTIMENT_LABELS[known as keyof typeof SENTIMENT_LABELS]),
-            ),
-            h("time", {}, formatDateTime(post.time)),
-            h("span", { class: "muted" }, ` ${nameOf("platform", post.platform)} · @${post.handle} `),
-            h("p", {}, post.text),
-          );
-        }),
-      );
+      posts.replaceChildren(...data.posts.map(postItem));
+      network.update(graph);
     },
     destroy: () => {},
   };
