@@ -38,8 +38,6 @@ import { IssueWindowPosts } from "./issue-window-posts.js";
 
 const STAGE = "issues";
 const MINUTE_MS = 60_000;
-/** Posts keep this much of their text: enough for the issue page. */
-const TEXT_CHARS = 500;
 /** Minutes evaluated per round at most, so that a stage catching up still stops promptly. */
 const MINUTES_PER_ROUND = 30;
 const PROGRESS = "issues";
@@ -65,8 +63,6 @@ export function issuePostRows(item: TaggedMention) {
     event_time: mention.eventTime,
     terms,
     sentiment: tags.sentiment?.label ?? "unknown",
-    author_handle: mention.author.handle,
-    text: mention.text.slice(0, TEXT_CHARS),
   }));
 }
 
