@@ -2,10 +2,11 @@
  * The whole pipeline on the real broker, schema registry and Redis with embedded ClickHouse, each
  * stage in its own process as in production: ingest (the simulator: mentions and engagement
  * snapshots at its own ratio) -> process (every tagger, 1 000 monitoring queries) -> enrich ->
- * aggregate, sink, responsiveness, alert. Embedded ClickHouse (chdb) can be opened by one process
- * only, so the stages that write or read it (sink, aggregate, responsiveness, alert, and the
- * dashboard) share one process, "store" (bench/support/stages.ts); ingest, process and enrich run
- * as `simak run <stage>`. Against a bare kafkajs passthrough on the same broker in the same run.
+ * aggregate, sink, responsiveness, alert, issues, coordination. Embedded ClickHouse (chdb) can be
+ * opened by one process only, so the stages that write or read it (sink, aggregate, responsiveness,
+ * alert, issues, coordination and the dashboard) share one process, "store"
+ * (bench/support/stages.ts); ingest, process and enrich run as `simak run <stage>`. Against a bare
+ * kafkajs passthrough on the same broker in the same run.
  *
  * Figures:
  *   - sustained: the simulator as fast as it goes (speed 0); mentions/s from the first record
@@ -16,12 +17,15 @@
  *     rate (BENCH_PACED_SECONDS long);
  *   - the dashboard's overview (GET /api/dashboard/overview, 24 h) while the paced run goes: p50,
  *     p95; and on the idle store after it, as the reference;
- *   - peak RSS of each process (VmHWM).
+ *   - peak RSS of each process (VmHWM);
+ *   - the added stages (issues and coordination): a second sustained run without them, in the
+ *     same run (alternating which goes first): with / without, and the CPU per mention of each.
  * The last line is `full-pipeline ratio <x>`: sustained mentions/s over the passthrough's.
  *
  *   bash deploy/local/services.sh up && npm run bench:full
  *   BENCH_MENTIONS=10000 BENCH_RUNS=1 BENCH_PACED_SECONDS=30 (0: no paced run)
  *   BENCH_PROCESS_INSTANCES=1 BENCH_SINK_INSTANCES=1 (a second sink opens a data folder of its own)
+ *   BENCH_ADDED_STAGES=0: no run without issues and coordination
  *   BENCH_CPU_PROF_DIR=/tmp/prof: every process of the sustained runs writes a CPU profile there
  *   (summarised by bench/support/cpu-profile.ts)
  */
@@ -52,7 +56,12 @@ const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_DRAIN_TIMEOUT_SECONDS ?? 300) 
 const QUERIES = 1000;
 const SEED = 7;
 const MENTIONS_PER_MINUTE = 600;
-const STORE_STAGES = ["sink", "aggregate", "responsiveness", "alert", "dashboard"];
+/** The stages that read or write ClickHouse: one process, "store". */
+const STORE_STAGES = ["sink", "aggregate", "responsiveness", "alert", "issues", "coordination", "dashboard"];
+/** Emerging issues and coordinated campaigns (issue 15): measured with and without in the same run. */
+const ADDED_STAGES = ["issues", "coordination"];
+/** BENCH_ADDED_STAGES=0 skips the sustained run without ADDED_STAGES. */
+const COMPARE_ADDED = process.env.BENCH_ADDED_STAGES !== "0";
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -163,9 +172,14 @@ function trackPeakRss(stages: StageProcess[]): { stop: () => void; sample: () =>
 }
 
 /** The consumer groups of the pipeline and the topics each reads. */
-function consumerGroups(prefix: string): { groupId: string; topics: string[] }[] {
+function consumerGroups(prefix: string, storeStages: readonly string[]): { groupId: string; topics: string[] }[] {
   const topic = (id: TopicId) => `${prefix}${TOPICS[id].name}`;
+  const added = ADDED_STAGES.filter((stage) => storeStages.includes(stage)).map((stage) => ({
+    groupId: `${prefix}simak-${stage}`,
+    topics: [topic("mentionsTagged")],
+  }));
   return [
+    ...added,
     { groupId: `${prefix}simak-process`, topics: [topic("mentionsRaw")] },
     { groupId: `${prefix}simak-enrich-router`, topics: [topic("mentionsTagged"), topic("engagementRaw")] },
     { groupId: `${prefix}simak-aggregate`, topics: [topic("mentionsTagged")] },
@@ -340,6 +354,8 @@ interface RunOptions {
   profile: boolean;
   /** Request the dashboard's overview while the run goes. */
   overview: boolean;
+  /** The stages of the store process. */
+  storeStages: readonly string[];
 }
 
 async function runPipeline(options: RunOptions): Promise<RunResult> {
@@ -364,7 +380,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     // The store first: it declares the topics before the others race to.
     const store = await startProcess(
       "store",
-      ["--import", "tsx", "bench/support/stages.ts", ...STORE_STAGES],
+      ["--import", "tsx", "bench/support/stages.ts", ...options.storeStages],
       { ...env, SIMAK_DATA_DIR: join(dir, "chdb") },
       dir,
       options.profile,
@@ -386,7 +402,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
       );
     stages.push(...others);
     await Promise.all(others.map(running));
-    const groups = consumerGroups(prefix);
+    const groups = consumerGroups(prefix, options.storeStages);
     await groupsJoined(groups.map((g) => g.groupId));
     // CPU spent starting (compiling the TypeScript, loading chdb, joining) is not the mentions'.
     usage.sample();
@@ -507,21 +523,35 @@ async function main(): Promise<void> {
 
   const rows: Record<string, string | number>[] = [];
   const ratios: number[] = [];
+  const addedRatios: number[] = [];
   const pacedP99: number[] = [];
   const overviewP95: number[] = [];
   for (let run = 1; run <= RUNS; run++) {
     const runId = `bench.full.${Date.now().toString(36)}.`;
     const id = await codec.register(`${runId}passthrough.in`, contracts.Mention);
     const base: Result = await passthroughBaseline(runId, mentions, (m) => codec.encode(id, contracts.Mention, m));
-    const sustained = await runPipeline({
-      label: `r${run}sustained`,
-      mentions: MENTIONS,
-      speed: 0,
-      start,
-      queriesFile,
-      profile: true,
-      overview: false,
-    });
+    const sustainedRun = (storeStages: readonly string[], label: string) =>
+      runPipeline({
+        label,
+        mentions: MENTIONS,
+        speed: 0,
+        start,
+        queriesFile,
+        profile: true,
+        overview: false,
+        storeStages,
+      });
+    const withoutAdded = STORE_STAGES.filter((stage) => !ADDED_STAGES.includes(stage));
+    // Alternating which goes first, so that a drift of the machine does not favour one side.
+    let sustained: RunResult;
+    let without: RunResult | undefined;
+    if (COMPARE_ADDED && run % 2 === 0) {
+      without = await sustainedRun(withoutAdded, `r${run}without`);
+      sustained = await sustainedRun(STORE_STAGES, `r${run}sustained`);
+    } else {
+      sustained = await sustainedRun(STORE_STAGES, `r${run}sustained`);
+      if (COMPARE_ADDED) without = await sustainedRun(withoutAdded, `r${run}without`);
+    }
     const ratio = sustained.mentionsPerSecond / base.mentionsPerSecond;
     ratios.push(ratio);
     rows.push({ run, figure: "passthrough mentions/s", value: base.mentionsPerSecond });
@@ -547,6 +577,27 @@ async function main(): Promise<void> {
       value: `${sustained.storeStalls.seconds}, ${sustained.storeStalls.maxMs}`,
     });
     rows.push({ run, figure: "ratio (sustained / passthrough)", value: ratio.toFixed(3) });
+    if (without) {
+      const added = sustained.mentionsPerSecond / without.mentionsPerSecond;
+      addedRatios.push(added);
+      const cpu = (result: RunResult) => Object.values(result.cpuSeconds).reduce((sum, s) => sum + s, 0);
+      rows.push({
+        run,
+        figure: `sustained without ${ADDED_STAGES.join(" + ")} mentions/s`,
+        value: without.mentionsPerSecond,
+      });
+      rows.push({
+        run,
+        figure: `without ${ADDED_STAGES.join(" + ")}: CPU ms/mention all, store`,
+        value: `${((1000 * cpu(without)) / MENTIONS).toFixed(2)}, ${((1000 * (without.cpuSeconds.store ?? 0)) / MENTIONS).toFixed(2)}`,
+      });
+      rows.push({
+        run,
+        figure: `with ${ADDED_STAGES.join(" + ")}: CPU ms/mention all, store`,
+        value: `${((1000 * cpu(sustained)) / MENTIONS).toFixed(2)}, ${((1000 * (sustained.cpuSeconds.store ?? 0)) / MENTIONS).toFixed(2)}`,
+      });
+      rows.push({ run, figure: "added stages ratio (with / without)", value: added.toFixed(3) });
+    }
 
     if (PACED_SECONDS > 0) {
       // Half the sustained rate: the same stream from the same start, paced by the simulator's clock.
@@ -563,6 +614,7 @@ async function main(): Promise<void> {
         queriesFile,
         profile: false,
         overview: true,
+        storeStages: STORE_STAGES,
       });
       const during = [...(result.overview?.during ?? [])].sort((a, b) => a - b);
       const idle = [...(result.overview?.idle ?? [])].sort((a, b) => a - b);
@@ -604,6 +656,12 @@ async function main(): Promise<void> {
   rmSync(queriesFile, { force: true });
   if (RUNS > 1) {
     rows.push({ run: "median", figure: "ratio (sustained / passthrough)", value: median(ratios).toFixed(3) });
+    if (addedRatios.length)
+      rows.push({
+        run: "median",
+        figure: "added stages ratio (with / without)",
+        value: median(addedRatios).toFixed(3),
+      });
     if (pacedP99.length) {
       rows.push({ run: "median", figure: "paced p99 ms to window", value: median(pacedP99) });
       rows.push({ run: "median", figure: "overview during paced p95 ms", value: Math.round(median(overviewP95)) });
@@ -614,6 +672,10 @@ async function main(): Promise<void> {
     `processes: store = ${STORE_STAGES.join(" + ")} (one process: embedded chdb opens in one process only); ` +
       `process x${PROCESS_INSTANCES}, sink x${SINK_INSTANCES}; ${QUERIES} monitoring queries`,
   );
+  if (addedRatios.length)
+    console.log(
+      `added stages (${ADDED_STAGES.join(", ")}) ratio ${median(addedRatios).toFixed(2)}: within 20% when >= 0.80`,
+    );
   console.log(`full-pipeline ratio ${median(ratios).toFixed(2)}`);
   process.exit(0);
 }

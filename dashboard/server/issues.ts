@@ -1,7 +1,8 @@
 /**
  * "Isu": the rising issues of an agency (rising_issues, from the issues stage) with the volume of
  * each over the last windows for a sparkline, the top rising issue of every agency for the
- * overview, and an issue's posts for its page (issue_posts, docs/analysts.md) with their
+ * overview, and an issue's posts for its page (issue_posts and, for their text, tagged_mentions;
+ * docs/analysts.md) with their
  * amplification network (server/network.ts).
  */
 import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
@@ -12,6 +13,8 @@ import type { NetworkScope } from "./network.js";
 export const SPARKLINE_WINDOWS = 30;
 /** Most posts an issue page lists. */
 export const ISSUE_POSTS_LIMIT = 100;
+/** An issue page shows this much of each post's text. */
+const ISSUE_POST_TEXT_CHARS = 500;
 
 /** Rising issues of the agencies (all when none is named), most significant first per agency. */
 export async function risingIssues(storage: Storage, agency?: string): Promise<RisingIssue[]> {
@@ -78,13 +81,22 @@ export async function issuePage(storage: Storage, agency: string, key: string, n
     sentiment: string;
   }>(
     storage,
-    `SELECT platform, mention_id, toUnixTimestamp64Milli(event_time) AS time, author_handle, text, sentiment
-     FROM ${storage.table("issue_posts")} FINAL
-     WHERE scope_kind = 'agency' AND scope = {agency:String} AND has(terms, {key:String})
-       AND minute > (SELECT max(window_end) FROM ${storage.table("issue_progress")} FINAL) - INTERVAL 1 DAY
-     ORDER BY event_time DESC, mention_id
+    // Text and author from tagged_mentions, where a post its platform removed is erased and marked.
+    `WITH posts AS (
+       SELECT platform, mention_id, event_time, sentiment
+       FROM ${storage.table("issue_posts")} FINAL
+       WHERE scope_kind = 'agency' AND scope = {agency:String} AND has(terms, {key:String})
+         AND minute > (SELECT max(window_end) FROM ${storage.table("issue_progress")} FINAL) - INTERVAL 1 DAY)
+     SELECT p.platform AS platform, p.mention_id AS mention_id, toUnixTimestamp64Milli(p.event_time) AS time,
+       m.author_handle AS author_handle, leftUTF8(m.text, {textChars:UInt32}) AS text, p.sentiment AS sentiment
+     FROM posts AS p
+     INNER JOIN (
+       SELECT platform, id, author_handle, text FROM ${storage.table("tagged_mentions")} FINAL
+       WHERE removed_at IS NULL AND (platform, id) IN (SELECT platform, mention_id FROM posts)
+     ) AS m ON m.platform = p.platform AND m.id = p.mention_id
+     ORDER BY p.event_time DESC, p.mention_id
      LIMIT {limit:UInt32}`,
-    { agency, key, limit: ISSUE_POSTS_LIMIT },
+    { agency, key, limit: ISSUE_POSTS_LIMIT, textChars: ISSUE_POST_TEXT_CHARS },
   );
   return {
     agency,

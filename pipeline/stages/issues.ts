@@ -24,9 +24,7 @@ import {
   DEFAULT_ISSUE_PARAMETERS,
   detectIssues,
   type Issue,
-  type IssuePost,
   postTerms,
-  type SentimentBucket,
   supportedTerms,
   windowBounds,
 } from "../../processors/issues/index.js";
@@ -36,11 +34,10 @@ import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topi
 import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
+import { IssueWindowPosts } from "./issue-window-posts.js";
 
 const STAGE = "issues";
 const MINUTE_MS = 60_000;
-/** Posts keep this much of their text: enough for the issue page. */
-const TEXT_CHARS = 500;
 /** Minutes evaluated per round at most, so that a stage catching up still stops promptly. */
 const MINUTES_PER_ROUND = 30;
 const PROGRESS = "issues";
@@ -66,8 +63,6 @@ export function issuePostRows(item: TaggedMention) {
     event_time: mention.eventTime,
     terms,
     sentiment: tags.sentiment?.label ?? "unknown",
-    author_handle: mention.author.handle,
-    text: mention.text.slice(0, TEXT_CHARS),
   }));
 }
 
@@ -111,38 +106,13 @@ export async function evaluateWindow(
   storage: Storage,
   end: number,
   options: { windowMinutes: number; baselineHours: number },
+  windowPosts: IssueWindowPosts = new IssueWindowPosts(storage),
 ) {
   const bounds = windowBounds(end, options);
-  const posts = await queryRows<{
-    scope_kind: string;
-    scope: string;
-    agency: string;
-    id: string;
-    time: number;
-    terms: string[];
-    sentiment: SentimentBucket;
-  }>(
-    storage,
-    `SELECT scope_kind, scope, agency, concat(platform, ':', mention_id) AS id,
-       toUnixTimestamp64Milli(event_time) AS time, terms, sentiment
-     FROM ${storage.table("issue_posts")} FINAL
-     WHERE minute >= fromUnixTimestamp({start:Int64}) AND minute < fromUnixTimestamp({end:Int64})
-     ORDER BY scope_kind, scope, time, id`,
-    { start: bounds.start / 1000, end: end / 1000 },
-  );
-  const scopes = new Map<string, { kind: string; id: string; agency: string; posts: IssuePost[] }>();
-  for (const post of posts) {
-    const key = `${post.scope_kind}\u0000${post.scope}`;
-    let scope = scopes.get(key);
-    if (!scope) {
-      scope = { kind: post.scope_kind, id: post.scope, agency: post.agency, posts: [] };
-      scopes.set(key, scope);
-    }
-    scope.posts.push({ id: post.id, time: post.time, terms: post.terms, sentiment: post.sentiment });
-  }
+  const scopes = await windowPosts.read(bounds.start, end);
   const candidates = new Set<string>([""]);
   for (const scope of scopes.values()) {
-    for (const term of supportedTerms(scope.posts, DEFAULT_ISSUE_PARAMETERS.minSupport).keys()) candidates.add(term);
+    for (const term of supportedTerms(scope.terms, DEFAULT_ISSUE_PARAMETERS.minSupport).keys()) candidates.add(term);
   }
   const counts = new Map<string, number>();
   if (scopes.size > 0) {
@@ -163,7 +133,7 @@ export async function evaluateWindow(
       docs: counts.get(`${key}\u0000`) ?? 0,
       count: (term) => counts.get(`${key}\u0000${term}`) ?? 0,
     };
-    const issues = detectIssues(scope.posts, baseline);
+    const issues = detectIssues(scope.posts, baseline, DEFAULT_ISSUE_PARAMETERS, scope.terms);
     windowRows.push(...issueWindowRows(scope, end, options.windowMinutes, issues, scope.posts.length, baseline.docs));
   }
   return windowRows;
@@ -176,6 +146,7 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
   const settings = config.issues;
+  const windowPosts = new IssueWindowPosts(storage);
 
   const onBatch = async (batch: RecordBatch) => {
     const { values, failed } = await decodeBatch(ctx, STAGE, batch, (record) =>
@@ -237,7 +208,7 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
       end <= window.closed && n < MINUTES_PER_ROUND && !stopped;
       end += MINUTE_MS, n++
     ) {
-      evaluated.push(...(await evaluateWindow(storage, end, settings)));
+      evaluated.push(...(await evaluateWindow(storage, end, settings, windowPosts)));
       last = end;
     }
     if (last === undefined) return;

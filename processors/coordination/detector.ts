@@ -18,7 +18,7 @@
  * Pure and deterministic: the same mentions in the same order give the same campaigns.
  */
 import { handleStem, hasDigitTail, patternedHandles } from "./handles.js";
-import { bandKeys, fnv1a, signature, similarity } from "./minhash.js";
+import { bandKeys, fnv1a, signature, similarityAtLeast } from "./minhash.js";
 import { copyWords, isPlainRetweet, MIN_COPY_WORDS, shingles } from "./text.js";
 
 /** What the detector needs of a mention. */
@@ -657,9 +657,9 @@ export class CoordinationDetector {
     const seen = new Set<CopyRef>();
     for (const key of keys) {
       for (const ref of this.buckets.get(key) ?? []) {
-        if (seen.has(ref) || Math.abs(ref.time - item.eventTime) > o.copyWindowMs) continue;
+        if (Math.abs(ref.time - item.eventTime) > o.copyWindowMs || seen.has(ref)) continue;
         seen.add(ref);
-        const s = similarity(sig, ref.signature);
+        const s = similarityAtLeast(sig, ref.signature, bestSimilarity);
         if (s >= bestSimilarity) {
           best = ref;
           bestSimilarity = s;

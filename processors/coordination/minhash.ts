@@ -48,11 +48,15 @@ export function signature(shingles: readonly string[]): Uint32Array {
   return signature;
 }
 
-/** The estimated Jaccard similarity of the two shingle sets. */
-export function similarity(a: Uint32Array, b: Uint32Array): number {
-  let same = 0;
-  for (let i = 0; i < SIGNATURE_SIZE; i++) if (a[i] === b[i]) same++;
-  return same / SIGNATURE_SIZE;
+/**
+ * The estimated Jaccard similarity of the two shingle sets when it is at least `min`, else -1: stops at the first position that
+ * leaves `min` out of reach (most candidates of a bucket are far below it).
+ */
+export function similarityAtLeast(a: Uint32Array, b: Uint32Array, min: number): number {
+  const allowed = SIGNATURE_SIZE - Math.ceil(min * SIGNATURE_SIZE);
+  let differ = 0;
+  for (let i = 0; i < SIGNATURE_SIZE; i++) if (a[i] !== b[i] && ++differ > allowed) return -1;
+  return (SIGNATURE_SIZE - differ) / SIGNATURE_SIZE;
 }
 
 /** One bucket key per band. */

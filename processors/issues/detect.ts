@@ -108,25 +108,35 @@ export function logLikelihood(a: number, n1: number, b: number, n2: number): num
   );
 }
 
-/** Terms of the window with their post counts, only those with at least `minSupport` posts. */
-export function supportedTerms(posts: readonly IssuePost[], minSupport: number): Map<string, number> {
+/** Each term of `posts` with the number of posts that have it. */
+export function termCounts(posts: readonly IssuePost[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const post of posts) for (const term of post.terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-  for (const [term, count] of counts) if (count < minSupport) counts.delete(term);
   return counts;
 }
 
-/** The window's significant terms, most significant first (ties by term, for determinism). */
+/** The terms of `counts` with at least `minSupport` posts. */
+export function supportedTerms(counts: ReadonlyMap<string, number>, minSupport: number): Map<string, number> {
+  const supported = new Map<string, number>();
+  for (const [term, count] of counts) if (count >= minSupport) supported.set(term, count);
+  return supported;
+}
+
+/**
+ * The window's significant terms, most significant first (ties by term, for determinism).
+ * `counts`: termCounts(posts), when the caller has it already.
+ */
 export function significantTerms(
   posts: readonly IssuePost[],
   baseline: Baseline,
   parameters: IssueParameters = DEFAULT_ISSUE_PARAMETERS,
+  counts: ReadonlyMap<string, number> = termCounts(posts),
 ): IssueTerm[] {
   const n1 = posts.length;
   const n2 = baseline.docs;
   if (n1 === 0 || n2 < parameters.minBaselineDocs) return [];
   const found: IssueTerm[] = [];
-  for (const [term, count] of supportedTerms(posts, parameters.minSupport)) {
+  for (const [term, count] of supportedTerms(counts, parameters.minSupport)) {
     const before = Math.min(baseline.count(term), n2);
     if (count / n1 <= before / n2) continue;
     const score = logLikelihood(count, n1, before, n2);
@@ -157,13 +167,14 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return union === 0 ? 1 : shared / union;
 }
 
-/** The window's issues, most significant first. */
+/** The window's issues, most significant first; `counts`: termCounts(posts), when the caller has it. */
 export function detectIssues(
   posts: readonly IssuePost[],
   baseline: Baseline,
   parameters: IssueParameters = DEFAULT_ISSUE_PARAMETERS,
+  counts?: ReadonlyMap<string, number>,
 ): Issue[] {
-  const significant = significantTerms(posts, baseline, parameters);
+  const significant = significantTerms(posts, baseline, parameters, counts);
   if (significant.length === 0) return [];
   // Posts (indexes) of each significant term.
   const postsOf = new Map<string, number[]>(significant.map(({ term }) => [term, []]));

@@ -12,6 +12,7 @@ export {
   type SentimentBucket,
   significantTerms,
   supportedTerms,
+  termCounts,
 } from "./detect.js";
 export { STOP_WORDS } from "./stopwords.js";
 export { MAX_TERMS_PER_POST, postTerms } from "./terms.js";

@@ -972,6 +972,15 @@ export const MIGRATIONS: Migration[] = [
     name: "coordination views: persepsi of query scopes, sustainability and province views without flagged mentions",
     statements: (t) => moreOrganicViews(t),
   },
+  {
+    version: 28,
+    name: "issue posts without their text: the issue page reads it from tagged_mentions",
+    // One row per scope (7 a mention at a thousand monitoring queries) carried the text each time,
+    // and kept a removed post's text for ISSUE_POSTS_DAYS after the sink had erased it.
+    statements: (t) => [
+      `ALTER TABLE ${t("issue_posts")} DROP COLUMN IF EXISTS text, DROP COLUMN IF EXISTS author_handle`,
+    ],
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */

@@ -92,8 +92,6 @@ beforeAll(async () => {
         event_time: H + 2 * HOUR,
         terms: ["antrean", "faskes"],
         sentiment: "positive",
-        author_handle: "u1",
-        text: "i1",
       },
     ],
   });

@@ -136,8 +136,7 @@ async function seedCampaign(storage: Awaited<ReturnType<Pipeline["context"]["sto
       row("z1", "pengamat_z", 7, "negative", 8_000, "Ini akun-akun bayaran?", "n3", "reply"),
       row("w1", "akun_w", 8, "positive", 300, "Dukung!", "n3"),
       row("x1", "warga_x", 9, "negative", 120_000, "Kok seragam semua?", "n3", "reply"),
-      // The issue's post i1, and who shared or replied to it.
-      row("i1", "warga_x", -3, "negative", 120_000, "antrean BPJS di faskes lama bgt"),
+      // Who shared or replied to the issue's post i1 (warga_x's, seeded by seedIssues).
       row("i1a", "relawan_a", 55, "positive", 900, "Tidak benar, antrean lancar", "i1", "reply"),
       row("i1z", "pengamat_z", 56, "negative", 8_000, "antrean BPJS di faskes lama bgt", "i1"),
     ],

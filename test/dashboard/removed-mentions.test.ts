@@ -1,11 +1,12 @@
 /**
  * The dashboard's data API never shows a mention its platform removed: the agency view's live
- * stream, viral posts and influencers, and the "Perlu dijawab" queue leave it out once the sink
- * applied the removal, while the counts (mention windows) stay.
+ * stream, viral posts and influencers, the "Perlu dijawab" queue and an issue's page leave it out
+ * once the sink applied the removal, while the counts (mention windows) stay.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AgencyAnswer, AnswersAnswer } from "../../dashboard/shared/types.js";
+import type { AgencyAnswer, AnswersAnswer, IssueAnswer } from "../../dashboard/shared/types.js";
 import { type Pipeline, startPipeline } from "../../pipeline/app.js";
+import { issuePostRows } from "../../pipeline/stages/issues.js";
 import { untagged } from "../../processors/tagger.js";
 import { loadConfig } from "../../runtime/config.js";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
@@ -28,7 +29,7 @@ function mention(id: string, author: string): TaggedMention {
   return {
     mention: postWith({
       id,
-      text: `teks ${id}`,
+      text: `teks ${id} antrean`,
       eventTime: AT,
       author: { id: `u-${author}`, handle: author, name: null, followers: 5000, verified: false, location: null },
     }),
@@ -95,6 +96,17 @@ beforeAll(async () => {
     })),
     format: "JSONEachRow",
   });
+  // Both posts are about the issue "antrean" of the window ending at AT + 5 min.
+  await storage.client.insert({
+    table: storage.table("issue_posts"),
+    values: [mention("gone", "penulis-hapus"), mention("stays", "penulis-tetap")].flatMap(issuePostRows),
+    format: "JSONEachRow",
+  });
+  await storage.client.insert({
+    table: storage.table("issue_progress"),
+    values: [{ name: "issues", window_end: Math.floor((AT + 5 * 60_000) / 60_000) * 60 }],
+    format: "JSONEachRow",
+  });
   base = `http://127.0.0.1:${pipeline.httpPort}/api/dashboard`;
 }, 120_000);
 
@@ -105,12 +117,14 @@ afterAll(async () => {
 async function shown() {
   const agency = (await (await fetch(`${base}/agency?id=${AGENCY}&range=24h`)).json()) as AgencyAnswer;
   const answers = (await (await fetch(`${base}/answers?agency=${AGENCY}`)).json()) as AnswersAnswer;
+  const issue = (await (await fetch(`${base}/issue?agency=${AGENCY}&key=antrean`)).json()) as IssueAnswer;
   return {
     stream: agency.stream.map((item) => item.id).sort(),
     viral: agency.viralPosts.map((post) => post.postId),
     influencers: agency.influencers.map((author) => author.handle).sort(),
     answers: answers.items.map((item) => item.itemId).sort(),
-    texts: JSON.stringify({ agency, answers }).includes("teks gone"),
+    issuePosts: issue.posts.map((post) => `${post.id} ${post.handle}: ${post.text}`).sort(),
+    texts: JSON.stringify({ agency, answers, issue }).includes("teks gone"),
   };
 }
 
@@ -121,6 +135,7 @@ describe("removed mentions on the dashboard's API", () => {
       viral: ["gone", "stays"],
       influencers: ["penulis-hapus", "penulis-tetap"],
       answers: ["gone", "stays"],
+      issuePosts: ["gone penulis-hapus: teks gone antrean", "stays penulis-tetap: teks stays antrean"],
       texts: true,
     });
     await applyMentionChanges(storage, [
@@ -139,6 +154,7 @@ describe("removed mentions on the dashboard's API", () => {
       viral: ["stays"],
       influencers: ["penulis-tetap"],
       answers: ["stays"],
+      issuePosts: ["stays penulis-tetap: teks stays antrean"],
       texts: false,
     });
   });

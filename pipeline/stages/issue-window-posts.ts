@@ -1,0 +1,116 @@
+/**
+ * The stored posts of the issues stage's sliding window, read minute by minute and kept between
+ * evaluations: a window of W minutes moves one minute per evaluation, so reading it whole each
+ * time read (and counted the terms of) every post W times. A minute is read again only when its
+ * stored row count moved since it was read (a late or redelivered batch), so what an evaluation
+ * sees is what a fresh read of `issue_posts` FINAL would give: a restarted stage and one that ran
+ * on evaluate the same windows to the same issues.
+ */
+import type { IssuePost, SentimentBucket } from "../../processors/issues/index.js";
+import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
+
+/** One scope's posts in a span of time, in (time, id) order, and the number of posts with each term. */
+export interface ScopePosts {
+  kind: string;
+  id: string;
+  agency: string;
+  posts: IssuePost[];
+  terms: Map<string, number>;
+}
+
+interface StoredMinute {
+  /** `issue_posts` rows of the minute (before FINAL) when it was read. */
+  rows: number;
+  scopes: Map<string, ScopePosts>;
+}
+
+const scopeKey = (kind: string, id: string) => `${kind}\u0000${id}`;
+
+export class IssueWindowPosts {
+  private readonly minutes = new Map<number, StoredMinute>();
+
+  constructor(private readonly storage: Storage) {}
+
+  /** Minutes held, for tests and metrics. */
+  get minutesHeld(): number {
+    return this.minutes.size;
+  }
+
+  /** Every scope's posts in [start, end) (whole minutes, epoch ms), ordered by scope kind and id. */
+  async read(start: number, end: number): Promise<Map<string, ScopePosts>> {
+    const table = this.storage.table("issue_posts");
+    // Aliases differ from the column names: ClickHouse would read an alias named `minute` in WHERE.
+    const stored = await queryRows<{ minute_ms: number; rows: number }>(
+      this.storage,
+      `SELECT toUnixTimestamp(minute) * 1000 AS minute_ms, count() AS rows FROM ${table}
+       WHERE minute >= fromUnixTimestamp({start:Int64}) AND minute < fromUnixTimestamp({end:Int64})
+       GROUP BY minute`,
+      { start: start / 1000, end: end / 1000 },
+    );
+    const rowsOf = new Map(stored.map(({ minute_ms, rows }) => [Number(minute_ms), Number(rows)]));
+    for (const minute of this.minutes.keys()) if (!rowsOf.has(minute)) this.minutes.delete(minute);
+    const stale = [...rowsOf].filter(([minute, rows]) => this.minutes.get(minute)?.rows !== rows);
+    if (stale.length > 0) await this.load(stale);
+    return this.merge([...rowsOf.keys()].sort((a, b) => a - b));
+  }
+
+  /** Reads the given minutes' posts (FINAL: one row per scope and mention). */
+  private async load(minutes: [number, number][]): Promise<void> {
+    const seconds = minutes.map(([minute]) => minute / 1000);
+    const posts = await queryRows<{
+      scope_kind: string;
+      scope: string;
+      agency: string;
+      minute_ms: number;
+      id: string;
+      time: number;
+      terms: string[];
+      sentiment: SentimentBucket;
+    }>(
+      this.storage,
+      `SELECT scope_kind, scope, agency, toUnixTimestamp(minute) * 1000 AS minute_ms,
+         concat(platform, ':', mention_id) AS id, toUnixTimestamp64Milli(event_time) AS time, terms, sentiment
+       FROM ${this.storage.table("issue_posts")} FINAL
+       WHERE minute >= fromUnixTimestamp({first:Int64}) AND minute <= fromUnixTimestamp({last:Int64})
+         AND has({minutes:Array(Int64)}, toInt64(toUnixTimestamp(minute)))
+       ORDER BY scope_kind, scope, time, id`,
+      {
+        first: Math.min(...seconds),
+        last: Math.max(...seconds),
+        minutes: seconds,
+      },
+    );
+    const loaded = new Map(minutes.map(([minute, rows]) => [minute, { rows, scopes: new Map<string, ScopePosts>() }]));
+    for (const post of posts) {
+      const minute = loaded.get(Number(post.minute_ms));
+      if (!minute) continue;
+      const key = scopeKey(post.scope_kind, post.scope);
+      let scope = minute.scopes.get(key);
+      if (!scope) {
+        scope = { kind: post.scope_kind, id: post.scope, agency: post.agency, posts: [], terms: new Map() };
+        minute.scopes.set(key, scope);
+      }
+      scope.posts.push({ id: post.id, time: Number(post.time), terms: post.terms, sentiment: post.sentiment });
+      for (const term of post.terms) scope.terms.set(term, (scope.terms.get(term) ?? 0) + 1);
+    }
+    for (const [minute, stored] of loaded) this.minutes.set(minute, stored);
+  }
+
+  /** The minutes' scopes joined: posts in time order (a minute's posts all precede the next's). */
+  private merge(minutes: number[]): Map<string, ScopePosts> {
+    const scopes = new Map<string, ScopePosts>();
+    for (const minute of minutes) {
+      for (const [key, part] of (this.minutes.get(minute) as StoredMinute).scopes) {
+        let scope = scopes.get(key);
+        if (!scope) {
+          scope = { kind: part.kind, id: part.id, agency: part.agency, posts: [], terms: new Map() };
+          scopes.set(key, scope);
+        }
+        for (const post of part.posts) scope.posts.push(post);
+        for (const [term, count] of part.terms) scope.terms.set(term, (scope.terms.get(term) ?? 0) + count);
+      }
+    }
+    const ordered = [...scopes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return new Map(ordered);
+  }
+}
