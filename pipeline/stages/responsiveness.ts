@@ -115,20 +115,8 @@ export async function startResponsivenessStage(
       answers.push(...tracked.answers);
     }
     await Promise.all([
-      asked.length
-        ? storage.client.insert({
-            table: storage.table("responsiveness_items"),
-            values: asked.map(itemRow),
-            format: "JSONEachRow",
-          })
-        : undefined,
-      answers.length
-        ? storage.client.insert({
-            table: storage.table("responsiveness_answers"),
-            values: answers.map(answerRow),
-            format: "JSONEachRow",
-          })
-        : undefined,
+      storage.insertRows("responsiveness_items", asked.map(itemRow)),
+      storage.insertRows("responsiveness_answers", answers.map(answerRow)),
       producer.send(deadLetters, failed),
     ]);
     metrics.eventsOut.inc({ stage: STAGE, target: "responsiveness_items" }, asked.length);
