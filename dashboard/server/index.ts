@@ -140,7 +140,8 @@ export async function startDashboard(
   const built = ensureDashboardBuilt();
   built.catch((error: Error) => logger.error({ err: error }, "dashboard: building the front end failed"));
   // A connection of its own: on the stages' connection its reads waited behind every insert of
-  // the sink and aggregate stages running in the same process (overview p95 of seconds; bench:full).
+  // the sink and aggregate stages running in the same process (overview p95 of seconds; bench:full);
+  // and its parameters as literals, or they waited behind every parameterised statement of theirs.
   const storage: Storage = (await context.storage()).ownConnection();
   const names = await agencyNames(config, context);
   const provinces = new Map(

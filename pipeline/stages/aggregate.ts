@@ -133,7 +133,7 @@ export async function startAggregateStage(
   });
   const deltas = new CoalescedInsert({
     storage,
-    table: storage.table(DELTAS_TABLE),
+    table: DELTAS_TABLE,
     minIntervalMs: config.aggregate.minInsertIntervalMs,
     maxRows: 50_000,
     stampColumn: "inserted_at",

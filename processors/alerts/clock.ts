@@ -1,25 +1,29 @@
 /**
  * Local time in an IANA zone, for the hour of the week (baseline slots) and quiet hours. The zone's
- * UTC offset is looked up once per UTC hour and cached per zone: a detector steps minute after
- * minute, so the lookup runs once in sixty steps.
+ * UTC offset is looked up once per UTC hour and kept per zone and hour: a detector steps minute
+ * after minute (one lookup in sixty steps), and the responsiveness stage asks for the hour of a
+ * mention and then for the days its answer is due in, in turn, which a single cached hour missed
+ * every time (Intl's formatToParts for each mention, bench:full).
  */
 import { MINUTE_MS } from "./series.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MINUTES = 1440;
+/** Hours kept per zone (a year's worth, about 200 KB); past it the zone's hours start afresh. */
+const HOURS_KEPT = 9000;
 
-interface OffsetCache {
+interface ZoneOffsets {
   format: Intl.DateTimeFormat;
-  hour: number;
-  offsetMs: number;
+  /** Offset in ms by UTC hour number. */
+  byHour: Map<number, number>;
 }
 
-const caches = new Map<string, OffsetCache>();
+const zones = new Map<string, ZoneOffsets>();
 
 /** The zone's offset from UTC at `time`, ms (Asia/Jakarta: +7 h). */
 export function zoneOffsetMs(time: number, timeZone: string): number {
-  let cache = caches.get(timeZone);
-  if (!cache) {
+  let zone = zones.get(timeZone);
+  if (!zone) {
     const format = new Intl.DateTimeFormat("en-US", {
       timeZone,
       hourCycle: "h23",
@@ -29,24 +33,25 @@ export function zoneOffsetMs(time: number, timeZone: string): number {
       hour: "numeric",
       minute: "numeric",
     });
-    cache = { format, hour: Number.NaN, offsetMs: 0 };
-    caches.set(timeZone, cache);
+    zone = { format, byHour: new Map() };
+    zones.set(timeZone, zone);
   }
   const hour = Math.floor(time / HOUR_MS);
-  if (hour !== cache.hour) {
-    const parts: Record<string, number> = {};
-    for (const part of cache.format.formatToParts(hour * HOUR_MS)) parts[part.type] = Number(part.value);
-    const local = Date.UTC(
-      parts.year as number,
-      (parts.month as number) - 1,
-      parts.day as number,
-      parts.hour as number,
-      parts.minute as number,
-    );
-    cache.hour = hour;
-    cache.offsetMs = local - hour * HOUR_MS;
-  }
-  return cache.offsetMs;
+  const known = zone.byHour.get(hour);
+  if (known !== undefined) return known;
+  const parts: Record<string, number> = {};
+  for (const part of zone.format.formatToParts(hour * HOUR_MS)) parts[part.type] = Number(part.value);
+  const local = Date.UTC(
+    parts.year as number,
+    (parts.month as number) - 1,
+    parts.day as number,
+    parts.hour as number,
+    parts.minute as number,
+  );
+  const offsetMs = local - hour * HOUR_MS;
+  if (zone.byHour.size >= HOURS_KEPT) zone.byHour.clear();
+  zone.byHour.set(hour, offsetMs);
+  return offsetMs;
 }
 
 /** Hour of the week in the zone: 0 is Monday 00:00-00:59, 167 Sunday 23:00-23:59. */

@@ -34,7 +34,8 @@ export function deltaKey(
   sentiment: SentimentBucket,
   province: string,
 ): string {
-  return [windowStart, scope.kind, scope.id, scope.agency, platform, sentiment, province].join("\u0001");
+  // A template, not an array joined: this runs for every scope of every aggregated mention.
+  return `${windowStart}\u0001${scope.kind}\u0001${scope.id}\u0001${scope.agency}\u0001${platform}\u0001${sentiment}\u0001${province}`;
 }
 
 export function emptyDelta(

@@ -6,7 +6,15 @@
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { type ClickHouseClient, ClickHouseLogLevel, type ClickHouseSettings, createClient } from "@clickhouse/client";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import {
+  type ClickHouseClient,
+  ClickHouseLogLevel,
+  type ClickHouseSettings,
+  createClient,
+  parseError,
+  TupleParam,
+} from "@clickhouse/client";
 import { type SimakConfig, SQL_LIMIT_DEFAULTS } from "../config.js";
 import { checkFormat, guardAnalystQuery } from "./sql-guard.js";
 
@@ -33,12 +41,57 @@ export interface Storage {
    */
   queryText(query: string, format: string): Promise<string>;
   /**
+   * Inserts `rows` (objects keyed by column) into `table` (a table of this database, by its bare
+   * name) as JSONEachRow, with `settings` for this insert only. Errors are ClickHouse's (`type`
+   * names the error, as the client's are).
+   */
+  insertRows(table: string, rows: readonly Record<string, unknown>[], settings?: InsertSettings): Promise<void>;
+  /**
    * The same storage on a connection of its own, closed by its own close(): for a reader that must
-   * not wait behind the stages' inserts (a chdb connection runs one statement at a time, so the
-   * dashboard's requests queued behind every insert of the sink and aggregate stages; bench:full).
+   * not wait behind the stages' statements. A chdb connection runs one statement at a time, so the
+   * dashboard's requests queued behind every insert of the sink and aggregate stages (bench:full);
+   * and chdb binds `{name:Type}` parameters process-wide, running every parameterised statement of
+   * the process one after another (a libchdb bug otherwise mixes their values up), so this
+   * connection binds them in the statement's text as literals instead (sqlLiteral): the overview
+   * queued behind every existence lookup of the sink and every poll of the alert stage.
    */
   ownConnection(): Storage;
   close(): Promise<void>;
+}
+
+/** Settings of one insert (the deduplication token, the partition limit). */
+export type InsertSettings = Record<string, string | number>;
+
+/** Rows serialised between two turns of the event loop. */
+const ROWS_PER_TURN = 256;
+
+/**
+ * The rows as JSONEachRow bytes, letting the event loop turn every ROWS_PER_TURN rows: a flush of
+ * thousands of mentions serialised in one call held the store process (sink, aggregate and the
+ * dashboard in one event loop) for hundreds of ms (bench:full). Each line is written into one
+ * growing buffer: lines gathered into one string first cost as much again in flattening that
+ * string and copying it out (bench:full's CPU profile).
+ */
+async function jsonLines(rows: readonly Record<string, unknown>[]): Promise<Buffer> {
+  let bytes = Buffer.allocUnsafe(64 * 1024);
+  let used = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0 && i % ROWS_PER_TURN === 0) await nextTurn();
+    const line = JSON.stringify(rows[i]);
+    // A UTF-16 unit takes at most 3 bytes in UTF-8; and the newline.
+    const needed = used + 3 * line.length + 1;
+    if (needed > bytes.length) {
+      // Sized for every row at the rows so far's mean, so it grows once or twice, not a doubling
+      // (and a copy) at a time: the copies cost a fifth of the encoding (bench:full's profile).
+      const projected = i > 0 ? Math.ceil((used / i) * rows.length * 1.1) : 0;
+      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * bytes.length, projected));
+      bytes.copy(grown, 0, 0, used);
+      bytes = grown;
+    }
+    used += bytes.write(line, used, "utf8");
+    bytes[used++] = 0x0a;
+  }
+  return bytes.subarray(0, used);
 }
 
 /**
@@ -87,11 +140,19 @@ export function createStorage(
   limits: SimakConfig["sql"] = SQL_LIMIT_DEFAULTS,
 ): Storage {
   const { url, username, password, database } = config;
-  let connect: () => ClickHouseClient;
+  let connect: (literals?: boolean) => Connected;
   let kind: Storage["kind"];
   let openReader: () => ClickHouseClient;
   if (url) {
-    connect = () => createClient({ url, username, password, clickhouse_settings: { async_insert: 0 } });
+    connect = () => {
+      const client = createClient({ url, username, password, clickhouse_settings: { async_insert: 0 } });
+      return {
+        client,
+        insertRows: async (table, rows, settings) => {
+          await client.insert({ table, values: [...rows], format: "JSONEachRow", clickhouse_settings: settings });
+        },
+      };
+    };
     kind = "clickhouse-server";
     // Analysts get connections of their own, so their queries never hold the stages' sockets; a
     // refused or failed query goes back to the analyst, not to the client library's console log.
@@ -101,21 +162,93 @@ export function createStorage(
     mkdirSync(path, { recursive: true });
     // chdb types its connection against its own copy of @clickhouse/client-common; same shape.
     const { createChdbConnection } = loadChdbConnection();
-    connect = () => createClient({ connection: createChdbConnection({ path }) as unknown as ClientConnection });
+    const open = (literals = false) => {
+      const connection = createChdbConnection({ path });
+      const own = connection as unknown as ClientConnection;
+      return { connection, client: createClient({ connection: literals ? bindingLiterals(own) : own }) };
+    };
+    connect = (literals) => {
+      const { connection, client } = open(literals);
+      return {
+        client,
+        // The bytes go to the engine as they are and it parses them on its own thread; through the
+        // client, each insert was encoded row by row into a stream, gathered into one string and
+        // prefixed with its statement, all on the event loop (bench:full: a third of the store's
+        // busy time). Its settings travel in the statement, for this insert only.
+        insertRows: async (table, rows, settings) => {
+          if (rows.length === 0) return;
+          const values = await jsonLines(rows);
+          try {
+            await connection.chdb.rawInsert({ table, values, format: "JSONEachRow", settings });
+          } catch (error) {
+            throw parseError(error as Error);
+          }
+        },
+      };
+    };
     kind = "chdb";
     // In chdb a query's settings stay on its connection: `readonly` gets a connection of its own.
-    openReader = connect;
+    openReader = () => open().client;
   }
   return storageOn(connect(), { kind, database, limits, connect, openReader });
 }
 
+/**
+ * A parameter's value as a ClickHouse literal: a string quoted, its `\\` and `'` escaped (the
+ * two characters a string literal gives a meaning to), a finite number, a boolean, NULL, and arrays
+ * and tuples of them. Anything else is refused, never spliced.
+ */
+export function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "string") return `'${value.replace(/[\\']/g, "\\$&")}'`;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`cannot bind ${value} as a literal`);
+    return String(value);
+  }
+  if (typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (Array.isArray(value)) return `[${value.map(sqlLiteral).join(", ")}]`;
+  if (value instanceof TupleParam) return `(${value.values.map(sqlLiteral).join(", ")})`;
+  throw new Error(`cannot bind a ${typeof value} as a literal`);
+}
+
+/** `query` with each `{name:Type}` of `params` replaced by its value as a literal of that type. */
+export function withLiterals(query: string, params: Record<string, unknown>): string {
+  return query.replace(/\{([A-Za-z_][A-Za-z0-9_]*):([^{}]+)\}/g, (placeholder, name: string, type: string) =>
+    Object.hasOwn(params, name) ? `CAST(${sqlLiteral(params[name])} AS ${type})` : placeholder,
+  );
+}
+
+/** A chdb connection whose statements carry their parameters as literals (Storage.ownConnection). */
+function bindingLiterals(connection: ClientConnection): ClientConnection {
+  const bind = <P extends { query: string; query_params?: Record<string, unknown> }>(params: P): P =>
+    params.query_params && Object.keys(params.query_params).length > 0
+      ? { ...params, query: withLiterals(params.query, params.query_params), query_params: undefined }
+      : params;
+  return {
+    ...connection,
+    query: (params) => connection.query(bind(params)),
+    exec: (params) => connection.exec(bind(params)),
+    command: (params) => connection.command(bind(params)),
+    insert: (params) => connection.insert(params),
+    ping: (params) => connection.ping(params),
+    close: () => connection.close(),
+  };
+}
+
+/** A connection: the client, and the insert of rows that suits it. */
+interface Connected {
+  client: ClickHouseClient;
+  insertRows: (table: string, rows: readonly Record<string, unknown>[], settings?: InsertSettings) => Promise<void>;
+}
+
 function storageOn(
-  client: ClickHouseClient,
+  { client, insertRows }: Connected,
   options: {
     kind: Storage["kind"];
     database: string;
     limits: SimakConfig["sql"];
-    connect: () => ClickHouseClient;
+    connect: (literals?: boolean) => Connected;
     openReader: () => ClickHouseClient;
   },
 ): Storage {
@@ -137,7 +270,8 @@ function storageOn(
       );
       return readText(opened, `${canonical}\nFORMAT ${format}`, settings);
     },
-    ownConnection: () => storageOn(options.connect(), options),
+    insertRows: (table, rows, settings) => insertRows(`${database}.${table}`, rows, settings),
+    ownConnection: () => storageOn(options.connect(true), options),
     close: async () => {
       if (reader && reader !== client) await reader.close();
       await client.close();

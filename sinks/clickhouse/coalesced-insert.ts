@@ -6,27 +6,12 @@
  * into a few larger ones. A batch's promise resolves once the insert holding its rows is
  * acknowledged; a failed insert rejects every batch in it.
  */
-import { Readable } from "node:stream";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
 import type { Row } from "./rows.js";
 
-/** Rows handed to the client between two turns of the event loop. */
-const ROWS_PER_TURN = 256;
-
-/**
- * The rows as a stream that lets the event loop turn every ROWS_PER_TURN rows: encoding thousands
- * of window deltas (author arrays included) in one call held the process for hundreds of ms, and
- * everything else in it (the dashboard's requests in the embedded start) waited (bench:full).
- */
-async function* yieldingRows(rows: Row[]): AsyncGenerator<Row> {
-  for (let i = 0; i < rows.length; i++) {
-    if (i > 0 && i % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-    yield rows[i] as Row;
-  }
-}
-
 export interface CoalescedInsertOptions {
   storage: Storage;
+  /** The table's bare name, in the storage's database. */
   table: string;
   /** Shortest time between the starts of two inserts. */
   minIntervalMs: number;
@@ -95,21 +80,19 @@ export class CoalescedInsert {
     const stamp = this.lastInsertAt;
     const token = batches.map((batch) => batch.token).join(",");
     try {
-      await storage.client.insert({
+      for (const batch of batches)
+        for (const row of batch.rows) {
+          row[stampColumn] = stamp;
+          row[tokenColumn] = token;
+        }
+      // One insert must stay one insert (all or nothing), so a backfill's days are not split
+      // as the sink splits them: the deltas table takes it as one part, and a rollup view writes
+      // one part per day the windows span, which for a one-off backfill is fine.
+      await storage.insertRows(
         table,
-        values: Readable.from(
-          yieldingRows(
-            batches.flatMap((batch) =>
-              batch.rows.map((row) => Object.assign(row, { [stampColumn]: stamp, [tokenColumn]: token })),
-            ),
-          ),
-        ),
-        format: "JSONEachRow",
-        // One insert must stay one insert (all or nothing), so a backfill's days are not split
-        // as the sink splits them: the deltas table takes it as one part, and a rollup view writes
-        // one part per day the windows span, which for a one-off backfill is fine.
-        clickhouse_settings: { ...deduplicatedInsert(token), throw_on_max_partitions_per_insert_block: 0 },
-      });
+        batches.flatMap((batch) => batch.rows),
+        { ...deduplicatedInsert(token), throw_on_max_partitions_per_insert_block: 0 },
+      );
       for (const batch of batches) batch.resolve();
     } catch (error) {
       this.options.onInsertError?.();

@@ -82,7 +82,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
     new TableWriter({
       prepare,
       storage,
-      table: storage.table(table),
+      table,
       keyColumns,
       lookupColumn,
       timeColumn,

@@ -28,6 +28,7 @@ const DAY_MS = 86_400_000;
 
 export interface TableWriterOptions {
   storage: Storage;
+  /** The table's bare name, in the storage's database. */
   table: string;
   /** Columns that identify a row; the first must be a String column named in `lookupColumn`. */
   keyColumns: string[];
@@ -160,7 +161,7 @@ export class TableWriter {
   private async store(fresh: Row[]): Promise<{ written: number; rejected: number }> {
     if (fresh.length === 0) return { written: 0, rejected: 0 };
     try {
-      await this.options.storage.client.insert({ table: this.options.table, values: fresh, format: "JSONEachRow" });
+      await this.options.storage.insertRows(this.options.table, fresh);
       return { written: fresh.length, rejected: 0 };
     } catch (error) {
       const { onRejected } = this.options;
@@ -184,7 +185,10 @@ export class TableWriter {
     const { lookupColumn, timeColumn } = this.options;
     if (rows.length === 0) return [];
     const unique = new Map<string, Row>();
-    for (const row of rows) if (!unique.has(this.keyOf(row))) unique.set(this.keyOf(row), row);
+    for (const row of rows) {
+      const key = this.keyOf(row);
+      if (!unique.has(key)) unique.set(key, row);
+    }
     const range = { from: Number.POSITIVE_INFINITY, to: Number.NEGATIVE_INFINITY };
     for (const row of rows) {
       range.from = Math.min(range.from, Number(row[timeColumn]));
@@ -221,7 +225,7 @@ export class TableWriter {
     );
     const result = await storage.client.query({
       query: `SELECT ${selected.join(", ")}
-              FROM ${table}
+              FROM ${storage.table(table)}
               WHERE ${timeColumn} BETWEEN fromUnixTimestamp64Milli({from:Int64}) AND fromUnixTimestamp64Milli({to:Int64})
                 AND ${lookupColumn} IN {keys:Array(String)}`,
       query_params: { from, to, keys },

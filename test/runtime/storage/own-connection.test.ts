@@ -1,12 +1,15 @@
 /**
  * Storage.ownConnection(): the dashboard reads the same embedded ClickHouse on a connection of its
- * own, so its reads do not queue behind the stages' statements on theirs.
+ * own, so its reads do not queue behind the stages' statements on theirs, with its parameters bound
+ * as literals, so they do not queue behind the stages' parameterised statements either (chdb runs
+ * those one at a time, process-wide).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TupleParam } from "@clickhouse/client";
 import { afterAll, describe, expect, it } from "vitest";
-import { createStorage } from "../../../runtime/storage/clickhouse.js";
+import { createStorage, withLiterals } from "../../../runtime/storage/clickhouse.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "simak-own-connection-"));
 const storage = createStorage({ username: "default", password: "", database: "simak_own", dataDir });
@@ -38,5 +41,47 @@ describe("Storage.ownConnection", () => {
     expect(await own.queryText(`SELECT sum(n) FROM ${own.table("t")}`, "TabSeparated")).toBe("6\n");
     await own.close();
     expect(await count(storage.client)).toBe(3);
+  });
+});
+
+describe("Storage.ownConnection's parameters", () => {
+  const hostile = "x' OR 1 = 1 --\\'); DROP TABLE t; \\";
+
+  it("writes each parameter as a literal of its placeholder's type, strings escaped", () => {
+    expect(
+      withLiterals("SELECT {s:String}, {n:UInt32}, {a:Array(String)}, {k:Array(Tuple(String, String))}, {other:Int8}", {
+        s: hostile,
+        n: 7,
+        a: ["a", "b'c"],
+        k: [new TupleParam(["x", "y\\"])],
+      }),
+    ).toBe(
+      "SELECT CAST('x\\' OR 1 = 1 --\\\\\\'); DROP TABLE t; \\\\' AS String), CAST(7 AS UInt32), " +
+        "CAST(['a', 'b\\'c'] AS Array(String)), CAST([('x', 'y\\\\')] AS Array(Tuple(String, String))), {other:Int8}",
+    );
+    expect(() => withLiterals("SELECT {d:Date}", { d: new Date(0) })).toThrow(/cannot bind a object/);
+    expect(() => withLiterals("SELECT {n:Float64}", { n: Number.NaN })).toThrow(/cannot bind NaN/);
+  });
+
+  it("reads with parameters bound in the statement: the same rows, a hostile string only a value", async () => {
+    const reader = storage.ownConnection();
+    try {
+      const rows = await (
+        await reader.client.query({
+          query: `SELECT {s:String} AS s, length({s:String}) AS len, n FROM ${storage.table("t")}
+                  WHERE n IN {ns:Array(UInt32)} AND (toString(n), 'k') IN {pairs:Array(Tuple(String, String))}
+                  ORDER BY n`,
+          query_params: { s: hostile, ns: [1, 3, 9], pairs: [new TupleParam(["3", "k"]), new TupleParam(["1", "k"])] },
+          format: "JSONEachRow",
+        })
+      ).json<{ s: string; len: number; n: number }>();
+      expect(rows).toEqual([
+        { s: hostile, len: hostile.length, n: 1 },
+        { s: hostile, len: hostile.length, n: 3 },
+      ]);
+      expect(await count(storage.client)).toBe(3);
+    } finally {
+      await reader.close();
+    }
   });
 });

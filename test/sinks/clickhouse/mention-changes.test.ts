@@ -219,7 +219,7 @@ describe("mention changes", () => {
     ]);
     const writer = new TableWriter({
       storage,
-      table: storage.table("tagged_mentions"),
+      table: "tagged_mentions",
       keyColumns: ["platform", "id"],
       lookupColumn: "id",
       timeColumn: "event_time",

@@ -56,7 +56,7 @@ async function count(prefix = ""): Promise<number> {
 function engagementWriter(options: Partial<TableWriterOptions> = {}): TableWriter {
   return new TableWriter({
     storage,
-    table: storage.table("engagement_events"),
+    table: "engagement_events",
     keyColumns: ["platform", "post_id", "event_time"],
     lookupColumn: "post_id",
     timeColumn: "event_time",
@@ -72,7 +72,7 @@ describe("TableWriter", () => {
     const flushes: [number, number][] = [];
     const writer = new TableWriter({
       storage,
-      table: storage.table("engagement_events"),
+      table: "engagement_events",
       keyColumns: ["platform", "post_id", "event_time"],
       lookupColumn: "post_id",
       timeColumn: "event_time",
@@ -100,7 +100,7 @@ describe("TableWriter", () => {
     let failures = 0;
     const writer = new TableWriter({
       storage,
-      table: storage.table("no_such_table"),
+      table: "no_such_table",
       keyColumns: ["platform", "post_id", "event_time"],
       lookupColumn: "post_id",
       timeColumn: "event_time",
@@ -131,7 +131,7 @@ describe("TableWriter", () => {
   it("fails the flush on an error that is not about the data, so the batch is redelivered", async () => {
     const rejected: Row[] = [];
     const writer = engagementWriter({
-      table: storage.table("no_such_table"),
+      table: "no_such_table",
       onRejected: async (row) => void rejected.push(row),
     });
     await expect(writer.write([snapshot("missing-table", 0, 1, 0)])).rejects.toMatchObject({ type: "UNKNOWN_TABLE" });
@@ -182,9 +182,7 @@ describe("TableWriter", () => {
     });
     try {
       const longId = `remote-${"x".repeat(500)}`;
-      await engagementWriter({ storage: remote, table: remote.table("engagement_events") }).write([
-        snapshot(longId, 0, 1, 0),
-      ]);
+      await engagementWriter({ storage: remote, table: "engagement_events" }).write([snapshot(longId, 0, 1, 0)]);
       const [lookup, insert] = requests;
       expect(lookup?.url).not.toContain("param_keys");
       expect(lookup?.url).not.toContain(longId);
