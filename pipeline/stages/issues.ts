@@ -154,18 +154,14 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
     );
     const postRows = values.flatMap(issuePostRows);
     await Promise.all([
-      postRows.length
-        ? storage.client.insert({ table: storage.table("issue_posts"), values: postRows, format: "JSONEachRow" })
-        : undefined,
+      postRows.length ? storage.insertRows("issue_posts", postRows) : undefined,
       producer.send(deadLetters, failed),
     ]);
     if (values.length > 0) {
       const watermark = Math.max(...values.map(({ mention }) => mention.eventTime));
-      await storage.client.insert({
-        table: storage.table("issue_watermarks"),
-        values: [{ source_topic: batch.topic, source_partition: batch.partition, watermark }],
-        format: "JSONEachRow",
-      });
+      await storage.insertRows("issue_watermarks", [
+        { source_topic: batch.topic, source_partition: batch.partition, watermark },
+      ]);
     }
     metrics.eventsOut.inc({ stage: STAGE, target: "issue_posts" }, postRows.length);
   };
@@ -213,13 +209,9 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
     }
     if (last === undefined) return;
     if (evaluated.length > 0) {
-      await storage.client.insert({ table: storage.table("issue_windows"), values: evaluated, format: "JSONEachRow" });
+      await storage.insertRows("issue_windows", evaluated);
     }
-    await storage.client.insert({
-      table: storage.table("issue_progress"),
-      values: [{ name: PROGRESS, window_end: last / 1000 }],
-      format: "JSONEachRow",
-    });
+    await storage.insertRows("issue_progress", [{ name: PROGRESS, window_end: last / 1000 }]);
     metrics.eventsOut.inc({ stage: STAGE, target: "issue_windows" }, evaluated.length);
   };
   const schedule = () => {
