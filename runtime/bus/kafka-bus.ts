@@ -22,6 +22,8 @@ export interface KafkaBusOptions {
   logger: Logger;
   /** Failures in a row of a batch at one offset after which the consumer reports unhealthy. */
   unhealthyAfterFailures: number;
+  /** How long the group waits for a silent member before rebalancing its partitions; default 30 s. */
+  sessionTimeoutMs?: number;
   /** For simak_consumer_stuck and simak_consumer_failures_total. */
   metrics?: PipelineMetrics;
 }
@@ -193,13 +195,14 @@ export class KafkaBus implements Bus {
      * failing past the session timeout: "the coordinator is not aware of this member") is
      * replaced here, so a stage outlives a long outage of what its handler writes to.
      */
+    const sessionTimeoutMs = this.options.sessionTimeoutMs ?? 30_000;
     const start = async (): Promise<void> => {
       consumer = this.kafka.consumer({
         groupId: options.groupId,
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: 100,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3_000,
+        sessionTimeout: sessionTimeoutMs,
+        heartbeatInterval: sessionTimeoutMs / 10,
       });
       consumer.on(consumer.events.CRASH, (event) => {
         joined = false;

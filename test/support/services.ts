@@ -37,6 +37,10 @@ export function serviceEnv(prefix: string, extra: Record<string, string> = {}): 
     REDIS_URL: SERVICES.redisUrl,
     SIMAK_TOPIC_PREFIX: prefix,
     SIMAK_LOG_LEVEL: "warn",
+    // A SIGKILLed stage's partitions go to the other members after 10 s rather than the default
+    // 30: the restart tests wait that long for each takeover. Not the broker's 6 s minimum: a
+    // batch on a loaded machine must not outlast it (kafkajs heartbeats between batches).
+    SIMAK_CONSUMER_SESSION_TIMEOUT_MS: "10000",
     ...extra,
   };
 }
