@@ -13,17 +13,16 @@ import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
 import { type Pipeline, type StageName, startPipeline } from "../../pipeline/app.js";
 import type { Ingestor } from "../../runtime/ingestor.js";
 import {
-  freePort,
+  KILLED_MEMBER_ENV,
   metric,
   SERVICES,
-  type SimakProcess,
   serviceConfig,
   serviceEnv,
-  spawnSimak,
   tempDir,
   uniquePrefix,
   waitFor,
 } from "../support/services.js";
+import { RestartHarness } from "../support/stages.js";
 
 const MENTIONS = 12_000;
 const START = (() => {
@@ -172,9 +171,9 @@ async function settledStates(prefix: string): Promise<Map<string, unknown>> {
 
 describe("virality on Kafka and Redis", () => {
   const pipelines: Pipeline[] = [];
-  const processes: SimakProcess[] = [];
+  const stages = new RestartHarness();
   afterAll(async () => {
-    for (const child of processes) child.child.kill("SIGKILL");
+    await stages.stop();
     for (const pipeline of pipelines) await pipeline.stop();
   });
 
@@ -237,13 +236,7 @@ describe("virality on Kafka and Redis", () => {
   it("keeps the same post states when the enrich stage is SIGKILLed and restarted mid-stream", async () => {
     const prefix = uniquePrefix("viral-restart");
     const env = serviceEnv(prefix);
-    const start = async (label: string) => {
-      const port = await freePort();
-      const child = spawnSimak(label, ["run", "enrich"], { ...env, SIMAK_HTTP_PORT: String(port) });
-      processes.push(child);
-      return { child, port };
-    };
-    const first = await start("virality-enrich-1");
+    const first = await stages.start("virality-enrich-1", ["run", "enrich"], { ...env, ...KILLED_MEMBER_ENV });
     const { pipeline } = await run(prefix, ["sink", "process", "ingest"], "restarted");
     const emitted = (port: number) =>
       metric(port, "simak_events_out_total", `stage="enrich",target="${prefix}simak.virality"`);
@@ -253,9 +246,9 @@ describe("virality on Kafka and Redis", () => {
       240_000,
       20,
     );
-    first.child.child.kill("SIGKILL");
-    await first.child.exited;
-    await start("virality-enrich-2");
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await stages.start("virality-enrich-2", ["run", "enrich"], env);
     await pipeline.ingestFinished;
     // The successor takes over once the group gives up on the killed member (session timeout).
     const restarted = await waitFor(

@@ -18,7 +18,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import pino from "pino";
 import { afterAll, describe, type ExpectStatic, it } from "vitest";
-import { type Pipeline, type PipelineOptions, startPipeline } from "../../pipeline/app.js";
+import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import type { Ingestor, SourceEvent } from "../../runtime/ingestor.js";
 import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";
 import { postWith } from "../fixtures/mentions.js";
@@ -89,17 +89,6 @@ async function one(storage: Storage, query: string): Promise<number> {
 const dataDir = tempDir("outages");
 
 /**
- * Starts the pipelines one at a time: two creating their topics together saw a new topic's
- * partition before its broker hosted it ("This server does not host this topic-partition").
- */
-let starting: Promise<unknown> = Promise.resolve();
-function startInTurn(options: PipelineOptions): Promise<Pipeline> {
-  const started = starting.then(() => startPipeline(options));
-  starting = started.catch(() => undefined);
-  return started;
-}
-
-/**
  * A pipeline of every stage fed live mentions, whose ClickHouse client fails while `clickhouseDown()`;
  * `begin` and `end` one outage of `ms` on it: /healthz is 503 within it and at its end; then, within
  * RECOVERY_MS, 200 again with everything sent before the end stored. At the end, every mention sent
@@ -121,7 +110,7 @@ async function survives(
   });
   let raw: Storage | undefined;
   const source = liveMentions();
-  const started = await startInTurn({
+  const started = await startPipeline({
     config,
     stages: ["sink", "aggregate", "enrich", "process", "ingest"],
     ingestor: source.ingestor,
