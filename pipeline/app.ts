@@ -93,7 +93,7 @@ async function createState(config: SimakConfig, metrics: PipelineMetrics, logger
 }
 
 function createBus(config: SimakConfig, logger: Logger, metrics: PipelineMetrics): Bus {
-  const { unhealthyAfterFailures } = config.consumer;
+  const { unhealthyAfterFailures, sessionTimeoutMs } = config.consumer;
   if (!config.kafka) return new MemoryBus(logger.child({ component: "bus" }), { unhealthyAfterFailures, metrics });
   return new KafkaBus({
     brokers: config.kafka.brokers,
@@ -101,6 +101,7 @@ function createBus(config: SimakConfig, logger: Logger, metrics: PipelineMetrics
     logger,
     metrics,
     unhealthyAfterFailures,
+    sessionTimeoutMs,
   });
 }
 

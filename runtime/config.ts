@@ -111,9 +111,15 @@ const ConfigSchema = z
       .object({
         /** Failures in a row of a batch at the same offset after which a consumer reports unhealthy. */
         unhealthyAfterFailures: positiveInt.default(5),
+        /**
+         * How long the Kafka group waits for a silent member (a crashed process) before handing its
+         * partitions to the others; within the broker's group.min/max.session.timeout.ms (6 s to
+         * 30 min by default). Heartbeats go every tenth of it.
+         */
+        sessionTimeoutMs: z.coerce.number().int().min(6000).max(1_800_000).default(30_000),
       })
       .strict()
-      .default({ unhealthyAfterFailures: 5 }),
+      .default({ unhealthyAfterFailures: 5, sessionTimeoutMs: 30_000 }),
     process: z
       .object({
         dedupTtlSeconds: positiveInt.default(3 * 24 * 3600),
@@ -294,6 +300,7 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_INGEST_MAX_PRODUCE_FAILURES: { path: ["ingest", "maxProduceFailures"] },
   SIMAK_SOURCE_LEASE_SECONDS: { path: ["ingest", "sourceLeaseSeconds"] },
   SIMAK_CONSUMER_UNHEALTHY_AFTER_FAILURES: { path: ["consumer", "unhealthyAfterFailures"] },
+  SIMAK_CONSUMER_SESSION_TIMEOUT_MS: { path: ["consumer", "sessionTimeoutMs"] },
   SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
   SIMAK_QUERIES_FILE: { path: ["process", "queriesFile"] },
   SIMAK_ACCOUNTS_FILE: { path: ["process", "accountsFile"] },

@@ -11,6 +11,7 @@
 import kafkajs from "kafkajs";
 import type { Logger } from "../logger.js";
 import type { PipelineMetrics } from "../metrics.js";
+import { sleep } from "../retry.js";
 import type { Bus, ConsumeOptions, ConsumerHandle, OutgoingRecord, ProducerHandle, TopicDeclaration } from "./bus.js";
 import { StuckPartitions } from "./stuck-partitions.js";
 
@@ -22,6 +23,8 @@ export interface KafkaBusOptions {
   logger: Logger;
   /** Failures in a row of a batch at one offset after which the consumer reports unhealthy. */
   unhealthyAfterFailures: number;
+  /** How long the group waits for a silent member before rebalancing its partitions; default 30 s. */
+  sessionTimeoutMs?: number;
   /** For simak_consumer_stuck and simak_consumer_failures_total. */
   metrics?: PipelineMetrics;
 }
@@ -82,6 +85,9 @@ export function produceRequests(batches: { topic: string; records: OutgoingRecor
   return requests;
 }
 
+/** Tries of creating topics the broker reports it does not host yet (see ensureTopics). */
+const ENSURE_TOPICS_ATTEMPTS = 5;
+
 /** How long after kafkajs gives a consumer up a new one joins the group. */
 const REPLACE_CONSUMER_AFTER_MS = 2_000;
 
@@ -104,18 +110,29 @@ export class KafkaBus implements Bus {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((topic) => !existing.has(topic.name));
-      if (missing.length === 0) return;
-      // Topics another instance created meanwhile count as created (kafkajs ignores TOPIC_ALREADY_EXISTS).
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic: topic.name,
-          numPartitions: topic.partitions,
-          configEntries: [{ name: "retention.ms", value: String(topic.retentionMs) }],
-        })),
-      });
+      for (let attempt = 1; ; attempt++) {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((topic) => !existing.has(topic.name));
+        if (missing.length === 0) return;
+        try {
+          // Topics another instance created meanwhile count as created (kafkajs ignores TOPIC_ALREADY_EXISTS).
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({
+              topic: topic.name,
+              numPartitions: topic.partitions,
+              configEntries: [{ name: "retention.ms", value: String(topic.retentionMs) }],
+            })),
+          });
+          return;
+        } catch (error) {
+          // While it waits for the new topics' leaders, kafkajs retries LEADER_NOT_AVAILABLE only; a
+          // busy broker may first answer that it does not host a partition it has just created.
+          if ((error as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION" || attempt >= ENSURE_TOPICS_ATTEMPTS)
+            throw error;
+          await sleep(500 * attempt);
+        }
+      }
     } finally {
       await admin.disconnect();
     }
@@ -193,13 +210,14 @@ export class KafkaBus implements Bus {
      * failing past the session timeout: "the coordinator is not aware of this member") is
      * replaced here, so a stage outlives a long outage of what its handler writes to.
      */
+    const sessionTimeoutMs = this.options.sessionTimeoutMs ?? 30_000;
     const start = async (): Promise<void> => {
       consumer = this.kafka.consumer({
         groupId: options.groupId,
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: 100,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3_000,
+        sessionTimeout: sessionTimeoutMs,
+        heartbeatInterval: sessionTimeoutMs / 10,
       });
       consumer.on(consumer.events.CRASH, (event) => {
         joined = false;

@@ -1,6 +1,6 @@
 /**
  * Acceptance of the monitoring room dashboard: the embedded pipeline (simulator with a negative
- * spike about BPJS Kesehatan from minute 2, in-process bus, chdb, the default alert rules) serves
+ * spike about BPJS Kesehatan from the start, in-process bus, chdb, the default alert rules) serves
  * it, and Debian's chromium, driven headless by playwright-core, checks that the overview shows the
  * simulator's agencies, the alert the spike fires reaches the feed within 5 s of the alert stage
  * publishing it, an agency's view has non-empty charts, the language switch works and an alert
@@ -64,7 +64,7 @@ beforeAll(async () => {
     // minutes, so everything stays inside the pages' "last 24 hours".
     startTime: Date.now() - 10 * 60_000,
     scenarios: [
-      { type: "negative-spike", agency: "bpjs-kesehatan", startMinute: 2, durationMinutes: 10, multiplier: 6 },
+      { type: "negative-spike", agency: "bpjs-kesehatan", startMinute: 0, durationMinutes: 10, multiplier: 6 },
       { type: "viral-post", agency: "polri", startMinute: 1 },
     ],
   });

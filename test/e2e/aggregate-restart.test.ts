@@ -11,18 +11,17 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   ARTIFACTS_DIR,
-  freePort,
+  KILLED_MEMBER_ENV,
   killWhenReached,
   metric,
-  type SimakProcess,
   serviceEnv,
-  spawnSimak,
   sqlOverHttp,
   tempDir,
   uniquePrefix,
   waitFor,
   yesterdayAtTenWib,
 } from "../support/services.js";
+import { RestartHarness } from "../support/stages.js";
 
 const N = 4000;
 
@@ -89,45 +88,27 @@ function aggregateTotals(table: string, bucket: string): string {
 }
 
 describe("aggregate stage on Kafka + registry + Redis", () => {
-  const running: SimakProcess[] = [];
-  afterAll(async () => {
-    for (const process of running) process.child.kill("SIGKILL");
-  });
+  const stages = new RestartHarness();
+  afterAll(() => stages.stop());
 
   it("keeps window aggregates equal to the raw totals through a SIGKILL and restart mid-write", async () => {
     const prefix = uniquePrefix("aggregate");
-    const [sinkPort, processPort, aggregatePort, aggregatePort2, ingestPort] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
     const aggregateDir = tempDir("aggregate-chdb");
     const env = serviceEnv(prefix);
-    const start = (label: string, args: string[], port: number, extra: Record<string, string> = {}) => {
-      const process = spawnSimak(label, args, { ...env, SIMAK_HTTP_PORT: String(port), ...extra });
-      running.push(process);
-      return process;
-    };
+    const sink = await stages.start("aggregate-sink", ["run", "sink"], {
+      ...env,
+      SIMAK_DATA_DIR: tempDir("aggregate-sink-chdb"),
+    });
+    const processStage = await stages.start("aggregate-process", ["run", "process"], env);
+    const firstAggregate = await stages.start("aggregate-1", ["run", "aggregate"], {
+      ...env,
+      ...KILLED_MEMBER_ENV,
+      SIMAK_DATA_DIR: aggregateDir,
+    });
+    await stages.healthy(sink, processStage, firstAggregate);
 
-    start("aggregate-sink", ["run", "sink"], sinkPort, { SIMAK_DATA_DIR: tempDir("aggregate-sink-chdb") });
-    start("aggregate-process", ["run", "process"], processPort);
-    const firstAggregate = start("aggregate-1", ["run", "aggregate"], aggregatePort, { SIMAK_DATA_DIR: aggregateDir });
-    await waitFor(
-      "sink, process and aggregate to serve /healthz",
-      async () => {
-        const ok = await Promise.all(
-          [sinkPort, processPort, aggregatePort].map((port) =>
-            fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok),
-          ),
-        );
-        return ok.every(Boolean) || undefined;
-      },
-      60_000,
-    );
-
-    const ingest = start("aggregate-ingest", ["run", "ingest", "--source", "synthetic"], ingestPort, {
+    const ingest = await stages.start("aggregate-ingest", ["run", "ingest", "--source", "synthetic"], {
+      ...env,
       SIMAK_SIM_MAX_MENTIONS: String(N),
       SIMAK_SIM_RATE: "60000",
       SIMAK_SIM_SPEED: "1",
@@ -138,12 +119,16 @@ describe("aggregate stage on Kafka + registry + Redis", () => {
     // Window deltas are written batch after batch: a kill at a count lands mid-stream, while writing.
     const aggregatedAtKill = await killWhenReached(
       firstAggregate,
-      aggregatePort,
+      firstAggregate.port,
       'target="mention_window_deltas"',
       N / 4,
     );
     expect(aggregatedAtKill).toBeLessThan(N);
-    start("aggregate-2", ["run", "aggregate"], aggregatePort2, { SIMAK_DATA_DIR: aggregateDir });
+    const { port: aggregatePort2 } = await stages.start("aggregate-2", ["run", "aggregate"], {
+      ...env,
+      SIMAK_DATA_DIR: aggregateDir,
+    });
+    const sinkPort = sink.port;
     expect((await ingest.exited).code, `ingest log: ${ingest.logFile}`).toBe(0);
 
     await waitFor(

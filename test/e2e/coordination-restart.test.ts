@@ -7,25 +7,17 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { CoordinationState, campaignRows } from "../../pipeline/stages/coordination.js";
-import { KafkaBus } from "../../runtime/bus/kafka-bus.js";
-import { topicName } from "../../runtime/context.js";
-import { createLogger } from "../../runtime/logger.js";
-import { AvroCodec, createRegistryClient } from "../../runtime/serde.js";
-import { contracts } from "../../schemas/contracts.js";
-import { TOPICS } from "../../schemas/topics.js";
 import { coordinationStream } from "../fixtures/coordination.js";
 import {
-  freePort,
+  KILLED_MEMBER_ENV,
   killWhenReached,
-  type SimakProcess,
-  serviceConfig,
   serviceEnv,
-  spawnSimak,
   sqlOverHttp,
   tempDir,
   uniquePrefix,
   waitFor,
 } from "../support/services.js";
+import { RestartHarness } from "../support/stages.js";
 
 // Ids are left out: a growing campaign keeps the id most of its accounts had when campaigns were
 // last listed, and the stage lists them at every snapshot, the uninterrupted run only at its end.
@@ -36,12 +28,8 @@ const ACCOUNT_SQL = `SELECT account, handle, round(score, 6), events, posts
   FROM simak.campaign_accounts FINAL WHERE campaign_id IN (SELECT id FROM simak.campaigns FINAL) ORDER BY account`;
 
 describe("coordination stage on Kafka + registry + Redis", () => {
-  const running: SimakProcess[] = [];
-  let bus: KafkaBus | undefined;
-  afterAll(async () => {
-    for (const process of running) process.child.kill("SIGKILL");
-    await bus?.close();
-  });
+  const stages = new RestartHarness();
+  afterAll(() => stages.stop());
 
   it("stores the campaigns of an uninterrupted run through a SIGKILL and restart", async () => {
     // In event-time order (ties by id), the order the stage's merge of partitions gives the detector.
@@ -68,48 +56,20 @@ describe("coordination stage on Kafka + registry + Redis", () => {
       .sort();
 
     const prefix = uniquePrefix("coord");
-    const [port1, port2] = await Promise.all([freePort(), freePort()]);
     const env = serviceEnv(prefix, {
       SIMAK_DATA_DIR: tempDir("coord-chdb"),
       SIMAK_COORDINATION_SNAPSHOT_MS: "300",
       SIMAK_COORDINATION_LEASE_MS: "1000",
       SIMAK_COORDINATION_IDLE_PARTITION_MS: "1500",
     });
-    const start = (label: string, port: number) => {
-      const process = spawnSimak(label, ["run", "coordination"], { ...env, SIMAK_HTTP_PORT: String(port) });
-      running.push(process);
-      return process;
-    };
-    const config = serviceConfig(prefix);
-    const codec = new AvroCodec(createRegistryClient(config));
-    const topic = topicName(config, "mentionsTagged");
-    const schemaId = await codec.register(topic, contracts.TaggedMention);
-    bus = new KafkaBus({
-      brokers: config.kafka?.brokers ?? [],
-      clientId: "coordination-test",
-      logger: createLogger("warn"),
-      unhealthyAfterFailures: config.consumer.unhealthyAfterFailures,
-    });
-    await bus.ensureTopics([
-      { name: topic, partitions: TOPICS.mentionsTagged.partitions, retentionMs: TOPICS.mentionsTagged.retentionMs },
-    ]);
-    const producer = await bus.producer();
-    const produce = async () => {
-      for (let k = 0; k < stream.length; k += 500) {
-        const records = stream
-          .slice(k, k + 500)
-          .map((value) => ({ key: value.mention.id, value: codec.encode(schemaId, contracts.TaggedMention, value) }));
-        await producer.send(topic, records);
-      }
-    };
+    const producer = await stages.taggedProducer(prefix, "coordination-test");
     // The whole stream is on the topic before the stage starts: every partition has its next
     // mentions queued when the merge asks (a partition idle at start would be passed over).
-    await produce();
-    await producer.close();
-    const first = start("coordination-1", port1);
-    const atKill = await killWhenReached(first, port1, 'target="detector"', stream.length / 2);
+    for (let k = 0; k < stream.length; k += 500) await producer.send(stream.slice(k, k + 500));
+    const first = await stages.start("coordination-1", ["run", "coordination"], { ...env, ...KILLED_MEMBER_ENV });
+    const atKill = await killWhenReached(first, first.port, 'target="detector"', stream.length / 2);
     expect(atKill).toBeLessThan(stream.length);
-    start("coordination-2", port2);
+    const { port: port2 } = await stages.start("coordination-2", ["run", "coordination"], env);
 
     let stored = "";
     await waitFor(

@@ -8,24 +8,17 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { IssueTracker, postTerms } from "../../processors/issues/index.js";
-import { KafkaBus } from "../../runtime/bus/kafka-bus.js";
-import { topicName } from "../../runtime/context.js";
-import { createLogger } from "../../runtime/logger.js";
-import { AvroCodec, createRegistryClient } from "../../runtime/serde.js";
-import { contracts } from "../../schemas/contracts.js";
 import { INJECTED_FROM_MINUTE, ISSUE_AGENCY, ISSUE_QUERY, issueStream, STREAM_MINUTES } from "../fixtures/issues.js";
 import {
-  freePort,
+  KILLED_MEMBER_ENV,
   killWhenReached,
-  type SimakProcess,
-  serviceConfig,
   serviceEnv,
-  spawnSimak,
   sqlOverHttp,
   tempDir,
   uniquePrefix,
   waitFor,
 } from "../support/services.js";
+import { RestartHarness } from "../support/stages.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -76,61 +69,33 @@ function uninterrupted(): string[] {
 }
 
 describe("issues stage on Kafka + registry + Redis", () => {
-  const running: SimakProcess[] = [];
-  let bus: KafkaBus | undefined;
-  afterAll(async () => {
-    for (const process of running) process.child.kill("SIGKILL");
-    await bus?.close();
-  });
+  const stages = new RestartHarness();
+  afterAll(() => stages.stop());
 
   it("stores each post once and the same issues as an uninterrupted run through a SIGKILL and restart", async () => {
     const prefix = uniquePrefix("issues");
-    const [port1, port2] = await Promise.all([freePort(), freePort()]);
     const env = serviceEnv(prefix, {
       SIMAK_DATA_DIR: tempDir("issues-chdb"),
       SIMAK_ISSUES_WINDOW_MINUTES: String(WINDOW_MINUTES),
       SIMAK_ISSUES_EVALUATE_INTERVAL_MS: "100",
     });
-    const start = (label: string, port: number) => {
-      const process = spawnSimak(label, ["run", "issues"], { ...env, SIMAK_HTTP_PORT: String(port) });
-      running.push(process);
-      return process;
-    };
-    const first = start("issues-1", port1);
-    await waitFor(
-      "the stage to serve /healthz",
-      async () => (await fetch(`http://127.0.0.1:${port1}/healthz`).catch(() => undefined))?.ok || undefined,
-      60_000,
-    );
+    const first = await stages.start("issues-1", ["run", "issues"], { ...env, ...KILLED_MEMBER_ENV });
+    await stages.healthy(first);
 
-    const config = serviceConfig(prefix);
-    const codec = new AvroCodec(createRegistryClient(config));
-    const topic = topicName(config, "mentionsTagged");
-    const schemaId = await codec.register(topic, contracts.TaggedMention);
-    bus = new KafkaBus({
-      brokers: config.kafka?.brokers ?? [],
-      clientId: "issues-test",
-      logger: createLogger("warn"),
-      unhealthyAfterFailures: config.consumer.unhealthyAfterFailures,
-    });
-    const producer = await bus.producer();
+    const producer = await stages.taggedProducer(prefix, "issues-test");
     const stream = issueStream(T0);
     const produce = async () => {
       // In small sends, so the stage reads many batches and the kill lands between them.
       for (let k = 0; k < stream.length; k += 20) {
-        const records = stream
-          .slice(k, k + 20)
-          .map((value) => ({ key: value.mention.id, value: codec.encode(schemaId, contracts.TaggedMention, value) }));
-        await producer.send(topic, records);
+        await producer.send(stream.slice(k, k + 20));
         await new Promise((resolve) => setTimeout(resolve, 30));
       }
     };
     const producing = produce();
-    const atKill = await killWhenReached(first, port1, 'target="issue_posts"', stream.length / 2);
+    const atKill = await killWhenReached(first, first.port, 'target="issue_posts"', stream.length / 2);
     expect(atKill).toBeLessThan(2 * stream.length);
-    start("issues-2", port2);
+    const { port: port2 } = await stages.start("issues-2", ["run", "issues"], env);
     await producing;
-    await producer.close();
 
     await waitFor(
       "every window evaluated",

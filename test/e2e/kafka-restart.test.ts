@@ -9,59 +9,34 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   ARTIFACTS_DIR,
-  freePort,
+  KILLED_MEMBER_ENV,
   killWhenReached,
   metric,
-  type SimakProcess,
   serviceEnv,
-  spawnSimak,
   sqlOverHttp,
   tempDir,
   uniquePrefix,
   waitFor,
   yesterdayAtTenWib,
 } from "../support/services.js";
+import { RestartHarness } from "../support/stages.js";
 
 const N = 20_000;
 
 describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
-  const running: SimakProcess[] = [];
-  afterAll(async () => {
-    for (const process of running) process.child.kill("SIGKILL");
-  });
+  const stages = new RestartHarness();
+  afterAll(() => stages.stop());
 
   it(`keeps exactly ${N} distinct mentions through SIGKILL and restart of the process and sink stages`, async () => {
     const prefix = uniquePrefix("restart");
-    const [sinkPort, sinkPort2, processPort, processPort2, processPort3, ingestPort] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
     const env = serviceEnv(prefix, { SIMAK_DATA_DIR: tempDir("restart-chdb") });
-    const start = (label: string, args: string[], port: number, extra: Record<string, string> = {}) => {
-      const process = spawnSimak(label, args, { ...env, SIMAK_HTTP_PORT: String(port), ...extra });
-      running.push(process);
-      return process;
-    };
-
-    const firstSink = start("restart-sink-1", ["run", "sink"], sinkPort);
-    const firstProcess = start("restart-process-1", ["run", "process"], processPort);
-    await waitFor(
-      "sink and process to serve /healthz",
-      async () => {
-        const ok = await Promise.all(
-          [sinkPort, processPort].map((port) => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok)),
-        );
-        return ok.every(Boolean) || undefined;
-      },
-      60_000,
-    );
+    const firstSink = await stages.start("restart-sink-1", ["run", "sink"], { ...env, ...KILLED_MEMBER_ENV });
+    const firstProcess = await stages.start("restart-process-1", ["run", "process"], { ...env, ...KILLED_MEMBER_ENV });
+    await stages.healthy(firstSink, firstProcess);
 
     // A fixed daytime start and a paced simulator: ~1000 mentions/s, so the kill lands mid-stream.
-    const ingest = start("restart-ingest", ["run", "ingest", "--source", "synthetic"], ingestPort, {
+    const ingest = await stages.start("restart-ingest", ["run", "ingest", "--source", "synthetic"], {
+      ...env,
       SIMAK_SIM_MAX_MENTIONS: String(N),
       SIMAK_SIM_RATE: "60000",
       SIMAK_SIM_SPEED: "1",
@@ -70,17 +45,18 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
       SIMAK_LOG_LEVEL: "info",
     });
 
-    const processedAtKill = await killWhenReached(firstProcess, processPort, 'stage="process"', 4000);
+    const processedAtKill = await killWhenReached(firstProcess, firstProcess.port, 'stage="process"', 4000);
     expect(processedAtKill).toBeLessThan(N);
 
     // Two instances take over: the group splits the partitions between them.
-    start("restart-process-2", ["run", "process"], processPort2);
-    start("restart-process-3", ["run", "process"], processPort3);
+    const takers = await Promise.all(
+      ["restart-process-2", "restart-process-3"].map((label) => stages.start(label, ["run", "process"], env)),
+    );
 
     // Then the sink, once it has stored a few thousand rows; the new one opens the same data folder.
-    const storedAtKill = await killWhenReached(firstSink, sinkPort, 'target="tagged_mentions"', 8000);
+    const storedAtKill = await killWhenReached(firstSink, firstSink.port, 'target="tagged_mentions"', 8000);
     expect(storedAtKill).toBeLessThan(N);
-    start("restart-sink-2", ["run", "sink"], sinkPort2);
+    const { port: sinkPort2 } = await stages.start("restart-sink-2", ["run", "sink"], env);
     const ingestExit = await ingest.exited;
     expect(ingestExit.code, `ingest log: ${ingest.logFile}`).toBe(0);
     const finished = readFileSync(ingest.logFile, "utf8")
@@ -111,7 +87,7 @@ describe("end to end on Kafka + registry + Redis + ClickHouse", () => {
       `${N}\t${N}`,
     );
     const takenOver = await Promise.all(
-      [processPort2, processPort3].map((port) => metric(port, "simak_events_out_total", 'stage="process"')),
+      takers.map(({ port }) => metric(port, "simak_events_out_total", 'stage="process"')),
     );
     for (const emitted of takenOver) expect(emitted).toBeGreaterThan(0);
     // For the record: how many redelivered or re-produced rows the sink recognised and skipped.

@@ -5,25 +5,18 @@
  * one row, and its answer time and status equal the hand-computed ones.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { KafkaBus } from "../../runtime/bus/kafka-bus.js";
-import { topicName } from "../../runtime/context.js";
-import { createLogger } from "../../runtime/logger.js";
-import { AvroCodec, createRegistryClient } from "../../runtime/serde.js";
-import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
 import { byRole } from "../fixtures/responsiveness.js";
 import {
-  freePort,
+  KILLED_MEMBER_ENV,
   killWhenReached,
-  type SimakProcess,
-  serviceConfig,
   serviceEnv,
-  spawnSimak,
   sqlOverHttp,
   tempDir,
   uniquePrefix,
   waitFor,
 } from "../support/services.js";
+import { RestartHarness } from "../support/stages.js";
 
 const THREADS = 300;
 const MIN = 60_000;
@@ -76,58 +69,29 @@ function expected(k: number): string {
 }
 
 describe("responsiveness stage on Kafka + registry + Redis", () => {
-  const running: SimakProcess[] = [];
-  let bus: KafkaBus | undefined;
-  afterAll(async () => {
-    for (const process of running) process.child.kill("SIGKILL");
-    await bus?.close();
-  });
+  const stages = new RestartHarness();
+  afterAll(() => stages.stop());
 
   it("keeps one row per item with the hand-computed answer times through a SIGKILL and restart", async () => {
     const prefix = uniquePrefix("answers");
-    const [port1, port2] = await Promise.all([freePort(), freePort()]);
-    const dataDir = tempDir("answers-chdb");
-    const env = serviceEnv(prefix, { SIMAK_DATA_DIR: dataDir });
-    const start = (label: string, port: number) => {
-      const process = spawnSimak(label, ["run", "responsiveness"], { ...env, SIMAK_HTTP_PORT: String(port) });
-      running.push(process);
-      return process;
-    };
-    const first = start("answers-1", port1);
-    await waitFor(
-      "the stage to serve /healthz",
-      async () => (await fetch(`http://127.0.0.1:${port1}/healthz`).catch(() => undefined))?.ok || undefined,
-      60_000,
-    );
+    const env = serviceEnv(prefix, { SIMAK_DATA_DIR: tempDir("answers-chdb") });
+    const first = await stages.start("answers-1", ["run", "responsiveness"], { ...env, ...KILLED_MEMBER_ENV });
+    await stages.healthy(first);
 
     // Topics and contracts are declared by the stage; the test produces the tagged stream itself.
-    const config = serviceConfig(prefix);
-    const codec = new AvroCodec(createRegistryClient(config));
-    const topic = topicName(config, "mentionsTagged");
-    const schemaId = await codec.register(topic, contracts.TaggedMention);
-    bus = new KafkaBus({
-      brokers: config.kafka?.brokers ?? [],
-      clientId: "answers-test",
-      logger: createLogger("warn"),
-      unhealthyAfterFailures: config.consumer.unhealthyAfterFailures,
-    });
-    const producer = await bus.producer();
+    const producer = await stages.taggedProducer(prefix, "answers-test");
     const produce = async () => {
       // In small sends, so the stage reads many batches and the kill lands between them.
       for (let k = 0; k < THREADS; k += 10) {
-        const records = Array.from({ length: 10 }, (_, i) => thread(k + i))
-          .flat()
-          .map((value) => ({ key: value.mention.id, value: codec.encode(schemaId, contracts.TaggedMention, value) }));
-        await producer.send(topic, records);
+        await producer.send(Array.from({ length: 10 }, (_, i) => thread(k + i)).flat());
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
     const producing = produce();
-    const atKill = await killWhenReached(first, port1, 'target="responsiveness_items"', THREADS / 4);
+    const atKill = await killWhenReached(first, first.port, 'target="responsiveness_items"', THREADS / 4);
     expect(atKill).toBeLessThan(THREADS);
-    start("answers-2", port2);
+    const { port: port2 } = await stages.start("answers-2", ["run", "responsiveness"], env);
     await producing;
-    await producer.close();
 
     const count = `SELECT (SELECT count() FROM simak.responsiveness_items FINAL) || '/' || (SELECT count() FROM simak.responsiveness_answers FINAL)`;
     const answered = Array.from({ length: THREADS }, (_, k) => k).filter((k) => k % 4 !== 3).length;

@@ -15,17 +15,8 @@ import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { readCheckpoints } from "../../pipeline/stages/source-state.js";
 import { RedisStateStore } from "../../runtime/state/redis-state.js";
 import { FakePlatformServer } from "../ingestors/fakes/platform-server.js";
-import {
-  freePort,
-  SERVICES,
-  type SimakProcess,
-  serviceConfig,
-  serviceEnv,
-  spawnSimak,
-  tempDir,
-  uniquePrefix,
-  waitFor,
-} from "../support/services.js";
+import { freePort, SERVICES, serviceConfig, serviceEnv, tempDir, uniquePrefix, waitFor } from "../support/services.js";
+import { RestartHarness } from "../support/stages.js";
 
 const SECRET = "e2e-webhook-secret-0123456789";
 /**
@@ -90,11 +81,11 @@ function hookLines(from: number, count: number, now: number): string {
 }
 
 describe("sources end to end on Kafka + registry + Redis", () => {
-  const running: SimakProcess[] = [];
+  const stages = new RestartHarness();
   let pipeline: Pipeline | undefined;
   let server: FakePlatformServer | undefined;
   afterAll(async () => {
-    for (const child of running) child.child.kill("SIGKILL");
+    await stages.stop();
     await pipeline?.stop();
     await server?.close();
   });
@@ -126,7 +117,7 @@ describe("sources end to end on Kafka + registry + Redis", () => {
       held(["\r\n", xLine(x3), xLine(x4), "\r\n"]),
       held(["\r\n", xLine(x6), "\r\n"]),
     );
-    const [webhookPort, ingestPort, ingestPort2] = await Promise.all([freePort(), freePort(), freePort()]);
+    const webhookPort = await freePort();
     const dir = tempDir("sources-e2e");
     const sources = join(dir, "sources.yaml");
     writeFileSync(
@@ -160,11 +151,6 @@ describe("sources end to end on Kafka + registry + Redis", () => {
       // The killed process's leases (rss, x) free 3 s after its death rather than 30.
       SIMAK_SOURCE_LEASE_SECONDS: "3",
     });
-    const ingest = (label: string, port: number) => {
-      const child = spawnSimak(label, ["run", "ingest"], { ...env, SIMAK_HTTP_PORT: String(port) });
-      running.push(child);
-      return child;
-    };
     const deliver = async (id: string, body: string): Promise<number> => {
       const timestamp = Math.floor(Date.now() / 1000);
       const response = await fetch(`http://127.0.0.1:${webhookPort}/hooks/vendor`, {
@@ -179,7 +165,7 @@ describe("sources end to end on Kafka + registry + Redis", () => {
       return response?.status ?? 0;
     };
 
-    const first = ingest("sources-ingest-1", ingestPort);
+    const first = await stages.start("sources-ingest-1", ["run", "ingest"], env);
     const state = new RedisStateStore(SERVICES.redisUrl);
     await state.connect();
     try {
@@ -202,7 +188,7 @@ describe("sources end to end on Kafka + registry + Redis", () => {
       first.child.kill("SIGKILL");
       await first.exited;
 
-      const second = ingest("sources-ingest-2", ingestPort2);
+      const second = await stages.start("sources-ingest-2", ["run", "ingest"], env);
       // The redelivered batch is recognised (its id is in Redis); a new one is published.
       await waitFor(
         "the restarted webhook",

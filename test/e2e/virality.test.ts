@@ -13,19 +13,24 @@ import { createSyntheticIngestor } from "../../ingestors/synthetic/index.js";
 import { type Pipeline, type StageName, startPipeline } from "../../pipeline/app.js";
 import type { Ingestor } from "../../runtime/ingestor.js";
 import {
-  freePort,
+  KILLED_MEMBER_ENV,
   metric,
   SERVICES,
-  type SimakProcess,
   serviceConfig,
   serviceEnv,
-  spawnSimak,
   tempDir,
   uniquePrefix,
   waitFor,
 } from "../support/services.js";
+import { RestartHarness } from "../support/stages.js";
 
 const MENTIONS = 12_000;
+/**
+ * A Redis database of this test's own: the states are read by SCAN, which walks the whole
+ * database, and the shared one holds every other test's keys (millions on a developer's machine:
+ * ten seconds a walk). Its keys are deleted when the test ends.
+ */
+const REDIS_URL = `${SERVICES.redisUrl}/7`;
 const START = (() => {
   const yesterday = new Date(Date.now() - 24 * 3_600_000);
   return Date.UTC(yesterday.getUTCFullYear(), yesterday.getUTCMonth(), yesterday.getUTCDate(), 3);
@@ -93,7 +98,7 @@ async function settled(pipeline: Pipeline): Promise<void> {
 
 /** Every value under `pattern` in Redis, by key without `prefix`, through `view`. */
 async function stored(prefix: string, pattern: string, view: (state: Record<string, unknown>) => unknown) {
-  const redis = new Redis(SERVICES.redisUrl);
+  const redis = new Redis(REDIS_URL);
   const states = new Map<string, unknown>();
   let cursor = "0";
   do {
@@ -107,6 +112,18 @@ async function stored(prefix: string, pattern: string, view: (state: Record<stri
   } while (cursor !== "0");
   await redis.quit();
   return states;
+}
+
+/** Deletes the keys under `prefix` from the test's database. */
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(keys);
+  } while (cursor !== "0");
+  await redis.quit();
 }
 
 /** Every post state the enrich stage keeps under `prefix`, by post. */
@@ -172,17 +189,23 @@ async function settledStates(prefix: string): Promise<Map<string, unknown>> {
 
 describe("virality on Kafka and Redis", () => {
   const pipelines: Pipeline[] = [];
-  const processes: SimakProcess[] = [];
+  const stages = new RestartHarness();
+  const prefixes: string[] = [];
   afterAll(async () => {
-    for (const child of processes) child.child.kill("SIGKILL");
+    await stages.stop();
     for (const pipeline of pipelines) await pipeline.stop();
+    for (const prefix of prefixes) await deleteKeys(prefix);
   });
 
   // One embedded ClickHouse data folder per process (chdb): the two runs use a database each.
   const dataDir = tempDir("virality-chdb");
   const run = async (prefix: string, stages: StageName[], database: string, speed = 0, mentions = MENTIONS) => {
     const scenario = viralScenario(speed, mentions);
-    const config = serviceConfig(prefix, { SIMAK_DATA_DIR: dataDir, CLICKHOUSE_DATABASE: database });
+    const config = serviceConfig(prefix, {
+      SIMAK_DATA_DIR: dataDir,
+      CLICKHOUSE_DATABASE: database,
+      REDIS_URL,
+    });
     const pipeline = await startPipeline({
       config,
       stages,
@@ -198,6 +221,7 @@ describe("virality on Kafka and Redis", () => {
 
   it("flags the viral post within 60 s of its take-off and no other post", async () => {
     const prefix = uniquePrefix("viral");
+    prefixes.push(prefix);
     // 60x real time: the viral post at minute 20 comes after 20 s; ~35 simulated minutes in all.
     const { pipeline, scenario } = await run(prefix, ["sink", "enrich", "process", "ingest"], "paced", 60, 7_000);
     await pipeline.ingestFinished;
@@ -225,6 +249,7 @@ describe("virality on Kafka and Redis", () => {
 
   it("computes post states in Redis from an uninterrupted fast replay", async () => {
     const prefix = uniquePrefix("viral-fast");
+    prefixes.push(prefix);
     const { pipeline } = await run(prefix, ["sink", "enrich", "process", "ingest"], "uninterrupted");
     await pipeline.ingestFinished;
     await settled(pipeline);
@@ -236,14 +261,9 @@ describe("virality on Kafka and Redis", () => {
 
   it("keeps the same post states when the enrich stage is SIGKILLed and restarted mid-stream", async () => {
     const prefix = uniquePrefix("viral-restart");
-    const env = serviceEnv(prefix);
-    const start = async (label: string) => {
-      const port = await freePort();
-      const child = spawnSimak(label, ["run", "enrich"], { ...env, SIMAK_HTTP_PORT: String(port) });
-      processes.push(child);
-      return { child, port };
-    };
-    const first = await start("virality-enrich-1");
+    prefixes.push(prefix);
+    const env = serviceEnv(prefix, { REDIS_URL });
+    const first = await stages.start("virality-enrich-1", ["run", "enrich"], { ...env, ...KILLED_MEMBER_ENV });
     const { pipeline } = await run(prefix, ["sink", "process", "ingest"], "restarted");
     const emitted = (port: number) =>
       metric(port, "simak_events_out_total", `stage="enrich",target="${prefix}simak.virality"`);
@@ -253,9 +273,9 @@ describe("virality on Kafka and Redis", () => {
       240_000,
       20,
     );
-    first.child.child.kill("SIGKILL");
-    await first.child.exited;
-    await start("virality-enrich-2");
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await stages.start("virality-enrich-2", ["run", "enrich"], env);
     await pipeline.ingestFinished;
     // The successor takes over once the group gives up on the killed member (session timeout).
     const restarted = await waitFor(

@@ -55,6 +55,13 @@ describe("configuration", () => {
     expect(error.message).toContain("SIMAK_SINK_FLUSH_MS (sink.flushMs)");
   });
 
+  it("keeps a Kafka session timeout within the broker's default bounds", () => {
+    expect(loadConfig({}).consumer.sessionTimeoutMs).toBe(30_000);
+    expect(loadConfig({ SIMAK_CONSUMER_SESSION_TIMEOUT_MS: "6000" }).consumer.sessionTimeoutMs).toBe(6000);
+    const error = errorOf(() => loadConfig({ SIMAK_CONSUMER_SESSION_TIMEOUT_MS: "3000" }));
+    expect(error.key).toBe("SIMAK_CONSUMER_SESSION_TIMEOUT_MS (consumer.sessionTimeoutMs)");
+  });
+
   it("refuses an unknown SIMAK_ variable by name", () => {
     const error = errorOf(() => loadConfig({ SIMAK_SINK_BATCH: "10" }));
     expect(error.key).toBe("SIMAK_SINK_BATCH");
