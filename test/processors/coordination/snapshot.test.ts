@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createSyntheticIngestor, SYNTHETIC_DEFAULTS } from "../../../ingestors/synthetic/index.js";
 import {
+  CHUNK_MS,
+  type ChunkRows,
   CoordinationDetector,
   type CoordinationItem,
-  type CoordinationSnapshot,
   coordinationItem,
 } from "../../../processors/coordination/index.js";
 
@@ -27,8 +28,35 @@ async function items(): Promise<CoordinationItem[]> {
   return out;
 }
 
+/** A stand-in for the state store: chunk id -> stored JSON. Stores a capture and commits it; what it wrote. */
+function store(detector: CoordinationDetector, stored: Map<string, string>) {
+  const capture = detector.captureChunks();
+  for (const [chunk, rows] of capture.changed) stored.set(chunk, JSON.stringify(rows));
+  for (const chunk of capture.emptied) stored.delete(chunk);
+  detector.committed(capture);
+  return { written: [...capture.changed.keys()].sort(), emptied: capture.emptied, unchanged: capture.unchanged.sort() };
+}
+
+function restore(stored: Map<string, string>): CoordinationDetector {
+  return CoordinationDetector.fromChunks(
+    [...stored].map(([chunk, json]): [string, ChunkRows] => [chunk, JSON.parse(json)]),
+  );
+}
+
+const share = (author: string, time: number): CoordinationItem => ({
+  platform: "x",
+  id: `${author}-${time}`,
+  kind: "share",
+  authorId: author,
+  handle: author,
+  followers: 10,
+  text: "RT @portal: berita",
+  eventTime: time,
+  parentId: "viral",
+});
+
 describe("coordination detector snapshots", () => {
-  it("goes on after a restore through JSON exactly as the detector that was never stopped", async () => {
+  it("goes on after a restore from stored chunks exactly as the detector that was never stopped", async () => {
     const all = await items();
     const uninterrupted = new CoordinationDetector();
     for (const item of all) uninterrupted.add(item);
@@ -36,23 +64,132 @@ describe("coordination detector snapshots", () => {
     expect(expected).toHaveLength(1);
     expect(expected[0]?.accounts).toHaveLength(15);
 
-    // Stopped twice, at arbitrary points (mid-wave among them), and restored from the stored JSON.
+    // Stored every 200 mentions (only what changed), stopped twice at arbitrary points (mid-wave
+    // among them) and restored from the store, losing what came after the last store.
+    const stored = new Map<string, string>();
     let detector = new CoordinationDetector();
     const cuts = [Math.floor(all.length / 3), Math.floor((all.length * 5) / 7)];
-    all.forEach((item, i) => {
-      if (cuts.includes(i)) {
-        const stored = JSON.stringify(detector.snapshot());
-        detector = CoordinationDetector.restore(JSON.parse(stored) as CoordinationSnapshot);
+    let restarts = 0;
+    for (let i = 0; i < all.length; i++) {
+      if (i % 200 === 0) store(detector, stored);
+      if (i === cuts[restarts]) {
+        detector = restore(stored);
+        i -= i % 200;
+        restarts++;
       }
-      detector.add(item);
-    });
+      detector.add(all[i] as CoordinationItem);
+    }
+    expect(restarts).toBe(2);
     expect(detector.campaigns()).toEqual(expected);
     expect(detector.size).toEqual(uninterrupted.size);
   });
 
-  it("restores an empty detector and refuses an unknown version", () => {
-    const empty = CoordinationDetector.restore(JSON.parse(JSON.stringify(new CoordinationDetector().snapshot())));
-    expect(empty.size).toEqual({ accounts: 0, pairs: 0, events: 0, buckets: 0 });
-    expect(() => CoordinationDetector.restore({ version: 2 } as unknown as CoordinationSnapshot)).toThrow(/version 2/);
+  it("stores incrementally what one store of everything holds, and restores it", async () => {
+    const all = await items();
+    const incremental = new CoordinationDetector();
+    const stored = new Map<string, string>();
+    let rewritten = 0;
+    all.forEach((item, i) => {
+      incremental.add(item);
+      if (i % 120 === 0) rewritten += store(incremental, stored).written.length;
+    });
+    store(incremental, stored);
+    const once = new CoordinationDetector();
+    for (const item of all) once.add(item);
+    const whole = new Map<string, string>();
+    const first = store(once, whole);
+    expect(first.emptied).toEqual([]);
+    expect(first.unchanged).toEqual([]);
+    expect(Object.fromEntries(stored)).toEqual(Object.fromEntries(whole));
+    // Chunks of 10 minutes over 50 minutes: accounts, pairs, events, copies and the clocks.
+    expect(first.written.filter((chunk) => chunk === "m")).toHaveLength(1);
+    expect(new Set(first.written.map((chunk) => chunk[0]))).toEqual(new Set(["m", "a", "p", "e", "r"]));
+    // Each store wrote only what changed: far fewer chunks than rewriting everything every time.
+    expect(rewritten).toBeLessThan((all.length / 120) * first.written.length * 0.6);
+
+    const restored = restore(whole);
+    // A restored detector has nothing to write until it changes (listing campaigns marks their accounts).
+    expect(store(restored, whole)).toEqual({ written: [], emptied: [], unchanged: [...whole.keys()].sort() });
+    expect(restored.size).toEqual(once.size);
+    expect(restored.campaigns()).toEqual(once.campaigns());
+  });
+
+  it("writes exactly the chunks that changed, and deletes those that aged out of the window", () => {
+    const t0 = Math.floor(START / CHUNK_MS) * CHUNK_MS;
+    const bucket = t0 / CHUNK_MS;
+    const detector = new CoordinationDetector();
+    const stored = new Map<string, string>();
+    detector.add(share("a1", t0));
+    expect(store(detector, stored)).toEqual({ written: [`a${bucket}`, `e${bucket}`, "m"], emptied: [], unchanged: [] });
+    expect(store(detector, stored)).toEqual({
+      written: [],
+      emptied: [],
+      unchanged: [`a${bucket}`, `e${bucket}`, "m"],
+    });
+    // Another sharer in the next bucket: the event moves there (its last share), the first account stays.
+    detector.add(share("a2", t0 + CHUNK_MS));
+    expect(store(detector, stored)).toEqual({
+      written: [`a${bucket + 1}`, `e${bucket + 1}`, "m"],
+      emptied: [`e${bucket}`],
+      unchanged: [`a${bucket}`],
+    });
+    expect(JSON.parse(stored.get(`e${bucket + 1}`) as string)).toEqual([
+      [
+        "share:x:viral",
+        "amplification",
+        "x",
+        t0,
+        t0 + CHUNK_MS,
+        "berita",
+        "viral",
+        false,
+        [
+          ["x:a1", `a1-${t0}`, t0],
+          ["x:a2", `a2-${t0 + CHUNK_MS}`, t0 + CHUNK_MS],
+        ],
+      ],
+    ]);
+    // A day later the event (never counted) is swept: its chunk is deleted; accounts stay 7 days.
+    const later = t0 + 25 * 3_600_000;
+    detector.add(share("a3", later));
+    const laterBucket = Math.floor(later / CHUNK_MS);
+    expect(store(detector, stored)).toEqual({
+      written: [`a${laterBucket}`, `e${laterBucket}`, "m"],
+      emptied: [`e${bucket + 1}`],
+      unchanged: [`a${bucket}`, `a${bucket + 1}`],
+    });
+    expect([...stored.keys()].sort()).toEqual([
+      `a${bucket}`,
+      `a${bucket + 1}`,
+      `a${laterBucket}`,
+      `e${laterBucket}`,
+      "m",
+    ]);
+    expect(restore(stored).size).toEqual(detector.size);
+  });
+
+  it("writes a capture that was not stored again with the next one", () => {
+    const t0 = Math.floor(START / CHUNK_MS) * CHUNK_MS;
+    const detector = new CoordinationDetector();
+    detector.add(share("a1", t0));
+    const lost = detector.captureChunks();
+    expect([...lost.changed.keys()].sort()).toEqual([`a${t0 / CHUNK_MS}`, `e${t0 / CHUNK_MS}`, "m"]);
+    // Not committed (the write failed): the next capture has them, and what changed since.
+    detector.add(share("a2", t0 + CHUNK_MS));
+    const next = detector.captureChunks();
+    expect([...next.changed.keys()].sort()).toEqual([
+      `a${t0 / CHUNK_MS}`,
+      `a${t0 / CHUNK_MS + 1}`,
+      `e${t0 / CHUNK_MS + 1}`,
+      "m",
+    ]);
+    detector.committed(next);
+    expect(detector.pendingChunks).toBe(0);
+  });
+
+  it("restores an empty detector and refuses an unknown chunk", () => {
+    const empty = restore(new Map());
+    expect(empty.size).toEqual({ accounts: 0, pairs: 0, events: 0, buckets: 0, copies: 0 });
+    expect(() => CoordinationDetector.fromChunks([["z1", []]])).toThrow(/unknown chunk z1/);
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * State stored as chunks: rows grouped by a key (a time bucket, mostly), so a snapshot writes only
+ * the chunks that changed since the last one was stored, deletes the ones that emptied (their rows
+ * aged out of the window) and leaves the rest where they are.
+ *
+ * A capture is synchronous (the rows copied as they are at one moment, consistent with whatever
+ * offsets are taken with it); storing it is not, and the state goes on changing meanwhile. So every
+ * change marks its chunk with the current epoch, a capture takes the chunks marked so far and
+ * starts a new epoch, and only once the capture is stored are the marks it covered cleared: a
+ * capture that failed to store is written again by the next one.
+ */
+
+/** A chunk's rows, plain JSON. */
+export type ChunkRows = unknown[];
+
+/** What a snapshot writes: every chunk changed since the last stored capture, and what it leaves. */
+export interface ChunkCapture {
+  readonly epoch: number;
+  /** Chunk id -> its rows now, for each chunk changed and not empty. */
+  readonly changed: Map<string, ChunkRows>;
+  /** Chunks stored earlier that are empty now (to delete). */
+  readonly emptied: string[];
+  /** Chunks stored earlier and unchanged (kept, their TTL renewed). */
+  readonly unchanged: string[];
+}
+
+/** Chunk width for time-bucketed rows: a row lives in the chunk of its time's 10-minute bucket. */
+export const CHUNK_MS = 10 * 60_000;
+
+export function timeChunk(family: string, time: number): string {
+  return `${family}${Math.floor(time / CHUNK_MS)}`;
+}
+
+/** Which chunks changed since they were last stored, and which are stored. */
+export class ChunkLedger {
+  /** Chunk -> the epoch of its latest change. */
+  private readonly dirty = new Map<string, number>();
+  private readonly stored = new Set<string>();
+  private epoch = 0;
+
+  mark(chunk: string): void {
+    this.dirty.set(chunk, this.epoch);
+  }
+
+  /** The chunks changed since the last stored capture; a new epoch starts. */
+  changedChunks(): { epoch: number; chunks: Set<string> } {
+    return { epoch: this.epoch++, chunks: new Set(this.dirty.keys()) };
+  }
+
+  /** The capture of the changed chunks' rows (`rows`: only the non-empty ones). */
+  capture(epoch: number, chunks: ReadonlySet<string>, rows: Map<string, ChunkRows>): ChunkCapture {
+    const emptied = [...chunks].filter((chunk) => !rows.has(chunk) && this.stored.has(chunk));
+    const unchanged = [...this.stored].filter((chunk) => !chunks.has(chunk));
+    return { epoch, changed: rows, emptied, unchanged };
+  }
+
+  /** The capture is stored: its chunks' marks from before it are cleared. */
+  committed(capture: ChunkCapture): void {
+    for (const chunk of capture.changed.keys()) this.stored.add(chunk);
+    for (const chunk of capture.emptied) this.stored.delete(chunk);
+    for (const [chunk, epoch] of this.dirty) if (epoch <= capture.epoch) this.dirty.delete(chunk);
+  }
+
+  /** The chunks a restore read are stored as they are. */
+  restored(chunks: Iterable<string>): void {
+    for (const chunk of chunks) this.stored.add(chunk);
+  }
+
+  /** Chunks changed and not yet stored, for tests and metrics. */
+  get pending(): number {
+    return this.dirty.size;
+  }
+}
