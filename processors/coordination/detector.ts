@@ -24,7 +24,7 @@
  * Map order is part of the state (the least recently seen go first at a cap; a bucket's copies
  * in the order they came), so rows carry a sequence number and a restore puts them back in it.
  */
-import { type ChunkCapture, ChunkLedger, type ChunkRows, timeChunk } from "./chunks.js";
+import { CHUNK_MS, type ChunkCapture, ChunkLedger, type ChunkRows, timeChunk } from "./chunks.js";
 import { handleStem, hasDigitTail, patternedHandles } from "./handles.js";
 import { bandKeys, fnv1a, signature, similarity } from "./minhash.js";
 import { copyWords, isPlainRetweet, MIN_COPY_WORDS, shingles } from "./text.js";
@@ -250,19 +250,24 @@ export class CoordinationDetector {
   captureChunks(): ChunkCapture {
     const { epoch, chunks } = this.ledger.changedChunks();
     const rows = new Map<string, ChunkRows>();
-    const put = (chunk: string, row: unknown) => {
-      if (!chunks.has(chunk)) return;
+    // Every row of a family is looked at (its chunk is its time's bucket): a number compared, the
+    // row copied only when its chunk changed.
+    const changed = (family: string) =>
+      new Set([...chunks].filter((chunk) => chunk[0] === family).map((chunk) => Number(chunk.slice(1))));
+    const put = (family: string, time: number, row: unknown) => {
+      const chunk = `${family}${Math.floor(time / CHUNK_MS)}`;
       const list = rows.get(chunk);
       if (list) list.push(row);
       else rows.set(chunk, [row]);
     };
-    const families = new Set([...chunks].map((chunk) => chunk[0]));
     const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
     if (chunks.has("m")) {
       rows.set("m", [[finite(this.watermark), finite(this.observedSince), finite(this.lastSweep), this.seq]]);
     }
-    if (families.has("a")) {
+    const accountChunks = changed("a");
+    if (accountChunks.size > 0) {
       for (const [key, a] of this.accounts) {
+        if (!accountChunks.has(Math.floor(a.last / CHUNK_MS))) continue;
         const row: AccountRow = [
           key,
           a.handle,
@@ -275,22 +280,21 @@ export class CoordinationDetector {
           a.events,
           a.seq,
         ];
-        put(timeChunk("a", a.last), row);
+        put("a", a.last, row);
       }
     }
-    if (families.has("p")) {
+    const pairChunks = changed("p");
+    if (pairChunks.size > 0) {
       for (const pair of this.pairs.values()) {
+        if (!pairChunks.has(Math.floor(pair.last / CHUNK_MS))) continue;
         const row: PairRow = [pair.a, pair.b, pair.count, pair.last, pair.seq];
-        put(timeChunk("p", pair.last), row);
+        put("p", pair.last, row);
       }
     }
-    if (families.has("e")) {
+    const eventChunks = changed("e");
+    if (eventChunks.size > 0) {
       for (const event of this.events.values()) {
-        const members = [...event.members].map(([account, { post, time }]): [string, string, number] => [
-          account,
-          post,
-          time,
-        ]);
+        if (!eventChunks.has(Math.floor(event.last / CHUNK_MS))) continue;
         const row: EventRow = [
           event.id,
           event.kind,
@@ -300,16 +304,18 @@ export class CoordinationDetector {
           event.text,
           event.target,
           event.counted,
-          members,
+          [...event.members].map(([account, { post, time }]): [string, string, number] => [account, post, time]),
         ];
-        put(timeChunk("e", event.last), row);
+        put("e", event.last, row);
       }
     }
-    if (families.has("r")) {
+    const copyChunks = changed("r");
+    if (copyChunks.size > 0) {
       for (const ref of this.copies.values()) {
+        if (!copyChunks.has(Math.floor(ref.time / CHUNK_MS))) continue;
         const bytes = Buffer.from(ref.signature.buffer, ref.signature.byteOffset, ref.signature.byteLength);
         const row: CopyRow = [ref.seq, ref.time, bytes.toString("base64"), ref.event.id, ref.bands];
-        put(timeChunk("r", ref.time), row);
+        put("r", ref.time, row);
       }
     }
     return this.ledger.capture(epoch, chunks, rows);
