@@ -21,6 +21,7 @@
  * (its orchestrator restarts it, and it waits for the lease). Replicas stand by.
  */
 import {
+  CAPTURE_SLICE,
   type Campaign,
   type ChunkCapture,
   ChunkLedger,
@@ -112,6 +113,8 @@ export class CoordinationState {
   private readonly ledger = new ChunkLedger();
   private seq = 0;
   private receiving = false;
+  /** While a capture copies the state, the merge releases nothing (it stays as the offsets say). */
+  private capturing = false;
 
   constructor(
     readonly detector: CoordinationDetector = new CoordinationDetector(),
@@ -201,6 +204,7 @@ export class CoordinationState {
   /** Releases what the merge allows into the detector; how many mentions. */
   drain(now: number, idleMs: number): number {
     let released = 0;
+    if (this.capturing) return released;
     for (;;) {
       let head: { id: string; item: Queued } | undefined;
       for (const [id, queue] of this.queues) {
@@ -308,10 +312,20 @@ export class CoordinationState {
   }
 
   /**
-   * The chunks changed since the last stored capture, and the offsets they cover: synchronous, so
-   * they are the state at one moment. `committed(capture)` once it is stored.
+   * The chunks changed since the last stored capture, copied, and the offsets they cover: the state
+   * at one moment, since the merge releases nothing meanwhile (batches still queue). Awaits
+   * `yieldTurn` every CAPTURE_SLICE rows. `committed(capture)` once it is stored.
    */
-  capture(): CoordinationCapture {
+  async capture(yieldTurn: () => Promise<void> = async () => {}): Promise<CoordinationCapture> {
+    this.capturing = true;
+    try {
+      return await this.copyChanged(yieldTurn);
+    } finally {
+      this.capturing = false;
+    }
+  }
+
+  private async copyChanged(yieldTurn: () => Promise<void>): Promise<CoordinationCapture> {
     let newest = Number.NEGATIVE_INFINITY;
     for (const { last } of this.agencies.values()) newest = Math.max(newest, last);
     for (const [account, { last }] of this.agencies) {
@@ -322,7 +336,9 @@ export class CoordinationState {
     const { epoch, chunks } = this.ledger.changedChunks();
     const rows = new Map<string, ChunkRows>();
     if ([...chunks].some((chunk) => chunk[0] === "g")) {
+      let looked = 0;
       for (const [account, { last, counts, seq }] of this.agencies) {
+        if (++looked % CAPTURE_SLICE === 0) await yieldTurn();
         const chunk = timeChunk("g", last);
         if (!chunks.has(chunk)) continue;
         const row: AgencyRow = [account, last, [...counts], seq];
@@ -339,7 +355,7 @@ export class CoordinationState {
     }
     return {
       offsets: Object.fromEntries([...this.offsets].map(([id, offset]) => [id, offset.toString()])),
-      detector: this.detector.captureChunks(),
+      detector: await this.detector.captureChunks(yieldTurn),
       stage: this.ledger.capture(epoch, chunks, rows),
     };
   }
@@ -356,6 +372,8 @@ export class CoordinationState {
   }
 }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** The chunks' JSON, encoded a few at a time: the event loop is never held longer than ENCODE_SLICE_MS or one chunk. */
 async function encodeChunks(chunks: Iterable<[string, ChunkRows]>, keyOf: (id: string) => string) {
   const entries: { key: string; value: string }[] = [];
@@ -363,7 +381,7 @@ async function encodeChunks(chunks: Iterable<[string, ChunkRows]>, keyOf: (id: s
   for (const [id, rows] of chunks) {
     entries.push({ key: keyOf(id), value: JSON.stringify(rows) });
     if (performance.now() - slice >= ENCODE_SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       slice = performance.now();
     }
   }
@@ -564,7 +582,7 @@ export async function startCoordinationStage(
     if (!state || lost) return;
     const current = state;
     const rows = current.rows(Date.now());
-    const capture = current.capture();
+    const capture = await current.capture(nextTurn);
     if (rows.campaigns.length > 0) {
       await storage.client.insert({ table: storage.table("campaigns"), values: rows.campaigns, format: "JSONEachRow" });
       await storage.client.insert({

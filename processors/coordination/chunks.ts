@@ -24,12 +24,23 @@ export interface ChunkCapture {
   readonly unchanged: string[];
 }
 
-/** Chunk width for time-bucketed rows: a row lives in the chunk of its time's 10-minute bucket. */
-export const CHUNK_MS = 10 * 60_000;
+/**
+ * Chunk width (ms) per family: a row lives in the chunk of its time's bucket. Pairs, events and
+ * copies change by the thousand every minute: buckets as wide as the stage's default store
+ * interval (2 min), so what one store rewrites is little more than what changed. Accounts (and the
+ * stage's agencies) are small and kept 7 days: by the hour.
+ */
+const HOURLY = new Set(["a", "g"]);
+export function chunkWidth(family: string): number {
+  return HOURLY.has(family) ? 3_600_000 : 2 * 60_000;
+}
 
 export function timeChunk(family: string, time: number): string {
-  return `${family}${Math.floor(time / CHUNK_MS)}`;
+  return `${family}${Math.floor(time / chunkWidth(family))}`;
 }
+
+/** Rows a capture copies between two yields to the event loop. */
+export const CAPTURE_SLICE = 10_000;
 
 /** Which chunks changed since they were last stored, and which are stored. */
 export class ChunkLedger {

@@ -24,7 +24,7 @@
  * Map order is part of the state (the least recently seen go first at a cap; a bucket's copies
  * in the order they came), so rows carry a sequence number and a restore puts them back in it.
  */
-import { CHUNK_MS, type ChunkCapture, ChunkLedger, type ChunkRows, timeChunk } from "./chunks.js";
+import { CAPTURE_SLICE, type ChunkCapture, ChunkLedger, type ChunkRows, chunkWidth, timeChunk } from "./chunks.js";
 import { handleStem, hasDigitTail, patternedHandles } from "./handles.js";
 import { bandKeys, fnv1a, signature, similarity } from "./minhash.js";
 import { copyWords, isPlainRetweet, MIN_COPY_WORDS, shingles } from "./text.js";
@@ -244,18 +244,24 @@ export class CoordinationDetector {
   }
 
   /**
-   * The rows of every chunk changed since the last stored capture (chunks.ts); synchronous, so they
-   * are the state at one moment. `committed(capture)` once it is stored.
+   * The rows of every chunk changed since the last stored capture (chunks.ts), copied: the state at
+   * one moment, provided nothing is added until it resolves (the stage holds its merge meanwhile).
+   * Awaits `yieldTurn` every CAPTURE_SLICE rows looked at, so no turn of the event loop is long.
+   * `committed(capture)` once it is stored.
    */
-  captureChunks(): ChunkCapture {
+  async captureChunks(yieldTurn: () => Promise<void> = async () => {}): Promise<ChunkCapture> {
     const { epoch, chunks } = this.ledger.changedChunks();
     const rows = new Map<string, ChunkRows>();
     // Every row of a family is looked at (its chunk is its time's bucket): a number compared, the
     // row copied only when its chunk changed.
     const changed = (family: string) =>
       new Set([...chunks].filter((chunk) => chunk[0] === family).map((chunk) => Number(chunk.slice(1))));
+    let looked = 0;
+    const slice = async () => {
+      if (++looked % CAPTURE_SLICE === 0) await yieldTurn();
+    };
     const put = (family: string, time: number, row: unknown) => {
-      const chunk = `${family}${Math.floor(time / CHUNK_MS)}`;
+      const chunk = timeChunk(family, time);
       const list = rows.get(chunk);
       if (list) list.push(row);
       else rows.set(chunk, [row]);
@@ -265,9 +271,11 @@ export class CoordinationDetector {
       rows.set("m", [[finite(this.watermark), finite(this.observedSince), finite(this.lastSweep), this.seq]]);
     }
     const accountChunks = changed("a");
+    const aWidth = chunkWidth("a");
     if (accountChunks.size > 0) {
       for (const [key, a] of this.accounts) {
-        if (!accountChunks.has(Math.floor(a.last / CHUNK_MS))) continue;
+        await slice();
+        if (!accountChunks.has(Math.floor(a.last / aWidth))) continue;
         const row: AccountRow = [
           key,
           a.handle,
@@ -284,17 +292,21 @@ export class CoordinationDetector {
       }
     }
     const pairChunks = changed("p");
+    const pWidth = chunkWidth("p");
     if (pairChunks.size > 0) {
       for (const pair of this.pairs.values()) {
-        if (!pairChunks.has(Math.floor(pair.last / CHUNK_MS))) continue;
+        await slice();
+        if (!pairChunks.has(Math.floor(pair.last / pWidth))) continue;
         const row: PairRow = [pair.a, pair.b, pair.count, pair.last, pair.seq];
         put("p", pair.last, row);
       }
     }
     const eventChunks = changed("e");
+    const eWidth = chunkWidth("e");
     if (eventChunks.size > 0) {
       for (const event of this.events.values()) {
-        if (!eventChunks.has(Math.floor(event.last / CHUNK_MS))) continue;
+        await slice();
+        if (!eventChunks.has(Math.floor(event.last / eWidth))) continue;
         const row: EventRow = [
           event.id,
           event.kind,
@@ -310,9 +322,11 @@ export class CoordinationDetector {
       }
     }
     const copyChunks = changed("r");
+    const rWidth = chunkWidth("r");
     if (copyChunks.size > 0) {
       for (const ref of this.copies.values()) {
-        if (!copyChunks.has(Math.floor(ref.time / CHUNK_MS))) continue;
+        await slice();
+        if (!copyChunks.has(Math.floor(ref.time / rWidth))) continue;
         const bytes = Buffer.from(ref.signature.buffer, ref.signature.byteOffset, ref.signature.byteLength);
         const row: CopyRow = [ref.seq, ref.time, bytes.toString("base64"), ref.event.id, ref.bands];
         put("r", ref.time, row);

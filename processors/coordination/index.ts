@@ -5,7 +5,7 @@
 import type { Mention } from "../../schemas/types.generated.js";
 import type { CoordinationItem } from "./detector.js";
 
-export { CHUNK_MS, type ChunkCapture, ChunkLedger, type ChunkRows, timeChunk } from "./chunks.js";
+export { CAPTURE_SLICE, type ChunkCapture, ChunkLedger, type ChunkRows, chunkWidth, timeChunk } from "./chunks.js";
 export {
   type Campaign,
   type CampaignAccount,

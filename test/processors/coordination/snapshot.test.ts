@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { createSyntheticIngestor, SYNTHETIC_DEFAULTS } from "../../../ingestors/synthetic/index.js";
 import {
-  CHUNK_MS,
   type ChunkRows,
   CoordinationDetector,
   type CoordinationItem,
+  chunkWidth,
   coordinationItem,
+  timeChunk,
 } from "../../../processors/coordination/index.js";
 
 const START = SYNTHETIC_DEFAULTS.startTime;
@@ -29,8 +30,8 @@ async function items(): Promise<CoordinationItem[]> {
 }
 
 /** A stand-in for the state store: chunk id -> stored JSON. Stores a capture and commits it; what it wrote. */
-function store(detector: CoordinationDetector, stored: Map<string, string>) {
-  const capture = detector.captureChunks();
+async function store(detector: CoordinationDetector, stored: Map<string, string>) {
+  const capture = await detector.captureChunks();
   for (const [chunk, rows] of capture.changed) stored.set(chunk, JSON.stringify(rows));
   for (const chunk of capture.emptied) stored.delete(chunk);
   detector.committed(capture);
@@ -71,7 +72,7 @@ describe("coordination detector snapshots", () => {
     const cuts = [Math.floor(all.length / 3), Math.floor((all.length * 5) / 7)];
     let restarts = 0;
     for (let i = 0; i < all.length; i++) {
-      if (i % 200 === 0) store(detector, stored);
+      if (i % 200 === 0) await store(detector, stored);
       if (i === cuts[restarts]) {
         detector = restore(stored);
         i -= i % 200;
@@ -89,19 +90,19 @@ describe("coordination detector snapshots", () => {
     const incremental = new CoordinationDetector();
     const stored = new Map<string, string>();
     let rewritten = 0;
-    all.forEach((item, i) => {
+    for (const [i, item] of all.entries()) {
       incremental.add(item);
-      if (i % 120 === 0) rewritten += store(incremental, stored).written.length;
-    });
-    store(incremental, stored);
+      if (i % 120 === 0) rewritten += (await store(incremental, stored)).written.length;
+    }
+    await store(incremental, stored);
     const once = new CoordinationDetector();
     for (const item of all) once.add(item);
     const whole = new Map<string, string>();
-    const first = store(once, whole);
+    const first = await store(once, whole);
     expect(first.emptied).toEqual([]);
     expect(first.unchanged).toEqual([]);
     expect(Object.fromEntries(stored)).toEqual(Object.fromEntries(whole));
-    // Chunks of 10 minutes over 50 minutes: accounts, pairs, events, copies and the clocks.
+    // 50 minutes in chunks: accounts, pairs, events, copies and the clocks.
     expect(first.written.filter((chunk) => chunk === "m")).toHaveLength(1);
     expect(new Set(first.written.map((chunk) => chunk[0]))).toEqual(new Set(["m", "a", "p", "e", "r"]));
     // Each store wrote only what changed: far fewer chunks than rewriting everything every time.
@@ -109,80 +110,67 @@ describe("coordination detector snapshots", () => {
 
     const restored = restore(whole);
     // A restored detector has nothing to write until it changes (listing campaigns marks their accounts).
-    expect(store(restored, whole)).toEqual({ written: [], emptied: [], unchanged: [...whole.keys()].sort() });
+    expect(await store(restored, whole)).toEqual({ written: [], emptied: [], unchanged: [...whole.keys()].sort() });
     expect(restored.size).toEqual(once.size);
     expect(restored.campaigns()).toEqual(once.campaigns());
   });
 
-  it("writes exactly the chunks that changed, and deletes those that aged out of the window", () => {
-    const t0 = Math.floor(START / CHUNK_MS) * CHUNK_MS;
-    const bucket = t0 / CHUNK_MS;
+  it("writes exactly the chunks that changed, and deletes those that aged out of the window", async () => {
+    const t0 = Math.floor(START / 3_600_000) * 3_600_000;
+    const step = chunkWidth("e");
+    const [a, e] = [(t: number) => timeChunk("a", t), (t: number) => timeChunk("e", t)];
     const detector = new CoordinationDetector();
     const stored = new Map<string, string>();
     detector.add(share("a1", t0));
-    expect(store(detector, stored)).toEqual({ written: [`a${bucket}`, `e${bucket}`, "m"], emptied: [], unchanged: [] });
-    expect(store(detector, stored)).toEqual({
-      written: [],
-      emptied: [],
-      unchanged: [`a${bucket}`, `e${bucket}`, "m"],
+    expect(await store(detector, stored)).toEqual({ written: [a(t0), e(t0), "m"], emptied: [], unchanged: [] });
+    expect(await store(detector, stored)).toEqual({ written: [], emptied: [], unchanged: [a(t0), e(t0), "m"] });
+    // Another sharer in the next event chunk (accounts go by the hour): the event moves there (its last share).
+    detector.add(share("a2", t0 + step));
+    expect(await store(detector, stored)).toEqual({
+      written: [a(t0), e(t0 + step), "m"],
+      emptied: [e(t0)],
+      unchanged: [],
     });
-    // Another sharer in the next bucket: the event moves there (its last share), the first account stays.
-    detector.add(share("a2", t0 + CHUNK_MS));
-    expect(store(detector, stored)).toEqual({
-      written: [`a${bucket + 1}`, `e${bucket + 1}`, "m"],
-      emptied: [`e${bucket}`],
-      unchanged: [`a${bucket}`],
-    });
-    expect(JSON.parse(stored.get(`e${bucket + 1}`) as string)).toEqual([
+    expect(JSON.parse(stored.get(e(t0 + step)) as string)).toEqual([
       [
         "share:x:viral",
         "amplification",
         "x",
         t0,
-        t0 + CHUNK_MS,
+        t0 + step,
         "berita",
         "viral",
         false,
         [
           ["x:a1", `a1-${t0}`, t0],
-          ["x:a2", `a2-${t0 + CHUNK_MS}`, t0 + CHUNK_MS],
+          ["x:a2", `a2-${t0 + step}`, t0 + step],
         ],
       ],
     ]);
     // A day later the event (never counted) is swept: its chunk is deleted; accounts stay 7 days.
     const later = t0 + 25 * 3_600_000;
     detector.add(share("a3", later));
-    const laterBucket = Math.floor(later / CHUNK_MS);
-    expect(store(detector, stored)).toEqual({
-      written: [`a${laterBucket}`, `e${laterBucket}`, "m"],
-      emptied: [`e${bucket + 1}`],
-      unchanged: [`a${bucket}`, `a${bucket + 1}`],
+    expect(await store(detector, stored)).toEqual({
+      written: [a(later), e(later), "m"],
+      emptied: [e(t0 + step)],
+      unchanged: [a(t0)],
     });
-    expect([...stored.keys()].sort()).toEqual([
-      `a${bucket}`,
-      `a${bucket + 1}`,
-      `a${laterBucket}`,
-      `e${laterBucket}`,
-      "m",
-    ]);
+    expect([...stored.keys()].sort()).toEqual([a(t0), a(later), e(later), "m"].sort());
     expect(restore(stored).size).toEqual(detector.size);
   });
 
-  it("writes a capture that was not stored again with the next one", () => {
-    const t0 = Math.floor(START / CHUNK_MS) * CHUNK_MS;
+  it("writes a capture that was not stored again with the next one", async () => {
+    const t0 = Math.floor(START / 3_600_000) * 3_600_000;
+    const step = chunkWidth("e");
     const detector = new CoordinationDetector();
     detector.add(share("a1", t0));
-    const lost = detector.captureChunks();
-    expect([...lost.changed.keys()].sort()).toEqual([`a${t0 / CHUNK_MS}`, `e${t0 / CHUNK_MS}`, "m"]);
+    const lost = await detector.captureChunks();
+    expect([...lost.changed.keys()].sort()).toEqual([timeChunk("a", t0), timeChunk("e", t0), "m"]);
     // Not committed (the write failed): the next capture has them, and what changed since.
-    detector.add(share("a2", t0 + CHUNK_MS));
-    const next = detector.captureChunks();
-    expect([...next.changed.keys()].sort()).toEqual([
-      `a${t0 / CHUNK_MS}`,
-      `a${t0 / CHUNK_MS + 1}`,
-      `e${t0 / CHUNK_MS + 1}`,
-      "m",
-    ]);
+    detector.add(share("a2", t0 + step));
+    const next = await detector.captureChunks();
+    expect([...next.changed.keys()].sort()).toEqual([timeChunk("a", t0), timeChunk("e", t0 + step), "m"]);
+    expect(next.emptied).toEqual([]);
     detector.committed(next);
     expect(detector.pendingChunks).toBe(0);
   });
