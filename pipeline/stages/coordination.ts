@@ -53,7 +53,8 @@ const AGENCY_SHARE = 0.2;
  * Mentions queued per partition for the merge above which its delivery waits (the batch handler
  * does not return, so the bus fetches nothing more from it) until the merge has released some:
  * a replay delivers one partition's backlog far ahead of the others. At most this plus one batch
- * per partition is held (about 2 KB a decoded mention: 6 partitions * 2 000 = about 25 MB).
+ * per partition is held (about 1.3 KB of heap a decoded mention, measured on test/fixtures/coordination.ts:
+ * 6 partitions * 2 000 = about 16 MB).
  */
 export const MAX_QUEUED_PER_PARTITION = 2_000;
 /** A snapshot's encoding yields to the event loop once it has run this long (ms). */
@@ -576,7 +577,7 @@ export async function startCoordinationStage(
     if (released > 0) metrics.eventsOut.inc({ stage: STAGE, target: "detector" }, released);
   };
 
-  let evicted: CoordinationEvictions = { accounts: 0, pairs: 0, eventAccounts: 0, bucketCopies: 0 };
+  let evicted: CoordinationEvictions | undefined;
   /** Writes the campaigns, then the snapshot they come from. */
   const store = async () => {
     if (!state || lost) return;
@@ -605,7 +606,7 @@ export async function startCoordinationStage(
     }
     const now = current.detector.evicted;
     for (const structure of Object.keys(now) as (keyof CoordinationEvictions)[]) {
-      const dropped = now[structure] - evicted[structure];
+      const dropped = now[structure] - (evicted?.[structure] ?? 0);
       if (dropped <= 0) continue;
       metrics.stateEvicted.inc({ stage: STAGE, structure }, dropped);
       logger.warn({ stage: STAGE, structure, dropped }, "coordination state at its cap: the least recent dropped");

@@ -75,6 +75,10 @@ export interface CoordinationOptions {
   maxPairs: number;
   maxAccounts: number;
   maxEventAccounts: number;
+  /** Events held (the oldest go first). */
+  maxEvents: number;
+  /** Copy texts held in the LSH buckets (the oldest go first). */
+  maxCopies: number;
 }
 
 export const DEFAULT_COORDINATION_OPTIONS: Readonly<CoordinationOptions> = {
@@ -95,6 +99,8 @@ export const DEFAULT_COORDINATION_OPTIONS: Readonly<CoordinationOptions> = {
   maxPairs: 300_000,
   maxAccounts: 200_000,
   maxEventAccounts: 1_000,
+  maxEvents: 100_000,
+  maxCopies: 100_000,
 };
 
 /** Why a group was judged coordinated; `value` is the measure, `detail` says it in words. */
@@ -171,6 +177,8 @@ interface CoordinationEvent {
   target: string | null;
   members: Map<string, EventMember>;
   counted: boolean;
+  /** When it was created, in the order of the detector's changes (map order after a restore). */
+  seq: number;
 }
 
 interface CopyRef {
@@ -197,6 +205,9 @@ export interface CoordinationEvictions {
   /** ...accounts refused by an event at maxEventAccounts, and copies pushed out of a full LSH bucket. */
   eventAccounts: number;
   bucketCopies: number;
+  /** ...and the oldest events and copies beyond maxEvents and maxCopies. */
+  events: number;
+  copies: number;
 }
 
 /**
@@ -204,7 +215,7 @@ export interface CoordinationEvictions {
  *   m: [watermark, observedSince, lastSweep, seq] (null for an infinity: nothing seen yet)
  *   a: [account, handle, followers, first, last, items, shares, campaign, events, seq]
  *   p: [a, b, count, last, seq]
- *   e: [id, kind, platform, first, last, text, target, counted, [account, post, time][]]
+ *   e: [id, kind, platform, first, last, text, target, counted, [account, post, time][], seq]
  *   r: [seq, time, signature (base64 of the Uint32Array), event id, bands]
  */
 type AccountRow = [string, string, number, number, number, number, number, string | null, number, number];
@@ -219,6 +230,7 @@ type EventRow = [
   string | null,
   boolean,
   [string, string, number][],
+  number,
 ];
 type CopyRow = [number, number, string, string, number];
 
@@ -237,7 +249,14 @@ export class CoordinationDetector {
   private observedSince = Number.POSITIVE_INFINITY;
   private lastSweep = Number.NEGATIVE_INFINITY;
   private seq = 0;
-  readonly evicted: CoordinationEvictions = { accounts: 0, pairs: 0, eventAccounts: 0, bucketCopies: 0 };
+  readonly evicted: CoordinationEvictions = {
+    accounts: 0,
+    pairs: 0,
+    eventAccounts: 0,
+    bucketCopies: 0,
+    events: 0,
+    copies: 0,
+  };
 
   constructor(options: Partial<CoordinationOptions> = {}) {
     this.options = { ...DEFAULT_COORDINATION_OPTIONS, ...options };
@@ -317,6 +336,7 @@ export class CoordinationDetector {
           event.target,
           event.counted,
           [...event.members].map(([account, { post, time }]): [string, string, number] => [account, post, time]),
+          event.seq,
         ];
         put("e", event.last, row);
       }
@@ -354,6 +374,7 @@ export class CoordinationDetector {
     const accounts: AccountRow[] = [];
     const pairs: PairRow[] = [];
     const copies: CopyRow[] = [];
+    const events: EventRow[] = [];
     const ids: string[] = [];
     for (const [chunk, rows] of chunks) {
       ids.push(chunk);
@@ -373,23 +394,25 @@ export class CoordinationDetector {
       else if (family === "p") for (const row of rows) pairs.push(row as PairRow);
       else if (family === "r") for (const row of rows) copies.push(row as CopyRow);
       else if (family === "e") {
-        for (const row of rows) {
-          const [id, kind, platform, first, last, text, target, counted, members] = row as EventRow;
-          const event: CoordinationEvent = {
-            id,
-            kind,
-            platform,
-            first,
-            last,
-            text,
-            target,
-            counted,
-            members: new Map(members.map(([account, post, time]) => [account, { post, time }])),
-          };
-          detector.events.set(id, event);
-          if (kind === "amplification") detector.targets.set(`${platform}:${target}`, event);
-        }
+        for (const row of rows) events.push(row as EventRow);
       } else throw new Error(`coordination snapshot: unknown chunk ${chunk}`);
+    }
+    events.sort((x, y) => x[9] - y[9]);
+    for (const [id, kind, platform, first, last, text, target, counted, members, seq] of events) {
+      const event: CoordinationEvent = {
+        id,
+        kind,
+        platform,
+        first,
+        last,
+        text,
+        target,
+        counted,
+        members: new Map(members.map(([account, post, time]) => [account, { post, time }])),
+        seq,
+      };
+      detector.events.set(id, event);
+      if (kind === "amplification") detector.targets.set(`${platform}:${target}`, event);
     }
     accounts.sort((x, y) => x[9] - y[9]);
     for (const [key, handle, followers, first, last, items, shares, campaign, events, seq] of accounts) {
@@ -771,10 +794,10 @@ export class CoordinationDetector {
         target: item.parentId,
         members: new Map(),
         counted: false,
+        seq: ++this.seq,
       };
       this.targets.set(targetKey, event);
-      this.events.set(event.id, event);
-      this.ledger.mark(timeChunk("e", event.last));
+      this.addEvent(event);
     }
     if (plain && event.text === "") {
       event.text = item.text.replace(/^RT @[\p{L}\p{N}_.]+:\s*/u, "");
@@ -814,9 +837,9 @@ export class CoordinationDetector {
         target: null,
         members: new Map(),
         counted: false,
+        seq: ++this.seq,
       };
-      this.events.set(event.id, event);
-      this.ledger.mark(timeChunk("e", event.last));
+      this.addEvent(event);
     }
     const ref: CopyRef = { seq: ++this.seq, time: item.eventTime, signature: sig, event, bands: 0 };
     keys.forEach((key, band) => {
@@ -834,6 +857,17 @@ export class CoordinationDetector {
     });
     this.copies.set(ref.seq, ref);
     this.ledger.mark(timeChunk("r", ref.time));
+    if (this.copies.size > o.maxCopies) {
+      const oldest = this.copies.values().next().value as CopyRef;
+      bandKeys(oldest.signature).forEach((key, band) => {
+        if ((oldest.bands & (1 << band)) === 0) return;
+        const bucket = this.buckets.get(key) as CopyRef[];
+        bucket.splice(bucket.indexOf(oldest), 1);
+        if (bucket.length === 0) this.buckets.delete(key);
+        this.leaveBucket(oldest, band);
+      });
+      this.evicted.copies++;
+    }
     this.join(event, account, item, o.copyWindowMs);
   }
 
@@ -941,6 +975,18 @@ export class CoordinationDetector {
     }
   }
 
+  /** Holds a new event; beyond maxEvents the oldest goes (a copy still pointing at it matches nothing). */
+  private addEvent(event: CoordinationEvent): void {
+    this.events.set(event.id, event);
+    this.ledger.mark(timeChunk("e", event.last));
+    if (this.events.size <= this.options.maxEvents) return;
+    const oldest = this.events.values().next().value as CoordinationEvent;
+    this.events.delete(oldest.id);
+    if (oldest.kind === "amplification") this.targets.delete(`${oldest.platform}:${oldest.target}`);
+    this.ledger.mark(timeChunk("e", oldest.last));
+    this.evicted.events++;
+  }
+
   /** The copy is no longer in its band's bucket; once in none, it is forgotten. */
   private leaveBucket(ref: CopyRef, band: number): void {
     ref.bands &= ~(1 << band);
@@ -961,6 +1007,7 @@ function detachedEvent(id: string): CoordinationEvent {
     target: null,
     members: new Map(),
     counted: false,
+    seq: 0,
   };
 }
 

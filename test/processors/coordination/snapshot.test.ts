@@ -145,6 +145,8 @@ describe("coordination detector snapshots", () => {
           ["x:a1", `a1-${t0}`, t0],
           ["x:a2", `a2-${t0 + step}`, t0 + step],
         ],
+        // Created second: after its first sharer's account.
+        2,
       ],
     ]);
     // A day later the event (never counted) is swept: its chunk is deleted; accounts stay 7 days.
@@ -173,6 +175,33 @@ describe("coordination detector snapshots", () => {
     expect(next.emptied).toEqual([]);
     detector.committed(next);
     expect(detector.pendingChunks).toBe(0);
+  });
+
+  it("drops the oldest events and copies beyond their caps, counts them, and restores the same", async () => {
+    const all = (await items()).slice(0, 1500);
+    const capped = new CoordinationDetector({ maxEvents: 50, maxCopies: 40 });
+    const stored = new Map<string, string>();
+    for (const [i, item] of all.entries()) {
+      capped.add(item);
+      if (i % 100 === 0) await store(capped, stored);
+    }
+    await store(capped, stored);
+    expect(capped.size.events).toBe(50);
+    expect(capped.size.copies).toBe(40);
+    expect(capped.evicted.events).toBeGreaterThan(0);
+    expect(capped.evicted.copies).toBeGreaterThan(0);
+    const restored = CoordinationDetector.fromChunks(
+      [...stored].map(([chunk, json]): [string, ChunkRows] => [chunk, JSON.parse(json)]),
+      { maxEvents: 50, maxCopies: 40 },
+    );
+    expect(restored.size).toEqual(capped.size);
+    // Going on, the restored detector drops what the running one drops.
+    for (const item of (await items()).slice(1500, 2500)) {
+      capped.add(item);
+      restored.add(item);
+    }
+    expect(restored.size).toEqual(capped.size);
+    expect(restored.campaigns()).toEqual(capped.campaigns());
   });
 
   it("restores an empty detector and refuses an unknown chunk", () => {
