@@ -39,6 +39,17 @@ export function timeChunk(family: string, time: number): string {
   return `${family}${Math.floor(time / chunkWidth(family))}`;
 }
 
+/**
+ * Pairs and events of one bucket are split further by a hash of their key: a burst (an event of a
+ * thousand accounts ties half a million pairs in a minute) fills many small chunks, none of which
+ * takes long to encode, and a pair touched again rewrites a sixteenth of its old bucket.
+ */
+export const CHUNK_SHARDS = 16;
+
+export function shardedChunk(family: string, time: number, shard: number): string {
+  return `${timeChunk(family, time)}.${shard}`;
+}
+
 /** Rows a capture copies between two yields to the event loop. */
 export const CAPTURE_SLICE = 10_000;
 

@@ -24,7 +24,16 @@
  * Map order is part of the state (the least recently seen go first at a cap; a bucket's copies
  * in the order they came), so rows carry a sequence number and a restore puts them back in it.
  */
-import { CAPTURE_SLICE, type ChunkCapture, ChunkLedger, type ChunkRows, chunkWidth, timeChunk } from "./chunks.js";
+import {
+  CAPTURE_SLICE,
+  CHUNK_SHARDS,
+  type ChunkCapture,
+  ChunkLedger,
+  type ChunkRows,
+  chunkWidth,
+  shardedChunk,
+  timeChunk,
+} from "./chunks.js";
 import { handleStem, hasDigitTail, patternedHandles } from "./handles.js";
 import { bandKeys, fnv1a, signature, similarity } from "./minhash.js";
 import { copyWords, isPlainRetweet, MIN_COPY_WORDS, shingles } from "./text.js";
@@ -179,6 +188,8 @@ interface CoordinationEvent {
   counted: boolean;
   /** When it was created, in the order of the detector's changes (map order after a restore). */
   seq: number;
+  /** Its chunk within its bucket (a hash of its id). */
+  shard: number;
 }
 
 interface CopyRef {
@@ -196,6 +207,8 @@ interface Pair {
   count: number;
   last: number;
   seq: number;
+  /** Its chunk within its bucket (a hash of its key). */
+  shard: number;
 }
 
 /** What the caps dropped (not the TTLs): the least recently seen accounts and pairs, ... */
@@ -274,13 +287,12 @@ export class CoordinationDetector {
     // Every row of a family is looked at (its chunk is its time's bucket): a number compared, the
     // row copied only when its chunk changed.
     const changed = (family: string) =>
-      new Set([...chunks].filter((chunk) => chunk[0] === family).map((chunk) => Number(chunk.slice(1))));
+      new Set([...chunks].filter((chunk) => chunk[0] === family).map((chunk) => Number.parseInt(chunk.slice(1), 10)));
     let looked = 0;
     const slice = async () => {
       if (++looked % CAPTURE_SLICE === 0) await yieldTurn();
     };
-    const put = (family: string, time: number, row: unknown) => {
-      const chunk = timeChunk(family, time);
+    const put = (chunk: string, row: unknown) => {
       const list = rows.get(chunk);
       if (list) list.push(row);
       else rows.set(chunk, [row]);
@@ -307,25 +319,31 @@ export class CoordinationDetector {
           a.events,
           a.seq,
         ];
-        put("a", a.last, row);
+        put(timeChunk("a", a.last), row);
       }
     }
-    const pairChunks = changed("p");
+    const pairChunks = new Set([...chunks].filter((chunk) => chunk[0] === "p"));
+    const pairBuckets = changed("p");
     const pWidth = chunkWidth("p");
     if (pairChunks.size > 0) {
       for (const pair of this.pairs.values()) {
         await slice();
-        if (!pairChunks.has(Math.floor(pair.last / pWidth))) continue;
+        if (!pairBuckets.has(Math.floor(pair.last / pWidth))) continue;
+        const chunk = shardedChunk("p", pair.last, pair.shard);
+        if (!pairChunks.has(chunk)) continue;
         const row: PairRow = [pair.a, pair.b, pair.count, pair.last, pair.seq];
-        put("p", pair.last, row);
+        put(chunk, row);
       }
     }
-    const eventChunks = changed("e");
+    const eventChunks = new Set([...chunks].filter((chunk) => chunk[0] === "e"));
+    const eventBuckets = changed("e");
     const eWidth = chunkWidth("e");
     if (eventChunks.size > 0) {
       for (const event of this.events.values()) {
         await slice();
-        if (!eventChunks.has(Math.floor(event.last / eWidth))) continue;
+        if (!eventBuckets.has(Math.floor(event.last / eWidth))) continue;
+        const chunk = shardedChunk("e", event.last, event.shard);
+        if (!eventChunks.has(chunk)) continue;
         const row: EventRow = [
           event.id,
           event.kind,
@@ -338,7 +356,7 @@ export class CoordinationDetector {
           [...event.members].map(([account, { post, time }]): [string, string, number] => [account, post, time]),
           event.seq,
         ];
-        put("e", event.last, row);
+        put(chunk, row);
       }
     }
     const copyChunks = changed("r");
@@ -349,7 +367,7 @@ export class CoordinationDetector {
         if (!copyChunks.has(Math.floor(ref.time / rWidth))) continue;
         const bytes = Buffer.from(ref.signature.buffer, ref.signature.byteOffset, ref.signature.byteLength);
         const row: CopyRow = [ref.seq, ref.time, bytes.toString("base64"), ref.event.id, ref.bands];
-        put("r", ref.time, row);
+        put(timeChunk("r", ref.time), row);
       }
     }
     return this.ledger.capture(epoch, chunks, rows);
@@ -410,6 +428,7 @@ export class CoordinationDetector {
         counted,
         members: new Map(members.map(([account, post, time]) => [account, { post, time }])),
         seq,
+        shard: fnv1a(id) % CHUNK_SHARDS,
       };
       detector.events.set(id, event);
       if (kind === "amplification") detector.targets.set(`${platform}:${target}`, event);
@@ -419,7 +438,10 @@ export class CoordinationDetector {
       detector.accounts.set(key, { handle, followers, first, last, items, shares, campaign, events, seq });
     }
     pairs.sort((x, y) => x[4] - y[4]);
-    for (const [a, b, count, last, seq] of pairs) detector.pairs.set(`${a}\n${b}`, { a, b, count, last, seq });
+    for (const [a, b, count, last, seq] of pairs) {
+      const key = `${a}\n${b}`;
+      detector.pairs.set(key, { a, b, count, last, seq, shard: fnv1a(key) % CHUNK_SHARDS });
+    }
     // Each bucket holds its copies in the order they came: pushed back in seq order, to the bands they were in.
     copies.sort((x, y) => x[0] - y[0]);
     for (const [seq, time, encoded, eventId, bands] of copies) {
@@ -795,13 +817,14 @@ export class CoordinationDetector {
         members: new Map(),
         counted: false,
         seq: ++this.seq,
+        shard: 0,
       };
       this.targets.set(targetKey, event);
       this.addEvent(event);
     }
     if (plain && event.text === "") {
       event.text = item.text.replace(/^RT @[\p{L}\p{N}_.]+:\s*/u, "");
-      this.ledger.mark(timeChunk("e", event.last));
+      this.ledger.mark(shardedChunk("e", event.last, event.shard));
     }
     this.join(event, account, item, this.options.coShareWindowMs);
   }
@@ -838,6 +861,7 @@ export class CoordinationDetector {
         members: new Map(),
         counted: false,
         seq: ++this.seq,
+        shard: 0,
       };
       this.addEvent(event);
     }
@@ -880,11 +904,11 @@ export class CoordinationDetector {
       return;
     }
     const time = item.eventTime;
-    this.ledger.mark(timeChunk("e", event.last));
+    this.ledger.mark(shardedChunk("e", event.last, event.shard));
     if (time < event.first) event.first = time;
     if (time > event.last) event.last = time;
     event.members.set(account, { post: item.id, time });
-    this.ledger.mark(timeChunk("e", event.last));
+    this.ledger.mark(shardedChunk("e", event.last, event.shard));
     if (!event.counted) {
       if (event.members.size < o.minEventAccounts) return;
       event.counted = true;
@@ -919,19 +943,20 @@ export class CoordinationDetector {
     const pair = this.pairs.get(key);
     if (pair) {
       this.pairs.delete(key);
-      this.ledger.mark(timeChunk("p", pair.last));
+      this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
       pair.count++;
       if (time > pair.last) pair.last = time;
       pair.seq = ++this.seq;
       this.pairs.set(key, pair);
-      this.ledger.mark(timeChunk("p", pair.last));
+      this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
     } else {
-      this.pairs.set(key, { a, b, count: 1, last: time, seq: ++this.seq });
-      this.ledger.mark(timeChunk("p", time));
+      const created = { a, b, count: 1, last: time, seq: ++this.seq, shard: fnv1a(key) % CHUNK_SHARDS };
+      this.pairs.set(key, created);
+      this.ledger.mark(shardedChunk("p", time, created.shard));
       if (this.pairs.size > this.options.maxPairs) {
         const [oldest, evicted] = this.pairs.entries().next().value as [string, Pair];
         this.pairs.delete(oldest);
-        this.ledger.mark(timeChunk("p", evicted.last));
+        this.ledger.mark(shardedChunk("p", evicted.last, evicted.shard));
         this.evicted.pairs++;
       }
     }
@@ -959,13 +984,13 @@ export class CoordinationDetector {
         : event.last < now - 2 * Math.max(o.copyWindowMs, o.coShareWindowMs);
       if (!gone) continue;
       this.events.delete(id);
-      this.ledger.mark(timeChunk("e", event.last));
+      this.ledger.mark(shardedChunk("e", event.last, event.shard));
       if (event.kind === "amplification") this.targets.delete(`${event.platform}:${event.target}`);
     }
     for (const [key, pair] of this.pairs) {
       if (pair.last >= evidenceHorizon) continue;
       this.pairs.delete(key);
-      this.ledger.mark(timeChunk("p", pair.last));
+      this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
     }
     const accountHorizon = now - o.accountTtlMs;
     for (const [key, state] of this.accounts) {
@@ -977,13 +1002,14 @@ export class CoordinationDetector {
 
   /** Holds a new event; beyond maxEvents the oldest goes (a copy still pointing at it matches nothing). */
   private addEvent(event: CoordinationEvent): void {
+    event.shard = fnv1a(event.id) % CHUNK_SHARDS;
     this.events.set(event.id, event);
-    this.ledger.mark(timeChunk("e", event.last));
+    this.ledger.mark(shardedChunk("e", event.last, event.shard));
     if (this.events.size <= this.options.maxEvents) return;
     const oldest = this.events.values().next().value as CoordinationEvent;
     this.events.delete(oldest.id);
     if (oldest.kind === "amplification") this.targets.delete(`${oldest.platform}:${oldest.target}`);
-    this.ledger.mark(timeChunk("e", oldest.last));
+    this.ledger.mark(shardedChunk("e", oldest.last, oldest.shard));
     this.evicted.events++;
   }
 
@@ -1008,6 +1034,7 @@ function detachedEvent(id: string): CoordinationEvent {
     members: new Map(),
     counted: false,
     seq: 0,
+    shard: 0,
   };
 }
 

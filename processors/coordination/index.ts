@@ -5,7 +5,16 @@
 import type { Mention } from "../../schemas/types.generated.js";
 import type { CoordinationItem } from "./detector.js";
 
-export { CAPTURE_SLICE, type ChunkCapture, ChunkLedger, type ChunkRows, chunkWidth, timeChunk } from "./chunks.js";
+export {
+  CAPTURE_SLICE,
+  CHUNK_SHARDS,
+  type ChunkCapture,
+  ChunkLedger,
+  type ChunkRows,
+  chunkWidth,
+  shardedChunk,
+  timeChunk,
+} from "./chunks.js";
 export {
   type Campaign,
   type CampaignAccount,

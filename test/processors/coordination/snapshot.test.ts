@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { createSyntheticIngestor, SYNTHETIC_DEFAULTS } from "../../../ingestors/synthetic/index.js";
 import {
+  CHUNK_SHARDS,
   type ChunkRows,
   CoordinationDetector,
   type CoordinationItem,
   chunkWidth,
   coordinationItem,
+  shardedChunk,
   timeChunk,
 } from "../../../processors/coordination/index.js";
+import { fnv1a } from "../../../processors/coordination/minhash.js";
 
 const START = SYNTHETIC_DEFAULTS.startTime;
 
@@ -118,7 +121,9 @@ describe("coordination detector snapshots", () => {
   it("writes exactly the chunks that changed, and deletes those that aged out of the window", async () => {
     const t0 = Math.floor(START / 3_600_000) * 3_600_000;
     const step = chunkWidth("e");
-    const [a, e] = [(t: number) => timeChunk("a", t), (t: number) => timeChunk("e", t)];
+    // The event's chunk: its bucket, and a shard by a hash of its id.
+    const shard = fnv1a("share:x:viral") % CHUNK_SHARDS;
+    const [a, e] = [(t: number) => timeChunk("a", t), (t: number) => shardedChunk("e", t, shard)];
     const detector = new CoordinationDetector();
     const stored = new Map<string, string>();
     detector.add(share("a1", t0));
@@ -167,11 +172,12 @@ describe("coordination detector snapshots", () => {
     const detector = new CoordinationDetector();
     detector.add(share("a1", t0));
     const lost = await detector.captureChunks();
-    expect([...lost.changed.keys()].sort()).toEqual([timeChunk("a", t0), timeChunk("e", t0), "m"]);
+    const shard = fnv1a("share:x:viral") % CHUNK_SHARDS;
+    expect([...lost.changed.keys()].sort()).toEqual([timeChunk("a", t0), shardedChunk("e", t0, shard), "m"]);
     // Not committed (the write failed): the next capture has them, and what changed since.
     detector.add(share("a2", t0 + step));
     const next = await detector.captureChunks();
-    expect([...next.changed.keys()].sort()).toEqual([timeChunk("a", t0), timeChunk("e", t0 + step), "m"]);
+    expect([...next.changed.keys()].sort()).toEqual([timeChunk("a", t0), shardedChunk("e", t0 + step, shard), "m"]);
     expect(next.emptied).toEqual([]);
     detector.committed(next);
     expect(detector.pendingChunks).toBe(0);
