@@ -4,10 +4,11 @@
  *
  * The detector's state is one object over every partition (a campaign's posts land on all of them),
  * too big to store with every batch (about 31 MB as one JSON at the default rate after a day). So
- * it is kept as chunks (processors/coordination/chunks.ts: rows by 10-minute bucket), and every
- * interval the stage captures, in one synchronous step, the chunks changed since the last stored
- * capture (of the detector, and of the agencies its accounts were tagged with and the campaigns
- * written) and the next offset of every partition it covers; it writes the campaigns, encodes the
+ * it is kept as chunks (processors/coordination/chunks.ts: rows by time bucket), and every
+ * interval the stage copies the chunks changed since the last stored capture (of the detector, and
+ * of the agencies its accounts were tagged with and the campaigns written) and the next offset of
+ * every partition it covers, in slices that yield to the event loop while its merge releases
+ * nothing (so the copy is the state at one moment); it writes the campaigns, encodes the
  * chunks a few at a time (yielding between them: no long turn), then stores the changed chunks, a
  * manifest (the offsets and every chunk's id) and the deletion of emptied chunks in one atomic
  * step (`replaceAtomically`: all or nothing). A stage that starts restores the manifest's chunks
@@ -68,7 +69,7 @@ export function coordinationKeys(prefix: string) {
 /**
  * The stored manifest: the offsets covered and the chunks that make the state. Chunks, by their
  * id's first letter: the detector's (m, a, p, e, r: processors/coordination/detector.ts), and
- * the stage's: g, an account's agencies by the 10-minute bucket it was last seen in
+ * the stage's: g, an account's agencies by the hour it was last seen in
  * ([account, last, [agency, mentions][], seq]); w, the campaigns written ([id, last seen, accounts]).
  */
 export interface CoordinationManifest {

@@ -18,8 +18,9 @@
  * `evicted` counts what a cap dropped).
  * Pure and deterministic: the same mentions in the same order give the same campaigns.
  *
- * Stored as chunks (chunks.ts): accounts, pairs and events by the 10-minute bucket they were last
- * seen in, copy texts by the bucket of their time, and one chunk of clocks. Every change marks its
+ * Stored as chunks (chunks.ts): pairs and events by the 2-minute bucket they were last seen in
+ * (split 16 ways by a hash of their key), copy texts by the 2-minute bucket of their time, accounts
+ * by the hour they were last seen in, and one chunk of clocks. Every change marks its
  * chunk; `captureChunks()` copies the rows of the chunks changed since the last stored capture.
  * Map order is part of the state (the least recently seen go first at a cap; a bucket's copies
  * in the order they came), so rows carry a sequence number and a restore puts them back in it.
