@@ -50,8 +50,8 @@ export function shardedChunk(family: string, time: number, shard: number): strin
   return `${timeChunk(family, time)}.${shard}`;
 }
 
-/** Rows a capture copies between two yields to the event loop. */
-export const CAPTURE_SLICE = 10_000;
+/** Rows (and event members) a capture looks at between two yields to the event loop. */
+export const CAPTURE_SLICE = 5_000;
 
 /** Which chunks changed since they were last stored, and which are stored. */
 export class ChunkLedger {

@@ -290,8 +290,12 @@ export class CoordinationDetector {
     const changed = (family: string) =>
       new Set([...chunks].filter((chunk) => chunk[0] === family).map((chunk) => Number.parseInt(chunk.slice(1), 10)));
     let looked = 0;
-    const slice = async () => {
-      if (++looked % CAPTURE_SLICE === 0) await yieldTurn();
+    /** `weight`: the rows looked at, and the members of an event copied (an event holds up to a thousand). */
+    const slice = async (weight = 1) => {
+      looked += weight;
+      if (looked < CAPTURE_SLICE) return;
+      looked = 0;
+      await yieldTurn();
     };
     const put = (chunk: string, row: unknown) => {
       const list = rows.get(chunk);
@@ -358,6 +362,7 @@ export class CoordinationDetector {
           event.seq,
         ];
         put(chunk, row);
+        await slice(event.members.size);
       }
     }
     const copyChunks = changed("r");
