@@ -128,6 +128,18 @@ export class PipelineMetrics {
     labelNames: ["source"] as const,
     registers: [this.registry],
   });
+  readonly stateEntries = new Gauge({
+    name: "simak_state_entries",
+    help: "Entries a stage holds in memory, per structure (its caps are documented with the stage)",
+    labelNames: ["stage", "structure"] as const,
+    registers: [this.registry],
+  });
+  readonly stateEvicted = new Counter({
+    name: "simak_state_evicted_total",
+    help: "Entries a stage dropped because a structure was at its cap (least recently seen first)",
+    labelNames: ["stage", "structure"] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "simak_process_" });

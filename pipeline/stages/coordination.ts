@@ -3,29 +3,40 @@
  * `campaigns` and `campaign_accounts`, rewritten every `SIMAK_COORDINATION_SNAPSHOT_MS`.
  *
  * The detector's state is one object over every partition (a campaign's posts land on all of them),
- * too big to store with every batch (about 1 MB after 50 minutes at 60 mentions a minute, tens of
- * MB at the default rate). So every interval the stage takes a snapshot, in one synchronous step,
- * of the detector, the agencies its accounts were tagged with and the next offset of every
- * partition it covers, writes the campaigns, then stores the snapshot in the state store (one
- * value: all or nothing). A stage that starts restores the snapshot and reads every partition
- * from the snapshot's offsets (the bus's `startOffsets`, whatever the group committed since), and
- * skips a record at an offset below them: nothing is skipped or counted twice, and campaigns equal
- * those of an uninterrupted run. The tagged topic keeps 7 days; the snapshot lives as long.
+ * too big to store with every batch (about 31 MB as one JSON at the default rate after a day). So
+ * it is kept as chunks (processors/coordination/chunks.ts: rows by time bucket), and every
+ * interval the stage copies the chunks changed since the last stored capture (of the detector, and
+ * of the agencies its accounts were tagged with and the campaigns written) and the next offset of
+ * every partition it covers, in slices that yield to the event loop while its merge releases
+ * nothing (so the copy is the state at one moment); it writes the campaigns, encodes the
+ * chunks a few at a time (yielding between them: no long turn), then stores the changed chunks, a
+ * manifest (the offsets and every chunk's id) and the deletion of emptied chunks in one atomic
+ * step (`replaceAtomically`: all or nothing). A stage that starts restores the manifest's chunks
+ * and reads every partition from its offsets (the bus's `startOffsets`, whatever the group
+ * committed since), and skips a record at an offset below them: nothing is skipped or counted
+ * twice, and campaigns equal those of an uninterrupted run. The tagged topic keeps 7 days; the
+ * manifest and its chunks live as long (every store renews the unchanged chunks' TTL).
  *
  * One instance runs at a time: it holds a lease in the state store (runtime/state/lease.ts) and
  * consumes only while it does; one that loses it stops consuming and reports itself unhealthy
  * (its orchestrator restarts it, and it waits for the lease). Replicas stand by.
  */
 import {
+  CAPTURE_SLICE,
   type Campaign,
+  type ChunkCapture,
+  ChunkLedger,
+  type ChunkRows,
   CoordinationDetector,
-  type CoordinationSnapshot,
+  type CoordinationEvictions,
   coordinationItem,
+  timeChunk,
 } from "../../processors/coordination/index.js";
 import { scopesOf } from "../../processors/windows/index.js";
 import type { ConsumerHandle, RecordBatch } from "../../runtime/bus/bus.js";
 import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../../runtime/context.js";
 import { Lease } from "../../runtime/state/lease.js";
+import type { StateStore } from "../../runtime/state/state.js";
 import { contracts } from "../../schemas/contracts.js";
 import { TOPICS } from "../../schemas/topics.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
@@ -39,23 +50,44 @@ const AGENCY_TTL_MS = 7 * 86_400_000;
 const RELEASE_INTERVAL_MS = 250;
 /** A campaign belongs to an agency that tagged at least this share of its accounts' mentions. */
 const AGENCY_SHARE = 0.2;
+/**
+ * Mentions queued per partition for the merge above which its delivery waits (the batch handler
+ * does not return, so the bus fetches nothing more from it) until the merge has released some:
+ * a replay delivers one partition's backlog far ahead of the others. At most this plus one batch
+ * per partition is held (about 1.3 KB of heap a decoded mention, measured on test/fixtures/coordination.ts:
+ * 6 partitions * 2 000 = about 16 MB).
+ */
+export const MAX_QUEUED_PER_PARTITION = 2_000;
+/** A snapshot's encoding yields to the event loop once it has run this long (ms). */
+const ENCODE_SLICE_MS = 20;
 
 export function coordinationKeys(prefix: string) {
   const ns = `${prefix}simak:coordination:`;
-  return { snapshot: `${ns}snapshot`, leader: `${ns}leader` };
+  return { snapshot: `${ns}snapshot`, leader: `${ns}leader`, chunk: (id: string) => `${ns}chunk:${id}` };
 }
 
-/** What the stage stores: the detector, what it keeps beside it, and the offsets covered. */
-export interface CoordinationStageSnapshot {
-  version: 1;
+/**
+ * The stored manifest: the offsets covered and the chunks that make the state. Chunks, by their
+ * id's first letter: the detector's (m, a, p, e, r: processors/coordination/detector.ts), and
+ * the stage's: g, an account's agencies by the hour it was last seen in
+ * ([account, last, [agency, mentions][], seq]); w, the campaigns written ([id, last seen, accounts]).
+ */
+export interface CoordinationManifest {
+  version: 2;
   /** `topic/partition` -> the next offset to read: every record before it is in the detector. */
   offsets: Record<string, string>;
-  detector: CoordinationSnapshot;
-  /** account -> last seen, [agency, mentions][]. */
-  agencies: [string, number, [string, number][]][];
-  /** Campaigns stored in ClickHouse: id, last seen, accounts (to retire what a later write drops). */
-  written: [string, number, string[]][];
+  chunks: string[];
 }
+
+/** One synchronous capture of what changed since the last stored one, with the offsets it covers. */
+export interface CoordinationCapture {
+  offsets: Record<string, string>;
+  detector: ChunkCapture;
+  stage: ChunkCapture;
+}
+
+type AgencyRow = [string, number, [string, number][], number];
+type WrittenRow = [string, number, string[]];
 
 interface Queued {
   value: TaggedMention;
@@ -76,32 +108,81 @@ export class CoordinationState {
   /** Next offset to receive: what is queued is not received twice. */
   readonly received = new Map<string, bigint>();
   private readonly queues = new Map<string, { items: Queued[]; emptySince: number }>();
-  private readonly agencies = new Map<string, { last: number; counts: Map<string, number> }>();
+  /** Account -> its agencies' mention counts; least recently seen first (at most the detector's maxAccounts). */
+  private readonly agencies = new Map<string, { last: number; counts: Map<string, number>; seq: number }>();
+  /** Campaigns stored in ClickHouse (to retire what a later write drops). */
   readonly written = new Map<string, { lastSeen: number; accounts: Set<string> }>();
+  private readonly ledger = new ChunkLedger();
+  private seq = 0;
   private receiving = false;
+  /** While a capture copies the state, the merge releases nothing (it stays as the offsets say). */
+  private capturing = false;
 
   constructor(
     readonly detector: CoordinationDetector = new CoordinationDetector(),
     /** Every partition of the source, `topic/partition`: the merge waits for each. */
     readonly partitions: readonly string[] = [],
     now = 0,
+    /** Mentions queued in a partition above which its delivery waits (`full`). */
+    readonly maxQueued = MAX_QUEUED_PER_PARTITION,
   ) {
     for (const id of partitions) this.queues.set(id, { items: [], emptySince: now });
   }
 
-  static restore(snapshot: CoordinationStageSnapshot, partitions: readonly string[] = [], now = 0): CoordinationState {
-    const state = new CoordinationState(CoordinationDetector.restore(snapshot.detector), partitions, now);
-    for (const [id, offset] of Object.entries(snapshot.offsets)) {
+  /** The state a manifest and its chunks (all of them, as stored) make. */
+  static restore(
+    manifest: CoordinationManifest,
+    chunks: Iterable<[string, ChunkRows]>,
+    partitions: readonly string[] = [],
+    now = 0,
+  ): CoordinationState {
+    if (manifest.version !== 2) throw new Error(`unknown coordination snapshot version ${manifest.version}`);
+    const detectorChunks: [string, ChunkRows][] = [];
+    const agencies: AgencyRow[] = [];
+    const own: string[] = [];
+    let written: WrittenRow[] = [];
+    for (const [chunk, rows] of chunks) {
+      if (chunk[0] === "g") for (const row of rows) agencies.push(row as AgencyRow);
+      else if (chunk === "w") written = rows as WrittenRow[];
+      else {
+        detectorChunks.push([chunk, rows]);
+        continue;
+      }
+      own.push(chunk);
+    }
+    const state = new CoordinationState(CoordinationDetector.fromChunks(detectorChunks), partitions, now);
+    for (const [id, offset] of Object.entries(manifest.offsets)) {
       state.offsets.set(id, BigInt(offset));
       state.received.set(id, BigInt(offset));
     }
-    for (const [account, last, counts] of snapshot.agencies) {
-      state.agencies.set(account, { last, counts: new Map(counts) });
+    agencies.sort((a, b) => a[3] - b[3]);
+    for (const [account, last, counts, seq] of agencies) {
+      state.agencies.set(account, { last, counts: new Map(counts), seq });
+      state.seq = Math.max(state.seq, seq);
     }
-    for (const [id, lastSeen, accounts] of snapshot.written) {
-      state.written.set(id, { lastSeen, accounts: new Set(accounts) });
-    }
+    for (const [id, lastSeen, accounts] of written) state.written.set(id, { lastSeen, accounts: new Set(accounts) });
+    state.ledger.restored(own);
     return state;
+  }
+
+  /** Whether the partition has more than `maxQueued` mentions waiting for the merge. */
+  full(id: string): boolean {
+    return (this.queues.get(id)?.items.length ?? 0) > this.maxQueued;
+  }
+
+  /** Mentions waiting for the merge, over every partition. */
+  get queued(): number {
+    let queued = 0;
+    for (const queue of this.queues.values()) queued += queue.items.length;
+    return queued;
+  }
+
+  /**
+   * Resolves once the partition is no longer full (or `stopping()`), looking every `pollMs`: the
+   * merge releases as other partitions deliver or go idle, so the wait is at most about the idle time.
+   */
+  async waitForRoom(id: string, pollMs: number, stopping: () => boolean): Promise<void> {
+    while (this.full(id) && !stopping()) await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 
   /** Queues a partition's decoded records (in offset order); `next` is the offset after the batch's last record. */
@@ -125,6 +206,7 @@ export class CoordinationState {
   /** Releases what the merge allows into the detector; how many mentions. */
   drain(now: number, idleMs: number): number {
     let released = 0;
+    if (this.capturing) return released;
     for (;;) {
       let head: { id: string; item: Queued } | undefined;
       for (const [id, queue] of this.queues) {
@@ -162,13 +244,22 @@ export class CoordinationState {
     this.detector.add(coordinationItem(mention));
     const account = `${mention.platform}:${mention.author.id}`;
     let entry = this.agencies.get(account);
-    if (!entry) {
-      entry = { last: mention.eventTime, counts: new Map() };
-      this.agencies.set(account, entry);
-    }
+    if (entry) {
+      // Most recently seen last, so the least recently seen go first at the cap.
+      this.agencies.delete(account);
+      this.ledger.mark(timeChunk("g", entry.last));
+    } else entry = { last: mention.eventTime, counts: new Map(), seq: 0 };
     entry.last = Math.max(entry.last, mention.eventTime);
+    entry.seq = ++this.seq;
+    this.agencies.set(account, entry);
+    this.ledger.mark(timeChunk("g", entry.last));
     for (const scope of scopesOf(item)) {
       if (scope.kind === "agency") entry.counts.set(scope.id, (entry.counts.get(scope.id) ?? 0) + 1);
+    }
+    if (this.agencies.size > this.detector.options.maxAccounts) {
+      const [oldest, evicted] = this.agencies.entries().next().value as [string, { last: number }];
+      this.agencies.delete(oldest);
+      this.ledger.mark(timeChunk("g", evicted.last));
     }
   }
 
@@ -212,6 +303,7 @@ export class CoordinationState {
       }
       if (!campaign) this.written.delete(id);
     }
+    this.ledger.mark("w");
     for (const campaign of campaigns) {
       this.written.set(campaign.id, {
         lastSeen: campaign.lastSeen,
@@ -221,17 +313,134 @@ export class CoordinationState {
     return rows;
   }
 
-  snapshot(): CoordinationStageSnapshot {
-    const horizon = Math.max(...[...this.agencies.values()].map(({ last }) => last)) - AGENCY_TTL_MS;
-    for (const [account, { last }] of this.agencies) if (last < horizon) this.agencies.delete(account);
+  /**
+   * The chunks changed since the last stored capture, copied, and the offsets they cover: the state
+   * at one moment, since the merge releases nothing meanwhile (batches still queue). Awaits
+   * `yieldTurn` every CAPTURE_SLICE rows. `committed(capture)` once it is stored.
+   */
+  async capture(yieldTurn: () => Promise<void> = async () => {}): Promise<CoordinationCapture> {
+    this.capturing = true;
+    try {
+      return await this.copyChanged(yieldTurn);
+    } finally {
+      this.capturing = false;
+    }
+  }
+
+  private async copyChanged(yieldTurn: () => Promise<void>): Promise<CoordinationCapture> {
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const { last } of this.agencies.values()) newest = Math.max(newest, last);
+    for (const [account, { last }] of this.agencies) {
+      if (last >= newest - AGENCY_TTL_MS) continue;
+      this.agencies.delete(account);
+      this.ledger.mark(timeChunk("g", last));
+    }
+    const { epoch, chunks } = this.ledger.changedChunks();
+    const rows = new Map<string, ChunkRows>();
+    if ([...chunks].some((chunk) => chunk[0] === "g")) {
+      let looked = 0;
+      for (const [account, { last, counts, seq }] of this.agencies) {
+        if (++looked % CAPTURE_SLICE === 0) await yieldTurn();
+        const chunk = timeChunk("g", last);
+        if (!chunks.has(chunk)) continue;
+        const row: AgencyRow = [account, last, [...counts], seq];
+        const list = rows.get(chunk);
+        if (list) list.push(row);
+        else rows.set(chunk, [row]);
+      }
+    }
+    if (chunks.has("w") && this.written.size > 0) {
+      rows.set(
+        "w",
+        [...this.written].map(([id, { lastSeen, accounts }]): WrittenRow => [id, lastSeen, [...accounts]]),
+      );
+    }
     return {
-      version: 1,
       offsets: Object.fromEntries([...this.offsets].map(([id, offset]) => [id, offset.toString()])),
-      detector: this.detector.snapshot(),
-      agencies: [...this.agencies].map(([account, { last, counts }]) => [account, last, [...counts]]),
-      written: [...this.written].map(([id, { lastSeen, accounts }]) => [id, lastSeen, [...accounts]]),
+      detector: await this.detector.captureChunks(yieldTurn),
+      stage: this.ledger.capture(epoch, chunks, rows),
     };
   }
+
+  /** The capture is stored: its chunks are written again only when they change again. */
+  committed(capture: CoordinationCapture): void {
+    this.detector.committed(capture.detector);
+    this.ledger.committed(capture.stage);
+  }
+
+  /** Entries of every structure held, for the state-size gauge. */
+  sizes(): Record<string, number> {
+    return { ...this.detector.size, agencies: this.agencies.size, written: this.written.size, queued: this.queued };
+  }
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The chunks' JSON, encoded a few at a time: the event loop is never held longer than ENCODE_SLICE_MS or one chunk. */
+async function encodeChunks(chunks: Iterable<[string, ChunkRows]>, keyOf: (id: string) => string) {
+  const entries: { key: string; value: string }[] = [];
+  let slice = performance.now();
+  for (const [id, rows] of chunks) {
+    entries.push({ key: keyOf(id), value: JSON.stringify(rows) });
+    if (performance.now() - slice >= ENCODE_SLICE_MS) {
+      await nextTurn();
+      slice = performance.now();
+    }
+  }
+  return entries;
+}
+
+/**
+ * Stores a capture in one atomic step: its changed chunks, the manifest listing every live chunk
+ * with the offsets covered, the emptied chunks deleted and the unchanged ones' TTL renewed.
+ * Returns the bytes written. The caller commits the capture once this resolves.
+ */
+export async function storeCapture(
+  store: StateStore,
+  keys: ReturnType<typeof coordinationKeys>,
+  capture: CoordinationCapture,
+  ttlSeconds: number,
+): Promise<{ bytes: number; chunks: number }> {
+  const changed = [...capture.detector.changed, ...capture.stage.changed];
+  const values = await encodeChunks(changed, keys.chunk);
+  const unchanged = [...capture.detector.unchanged, ...capture.stage.unchanged];
+  const manifest: CoordinationManifest = {
+    version: 2,
+    offsets: capture.offsets,
+    chunks: [...changed.map(([id]) => id), ...unchanged].sort(),
+  };
+  values.push({ key: keys.snapshot, value: JSON.stringify(manifest) });
+  const emptied = [...capture.detector.emptied, ...capture.stage.emptied].map(keys.chunk);
+  await store.replaceAtomically(values, emptied, unchanged.map(keys.chunk), ttlSeconds);
+  return { bytes: values.reduce((sum, { value }) => sum + value.length, 0), chunks: changed.length };
+}
+
+/**
+ * The stored state, or null when nothing was stored, or when it is the whole-state snapshot of an
+ * earlier Simak (version 1, `onOutdated` is told): the stage then replays the retained topic from
+ * its beginning, as on a first start. Fails when a chunk the manifest lists is missing.
+ */
+export async function loadState(
+  store: StateStore,
+  keys: ReturnType<typeof coordinationKeys>,
+  partitions: readonly string[],
+  now: number,
+  onOutdated: (version: unknown) => void = () => undefined,
+): Promise<CoordinationState | null> {
+  const [stored] = await store.getMany([keys.snapshot]);
+  if (!stored) return null;
+  const manifest = JSON.parse(stored) as CoordinationManifest;
+  if (manifest.version !== 2) {
+    onOutdated(manifest.version);
+    return null;
+  }
+  const values = await store.getMany(manifest.chunks.map(keys.chunk));
+  const chunks = manifest.chunks.map((id, i): [string, ChunkRows] => {
+    const value = values[i];
+    if (value === null || value === undefined) throw new Error(`coordination snapshot: chunk ${id} is missing`);
+    return [id, JSON.parse(value) as ChunkRows];
+  });
+  return CoordinationState.restore(manifest, chunks, partitions, now);
 }
 
 function retiredCampaign(id: string, updatedAt: number) {
@@ -366,6 +575,11 @@ export async function startCoordinationStage(
       Date.now(),
     );
     release();
+    if (current.full(id)) {
+      // Backpressure: this partition is far ahead of the others; its delivery waits for the merge.
+      logger.info({ stage: STAGE, partition: id, queued: current.sizes().queued }, "coordination partition paused");
+      await current.waitForRoom(id, RELEASE_INTERVAL_MS, () => stopped || lost);
+    }
   };
   const release = () => {
     if (!state || lost) return;
@@ -373,11 +587,13 @@ export async function startCoordinationStage(
     if (released > 0) metrics.eventsOut.inc({ stage: STAGE, target: "detector" }, released);
   };
 
+  let evicted: CoordinationEvictions | undefined;
   /** Writes the campaigns, then the snapshot they come from. */
   const store = async () => {
     if (!state || lost) return;
-    const rows = state.rows(Date.now());
-    const value = JSON.stringify(state.snapshot());
+    const current = state;
+    const rows = current.rows(Date.now());
+    const capture = await current.capture(nextTurn);
     if (rows.campaigns.length > 0) {
       await storage.client.insert({ table: storage.table("campaigns"), values: rows.campaigns, format: "JSONEachRow" });
       await storage.client.insert({
@@ -392,12 +608,21 @@ export async function startCoordinationStage(
       await consumer?.stop();
       return;
     }
-    await ctx.state.setMany([{ key: keys.snapshot, value }], SNAPSHOT_TTL_SECONDS);
+    const written = await storeCapture(ctx.state, keys, capture, SNAPSHOT_TTL_SECONDS);
+    current.committed(capture);
     metrics.eventsOut.inc({ stage: STAGE, target: "campaigns" }, rows.campaigns.length);
-    logger.debug(
-      { stage: STAGE, campaigns: rows.campaigns.length, bytes: value.length },
-      "coordination snapshot stored",
-    );
+    for (const [structure, entries] of Object.entries(current.sizes())) {
+      metrics.stateEntries.set({ stage: STAGE, structure }, entries);
+    }
+    const now = current.detector.evicted;
+    for (const structure of Object.keys(now) as (keyof CoordinationEvictions)[]) {
+      const dropped = now[structure] - (evicted?.[structure] ?? 0);
+      if (dropped <= 0) continue;
+      metrics.stateEvicted.inc({ stage: STAGE, structure }, dropped);
+      logger.warn({ stage: STAGE, structure, dropped }, "coordination state at its cap: the least recent dropped");
+    }
+    evicted = { ...now };
+    logger.debug({ stage: STAGE, campaigns: rows.campaigns.length, ...written }, "coordination snapshot stored");
   };
 
   const schedule = () => {
@@ -411,15 +636,18 @@ export async function startCoordinationStage(
 
   /** Once the lease is held: restores the snapshot, consumes from its offsets, stores periodically. */
   const begin = async () => {
-    const [stored] = await ctx.state.getMany([keys.snapshot]);
-    const snapshot = stored ? (JSON.parse(stored) as CoordinationStageSnapshot) : null;
     const partitions = Array.from({ length: TOPICS.mentionsTagged.partitions }, (_, p) => `${source}/${p}`);
-    state = snapshot
-      ? CoordinationState.restore(snapshot, partitions, Date.now())
-      : new CoordinationState(undefined, partitions, Date.now());
+    const restored = await loadState(ctx.state, keys, partitions, Date.now(), (version) =>
+      logger.warn(
+        { stage: STAGE, version },
+        "coordination snapshot of an earlier format: replaying the tagged topic from its beginning",
+      ),
+    );
+    state = restored ?? new CoordinationState(undefined, partitions, Date.now());
+    evicted = { ...state.detector.evicted };
     // Without a snapshot every partition starts at its beginning, whatever the group committed
     // before a crash that came before the first snapshot.
-    const startOffsets = new Map(partitions.map((id) => [id, snapshot?.offsets[id] ?? "0"]));
+    const startOffsets = new Map(partitions.map((id) => [id, restored?.offsets.get(id)?.toString() ?? "0"]));
     releaser = setInterval(release, RELEASE_INTERVAL_MS);
     consumer = await ctx.bus.consume({
       groupId: options.groupId ?? `${config.topicPrefix}simak-coordination`,
@@ -439,7 +667,7 @@ export async function startCoordinationStage(
         })
         .catch((error: unknown) => logger.error({ stage: STAGE, err: error }, "coordination lease renewal failed"));
     }, leaseMs / 3);
-    logger.info({ stage: STAGE, source, restored: snapshot !== null, snapshotIntervalMs }, "stage started");
+    logger.info({ stage: STAGE, source, restored: restored !== null, snapshotIntervalMs }, "stage started");
   };
 
   let waiting: NodeJS.Timeout | undefined;

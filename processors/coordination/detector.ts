@@ -14,9 +14,27 @@
  * scored with the accounts' features (new to us, posting rate, shares, handle pattern, followers).
  *
  * Bounded: events and pairs older than EVIDENCE_TTL_MS are dropped, and at most MAX_PAIRS pairs,
- * MAX_ACCOUNTS accounts and MAX_EVENT_ACCOUNTS accounts per event are kept (the oldest go first).
+ * MAX_ACCOUNTS accounts and MAX_EVENT_ACCOUNTS accounts per event are kept (the oldest go first;
+ * `evicted` counts what a cap dropped).
  * Pure and deterministic: the same mentions in the same order give the same campaigns.
+ *
+ * Stored as chunks (chunks.ts): pairs and events by the 2-minute bucket they were last seen in
+ * (split 16 ways by a hash of their key), copy texts by the 2-minute bucket of their time, accounts
+ * by the hour they were last seen in, and one chunk of clocks. Every change marks its
+ * chunk; `captureChunks()` copies the rows of the chunks changed since the last stored capture.
+ * Map order is part of the state (the least recently seen go first at a cap; a bucket's copies
+ * in the order they came), so rows carry a sequence number and a restore puts them back in it.
  */
+import {
+  CAPTURE_SLICE,
+  CHUNK_SHARDS,
+  type ChunkCapture,
+  ChunkLedger,
+  type ChunkRows,
+  chunkWidth,
+  shardedChunk,
+  timeChunk,
+} from "./chunks.js";
 import { handleStem, hasDigitTail, patternedHandles } from "./handles.js";
 import { bandKeys, fnv1a, signature, similarityAtLeast } from "./minhash.js";
 import { copyWords, isPlainRetweet, MIN_COPY_WORDS, shingles } from "./text.js";
@@ -67,6 +85,10 @@ export interface CoordinationOptions {
   maxPairs: number;
   maxAccounts: number;
   maxEventAccounts: number;
+  /** Events held (the oldest go first). */
+  maxEvents: number;
+  /** Copy texts held in the LSH buckets (the oldest go first). */
+  maxCopies: number;
 }
 
 export const DEFAULT_COORDINATION_OPTIONS: Readonly<CoordinationOptions> = {
@@ -87,6 +109,8 @@ export const DEFAULT_COORDINATION_OPTIONS: Readonly<CoordinationOptions> = {
   maxPairs: 300_000,
   maxAccounts: 200_000,
   maxEventAccounts: 1_000,
+  maxEvents: 100_000,
+  maxCopies: 100_000,
 };
 
 /** Why a group was judged coordinated; `value` is the measure, `detail` says it in words. */
@@ -143,6 +167,8 @@ interface AccountState {
   campaign: string | null;
   /** Counted events it took part in (ties are judged against it). */
   events: number;
+  /** When it was last seen, in the order of the detector's changes (map order after a restore). */
+  seq: number;
 }
 
 interface EventMember {
@@ -161,12 +187,19 @@ interface CoordinationEvent {
   target: string | null;
   members: Map<string, EventMember>;
   counted: boolean;
+  /** When it was created, in the order of the detector's changes (map order after a restore). */
+  seq: number;
+  /** Its chunk within its bucket (a hash of its id). */
+  shard: number;
 }
 
 interface CopyRef {
+  seq: number;
   time: number;
   signature: Uint32Array;
   event: CoordinationEvent;
+  /** Bit i set: the copy is in its band i's bucket (bandKeys(signature)[i]). */
+  bands: number;
 }
 
 interface Pair {
@@ -174,35 +207,46 @@ interface Pair {
   b: string;
   count: number;
   last: number;
+  seq: number;
+  /** Its chunk within its bucket (a hash of its key). */
+  shard: number;
+}
+
+/** What the caps dropped (not the TTLs): the least recently seen accounts and pairs, ... */
+export interface CoordinationEvictions {
+  accounts: number;
+  pairs: number;
+  /** ...accounts refused by an event at maxEventAccounts, and copies pushed out of a full LSH bucket. */
+  eventAccounts: number;
+  bucketCopies: number;
+  /** ...and the oldest events and copies beyond maxEvents and maxCopies. */
+  events: number;
+  copies: number;
 }
 
 /**
- * The detector's whole state as plain JSON, for a stage to store next to the offsets it covers:
- * `CoordinationDetector.restore(snapshot)` goes on exactly as the detector that took it would.
+ * Chunk rows (JSON arrays), by the chunk id's first letter:
+ *   m: [watermark, observedSince, lastSweep, seq] (null for an infinity: nothing seen yet)
+ *   a: [account, handle, followers, first, last, items, shares, campaign, events, seq]
+ *   p: [a, b, count, last, seq]
+ *   e: [id, kind, platform, first, last, text, target, counted, [account, post, time][], seq]
+ *   r: [seq, time, signature (base64 of the Uint32Array), event id, bands]
  */
-export interface CoordinationSnapshot {
-  version: 1;
-  /** null for "nothing seen yet" (JSON has no infinities). */
-  watermark: number | null;
-  observedSince: number | null;
-  lastSweep: number | null;
-  accounts: [string, AccountState][];
-  events: {
-    id: string;
-    kind: "copy" | "amplification";
-    platform: string;
-    first: number;
-    last: number;
-    text: string;
-    target: string | null;
-    counted: boolean;
-    members: [string, string, number][];
-  }[];
-  /** Copy texts' signatures (base64 of the Uint32Array) and events, referred to by index from buckets. */
-  refs: [number, string, string][];
-  buckets: [string, number[]][];
-  pairs: [string, string, number, number][];
-}
+type AccountRow = [string, string, number, number, number, number, number, string | null, number, number];
+type PairRow = [string, string, number, number, number];
+type EventRow = [
+  string,
+  "copy" | "amplification",
+  string,
+  number,
+  number,
+  string,
+  string | null,
+  boolean,
+  [string, string, number][],
+  number,
+];
+type CopyRow = [number, number, string, string, number];
 
 export class CoordinationDetector {
   readonly options: CoordinationOptions;
@@ -212,99 +256,226 @@ export class CoordinationDetector {
   /** Amplification events by `platform:target`. */
   private readonly targets = new Map<string, CoordinationEvent>();
   private readonly pairs = new Map<string, Pair>();
+  /** The copies held in buckets, by seq (in the order they came). */
+  private readonly copies = new Map<number, CopyRef>();
+  private readonly ledger = new ChunkLedger();
   private watermark = Number.NEGATIVE_INFINITY;
   private observedSince = Number.POSITIVE_INFINITY;
   private lastSweep = Number.NEGATIVE_INFINITY;
+  private seq = 0;
+  readonly evicted: CoordinationEvictions = {
+    accounts: 0,
+    pairs: 0,
+    eventAccounts: 0,
+    bucketCopies: 0,
+    events: 0,
+    copies: 0,
+  };
 
   constructor(options: Partial<CoordinationOptions> = {}) {
     this.options = { ...DEFAULT_COORDINATION_OPTIONS, ...options };
   }
 
-  snapshot(): CoordinationSnapshot {
-    const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
-    const refIndex = new Map<CopyRef, number>();
-    const refs: [number, string, string][] = [];
-    const buckets: [string, number[]][] = [];
-    for (const [key, bucket] of this.buckets) {
-      buckets.push([
-        key,
-        bucket.map((ref) => {
-          let index = refIndex.get(ref);
-          if (index === undefined) {
-            index = refs.length;
-            refIndex.set(ref, index);
-            const bytes = Buffer.from(ref.signature.buffer, ref.signature.byteOffset, ref.signature.byteLength);
-            refs.push([ref.time, bytes.toString("base64"), ref.event.id]);
-          }
-          return index;
-        }),
-      ]);
-    }
-    return {
-      version: 1,
-      watermark: finite(this.watermark),
-      observedSince: finite(this.observedSince),
-      lastSweep: finite(this.lastSweep),
-      accounts: [...this.accounts].map(([key, state]) => [key, { ...state }]),
-      events: [...this.events.values()].map((event) => ({
-        id: event.id,
-        kind: event.kind,
-        platform: event.platform,
-        first: event.first,
-        last: event.last,
-        text: event.text,
-        target: event.target,
-        counted: event.counted,
-        members: [...event.members].map(([account, member]) => [account, member.post, member.time]),
-      })),
-      refs,
-      buckets,
-      pairs: [...this.pairs.values()].map((pair) => [pair.a, pair.b, pair.count, pair.last]),
+  /**
+   * The rows of every chunk changed since the last stored capture (chunks.ts), copied: the state at
+   * one moment, provided nothing is added until it resolves (the stage holds its merge meanwhile).
+   * Awaits `yieldTurn` every CAPTURE_SLICE rows looked at, so no turn of the event loop is long.
+   * `committed(capture)` once it is stored.
+   */
+  async captureChunks(yieldTurn: () => Promise<void> = async () => {}): Promise<ChunkCapture> {
+    const { epoch, chunks } = this.ledger.changedChunks();
+    const rows = new Map<string, ChunkRows>();
+    // Every row of a family is looked at (its chunk is its time's bucket): a number compared, the
+    // row copied only when its chunk changed.
+    const changed = (family: string) =>
+      new Set([...chunks].filter((chunk) => chunk[0] === family).map((chunk) => Number.parseInt(chunk.slice(1), 10)));
+    let looked = 0;
+    /** `weight`: the rows looked at, and the members of an event copied (an event holds up to a thousand). */
+    const slice = async (weight = 1) => {
+      looked += weight;
+      if (looked < CAPTURE_SLICE) return;
+      looked = 0;
+      await yieldTurn();
     };
+    const put = (chunk: string, row: unknown) => {
+      const list = rows.get(chunk);
+      if (list) list.push(row);
+      else rows.set(chunk, [row]);
+    };
+    const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    if (chunks.has("m")) {
+      rows.set("m", [[finite(this.watermark), finite(this.observedSince), finite(this.lastSweep), this.seq]]);
+    }
+    const accountChunks = changed("a");
+    const aWidth = chunkWidth("a");
+    if (accountChunks.size > 0) {
+      for (const [key, a] of this.accounts) {
+        await slice();
+        if (!accountChunks.has(Math.floor(a.last / aWidth))) continue;
+        const row: AccountRow = [
+          key,
+          a.handle,
+          a.followers,
+          a.first,
+          a.last,
+          a.items,
+          a.shares,
+          a.campaign,
+          a.events,
+          a.seq,
+        ];
+        put(timeChunk("a", a.last), row);
+      }
+    }
+    const pairChunks = new Set([...chunks].filter((chunk) => chunk[0] === "p"));
+    const pairBuckets = changed("p");
+    const pWidth = chunkWidth("p");
+    if (pairChunks.size > 0) {
+      for (const pair of this.pairs.values()) {
+        await slice();
+        if (!pairBuckets.has(Math.floor(pair.last / pWidth))) continue;
+        const chunk = shardedChunk("p", pair.last, pair.shard);
+        if (!pairChunks.has(chunk)) continue;
+        const row: PairRow = [pair.a, pair.b, pair.count, pair.last, pair.seq];
+        put(chunk, row);
+      }
+    }
+    const eventChunks = new Set([...chunks].filter((chunk) => chunk[0] === "e"));
+    const eventBuckets = changed("e");
+    const eWidth = chunkWidth("e");
+    if (eventChunks.size > 0) {
+      for (const event of this.events.values()) {
+        await slice();
+        if (!eventBuckets.has(Math.floor(event.last / eWidth))) continue;
+        const chunk = shardedChunk("e", event.last, event.shard);
+        if (!eventChunks.has(chunk)) continue;
+        const row: EventRow = [
+          event.id,
+          event.kind,
+          event.platform,
+          event.first,
+          event.last,
+          event.text,
+          event.target,
+          event.counted,
+          [...event.members].map(([account, { post, time }]): [string, string, number] => [account, post, time]),
+          event.seq,
+        ];
+        put(chunk, row);
+        await slice(event.members.size);
+      }
+    }
+    const copyChunks = changed("r");
+    const rWidth = chunkWidth("r");
+    if (copyChunks.size > 0) {
+      for (const ref of this.copies.values()) {
+        await slice();
+        if (!copyChunks.has(Math.floor(ref.time / rWidth))) continue;
+        const bytes = Buffer.from(ref.signature.buffer, ref.signature.byteOffset, ref.signature.byteLength);
+        const row: CopyRow = [ref.seq, ref.time, bytes.toString("base64"), ref.event.id, ref.bands];
+        put(timeChunk("r", ref.time), row);
+      }
+    }
+    return this.ledger.capture(epoch, chunks, rows);
   }
 
-  static restore(snapshot: CoordinationSnapshot, options: Partial<CoordinationOptions> = {}): CoordinationDetector {
-    if (snapshot.version !== 1) throw new Error(`unknown coordination snapshot version ${snapshot.version}`);
+  /** The capture is stored: its chunks are written again only when they change again. */
+  committed(capture: ChunkCapture): void {
+    this.ledger.committed(capture);
+  }
+
+  /** Chunks changed since the last stored capture. */
+  get pendingChunks(): number {
+    return this.ledger.pending;
+  }
+
+  /** A detector that goes on exactly as the one whose chunks (all of them, as stored) these are. */
+  static fromChunks(
+    chunks: Iterable<[string, ChunkRows]>,
+    options: Partial<CoordinationOptions> = {},
+  ): CoordinationDetector {
     const detector = new CoordinationDetector(options);
-    detector.watermark = snapshot.watermark ?? Number.NEGATIVE_INFINITY;
-    detector.observedSince = snapshot.observedSince ?? Number.POSITIVE_INFINITY;
-    detector.lastSweep = snapshot.lastSweep ?? Number.NEGATIVE_INFINITY;
-    for (const [key, state] of snapshot.accounts) detector.accounts.set(key, { ...state });
-    for (const saved of snapshot.events) {
+    const accounts: AccountRow[] = [];
+    const pairs: PairRow[] = [];
+    const copies: CopyRow[] = [];
+    const events: EventRow[] = [];
+    const ids: string[] = [];
+    for (const [chunk, rows] of chunks) {
+      ids.push(chunk);
+      const family = chunk[0];
+      if (family === "m") {
+        const [watermark, observedSince, lastSweep, seq] = rows[0] as [
+          number | null,
+          number | null,
+          number | null,
+          number,
+        ];
+        detector.watermark = watermark ?? Number.NEGATIVE_INFINITY;
+        detector.observedSince = observedSince ?? Number.POSITIVE_INFINITY;
+        detector.lastSweep = lastSweep ?? Number.NEGATIVE_INFINITY;
+        detector.seq = seq;
+      } else if (family === "a") for (const row of rows) accounts.push(row as AccountRow);
+      else if (family === "p") for (const row of rows) pairs.push(row as PairRow);
+      else if (family === "r") for (const row of rows) copies.push(row as CopyRow);
+      else if (family === "e") {
+        for (const row of rows) events.push(row as EventRow);
+      } else throw new Error(`coordination snapshot: unknown chunk ${chunk}`);
+    }
+    events.sort((x, y) => x[9] - y[9]);
+    for (const [id, kind, platform, first, last, text, target, counted, members, seq] of events) {
       const event: CoordinationEvent = {
-        ...saved,
-        members: new Map(saved.members.map(([account, post, time]) => [account, { post, time }])),
+        id,
+        kind,
+        platform,
+        first,
+        last,
+        text,
+        target,
+        counted,
+        members: new Map(members.map(([account, post, time]) => [account, { post, time }])),
+        seq,
+        shard: fnv1a(id) % CHUNK_SHARDS,
       };
-      detector.events.set(event.id, event);
-      if (event.kind === "amplification") detector.targets.set(`${event.platform}:${event.target}`, event);
+      detector.events.set(id, event);
+      if (kind === "amplification") detector.targets.set(`${platform}:${target}`, event);
     }
-    const refs = snapshot.refs.map(([time, signature, eventId]): CopyRef => {
-      const bytes = Buffer.from(signature, "base64");
-      const event = detector.events.get(eventId);
-      if (!event) throw new Error(`coordination snapshot: a copy refers to unknown event ${eventId}`);
-      return {
-        time,
-        signature: new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
-        event,
-      };
-    });
-    for (const [key, indexes] of snapshot.buckets) {
-      detector.buckets.set(
-        key,
-        indexes.map((index) => refs[index] as CopyRef),
-      );
+    accounts.sort((x, y) => x[9] - y[9]);
+    for (const [key, handle, followers, first, last, items, shares, campaign, events, seq] of accounts) {
+      detector.accounts.set(key, { handle, followers, first, last, items, shares, campaign, events, seq });
     }
-    for (const [a, b, count, last] of snapshot.pairs) detector.pairs.set(`${a}\n${b}`, { a, b, count, last });
+    pairs.sort((x, y) => x[4] - y[4]);
+    for (const [a, b, count, last, seq] of pairs) {
+      const key = `${a}\n${b}`;
+      detector.pairs.set(key, { a, b, count, last, seq, shard: fnv1a(key) % CHUNK_SHARDS });
+    }
+    // Each bucket holds its copies in the order they came: pushed back in seq order, to the bands they were in.
+    copies.sort((x, y) => x[0] - y[0]);
+    for (const [seq, time, encoded, eventId, bands] of copies) {
+      const bytes = Buffer.from(encoded, "base64");
+      const signature = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      // A copy of an event swept meanwhile matches nothing (copy()): a stand-in keeps its id.
+      const event = detector.events.get(eventId) ?? detachedEvent(eventId);
+      const ref: CopyRef = { seq, time, signature, event, bands };
+      detector.copies.set(seq, ref);
+      bandKeys(signature).forEach((key, band) => {
+        if ((bands & (1 << band)) === 0) return;
+        const bucket = detector.buckets.get(key);
+        if (bucket) bucket.push(ref);
+        else detector.buckets.set(key, [ref]);
+      });
+    }
+    detector.ledger.restored(ids);
     return detector;
   }
 
   /** Sizes of the state, for metrics and the bench. */
-  get size(): { accounts: number; pairs: number; events: number; buckets: number } {
+  get size(): { accounts: number; pairs: number; events: number; buckets: number; copies: number } {
     return {
       accounts: this.accounts.size,
       pairs: this.pairs.size,
       events: this.events.size,
       buckets: this.buckets.size,
+      copies: this.copies.size,
     };
   }
 
@@ -312,6 +483,8 @@ export class CoordinationDetector {
     const time = item.eventTime;
     if (time > this.watermark) this.watermark = time;
     if (time < this.observedSince) this.observedSince = time;
+    // The clocks and the sequence change with every mention.
+    this.ledger.mark("m");
     const key = `${item.platform}:${item.authorId}`;
     const isShare = item.kind === "share" && item.parentId !== null;
     this.touchAccount(key, item, isShare);
@@ -416,7 +589,10 @@ export class CoordinationDetector {
       claimed.add(campaign.id);
       for (const account of campaign.accounts) {
         const state = this.accounts.get(account.account);
-        if (state) state.campaign = campaign.id;
+        if (state && state.campaign !== campaign.id) {
+          state.campaign = campaign.id;
+          this.ledger.mark(timeChunk("a", state.last));
+        }
       }
       found.push(campaign);
     }
@@ -601,6 +777,7 @@ export class CoordinationDetector {
     if (state) {
       // Most recently seen last, so the oldest are evicted first.
       this.accounts.delete(key);
+      this.ledger.mark(timeChunk("a", state.last));
       state.handle = item.handle;
       state.followers = item.followers;
       if (item.eventTime < state.first) state.first = item.eventTime;
@@ -615,14 +792,19 @@ export class CoordinationDetector {
         shares: 0,
         campaign: null,
         events: 0,
+        seq: 0,
       };
     }
     state.items++;
     if (isShare) state.shares++;
+    state.seq = ++this.seq;
     this.accounts.set(key, state);
+    this.ledger.mark(timeChunk("a", state.last));
     if (this.accounts.size > this.options.maxAccounts) {
-      const oldest = this.accounts.keys().next().value as string;
+      const [oldest, evicted] = this.accounts.entries().next().value as [string, AccountState];
       this.accounts.delete(oldest);
+      this.ledger.mark(timeChunk("a", evicted.last));
+      this.evicted.accounts++;
     }
   }
 
@@ -640,11 +822,16 @@ export class CoordinationDetector {
         target: item.parentId,
         members: new Map(),
         counted: false,
+        seq: ++this.seq,
+        shard: 0,
       };
       this.targets.set(targetKey, event);
-      this.events.set(event.id, event);
+      this.addEvent(event);
     }
-    if (plain && event.text === "") event.text = item.text.replace(/^RT @[\p{L}\p{N}_.]+:\s*/u, "");
+    if (plain && event.text === "") {
+      event.text = item.text.replace(/^RT @[\p{L}\p{N}_.]+:\s*/u, "");
+      this.ledger.mark(shardedChunk("e", event.last, event.shard));
+    }
     this.join(event, account, item, this.options.coShareWindowMs);
   }
 
@@ -666,7 +853,8 @@ export class CoordinationDetector {
         }
       }
     }
-    let event = best?.event;
+    // A copy whose event was swept (it had stopped growing) starts a new one.
+    let event = best && this.events.get(best.event.id) === best.event ? best.event : undefined;
     if (!event) {
       event = {
         id: `copy:${item.platform}:${item.id}`,
@@ -678,18 +866,37 @@ export class CoordinationDetector {
         target: null,
         members: new Map(),
         counted: false,
+        seq: ++this.seq,
+        shard: 0,
       };
-      this.events.set(event.id, event);
+      this.addEvent(event);
     }
-    const ref: CopyRef = { time: item.eventTime, signature: sig, event };
-    for (const key of keys) {
+    const ref: CopyRef = { seq: ++this.seq, time: item.eventTime, signature: sig, event, bands: 0 };
+    keys.forEach((key, band) => {
+      ref.bands |= 1 << band;
       const bucket = this.buckets.get(key);
       if (!bucket) this.buckets.set(key, [ref]);
       else {
         // The latest few copies of a text are enough to find its event; stock phrases stay cheap.
-        if (bucket.length >= MAX_BUCKET_REFS) bucket.shift();
+        if (bucket.length >= MAX_BUCKET_REFS) {
+          this.leaveBucket(bucket.shift() as CopyRef, band);
+          this.evicted.bucketCopies++;
+        }
         bucket.push(ref);
       }
+    });
+    this.copies.set(ref.seq, ref);
+    this.ledger.mark(timeChunk("r", ref.time));
+    if (this.copies.size > o.maxCopies) {
+      const oldest = this.copies.values().next().value as CopyRef;
+      bandKeys(oldest.signature).forEach((key, band) => {
+        if ((oldest.bands & (1 << band)) === 0) return;
+        const bucket = this.buckets.get(key) as CopyRef[];
+        bucket.splice(bucket.indexOf(oldest), 1);
+        if (bucket.length === 0) this.buckets.delete(key);
+        this.leaveBucket(oldest, band);
+      });
+      this.evicted.copies++;
     }
     this.join(event, account, item, o.copyWindowMs);
   }
@@ -697,11 +904,17 @@ export class CoordinationDetector {
   /** Adds the account to the event and ties it to the members that acted within `windowMs` of it. */
   private join(event: CoordinationEvent, account: string, item: CoordinationItem, windowMs: number): void {
     const o = this.options;
-    if (event.members.has(account) || event.members.size >= o.maxEventAccounts) return;
+    if (event.members.has(account)) return;
+    if (event.members.size >= o.maxEventAccounts) {
+      this.evicted.eventAccounts++;
+      return;
+    }
     const time = item.eventTime;
+    this.ledger.mark(shardedChunk("e", event.last, event.shard));
     if (time < event.first) event.first = time;
     if (time > event.last) event.last = time;
     event.members.set(account, { post: item.id, time });
+    this.ledger.mark(shardedChunk("e", event.last, event.shard));
     if (!event.counted) {
       if (event.members.size < o.minEventAccounts) return;
       event.counted = true;
@@ -725,7 +938,9 @@ export class CoordinationDetector {
 
   private countEvent(account: string): void {
     const state = this.accounts.get(account);
-    if (state) state.events++;
+    if (!state) return;
+    state.events++;
+    this.ledger.mark(timeChunk("a", state.last));
   }
 
   private tie(x: string, y: string, time: number): void {
@@ -734,12 +949,22 @@ export class CoordinationDetector {
     const pair = this.pairs.get(key);
     if (pair) {
       this.pairs.delete(key);
+      this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
       pair.count++;
       if (time > pair.last) pair.last = time;
+      pair.seq = ++this.seq;
       this.pairs.set(key, pair);
+      this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
     } else {
-      this.pairs.set(key, { a, b, count: 1, last: time });
-      if (this.pairs.size > this.options.maxPairs) this.pairs.delete(this.pairs.keys().next().value as string);
+      const created = { a, b, count: 1, last: time, seq: ++this.seq, shard: fnv1a(key) % CHUNK_SHARDS };
+      this.pairs.set(key, created);
+      this.ledger.mark(shardedChunk("p", time, created.shard));
+      if (this.pairs.size > this.options.maxPairs) {
+        const [oldest, evicted] = this.pairs.entries().next().value as [string, Pair];
+        this.pairs.delete(oldest);
+        this.ledger.mark(shardedChunk("p", evicted.last, evicted.shard));
+        this.evicted.pairs++;
+      }
     }
   }
 
@@ -752,8 +977,10 @@ export class CoordinationDetector {
     for (const [key, bucket] of this.buckets) {
       let keep = 0;
       while (keep < bucket.length && (bucket[keep] as CopyRef).time < copyHorizon) keep++;
-      if (keep === bucket.length) this.buckets.delete(key);
-      else if (keep > 0) bucket.splice(0, keep);
+      if (keep === 0) continue;
+      const band = Number.parseInt(key, 10);
+      for (const ref of bucket.splice(0, keep)) this.leaveBucket(ref, band);
+      if (bucket.length === 0) this.buckets.delete(key);
     }
     const evidenceHorizon = now - o.evidenceTtlMs;
     for (const [id, event] of this.events) {
@@ -763,17 +990,58 @@ export class CoordinationDetector {
         : event.last < now - 2 * Math.max(o.copyWindowMs, o.coShareWindowMs);
       if (!gone) continue;
       this.events.delete(id);
+      this.ledger.mark(shardedChunk("e", event.last, event.shard));
       if (event.kind === "amplification") this.targets.delete(`${event.platform}:${event.target}`);
     }
     for (const [key, pair] of this.pairs) {
-      if (pair.last < evidenceHorizon) this.pairs.delete(key);
+      if (pair.last >= evidenceHorizon) continue;
+      this.pairs.delete(key);
+      this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
     }
     const accountHorizon = now - o.accountTtlMs;
     for (const [key, state] of this.accounts) {
       if (state.last >= accountHorizon) break;
       this.accounts.delete(key);
+      this.ledger.mark(timeChunk("a", state.last));
     }
   }
+
+  /** Holds a new event; beyond maxEvents the oldest goes (a copy still pointing at it matches nothing). */
+  private addEvent(event: CoordinationEvent): void {
+    event.shard = fnv1a(event.id) % CHUNK_SHARDS;
+    this.events.set(event.id, event);
+    this.ledger.mark(shardedChunk("e", event.last, event.shard));
+    if (this.events.size <= this.options.maxEvents) return;
+    const oldest = this.events.values().next().value as CoordinationEvent;
+    this.events.delete(oldest.id);
+    if (oldest.kind === "amplification") this.targets.delete(`${oldest.platform}:${oldest.target}`);
+    this.ledger.mark(shardedChunk("e", oldest.last, oldest.shard));
+    this.evicted.events++;
+  }
+
+  /** The copy is no longer in its band's bucket; once in none, it is forgotten. */
+  private leaveBucket(ref: CopyRef, band: number): void {
+    ref.bands &= ~(1 << band);
+    if (ref.bands === 0) this.copies.delete(ref.seq);
+    this.ledger.mark(timeChunk("r", ref.time));
+  }
+}
+
+/** Stands in for the swept event a copy restored from chunks still refers to (copy() ignores it). */
+function detachedEvent(id: string): CoordinationEvent {
+  return {
+    id,
+    kind: "copy",
+    platform: "",
+    first: 0,
+    last: 0,
+    text: "",
+    target: null,
+    members: new Map(),
+    counted: false,
+    seq: 0,
+    shard: 0,
+  };
 }
 
 function clamp01(x: number): number {

@@ -6,13 +6,23 @@ import type { Mention } from "../../schemas/types.generated.js";
 import type { CoordinationItem } from "./detector.js";
 
 export {
+  CAPTURE_SLICE,
+  CHUNK_SHARDS,
+  type ChunkCapture,
+  ChunkLedger,
+  type ChunkRows,
+  chunkWidth,
+  shardedChunk,
+  timeChunk,
+} from "./chunks.js";
+export {
   type Campaign,
   type CampaignAccount,
   type CampaignReason,
   CoordinationDetector,
+  type CoordinationEvictions,
   type CoordinationItem,
   type CoordinationOptions,
-  type CoordinationSnapshot,
   DEFAULT_COORDINATION_OPTIONS,
   MAX_CAMPAIGN_POSTS,
 } from "./detector.js";

@@ -75,6 +75,18 @@ export class MemoryStateStore implements StateStore {
     this.addMembers(members, options.membersTtlSeconds ?? ttlSeconds, options.fixedExpiry ?? false);
   }
 
+  async replaceAtomically(values: StateEntry[], deletes: string[], renew: string[], ttlSeconds: number): Promise<void> {
+    // No await in between: no other call sees a part of it.
+    for (const key of deletes) this.entries.delete(key);
+    const now = this.now();
+    const expiresAt = now + ttlSeconds * 1000;
+    for (const key of renew) {
+      const entry = this.entries.get(key);
+      if (entry && entry.expiresAt > now) this.extend(key, entry, expiresAt);
+    }
+    this.put(values, ttlSeconds);
+  }
+
   async writeIfUnchanged(read: ReadEntry[], writes: StateWrite[]): Promise<string[]> {
     // Checked and written without an await in between: no other call runs in the middle.
     const now = this.now();

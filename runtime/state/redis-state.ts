@@ -171,6 +171,15 @@ export class RedisStateStore implements StateStore {
     await run(transaction);
   }
 
+  async replaceAtomically(values: StateEntry[], deletes: string[], renew: string[], ttlSeconds: number): Promise<void> {
+    if (values.length === 0 && deletes.length === 0 && renew.length === 0) return;
+    const transaction = this.redis.multi();
+    if (deletes.length > 0) transaction.del(...deletes);
+    for (const { key, value } of values) transaction.set(key, value, "EX", ttlSeconds);
+    for (const key of renew) transaction.expire(key, ttlSeconds);
+    await run(transaction);
+  }
+
   async writeIfUnchanged(read: ReadEntry[], writes: StateWrite[]): Promise<string[]> {
     if (writes.every(({ values, members }) => values.length === 0 && members.length === 0)) return [];
     const keys = read.map(({ key }) => key);

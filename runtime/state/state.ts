@@ -49,6 +49,14 @@ export interface StateStore {
    */
   writeAtomically(values: StateEntry[], members: StateEntry[], ttlSeconds: number, options?: MemberTtl): Promise<void>;
   /**
+   * Sets `values`, deletes the keys of `deletes` and renews the TTL of the existing keys of `renew`
+   * (their values untouched), in one atomic step (all or nothing), every key written or renewed
+   * expiring after ttlSeconds. State stored as chunks under one manifest: only the chunks that
+   * changed are written, the ones emptied are deleted, the unchanged ones live as long as the
+   * manifest that lists them.
+   */
+  replaceAtomically(values: StateEntry[], deletes: string[], renew: string[], ttlSeconds: number): Promise<void>;
+  /**
    * Compare-and-set over many keys: if every key of `read` still holds the value it was read with
    * (null: still absent), performs every write (as `writeAtomically` does, each with its own TTLs)
    * in one atomic step and returns []; otherwise writes nothing and returns the keys that changed.

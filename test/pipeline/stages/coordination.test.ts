@@ -4,7 +4,8 @@
  * campaigns a later write no longer finds are retired.
  */
 import { describe, expect, it } from "vitest";
-import { type CoordinationStageSnapshot, CoordinationState } from "../../../pipeline/stages/coordination.js";
+import { CoordinationState, coordinationKeys, loadState, storeCapture } from "../../../pipeline/stages/coordination.js";
+import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
 import { coordinationStream } from "../../fixtures/coordination.js";
 
 const PARTITIONS = ["t/0", "t/1", "t/2"];
@@ -58,18 +59,63 @@ describe("coordination stage state", () => {
     expect(state.drain(IDLE_MS, IDLE_MS)).toBe(50);
     expect(state.offsets.get("t/0")).toBe(50n);
 
-    // Cut mid-stream: a snapshot through JSON, restored, replayed from its offsets in big batches.
+    // Cut mid-stream: stored twice (the second time only what changed), restored from the state
+    // store, replayed from its offsets in big batches.
+    const store = new MemoryStateStore();
+    const keys = coordinationKeys("test-");
     const first = new CoordinationState(undefined, PARTITIONS);
+    const third = partitions.map((records) => records.slice(0, Math.floor(records.length / 3)));
     const half = partitions.map((records) => records.slice(0, Math.floor(records.length / 2)));
-    feed(first, half, 37);
-    const stored = JSON.parse(JSON.stringify(first.snapshot())) as CoordinationStageSnapshot;
-    const covered = PARTITIONS.map((id) => BigInt(stored.offsets[id] ?? "0"));
+    feed(first, third, 37);
+    const firstCapture = await first.capture();
+    await storeCapture(store, keys, firstCapture, 60);
+    first.committed(firstCapture);
+    feed(
+      first,
+      half,
+      37,
+      third.map((records) => BigInt(records.length)),
+    );
+    // The merge releases nothing while a capture copies the state (the offsets stay as covered).
+    const capturing = first.capture();
+    expect(first.drain(10 * IDLE_MS, IDLE_MS)).toBe(0);
+    const capture = await capturing;
+    await storeCapture(store, keys, capture, 60);
+    first.committed(capture);
+    // The manifest lists every chunk held, and the store holds no other (emptied ones were deleted).
+    const manifest = JSON.parse((await store.getMany([keys.snapshot]))[0] as string) as { chunks: string[] };
+    const held = store.inventory((key) => (key.startsWith(keys.chunk("")) ? "chunk" : key)).get("chunk");
+    expect(held?.keys).toBe(manifest.chunks.length);
+    expect(manifest.chunks).toEqual(
+      [
+        ...new Set([
+          ...firstCapture.detector.changed.keys(),
+          ...capture.detector.changed.keys(),
+          ...capture.stage.changed.keys(),
+          ...firstCapture.stage.changed.keys(),
+        ]),
+      ]
+        .filter((chunk) => !capture.detector.emptied.includes(chunk) && !capture.stage.emptied.includes(chunk))
+        .sort(),
+    );
+    const covered = PARTITIONS.map((id) => BigInt(capture.offsets[id] ?? "0"));
     // Mentions still queued (waiting for later ones of the other partitions) are not covered.
     expect(covered.reduce((a, b) => a + b, 0n)).toBeLessThan(BigInt(half.flat().length));
-    const restored = CoordinationState.restore(stored, PARTITIONS);
+    const restored = (await loadState(store, keys, PARTITIONS, 0)) as CoordinationState;
+    expect([...restored.offsets]).toEqual(PARTITIONS.map((id, p) => [id, covered[p]]));
     feed(restored, partitions, 400, covered);
     restored.drain(IDLE_MS, IDLE_MS);
     expect(restored.detector.campaigns()).toEqual(expected);
+  });
+
+  it("treats an earlier format's whole-state snapshot as none: replays from the beginning, saying so", async () => {
+    const store = new MemoryStateStore();
+    const keys = coordinationKeys("t.");
+    // The single JSON document of the stage before its state was stored in chunks.
+    await store.setMany([{ key: keys.snapshot, value: JSON.stringify({ offsets: { "t/0": "7" }, detector: {} }) }], 60);
+    const outdated: unknown[] = [];
+    expect(await loadState(store, keys, PARTITIONS, 0, (version) => outdated.push(version))).toBeNull();
+    expect(outdated).toEqual([undefined]);
   });
 
   it("retires campaigns and members a later write no longer finds, keeping those whose evidence expired", async () => {
@@ -95,5 +141,43 @@ describe("coordination stage state", () => {
       next.accounts.filter(({ retired }) => retired === 1).map(({ campaign_id, account }) => [campaign_id, account]),
     ).toEqual([["x-gone", "x:1"]]);
     expect([...state.written.keys()]).toEqual(["x-3lslxg"]);
+  });
+
+  it("pauses a partition whose queue is over the cap until the merge releases it, losing nothing", async () => {
+    const { stream, partitions } = await partitioned();
+    const state = new CoordinationState(undefined, PARTITIONS, 0, 20);
+    // A replay delivers partition 0's backlog first: 50 queued, over the cap of 20, nothing released.
+    state.enqueue("t/0", partitions[0]?.slice(0, 50) as never, 50n, 0);
+    expect(state.drain(0, IDLE_MS)).toBe(0);
+    expect([state.full("t/0"), state.full("t/1")]).toEqual([true, false]);
+    let resumed = false;
+    const waiting = state
+      .waitForRoom("t/0", 5, () => false)
+      .then(() => {
+        resumed = true;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(resumed).toBe(false);
+    // The others deliver: the merge releases partition 0's mentions up to theirs, and it resumes.
+    for (const p of [1, 2]) state.enqueue(`t/${p}`, partitions[p]?.slice(0, 50) as never, 50n, 0);
+    expect(state.drain(0, IDLE_MS)).toBeGreaterThan(30);
+    await waiting;
+    expect(resumed).toBe(true);
+    expect(state.full("t/0")).toBe(false);
+    // The rest: every mention reaches the detector once, in event-time order (the campaigns of the whole stream).
+    feed(state, partitions, 25, [50n, 50n, 50n]);
+    // What waits at the end goes as the partitions that emptied turn idle, one after the other.
+    for (const now of [1, 2, 3]) state.drain(now * IDLE_MS, IDLE_MS);
+    expect(state.queued).toBe(0);
+    expect(PARTITIONS.map((id) => state.offsets.get(id))).toEqual(partitions.map((records) => BigInt(records.length)));
+    const uninterrupted = new CoordinationState();
+    for (const value of stream) uninterrupted.add(value);
+    expect(state.detector.size).toEqual(uninterrupted.detector.size);
+    expect(state.detector.campaigns()).toEqual(uninterrupted.detector.campaigns());
+    // A stopping stage does not wait.
+    const stuck = new CoordinationState(undefined, PARTITIONS, 0, 20);
+    stuck.enqueue("t/0", partitions[0]?.slice(0, 50) as never, 50n, 0);
+    await stuck.waitForRoom("t/0", 5, () => true);
+    expect(stuck.queued).toBe(50);
   });
 });

@@ -107,6 +107,39 @@ describe.each(stores)("%s state store", (_, open) => {
     expect(await store.writeIfUnchanged([], [{ values: [], members: [], ttlSeconds: 60 }])).toEqual([]);
   });
 
+  it("replaces chunks in one step: sets some, deletes some, renews the rest without touching them", async () => {
+    const store = await open();
+    const ns = uniquePrefix("chunks");
+    await store.setMany(
+      [
+        { key: `${ns}manifest`, value: "v1" },
+        { key: `${ns}kept`, value: "old" },
+        { key: `${ns}gone`, value: "old" },
+      ],
+      60,
+    );
+    await store.replaceAtomically(
+      [
+        { key: `${ns}manifest`, value: "v2" },
+        { key: `${ns}new`, value: "fresh" },
+      ],
+      [`${ns}gone`, `${ns}never-was`],
+      [`${ns}kept`, `${ns}missing`],
+      60,
+    );
+    expect(await store.getMany([`${ns}manifest`, `${ns}kept`, `${ns}gone`, `${ns}new`, `${ns}missing`])).toEqual([
+      "v2",
+      "old",
+      null,
+      "fresh",
+      null,
+    ]);
+    // A key both deleted and set is set: deletes go first.
+    await store.replaceAtomically([{ key: `${ns}kept`, value: "again" }], [`${ns}kept`], [], 60);
+    expect(await store.getMany([`${ns}kept`])).toEqual(["again"]);
+    await store.replaceAtomically([], [], [], 60);
+  });
+
   it("grants a lease to one holder at a time, extends it for its holder, and frees it on release or expiry", async () => {
     const store = await open();
     const lease = `${uniquePrefix("lease")}leader`;
@@ -148,6 +181,39 @@ describe("state TTLs", () => {
     now += 4_000;
     expect(await store.membersOf(["ids", "waiting"])).toEqual([[], []]);
     expect(await store.getMany(["v"])).toEqual(["1"]);
+  });
+
+  it("renew only the chunks a replacement lists (in-process clock)", async () => {
+    let now = 1_000_000;
+    const store = new MemoryStateStore(() => now);
+    await store.setMany(
+      [
+        { key: "renewed", value: "r" },
+        { key: "left", value: "l" },
+      ],
+      10,
+    );
+    now += 6_000;
+    await store.replaceAtomically([{ key: "manifest", value: "m" }], [], ["renewed"], 10);
+    now += 6_000;
+    expect(await store.getMany(["manifest", "renewed", "left"])).toEqual(["m", "r", null]);
+    now += 4_000;
+    expect(await store.getMany(["manifest", "renewed"])).toEqual([null, null]);
+  });
+
+  it("renew only the chunks a replacement lists (Redis)", async () => {
+    const store = await (stores[1] as [string, () => Promise<StateStore>])[1]();
+    const ns = uniquePrefix("renew");
+    await store.setMany(
+      [
+        { key: `${ns}renewed`, value: "r" },
+        { key: `${ns}left`, value: "l" },
+      ],
+      1,
+    );
+    await store.replaceAtomically([], [], [`${ns}renewed`], 3);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await store.getMany([`${ns}renewed`, `${ns}left`])).toEqual(["r", null]);
   });
 
   it("keep a fixed expiry that new members do not extend (Redis)", async () => {
