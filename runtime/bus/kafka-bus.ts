@@ -12,6 +12,7 @@ import kafkajs from "kafkajs";
 import type { Logger } from "../logger.js";
 import type { PipelineMetrics } from "../metrics.js";
 import type { Bus, ConsumeOptions, ConsumerHandle, OutgoingRecord, ProducerHandle, TopicDeclaration } from "./bus.js";
+import "./kafkajs-request-queue.js";
 import { StuckPartitions } from "./stuck-partitions.js";
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
