@@ -6,7 +6,7 @@
 import { Deduplicator } from "../../processors/dedup/index.js";
 import { normaliseMention } from "../../processors/normalise/index.js";
 import { type Tagger, untagged } from "../../processors/tagger.js";
-import type { IncomingRecord, RecordBatch } from "../../runtime/bus/bus.js";
+import { FLOWING_BATCH_BYTES, type IncomingRecord, type RecordBatch } from "../../runtime/bus/bus.js";
 import {
   decodeBatch,
   encodeFor,
@@ -79,6 +79,7 @@ export async function startProcessStage(ctx: PipelineContext, options: ProcessSt
     groupId: options.groupId ?? `${ctx.config.topicPrefix}simak-process`,
     topics: [source],
     onBatch: instrumented(ctx, STAGE, onBatch),
+    maxBatchBytes: FLOWING_BATCH_BYTES,
   });
   ctx.logger.info({ stage: STAGE, source, target, taggers: taggers.map((t) => t.name) }, "stage started");
   return {
