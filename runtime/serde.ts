@@ -8,7 +8,15 @@
  * errors, timeouts and 5xx. A lookup that still fails fails the batch (REGISTRY_UNAVAILABLE), which
  * the bus redelivers: only the registry's definitive "no such schema" makes a value a dead letter.
  */
-import { type Client, Compatibility, MockClient, RestError, SchemaRegistryClient } from "@confluentinc/schemaregistry";
+// The client's own modules: the package's index also loads every serde it offers and the KMS drivers
+// of its encryption rules (AWS, Azure, Google Cloud, Vault), most of a second of CPU at every start.
+import { MockClient } from "@confluentinc/schemaregistry/dist/mock-schemaregistry-client.js";
+import { RestError } from "@confluentinc/schemaregistry/dist/rest-error.js";
+import {
+  type Client,
+  Compatibility,
+  SchemaRegistryClient,
+} from "@confluentinc/schemaregistry/dist/schemaregistry-client.js";
 import avro from "avsc";
 import type { Contract } from "../schemas/contracts.js";
 import type { SimakConfig } from "./config.js";
