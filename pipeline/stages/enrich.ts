@@ -26,7 +26,7 @@ import {
   type ViralityAssessment,
   viralityKeys,
 } from "../../processors/virality/index.js";
-import { FLOWING_BATCH_BYTES, type IncomingRecord, type RecordBatch } from "../../runtime/bus/bus.js";
+import type { IncomingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import {
   decodeBatch,
   encodeFor,
@@ -315,7 +315,6 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
     groupId: `${config.topicPrefix}simak-enrich-router`,
     topics: [taggedTopic, engagementTopic],
     onBatch: instrumented(ctx, STAGE, handle),
-    maxBatchBytes: FLOWING_BATCH_BYTES,
   });
   ctx.logger.info({ stage: STAGE, consumes: [taggedTopic, engagementTopic], produces: viralityTopic }, "stage started");
   return {

@@ -6,7 +6,7 @@
 import { Deduplicator } from "../../processors/dedup/index.js";
 import { normaliseMention } from "../../processors/normalise/index.js";
 import { type Tagger, untagged } from "../../processors/tagger.js";
-import { FLOWING_BATCH_BYTES, type IncomingRecord, type RecordBatch } from "../../runtime/bus/bus.js";
+import type { IncomingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import {
   decodeBatch,
   encodeFor,
@@ -23,6 +23,13 @@ import type { Mention, TaggedMention } from "../../schemas/types.generated.js";
 import { tagIsolated } from "./tagging.js";
 
 const STAGE = "process";
+/**
+ * A few hundred raw mentions per partition batch: every stage after this one waits for its
+ * output, which leaves only when a batch is done. With the bus's default (1 MiB, ~2 000 mentions
+ * once it fell behind) the stages took turns on the cores instead of working side by side, and
+ * each held a batch's worth of records more in memory.
+ */
+const BATCH_BYTES = 128 * 1024;
 
 export interface ProcessStageOptions {
   taggers?: Tagger[];
@@ -79,7 +86,7 @@ export async function startProcessStage(ctx: PipelineContext, options: ProcessSt
     groupId: options.groupId ?? `${ctx.config.topicPrefix}simak-process`,
     topics: [source],
     onBatch: instrumented(ctx, STAGE, onBatch),
-    maxBatchBytes: FLOWING_BATCH_BYTES,
+    maxBatchBytes: BATCH_BYTES,
   });
   ctx.logger.info({ stage: STAGE, source, target, taggers: taggers.map((t) => t.name) }, "stage started");
   return {

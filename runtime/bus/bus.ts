@@ -34,9 +34,6 @@ export interface ProducerHandle {
   close(): Promise<void>;
 }
 
-/** The batch size (maxBatchBytes) of the stages that spend long on each record: a few hundred mentions. */
-export const FLOWING_BATCH_BYTES = 128 * 1024;
-
 export interface ConsumeOptions {
   groupId: string;
   topics: string[];
