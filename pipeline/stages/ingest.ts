@@ -1,7 +1,6 @@
 /**
  * The ingest stage: runs one or more sources (ingestors), encodes their events and produces them
- * to the raw topics keyed by post, in small batches sent one at a time (each once the bus has
- * acknowledged the one before), while the source fills the next.
+ * to the raw topics keyed by post, in small batches that each wait for the bus's acknowledgement.
  * Inputs a source could not parse go to the dead-letter topic with their reason.
  *
  * Checkpoints a source yields are stored in the state store only after the bus acknowledged the
@@ -206,15 +205,8 @@ export async function startIngestStage(
   // Flushes are chained so that batches reach the bus in the order the sources produced them, and
   // a checkpoint is stored only once every earlier batch is acknowledged.
   let flushed = Promise.resolve();
-  /** Closes the pending batch and chains its send; resolves once it and every earlier one are acknowledged. */
   const flush = () => {
-    if (size === 0 && pending.checkpoints.size === 0 && pending.receipts.length === 0) return flushed;
-    const batch = pending;
-    pending = emptyBatch();
-    size = 0;
-    flushed = flushed.then(() => send(batch));
-    // Awaited later (by the source's next flush or the stage's end): not an unhandled rejection meanwhile.
-    flushed.catch(() => undefined);
+    flushed = flushed.then(send);
     return flushed;
   };
   /** Sends the batch, again after each failure, until it is acknowledged or the failures run out. */
@@ -243,7 +235,11 @@ export async function startIngestStage(
       }
     }
   };
-  const send = async (batch: ReturnType<typeof emptyBatch>) => {
+  const send = async () => {
+    const batch = pending;
+    if (size === 0 && batch.checkpoints.size === 0 && batch.receipts.length === 0) return;
+    pending = emptyBatch();
+    size = 0;
     if (batch.itemSources.size > 0) {
       const timer = metrics.batchSeconds.startTimer({ stage: STAGE });
       try {
@@ -393,17 +389,8 @@ export async function startIngestStage(
           };
           for await (const event of ingestor.events(running.signal, context)) {
             accept(ingestor.name, event);
-            if (
-              size >= MAX_BATCH_EVENTS ||
-              Date.now() - batchStarted >= MAX_BATCH_DELAY_MS ||
-              event.type === "receipt"
-            ) {
-              // One batch on its way to the bus while the source fills the next: the source's work
-              // overlaps the produce's round trip instead of waiting for it.
-              const previous = flushed;
-              void flush();
-              await previous;
-            }
+            if (size >= MAX_BATCH_EVENTS || Date.now() - batchStarted >= MAX_BATCH_DELAY_MS || event.type === "receipt")
+              await flush();
             if (running.signal.aborted) break;
           }
         } finally {

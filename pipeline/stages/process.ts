@@ -23,13 +23,6 @@ import type { Mention, TaggedMention } from "../../schemas/types.generated.js";
 import { tagIsolated } from "./tagging.js";
 
 const STAGE = "process";
-/**
- * A few hundred raw mentions per partition batch: every stage after this one waits for its
- * output, which leaves only when a batch is done. With the bus's default (1 MiB, ~2 000 mentions
- * once it fell behind) the stages took turns on the cores instead of working side by side, and
- * each held a batch's worth of records more in memory.
- */
-const BATCH_BYTES = 128 * 1024;
 
 export interface ProcessStageOptions {
   taggers?: Tagger[];
@@ -86,7 +79,6 @@ export async function startProcessStage(ctx: PipelineContext, options: ProcessSt
     groupId: options.groupId ?? `${ctx.config.topicPrefix}simak-process`,
     topics: [source],
     onBatch: instrumented(ctx, STAGE, onBatch),
-    maxBatchBytes: BATCH_BYTES,
   });
   ctx.logger.info({ stage: STAGE, source, target, taggers: taggers.map((t) => t.name) }, "stage started");
   return {

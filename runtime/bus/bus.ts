@@ -42,14 +42,6 @@ export interface ConsumeOptions {
   /** How many partitions are handled at once; defaults to all assigned. */
   concurrency?: number;
   /**
-   * On Kafka, at most this many bytes of records per partition batch (default 1 MiB; the
-   * in-process bus takes at most 2 000 records). The next fetch waits for the batches of the last
-   * one, so a stage that spends long on each record and falls behind would take ever larger batches
-   * (thousands of mentions per partition), and its output would reach the stages after it in
-   * bursts, each after a whole batch: smaller batches keep the stages working side by side.
-   */
-  maxBatchBytes?: number;
-  /**
    * Where to start reading, by `topic/partition`, instead of the group's committed offsets, the
    * first time this consumer is assigned the partition (a stage whose state is a snapshot taken at
    * these offsets replays from there). An offset the log no longer holds starts at its earliest.

@@ -199,7 +199,6 @@ export class KafkaBus implements Bus {
         groupId: options.groupId,
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: 100,
-        ...(options.maxBatchBytes !== undefined && { maxBytesPerPartition: options.maxBatchBytes }),
         sessionTimeout: 30_000,
         heartbeatInterval: 3_000,
       });
