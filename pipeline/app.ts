@@ -26,16 +26,9 @@ import { createStorage, type Storage } from "../runtime/storage/clickhouse.js";
 import { migrate } from "../runtime/storage/migrations.js";
 import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
-import { startClickHouseSink } from "../sinks/clickhouse/index.js";
 import { persepsiHandler } from "./api/persepsi.js";
-import { startAggregateStage } from "./stages/aggregate.js";
-import { startAlertStage } from "./stages/alert.js";
-import { startCoordinationStage } from "./stages/coordination.js";
-import { startEnrichStage } from "./stages/enrich.js";
 import { type IngestStageHandle, startIngestStage } from "./stages/ingest.js";
-import { startIssuesStage } from "./stages/issues.js";
 import { startProcessStage } from "./stages/process.js";
-import { startResponsivenessStage } from "./stages/responsiveness.js";
 import { readSourceReadings } from "./stages/source-state.js";
 
 /** Downstream first: the dashboard reads what the sink, the alert and the aggregate stage write. */
@@ -172,13 +165,17 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       });
       stages.push(dashboard);
     }
-    if (name === "sink") stages.push(await startClickHouseSink(context));
-    if (name === "alert") stages.push(await startAlertStage(context));
-    if (name === "aggregate") stages.push(await startAggregateStage(context));
-    if (name === "responsiveness") stages.push(await startResponsivenessStage(context));
-    if (name === "issues") stages.push(await startIssuesStage(context));
-    if (name === "coordination") stages.push(await startCoordinationStage(context));
-    if (name === "enrich") stages.push(await startEnrichStage(context));
+    // Each stage's code is loaded only by a process that runs it: a process of one stage (`simak
+    // run ingest`) does not pay the start-up of the others' libraries (reports, mail, ClickHouse).
+    if (name === "sink") stages.push(await (await import("../sinks/clickhouse/index.js")).startClickHouseSink(context));
+    if (name === "alert") stages.push(await (await import("./stages/alert.js")).startAlertStage(context));
+    if (name === "aggregate") stages.push(await (await import("./stages/aggregate.js")).startAggregateStage(context));
+    if (name === "responsiveness")
+      stages.push(await (await import("./stages/responsiveness.js")).startResponsivenessStage(context));
+    if (name === "issues") stages.push(await (await import("./stages/issues.js")).startIssuesStage(context));
+    if (name === "coordination")
+      stages.push(await (await import("./stages/coordination.js")).startCoordinationStage(context));
+    if (name === "enrich") stages.push(await (await import("./stages/enrich.js")).startEnrichStage(context));
     if (name === "process") {
       const opened = await openTaggers({ ...config.process, state, prefix: config.topicPrefix, logger });
       closers.push(opened.close);

@@ -3,6 +3,8 @@
  * same broker (no decoding, no processing), with the produce side and the measures they share.
  */
 import kafkajs from "kafkajs";
+// The same kafkajs as the stages' (runtime/bus/kafka-bus.ts): without its request queue's 1 ms loop.
+import "../../runtime/bus/kafkajs-request-queue.js";
 import { postKey } from "../../schemas/topics.js";
 import type { Mention } from "../../schemas/types.generated.js";
 import { percentile } from "./percentile.js";

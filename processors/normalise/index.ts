@@ -16,18 +16,22 @@ const KINDS_WITH_PARENT = new Set(["reply", "share"]);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
+/** Printable ASCII, tab and line breaks: already NFC, with no character to drop. */
+const PLAIN_ASCII = /^[\t\n\r\x20-\x7E]*$/;
+const LEADING_MARKS = { "#": /^#+/, "@": /^@+/ } as const;
+
 export type NormaliseResult = { ok: true; mention: Mention } | ({ ok: false } & Rejection);
 
 function clean(text: string): string {
+  // Most ids, handles and texts are plain ASCII: the test is several times cheaper than normalize().
+  if (PLAIN_ASCII.test(text)) return text.trim();
   return text.normalize("NFC").replace(CONTROL_CHARS, "").trim();
 }
 
-function canonicalList(values: string[], prefix: string): string[] {
+function canonicalList(values: string[], prefix: keyof typeof LEADING_MARKS): string[] {
   const seen = new Set<string>();
   for (const value of values) {
-    const canonical = clean(value)
-      .replace(new RegExp(`^${prefix}+`), "")
-      .toLowerCase();
+    const canonical = clean(value).replace(LEADING_MARKS[prefix], "").toLowerCase();
     if (canonical) seen.add(canonical);
   }
   return [...seen];

@@ -13,6 +13,7 @@ import type { Logger } from "../logger.js";
 import type { PipelineMetrics } from "../metrics.js";
 import { sleep } from "../retry.js";
 import type { Bus, ConsumeOptions, ConsumerHandle, OutgoingRecord, ProducerHandle, TopicDeclaration } from "./bus.js";
+import "./kafkajs-request-queue.js";
 import { StuckPartitions } from "./stuck-partitions.js";
 
 const { Kafka, logLevel, Partitioners } = kafkajs;

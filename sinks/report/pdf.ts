@@ -4,7 +4,7 @@
  * `SIMAK_REPORT_CHROMIUM`). The page header and footer carry the agency, the period and "page x of
  * y" on every page. One browser prints many reports (the benchmark, a schedule's run); close it after.
  */
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 
 /** How long one report may take to print. */
 const PRINT_TIMEOUT_MS = 60_000;
@@ -19,6 +19,8 @@ export class ReportPrinter {
 
   static async open(executablePath: string): Promise<ReportPrinter> {
     try {
+      // Loaded here, not with the module: every stage process imports the CLI, few print a PDF.
+      const { chromium } = await import("playwright-core");
       const browser = await chromium.launch({
         executablePath,
         headless: true,

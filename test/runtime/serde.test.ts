@@ -27,6 +27,19 @@ describe("AvroCodec (Confluent wire format)", () => {
     expect(codec.decode<Mention>(bytes, contracts.Mention)).toEqual(sampleMention);
   });
 
+  it("encodes values larger than its scratch buffer, and each value into a buffer of its own", async () => {
+    const codec = new AvroCodec(new MockClient({ baseURLs: ["mock://"] }));
+    const id = await codec.register("simak.mentions.raw", contracts.Mention);
+    const long = { ...sampleMention, text: "kata ".repeat(40_000) };
+    const first = codec.encode(id, contracts.Mention, long);
+    const second = codec.encode(id, contracts.Mention, sampleMention);
+    expect(first.length).toBe(5 + contracts.Mention.type.toBuffer(long).length);
+    expect(first.readUInt32BE(1)).toBe(id);
+    expect(codec.decode<Mention>(first, contracts.Mention)).toEqual(long);
+    expect(codec.decode<Mention>(second, contracts.Mention)).toEqual(sampleMention);
+    expect(codec.decode<Mention>(codec.encode(id, contracts.Mention, long), contracts.Mention).text).toBe(long.text);
+  });
+
   it("interoperates with @confluentinc/schemaregistry's own Avro serdes in both directions", async () => {
     const client = new MockClient({ baseURLs: ["mock://"] });
     const codec = new AvroCodec(client);

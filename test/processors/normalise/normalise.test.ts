@@ -32,6 +32,22 @@ describe("normaliseMention", () => {
     expect(result.mention.lang).toBe("id");
   });
 
+  it("keeps tabs and line breaks inside plain ASCII text, and drops DEL and control characters from ASCII", () => {
+    const result = normaliseMention(
+      withChanges({
+        text: " antre\tlama\r\nsekali ",
+        author: { ...sampleMention.author, handle: "warga\u007F_depok", name: "Budi\u0001 Santoso" },
+        hashtags: ["##Antre\u0008"],
+      }),
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.mention.text).toBe("antre\tlama\r\nsekali");
+    expect(result.mention.author.handle).toBe("warga_depok");
+    expect(result.mention.author.name).toBe("Budi Santoso");
+    expect(result.mention.hashtags).toEqual(["antre"]);
+  });
+
   it("lists every missing required field", () => {
     const result = normaliseMention(
       withChanges({ id: " ", text: "\t", author: { ...sampleMention.author, handle: "" }, kind: "reply" }),
