@@ -200,6 +200,8 @@ interface CopyRef {
   event: CoordinationEvent;
   /** Bit i set: the copy is in its band i's bucket (bandKeys(signature)[i]). */
   bands: number;
+  /** The last lookup that compared it (a copy sits in up to 16 of a lookup's buckets); not stored. */
+  lookup: number;
 }
 
 interface Pair {
@@ -258,6 +260,8 @@ export class CoordinationDetector {
   private readonly pairs = new Map<string, Pair>();
   /** The copies held in buckets, by seq (in the order they came). */
   private readonly copies = new Map<number, CopyRef>();
+  /** Copy lookups so far: a copy compared in a lookup is marked with its number, not put in a set. */
+  private lookups = 0;
   private readonly ledger = new ChunkLedger();
   private watermark = Number.NEGATIVE_INFINITY;
   private observedSince = Number.POSITIVE_INFINITY;
@@ -455,7 +459,7 @@ export class CoordinationDetector {
       const signature = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       // A copy of an event swept meanwhile matches nothing (copy()): a stand-in keeps its id.
       const event = detector.events.get(eventId) ?? detachedEvent(eventId);
-      const ref: CopyRef = { seq, time, signature, event, bands };
+      const ref: CopyRef = { seq, time, signature, event, bands, lookup: 0 };
       detector.copies.set(seq, ref);
       bandKeys(signature).forEach((key, band) => {
         if ((bands & (1 << band)) === 0) return;
@@ -841,11 +845,11 @@ export class CoordinationDetector {
     const keys = bandKeys(sig);
     let best: CopyRef | null = null;
     let bestSimilarity = o.copySimilarity;
-    const seen = new Set<CopyRef>();
+    const lookup = ++this.lookups;
     for (const key of keys) {
       for (const ref of this.buckets.get(key) ?? []) {
-        if (Math.abs(ref.time - item.eventTime) > o.copyWindowMs || seen.has(ref)) continue;
-        seen.add(ref);
+        if (ref.lookup === lookup || Math.abs(ref.time - item.eventTime) > o.copyWindowMs) continue;
+        ref.lookup = lookup;
         const s = similarityAtLeast(sig, ref.signature, bestSimilarity);
         if (s >= bestSimilarity) {
           best = ref;
@@ -871,7 +875,7 @@ export class CoordinationDetector {
       };
       this.addEvent(event);
     }
-    const ref: CopyRef = { seq: ++this.seq, time: item.eventTime, signature: sig, event, bands: 0 };
+    const ref: CopyRef = { seq: ++this.seq, time: item.eventTime, signature: sig, event, bands: 0, lookup };
     keys.forEach((key, band) => {
       ref.bands |= 1 << band;
       const bucket = this.buckets.get(key);
