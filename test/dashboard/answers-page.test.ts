@@ -6,62 +6,30 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline } from "../../pipeline/app.js";
 import { localWeek } from "../../processors/responsiveness/index.js";
-import { PartitionWindows } from "../../processors/windows/index.js";
-import { loadConfig } from "../../runtime/config.js";
-import { windowDeltaRows } from "../../sinks/clickhouse/rows.js";
 import { seedResponsiveness } from "../fixtures/responsiveness.js";
-import { tagged } from "../processors/windows/helpers.js";
-import { openBrowserPage } from "../support/browser.js";
-import { ARTIFACTS_DIR, freePort, tempDir } from "../support/services.js";
+import { type DashboardPage, openDashboardPage } from "../support/dashboard-page.js";
+import { ARTIFACTS_DIR } from "../support/services.js";
 
 const SCREENSHOTS = join(ARTIFACTS_DIR, "dashboard");
 const DAY = 86_400_000;
 const AGENCY = "bpjs-kesehatan";
-let pipeline: Pipeline;
-let browser: Browser;
+let dashboard: DashboardPage;
 let page: Page;
 let base: string;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const config = loadConfig({
-    SIMAK_DATA_DIR: tempDir("answers-page"),
-    SIMAK_HTTP_PORT: String(await freePort()),
-    SIMAK_LOG_LEVEL: "warn",
+  dashboard = await openDashboardPage("answers-page", AGENCY, async (storage) => {
+    await seedResponsiveness(storage, AGENCY, Date.parse(`${localWeek(Date.now() - 14 * DAY, "UTC")}T00:00:00Z`));
   });
-  pipeline = await startPipeline({ config, stages: ["dashboard"] });
-  const storage = await pipeline.context.storage();
-  await seedResponsiveness(storage, AGENCY, Date.parse(`${localWeek(Date.now() - 14 * DAY, "UTC")}T00:00:00Z`));
-  const windows = new PartitionWindows({ allowedLatenessMs: 60_000 });
-  windows.add(
-    tagged({
-      id: "m1",
-      at: Date.now() - 30 * 60_000,
-      author: "a",
-      followers: 10,
-      topics: [{ queryId: "q", agency: AGENCY }],
-    }),
-  );
-  await storage.client.insert({
-    table: storage.table("mention_window_deltas"),
-    values: windowDeltaRows(
-      windows.flush(),
-      { topic: "t", partition: 0, firstOffset: "0", lastOffset: "0" },
-      Date.now(),
-    ),
-    format: "JSONEachRow",
-  });
-  base = `http://127.0.0.1:${pipeline.httpPort}`;
-  ({ browser, page } = await openBrowserPage());
+  ({ page, base } = dashboard);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await pipeline?.stop();
+  await dashboard?.close();
 });
 
 describe("Perlu dijawab", () => {

@@ -9,16 +9,11 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline } from "../../pipeline/app.js";
-import { PartitionWindows } from "../../processors/windows/index.js";
-import { loadConfig } from "../../runtime/config.js";
-import { windowDeltaRows } from "../../sinks/clickhouse/rows.js";
 import { campaignRow, seedPersepsiPair } from "../fixtures/coordination.js";
-import { tagged } from "../processors/windows/helpers.js";
-import { openBrowserPage } from "../support/browser.js";
-import { ARTIFACTS_DIR, freePort, tempDir } from "../support/services.js";
+import { type DashboardPage, openDashboardPage } from "../support/dashboard-page.js";
+import { ARTIFACTS_DIR } from "../support/services.js";
 
 const SCREENSHOTS = join(ARTIFACTS_DIR, "dashboard");
 const HOUR = 3_600_000;
@@ -30,58 +25,31 @@ const NOW = Date.now();
 /** The active campaign (its accounts' posts from here), and one that ended four hours ago. */
 const ACTIVE = { first: NOW - 40 * MIN, last: NOW - 5 * MIN };
 const ENDED = { first: NOW - 5 * HOUR, last: NOW - 4 * HOUR };
-let pipeline: Pipeline;
-let browser: Browser;
+let dashboard: DashboardPage;
 let page: Page;
 let base: string;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const config = loadConfig({
-    SIMAK_DATA_DIR: tempDir("campaigns-page"),
-    SIMAK_HTTP_PORT: String(await freePort()),
-    SIMAK_LOG_LEVEL: "warn",
+  dashboard = await openDashboardPage("campaigns-page", AGENCY, async (storage) => {
+    await seedPersepsiPair(storage, AGENCY, ACTIVE.first, { quiet: QUIET });
+    await storage.client.insert({
+      table: storage.table("campaigns"),
+      values: [
+        campaignRow(`${AGENCY}-c`, AGENCY, ACTIVE.first, ACTIVE.last, { target: "x:p1" }),
+        campaignRow("ended", AGENCY, ENDED.first, ENDED.last),
+        // Before the range, and another agency's.
+        campaignRow("old", AGENCY, NOW - 3 * 24 * HOUR, NOW - 2 * 24 * HOUR),
+        campaignRow("other", "kpk", ACTIVE.first, ACTIVE.last),
+      ],
+      format: "JSONEachRow",
+    });
   });
-  pipeline = await startPipeline({ config, stages: ["dashboard"] });
-  const storage = await pipeline.context.storage();
-  const windows = new PartitionWindows({ allowedLatenessMs: 60_000 });
-  windows.add(
-    tagged({
-      id: "m1",
-      at: Date.now() - 30 * 60_000,
-      author: "a",
-      followers: 10,
-      topics: [{ queryId: "q", agency: AGENCY }],
-    }),
-  );
-  await storage.client.insert({
-    table: storage.table("mention_window_deltas"),
-    values: windowDeltaRows(
-      windows.flush(),
-      { topic: "t", partition: 0, firstOffset: "0", lastOffset: "0" },
-      Date.now(),
-    ),
-    format: "JSONEachRow",
-  });
-  await seedPersepsiPair(storage, AGENCY, ACTIVE.first, { quiet: QUIET });
-  await storage.client.insert({
-    table: storage.table("campaigns"),
-    values: [
-      campaignRow(`${AGENCY}-c`, AGENCY, ACTIVE.first, ACTIVE.last, { target: "x:p1" }),
-      campaignRow("ended", AGENCY, ENDED.first, ENDED.last),
-      // Before the range, and another agency's.
-      campaignRow("old", AGENCY, NOW - 3 * 24 * HOUR, NOW - 2 * 24 * HOUR),
-      campaignRow("other", "kpk", ACTIVE.first, ACTIVE.last),
-    ],
-    format: "JSONEachRow",
-  });
-  base = `http://127.0.0.1:${pipeline.httpPort}`;
-  ({ browser, page } = await openBrowserPage());
+  ({ page, base } = dashboard);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await pipeline?.stop();
+  await dashboard?.close();
 });
 
 describe("Kampanye terkoordinasi on the agency view", () => {

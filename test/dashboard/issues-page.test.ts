@@ -10,61 +10,31 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline } from "../../pipeline/app.js";
-import { PartitionWindows } from "../../processors/windows/index.js";
-import { loadConfig } from "../../runtime/config.js";
-import { windowDeltaRows } from "../../sinks/clickhouse/rows.js";
+import type { Storage } from "../../runtime/storage/clickhouse.js";
 import { memberRow, mentionRow } from "../fixtures/coordination.js";
 import { seedIssues } from "../fixtures/issues.js";
-import { tagged } from "../processors/windows/helpers.js";
-import { openBrowserPage } from "../support/browser.js";
-import { ARTIFACTS_DIR, freePort, tempDir } from "../support/services.js";
+import { type DashboardPage, openDashboardPage } from "../support/dashboard-page.js";
+import { ARTIFACTS_DIR } from "../support/services.js";
 
 const SCREENSHOTS = join(ARTIFACTS_DIR, "dashboard");
 const HOUR = 3_600_000;
 const AGENCY = "bpjs-kesehatan";
 const MIN = 60_000;
 const CAMPAIGN = "x-dukung-bpjs";
-let pipeline: Pipeline;
-let browser: Browser;
+let dashboard: DashboardPage;
 let page: Page;
 let base: string;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const config = loadConfig({
-    SIMAK_DATA_DIR: tempDir("issues-page"),
-    SIMAK_HTTP_PORT: String(await freePort()),
-    SIMAK_LOG_LEVEL: "warn",
+  dashboard = await openDashboardPage("issues-page", AGENCY, async (storage) => {
+    const hour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+    await seedIssues(storage, AGENCY, hour);
+    await seedCampaign(storage, hour);
   });
-  pipeline = await startPipeline({ config, stages: ["dashboard"] });
-  const storage = await pipeline.context.storage();
-  const hour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
-  await seedIssues(storage, AGENCY, hour);
-  await seedCampaign(storage, hour);
-  const windows = new PartitionWindows({ allowedLatenessMs: 60_000 });
-  windows.add(
-    tagged({
-      id: "m1",
-      at: Date.now() - 30 * 60_000,
-      author: "a",
-      followers: 10,
-      topics: [{ queryId: "q", agency: AGENCY }],
-    }),
-  );
-  await storage.client.insert({
-    table: storage.table("mention_window_deltas"),
-    values: windowDeltaRows(
-      windows.flush(),
-      { topic: "t", partition: 0, firstOffset: "0", lastOffset: "0" },
-      Date.now(),
-    ),
-    format: "JSONEachRow",
-  });
-  base = `http://127.0.0.1:${pipeline.httpPort}`;
-  ({ browser, page } = await openBrowserPage());
+  ({ page, base } = dashboard);
 }, 120_000);
 
 /**
@@ -73,7 +43,7 @@ beforeAll(async () => {
  * akun_w shares a. To the issue's post i1 (warga_x's), after the campaign's grace, relawan_a
  * replies and pengamat_z shares it.
  */
-async function seedCampaign(storage: Awaited<ReturnType<Pipeline["context"]["storage"]>>, hour: number) {
+async function seedCampaign(storage: Storage, hour: number) {
   const first = hour + 5 * MIN;
   const at = (minute: number) => first + minute * MIN;
   const row = (
@@ -144,8 +114,7 @@ async function seedCampaign(storage: Awaited<ReturnType<Pipeline["context"]["sto
 }
 
 afterAll(async () => {
-  await browser?.close();
-  await pipeline?.stop();
+  await dashboard?.close();
 });
 
 describe("Isu", () => {
