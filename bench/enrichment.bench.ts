@@ -26,6 +26,7 @@ import { loadConfig } from "../runtime/config.js";
 import { encodeFor, type StageHandle, topicName } from "../runtime/context.js";
 import { postKey, type TopicId } from "../schemas/topics.js";
 import type { EngagementEvent, Mention } from "../schemas/types.generated.js";
+import { caughtUp } from "./support/caught-up.js";
 import { buildQueries, queryFileText } from "./support/queries.js";
 import { simulatedEvents } from "./support/simulated.js";
 
@@ -51,33 +52,6 @@ async function generateEvents(): Promise<Event[]> {
     if (event.type === "engagement") events.push({ snapshot: event.engagement });
   }
   return events;
-}
-
-/** Polls until each group has committed the end offset of each of its topics. */
-async function caughtUp(groups: { groupId: string; topics: string[] }[]): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (;;) {
-      let behind = false;
-      for (const { groupId, topics } of groups) {
-        const committed = await admin.fetchOffsets({ groupId, topics });
-        for (const topic of topics) {
-          const ends = await admin.fetchTopicOffsets(topic);
-          const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
-          for (const { partition, high } of ends) {
-            const at = done.find((p) => p.partition === partition)?.offset ?? "-1";
-            if (Number(high) > 0 && Number(at) < Number(high)) behind = true;
-          }
-        }
-        if (behind) break;
-      }
-      if (!behind) return Date.now();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 interface Result {
@@ -183,7 +157,7 @@ async function run(events: Event[], mode: Mode, queriesFile: string, round: numb
       },
     ]);
   }
-  const end = await caughtUp(groups);
+  const end = await caughtUp(kafka, groups, { pollMs: 100 });
   const enrichCpu = cpuMs(enrich?.pid);
   clearInterval(sampler);
   await producer.close();

@@ -40,6 +40,7 @@ import { AvroCodec, createRegistryClient } from "../runtime/serde.js";
 import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
 import type { Mention } from "../schemas/types.generated.js";
+import { caughtUp } from "./support/caught-up.js";
 import { BROKERS, kafka, passthroughBaseline, REDIS, REGISTRY, type Result } from "./support/passthrough.js";
 import { percentile } from "./support/percentile.js";
 import { buildQueries, queryFileText } from "./support/queries.js";
@@ -189,35 +190,6 @@ function consumerGroups(prefix: string, storeStages: readonly string[]): { group
       topics: [topic("mentionsTagged"), topic("engagementRaw"), topic("virality"), topic("alerts")],
     },
   ];
-}
-
-/** Polls until each group has committed the end offset of each of its topics; the time it had. */
-async function caughtUp(groups: { groupId: string; topics: string[] }[]): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-  try {
-    for (;;) {
-      if (Date.now() > deadline) throw new Error(`the pipeline did not drain in ${DRAIN_TIMEOUT_MS / 1000} s`);
-      let behind = false;
-      for (const { groupId, topics } of groups) {
-        const committed = await admin.fetchOffsets({ groupId, topics });
-        for (const topic of topics) {
-          const ends = await admin.fetchTopicOffsets(topic);
-          const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
-          for (const { partition, high } of ends) {
-            const at = done.find((p) => p.partition === partition)?.offset ?? "-1";
-            if (Number(high) > 0 && Number(at) < Number(high)) behind = true;
-          }
-        }
-        if (behind) break;
-      }
-      if (!behind) return Date.now();
-      await sleep(200);
-    }
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Waits until every consumer group of the pipeline has members and is stable (joined). */
@@ -443,7 +415,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     ingesting = false;
     await requests;
     if (code !== 0) throw new Error(`ingest exited with ${code}:\n${logTail(ingest)}`);
-    const end = await caughtUp(groups);
+    const end = await caughtUp(kafka, groups, { pollMs: 200, timeoutMs: DRAIN_TIMEOUT_MS });
     usage.stop();
 
     const idle: number[] = [];

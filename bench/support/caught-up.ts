@@ -1,0 +1,43 @@
+/**
+ * When a pipeline under benchmark has drained: every consumer group has committed the end offset
+ * of every partition of each topic it reads.
+ */
+import type { Kafka } from "kafkajs";
+
+export interface GroupTopics {
+  groupId: string;
+  topics: string[];
+}
+
+/** Polls every `pollMs` until each group is at the end of its topics; the time it was. Throws after `timeoutMs`. */
+export async function caughtUp(
+  kafka: Kafka,
+  groups: readonly GroupTopics[],
+  { pollMs, timeoutMs = Number.POSITIVE_INFINITY }: { pollMs: number; timeoutMs?: number },
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (Date.now() > deadline) throw new Error(`the pipeline did not drain in ${timeoutMs / 1000} s`);
+      let behind = false;
+      for (const { groupId, topics } of groups) {
+        const committed = await admin.fetchOffsets({ groupId, topics });
+        for (const topic of topics) {
+          const ends = await admin.fetchTopicOffsets(topic);
+          const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
+          for (const { partition, high } of ends) {
+            const at = done.find((p) => p.partition === partition)?.offset ?? "-1";
+            if (Number(high) > 0 && Number(at) < Number(high)) behind = true;
+          }
+        }
+        if (behind) break;
+      }
+      if (!behind) return Date.now();
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
