@@ -595,12 +595,8 @@ export async function startCoordinationStage(
     const rows = current.rows(Date.now());
     const capture = await current.capture(nextTurn);
     if (rows.campaigns.length > 0) {
-      await storage.client.insert({ table: storage.table("campaigns"), values: rows.campaigns, format: "JSONEachRow" });
-      await storage.client.insert({
-        table: storage.table("campaign_accounts"),
-        values: rows.accounts,
-        format: "JSONEachRow",
-      });
+      await storage.insertRows("campaigns", rows.campaigns);
+      await storage.insertRows("campaign_accounts", rows.accounts);
     }
     if (!(await lease.hold())) {
       lost = true;
