@@ -49,7 +49,9 @@ import { Lease } from "../../runtime/state/lease.js";
 import { TOPICS } from "../../schemas/topics.js";
 import type { Alert } from "../../schemas/types.generated.js";
 import { type Channel, createChannels, DeliveryQueue } from "../../sinks/notify/index.js";
+import { sinkGroupId } from "../../sinks/clickhouse/index.js";
 import {
+  countedOffsets,
   everyMinute,
   lastCompletedMinute,
   readEvidence,
@@ -90,6 +92,34 @@ export async function startAlertStage(ctx: PipelineContext, options: AlertStageO
     lastCompletedMinute(storage, source, TOPICS.mentionsTagged.partitions, config.alert.idlePartitionMs);
 
   let seenCompleted: number | null = null;
+  /** A completed minute and the aggregate stage's offsets then, until the sink's commits pass them. */
+  let unstored: { minute: number | null; offsets: Map<number, number> } | null = null;
+  const sinkGroup = sinkGroupId(config);
+  /** Whether the sink has committed, on every partition, what the aggregate stage had counted. */
+  const sinkPassed = async (offsets: Map<number, number>) => {
+    const progress = await ctx.bus.progress(sinkGroup, source);
+    return [...offsets].every(([partition, offset]) => {
+      const at = progress.find((entry) => entry.partition === partition);
+      // A partition the log no longer holds that far (recreated, retention) needs only its end.
+      return !at || Math.max(at.committed, 0) >= Math.min(offset + 1, at.end);
+    });
+  };
+  /**
+   * The minute rules may be judged through: closed by every partition's watermark, and stored by
+   * the sink, so a firing alert's evidence (tagged_mentions) holds its window's mentions. The
+   * aggregate stage's offsets are read after the minute and kept until the sink passes them: a
+   * sink always a batch behind the aggregate stage still lets the minutes through.
+   */
+  const storedThrough = async (): Promise<number | null> => {
+    if (!unstored) {
+      const minute = await completed();
+      unstored = { minute, offsets: await countedOffsets(storage, source) };
+    }
+    if (!(await sinkPassed(unstored.offsets))) return seenCompleted;
+    const { minute } = unstored;
+    unstored = null;
+    return minute;
+  };
   let historyThrough: number | null = null;
   let channels = new Map<string, Channel>();
   const rulesFile = await openAlertConfig(file, {
@@ -228,7 +258,7 @@ export async function startAlertStage(ctx: PipelineContext, options: AlertStageO
     const queue = await lead();
     if (!queue) return;
     const through = seenCompleted;
-    seenCompleted = await completed();
+    seenCompleted = await storedThrough();
     if (through === null) return;
     const judged = rules();
     const failed: unknown[] = [];

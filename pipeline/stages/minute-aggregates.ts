@@ -51,6 +51,21 @@ export async function lastCompletedMinute(
   return Math.floor(clock / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
 }
 
+/** The last offset of `topic` the aggregate stage has counted, by partition. */
+export async function countedOffsets(storage: Storage, topic: string): Promise<Map<number, number>> {
+  const result = await storage.client.query({
+    query: `SELECT source_partition, max(last_offset) AS last_offset
+            FROM ${storage.table("mention_window_deltas")}
+            WHERE source_topic = {topic:String}
+            GROUP BY source_partition`,
+    query_params: { topic },
+    format: "JSONEachRow",
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  const rows = await result.json<{ source_partition: number; last_offset: number }>();
+  return new Map(rows.map((row) => [row.source_partition, row.last_offset]));
+}
+
 /**
  * The 1-minute aggregate rows of a scope: `scope_kind` query, agency or all (processors/windows/scopes.ts),
  * from `mention_windows_1m`, or from `mention_windows_province_1m` for a scope with a province.

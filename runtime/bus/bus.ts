@@ -61,9 +61,20 @@ export interface TopicDeclaration {
   retentionMs: number;
 }
 
+/** Where a consumer group stands on one partition of a topic. */
+export interface PartitionProgress {
+  partition: number;
+  /** The next offset the group will read (what it committed); -1 when it committed nothing. */
+  committed: number;
+  /** The offset the partition's next record will get. */
+  end: number;
+}
+
 export interface Bus {
   readonly kind: "kafka" | "memory";
   ensureTopics(topics: TopicDeclaration[]): Promise<void>;
+  /** The group's committed offset and the log's end on every partition of `topic`, by partition. */
+  progress(groupId: string, topic: string): Promise<PartitionProgress[]>;
   producer(): Promise<ProducerHandle>;
   consume(options: ConsumeOptions): Promise<ConsumerHandle>;
   close(): Promise<void>;

@@ -12,7 +12,15 @@ import kafkajs from "kafkajs";
 import type { Logger } from "../logger.js";
 import type { PipelineMetrics } from "../metrics.js";
 import { sleep } from "../retry.js";
-import type { Bus, ConsumeOptions, ConsumerHandle, OutgoingRecord, ProducerHandle, TopicDeclaration } from "./bus.js";
+import type {
+  Bus,
+  ConsumeOptions,
+  ConsumerHandle,
+  OutgoingRecord,
+  PartitionProgress,
+  ProducerHandle,
+  TopicDeclaration,
+} from "./bus.js";
 import "./kafkajs-request-queue.js";
 import { StuckPartitions } from "./stuck-partitions.js";
 
@@ -96,6 +104,8 @@ export class KafkaBus implements Bus {
   readonly kind = "kafka" as const;
   private readonly kafka: kafkajs.Kafka;
   private readonly producers: kafkajs.Producer[] = [];
+  /** Connected at the first progress() call and kept: a stage asks on every poll. */
+  private admin: Promise<kafkajs.Admin> | null = null;
 
   constructor(private readonly options: KafkaBusOptions) {
     this.kafka = new Kafka({
@@ -297,7 +307,33 @@ export class KafkaBus implements Bus {
     };
   }
 
+  async progress(groupId: string, topic: string): Promise<PartitionProgress[]> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      this.admin = admin.connect().then(() => admin);
+      // A failed connect is not kept: the next call tries again.
+      this.admin.catch(() => {
+        this.admin = null;
+      });
+    }
+    const admin = await this.admin;
+    const [committed, ends] = await Promise.all([admin.fetchOffsets({ groupId, topics: [topic] }), admin.fetchTopicOffsets(topic)]);
+    const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
+    return ends
+      .map(({ partition, high }) => ({
+        partition,
+        committed: Number(done.find((entry) => entry.partition === partition)?.offset ?? "-1"),
+        end: Number(high),
+      }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
   async close(): Promise<void> {
-    await Promise.all(this.producers.map((producer) => producer.disconnect()));
+    const admin = this.admin;
+    this.admin = null;
+    await Promise.all([
+      ...this.producers.map((producer) => producer.disconnect()),
+      admin?.then((connected) => connected.disconnect(), () => undefined),
+    ]);
   }
 }

@@ -15,6 +15,7 @@ import type {
   ConsumerHandle,
   IncomingRecord,
   OutgoingRecord,
+  PartitionProgress,
   ProducerHandle,
   TopicDeclaration,
 } from "./bus.js";
@@ -127,6 +128,15 @@ export class MemoryBus implements Bus {
         );
       }
     }
+  }
+
+  async progress(groupId: string, topic: string): Promise<PartitionProgress[]> {
+    const group = this.groups.get(groupId);
+    return this.partitions(topic).map((log, partition) => ({
+      partition,
+      committed: group?.committed.get(`${topic}/${partition}`) ?? -1,
+      end: log.end,
+    }));
   }
 
   private partitions(topic: string): PartitionLog[] {

@@ -14,6 +14,7 @@ import {
   webEventProblem,
 } from "../../processors/normalise/index.js";
 import type { IncomingRecord, RecordBatch } from "../../runtime/bus/bus.js";
+import type { SimakConfig } from "../../runtime/config.js";
 import {
   deadLetterOf,
   decodeBatch,
@@ -47,6 +48,11 @@ import {
 import { TableWriter } from "./table-writer.js";
 
 const STAGE = "sink";
+
+/** The sink's consumer group: the alert stage waits for its commits (pipeline/stages/alert.ts). */
+export function sinkGroupId(config: SimakConfig): string {
+  return `${config.topicPrefix}simak-sink`;
+}
 
 export interface SinkStageOptions {
   groupId?: string;
@@ -182,7 +188,7 @@ export async function startClickHouseSink(ctx: PipelineContext, options: SinkSta
   };
 
   const consumer = await ctx.bus.consume({
-    groupId: options.groupId ?? `${config.topicPrefix}simak-sink`,
+    groupId: options.groupId ?? sinkGroupId(config),
     topics: [mentionsTopic, engagementTopic, viralityTopic, alertsTopic, webTopic, changesTopic],
     onBatch: instrumented(ctx, STAGE, onBatch),
   });

@@ -61,6 +61,7 @@ export async function startAggregateInstance(
   const bus: Bus = {
     kind: "memory",
     ensureTopics: async () => {},
+    progress: async () => [],
     producer: async () => ({
       send: async (_topic, records) => keep(records),
       sendMany: async (sends) => {

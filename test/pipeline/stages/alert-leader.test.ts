@@ -3,7 +3,8 @@
  * holder judges the rules, and when it stops the other takes over from the stored detector state,
  * so each spike fires exactly once, by whichever instance leads at the time; a leader whose poll
  * hangs past its lease gives the lead up and publishes nothing when the poll returns; a rule that
- * throws does not keep the rules after it from running. The 1-minute aggregates are seeded through
+ * throws does not keep the rules after it from running; minutes the aggregate stage counted wait for
+ * the sink to store them (a firing's evidence is read from what the sink stored). The 1-minute aggregates are seeded through
  * the window deltas table, as the aggregate stage writes them.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -13,11 +14,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type Pipeline, startPipeline } from "../../../pipeline/app.js";
 import { startAlertStage } from "../../../pipeline/stages/alert.js";
 import { alertKeys, MINUTE_MS, openAlertConfig } from "../../../processors/alerts/index.js";
+import { MemoryBus } from "../../../runtime/bus/memory-bus.js";
+import { partitionFor } from "../../../runtime/bus/partition.js";
 import { loadConfig } from "../../../runtime/config.js";
 import { type PipelineContext, type StageHandle, topicName } from "../../../runtime/context.js";
 import { PipelineMetrics } from "../../../runtime/metrics.js";
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
 import type { Storage } from "../../../runtime/storage/clickhouse.js";
+import { type TopicId, TOPICS } from "../../../schemas/topics.js";
+import { sinkGroupId } from "../../../sinks/clickhouse/index.js";
 import { tempDir, waitFor } from "../../support/services.js";
 
 /** Two hours ago, on the hour: recent enough for every TTL. */
@@ -233,5 +238,43 @@ describe("alert stage leadership", () => {
     const failures = (await metrics.errors.get()).values.find((value) => value.labels.code === "ALERT_RULE_FAILED");
     expect(failures?.value).toBeGreaterThan(0);
     expect(stage.healthy()).toBe(true);
+  });
+
+  it("judges a minute only once the sink has committed what the aggregate stage had counted there", async () => {
+    // A bus of its own: the aggregated records are on its mentions topic and no sink has read them.
+    const bus = new MemoryBus(pino({ level: "silent" }));
+    const mentions = topicName(config, "mentionsTagged");
+    await bus.ensureTopics(
+      Object.entries(TOPICS).map(([id, topic]) => ({
+        name: topicName(config, id as TopicId),
+        partitions: topic.partitions,
+        retentionMs: topic.retentionMs,
+      })),
+    );
+    const keys = Array.from({ length: 2000 }, (_, i) => `m${i}`).filter(
+      (key) => partitionFor(mentions, key, TOPICS.mentionsTagged.partitions) === 0,
+    );
+    const counted = offset + 10;
+    expect(keys.length).toBeGreaterThanOrEqual(counted);
+    const producer = await bus.producer();
+    await producer.send(
+      mentions,
+      keys.slice(0, counted).map((key) => ({ key, value: Buffer.from(key) })),
+    );
+    const metrics = new PipelineMetrics();
+    const stage = await startAlertStage({ ...pipeline.context, bus, state: new MemoryStateStore(), metrics });
+    stages.push(stage);
+    await waitFor("it to lead", async () => ((await leading(metrics)) === 1 ? true : undefined), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await seed(40, 50, 45);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await published(metrics)).toBe(0);
+    expect(stage.healthy()).toBe(true);
+
+    // The sink reads them (and commits): the spike is judged.
+    const sink = await bus.consume({ groupId: sinkGroupId(config), topics: [mentions], onBatch: async () => {} });
+    await bus.drained();
+    await publishedTwo("the instance once the sink caught up", metrics);
+    await sink.stop();
   });
 });

@@ -27,6 +27,7 @@ function flakyBus(failures: number) {
   const bus: Bus = {
     kind: "memory",
     ensureTopics: async () => {},
+    progress: async () => [],
     producer: async () => ({
       send: async () => {},
       sendMany: async (batches) => {

@@ -104,6 +104,7 @@ async function startInstance(): Promise<Instance> {
   const bus: Bus = {
     kind: "memory",
     ensureTopics: async () => {},
+    progress: async () => [],
     producer: async () => ({ send: async () => {}, sendMany: async () => {}, close: async () => {} }),
     consume: async (options) => {
       onBatch = options.onBatch;

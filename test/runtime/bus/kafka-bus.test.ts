@@ -57,6 +57,11 @@ describe("Kafka bus", () => {
         handled.push(String(record.value));
       }
     };
+    const perPartition = [0, 1, 2].map((partition) => keys.filter((key) => partitionFor(topic, key, 3) === partition).length);
+    // Before the group has read anything: nothing committed, the log ends after each partition's records.
+    expect(await bus.progress(`${prefix}g`, topic)).toEqual(
+      perPartition.map((end, partition) => ({ partition, committed: -1, end })),
+    );
     const first = await bus.consume({ groupId: `${prefix}g`, topics: [topic], onBatch });
     consumers.push(first);
     await waitFor("every record handled", async () => (new Set(handled).size === 60 ? true : undefined), 60_000);
@@ -64,6 +69,9 @@ describe("Kafka bus", () => {
     expect(failures).toBe(1);
     await first.stop();
     consumers.pop();
+    expect(await bus.progress(`${prefix}g`, topic)).toEqual(
+      perPartition.map((end, partition) => ({ partition, committed: end, end })),
+    );
 
     // Everything was committed: a restarted member of the group gets only what is produced next.
     await producer.send(topic, [{ key: "late", value: Buffer.from("late") }]);

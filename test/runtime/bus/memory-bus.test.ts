@@ -74,6 +74,8 @@ describe("memory bus", () => {
       ["a", "b", "c"],
       ["a", "b", "c"],
     ]);
+    expect(await bus.progress("g", "t")).toEqual([{ partition: 0, committed: 3, end: 3 }]);
+    expect(await bus.progress("another", "t")).toEqual([{ partition: 0, committed: -1, end: 3 }]);
   });
 
   it("a new member of the group resumes from the committed offset, not the beginning", async () => {
