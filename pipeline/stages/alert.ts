@@ -48,8 +48,8 @@ import { encodeFor, errorCodeOf, type PipelineContext, type StageHandle, topicNa
 import { Lease } from "../../runtime/state/lease.js";
 import { TOPICS } from "../../schemas/topics.js";
 import type { Alert } from "../../schemas/types.generated.js";
-import { type Channel, createChannels, DeliveryQueue } from "../../sinks/notify/index.js";
 import { sinkGroupId } from "../../sinks/clickhouse/index.js";
+import { type Channel, createChannels, DeliveryQueue } from "../../sinks/notify/index.js";
 import {
   countedOffsets,
   everyMinute,

@@ -317,7 +317,10 @@ export class KafkaBus implements Bus {
       });
     }
     const admin = await this.admin;
-    const [committed, ends] = await Promise.all([admin.fetchOffsets({ groupId, topics: [topic] }), admin.fetchTopicOffsets(topic)]);
+    const [committed, ends] = await Promise.all([
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+      admin.fetchTopicOffsets(topic),
+    ]);
     const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
     return ends
       .map(({ partition, high }) => ({
@@ -333,7 +336,10 @@ export class KafkaBus implements Bus {
     this.admin = null;
     await Promise.all([
       ...this.producers.map((producer) => producer.disconnect()),
-      admin?.then((connected) => connected.disconnect(), () => undefined),
+      admin?.then(
+        (connected) => connected.disconnect(),
+        () => undefined,
+      ),
     ]);
   }
 }

@@ -21,7 +21,7 @@ import { type PipelineContext, type StageHandle, topicName } from "../../../runt
 import { PipelineMetrics } from "../../../runtime/metrics.js";
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
 import type { Storage } from "../../../runtime/storage/clickhouse.js";
-import { type TopicId, TOPICS } from "../../../schemas/topics.js";
+import { TOPICS, type TopicId } from "../../../schemas/topics.js";
 import { sinkGroupId } from "../../../sinks/clickhouse/index.js";
 import { tempDir, waitFor } from "../../support/services.js";
 

@@ -57,7 +57,9 @@ describe("Kafka bus", () => {
         handled.push(String(record.value));
       }
     };
-    const perPartition = [0, 1, 2].map((partition) => keys.filter((key) => partitionFor(topic, key, 3) === partition).length);
+    const perPartition = [0, 1, 2].map(
+      (partition) => keys.filter((key) => partitionFor(topic, key, 3) === partition).length,
+    );
     // Before the group has read anything: nothing committed, the log ends after each partition's records.
     expect(await bus.progress(`${prefix}g`, topic)).toEqual(
       perPartition.map((end, partition) => ({ partition, committed: -1, end })),
