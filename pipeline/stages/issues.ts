@@ -1,9 +1,9 @@
 /**
  * The issues stage: tagged mentions -> per scope (each agency and monitoring query a mention
  * matched) one row in ClickHouse `issue_posts` with the post's terms (processors/issues), rolled
- * up by a materialized view into hourly term counts (`issue_terms_hourly`); and, once a minute of
- * event time is complete, the issues of the window ending there for every scope (`issue_windows`,
- * read through `issues_hourly` and `rising_issues`; docs/analysts.md).
+ * up into hourly term counts (`issue_terms_hourly`) once an hour is a baseline (issue-terms-hourly.ts);
+ * and, once a minute of event time is complete, the issues of the window ending there for every
+ * scope (`issue_windows`, read through `issues_hourly` and `rising_issues`; docs/analysts.md).
  *
  * Exactly once, simply: a post row is a pure function of its mention, keyed by (scope, minute,
  * platform, id) in a ReplacingMergeTree read with FINAL, and the hourly counts are sets of post ids
@@ -34,6 +34,7 @@ import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topi
 import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
+import { IssueTermsHourly } from "./issue-terms-hourly.js";
 import { IssueWindowPosts } from "./issue-window-posts.js";
 
 const STAGE = "issues";
@@ -107,6 +108,7 @@ export async function evaluateWindow(
   end: number,
   options: { windowMinutes: number; baselineHours: number },
   windowPosts: IssueWindowPosts = new IssueWindowPosts(storage),
+  hourlyTerms: IssueTermsHourly = new IssueTermsHourly(storage),
 ) {
   const bounds = windowBounds(end, options);
   const scopes = await windowPosts.read(bounds.start, end);
@@ -116,6 +118,7 @@ export async function evaluateWindow(
   }
   const counts = new Map<string, number>();
   if (scopes.size > 0) {
+    await hourlyTerms.ensure(bounds.baselineStart, bounds.baselineEnd);
     const baseline = await queryRows<{ scope_kind: string; scope: string; term: string; posts: number }>(
       storage,
       `SELECT scope_kind, scope, term, uniqExactMerge(posts) AS posts
@@ -147,6 +150,7 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
   const producer = await ctx.bus.producer();
   const settings = config.issues;
   const windowPosts = new IssueWindowPosts(storage);
+  const hourlyTerms = new IssueTermsHourly(storage);
 
   const onBatch = async (batch: RecordBatch) => {
     const { values, failed } = await decodeBatch(ctx, STAGE, batch, (record) =>
@@ -204,7 +208,7 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
       end <= window.closed && n < MINUTES_PER_ROUND && !stopped;
       end += MINUTE_MS, n++
     ) {
-      evaluated.push(...(await evaluateWindow(storage, end, settings, windowPosts)));
+      evaluated.push(...(await evaluateWindow(storage, end, settings, windowPosts, hourlyTerms)));
       last = end;
     }
     if (last === undefined) return;

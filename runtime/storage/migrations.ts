@@ -981,6 +981,18 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE ${t("issue_posts")} DROP COLUMN IF EXISTS text, DROP COLUMN IF EXISTS author_handle`,
     ],
   },
+  {
+    version: 29,
+    name: "issue term counts rolled up by the issues stage once an hour is a baseline, not by a view at every insert",
+    // The view's cost was the store's largest for the issues stage (pipeline/stages/issue-terms-hourly.ts).
+    // The latest hour it counted may have been short of posts: dropped, the stage rolls it up again
+    // from issue_posts, which holds every post of the last ISSUE_POSTS_DAYS.
+    statements: (t) => [
+      `DROP VIEW IF EXISTS ${t("issue_terms_hourly_mv")}`,
+      `ALTER TABLE ${t("issue_terms_hourly")} DELETE WHERE hour >= (SELECT max(hour) FROM ${t("issue_terms_hourly")})
+        SETTINGS mutations_sync = 1`,
+    ],
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */
