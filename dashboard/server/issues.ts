@@ -1,9 +1,8 @@
 /**
  * "Isu": the rising issues of an agency (rising_issues, from the issues stage) with the volume of
  * each over the last windows for a sparkline, the top rising issue of every agency for the
- * overview, and an issue's posts for its page (issue_posts and, for their text, tagged_mentions;
- * docs/analysts.md) with their
- * amplification network (server/network.ts).
+ * overview, and an issue's posts for its page (issue_mentions and, for their text, tagged_mentions;
+ * docs/analysts.md) with their amplification network (server/network.ts).
  */
 import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
 import type { IssueAnswer, IssuePostRow, RisingIssue } from "../shared/types.js";
@@ -15,6 +14,8 @@ export const SPARKLINE_WINDOWS = 30;
 export const ISSUE_POSTS_LIMIT = 100;
 /** An issue page shows this much of each post's text. */
 const ISSUE_POST_TEXT_CHARS = 500;
+/** An issue_mentions row counted in the agency's scope (`{agency:String}`). */
+const IN_AGENCY_SCOPE = "arrayExists((kind, id) -> kind = 'agency' AND id = {agency:String}, scope_kinds, scopes)";
 
 /** Rising issues of the agencies (all when none is named), most significant first per agency. */
 export async function risingIssues(storage: Storage, agency?: string): Promise<RisingIssue[]> {
@@ -84,8 +85,8 @@ export async function issuePage(storage: Storage, agency: string, key: string, n
     // Text and author from tagged_mentions, where a post its platform removed is erased and marked.
     `WITH posts AS (
        SELECT platform, mention_id, event_time, sentiment
-       FROM ${storage.table("issue_posts")} FINAL
-       WHERE scope_kind = 'agency' AND scope = {agency:String} AND has(terms, {key:String})
+       FROM ${storage.table("issue_mentions")} FINAL
+       WHERE ${IN_AGENCY_SCOPE} AND has(terms, {key:String})
          AND minute > (SELECT max(window_end) FROM ${storage.table("issue_progress")} FINAL) - INTERVAL 1 DAY)
      SELECT p.platform AS platform, p.mention_id AS mention_id, toUnixTimestamp64Milli(p.event_time) AS time,
        m.author_handle AS author_handle, leftUTF8(m.text, {textChars:UInt32}) AS text, p.sentiment AS sentiment
@@ -126,8 +127,8 @@ export async function issueScope(storage: Storage, agency: string, key: string):
     `SELECT toUnixTimestamp(max(window_end)) * 1000 AS latest FROM ${storage.table("issue_progress")} FINAL HAVING count() > 0`,
   );
   if (!progress?.latest) return null;
-  const posts = `(SELECT platform, mention_id FROM ${storage.table("issue_posts")} FINAL
-    WHERE scope_kind = 'agency' AND scope = {agency:String} AND has(terms, {key:String})
+  const posts = `(SELECT platform, mention_id FROM ${storage.table("issue_mentions")} FINAL
+    WHERE ${IN_AGENCY_SCOPE} AND has(terms, {key:String})
       AND minute > toDateTime(toInt64({from:Float64})))`;
   return {
     fromMs: Number(progress.latest) - 86_400_000,

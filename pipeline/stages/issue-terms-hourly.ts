@@ -1,6 +1,6 @@
 /**
  * The hourly term counts the issues stage compares a window with (`issue_terms_hourly`: per scope,
- * hour and term, the set of posts that have it), rolled up from `issue_posts` once an hour is
+ * hour and term, the set of posts that have it), rolled up from `issue_mentions` once an hour is
  * needed as a baseline. A baseline hour ends before its window starts, and a window is evaluated
  * only once every partition's posts are past its end, so the hour's posts are stored when it is
  * rolled up. A materialized view did the same at every insert: one row per scope and term of every
@@ -37,7 +37,7 @@ export class IssueTermsHourly {
     const missing = wanted.filter((hour) => !done.has(hour));
     if (missing.length > 0) {
       // The terms first, then the '' counts that mark the hours done.
-      await this.rollUp(missing, "arrayJoin(p.terms)");
+      await this.rollUp(missing, "arrayJoin(m.terms)");
       await this.rollUp(missing, "''");
     }
     for (const hour of wanted) this.rolled.add(hour);
@@ -49,12 +49,13 @@ export class IssueTermsHourly {
     const seconds = hours.map((hour) => hour / 1000);
     await this.storage.client.command({
       query: `INSERT INTO ${this.storage.table("issue_terms_hourly")} (scope_kind, scope, hour, term, posts)
-              SELECT p.scope_kind, p.scope, toStartOfHour(p.minute) AS hour, ${term} AS term,
-                uniqExactState(concat(p.platform, ':', p.mention_id))
-              FROM ${this.storage.table("issue_posts")} AS p
-              WHERE p.minute >= fromUnixTimestamp({from:Int64}) AND p.minute < fromUnixTimestamp({to:Int64})
-                AND toUnixTimestamp(toStartOfHour(p.minute)) IN {hours:Array(Int64)}
-              GROUP BY p.scope_kind, p.scope, hour, term`,
+              SELECT scope_kind, scope, toStartOfHour(m.minute) AS hour, ${term} AS term,
+                uniqExactState(concat(m.platform, ':', m.mention_id))
+              FROM ${this.storage.table("issue_mentions")} AS m
+              ARRAY JOIN m.scope_kinds AS scope_kind, m.scopes AS scope
+              WHERE m.minute >= fromUnixTimestamp({from:Int64}) AND m.minute < fromUnixTimestamp({to:Int64})
+                AND toUnixTimestamp(toStartOfHour(m.minute)) IN {hours:Array(Int64)}
+              GROUP BY scope_kind, scope, hour, term`,
       query_params: { from: Math.min(...seconds), to: Math.max(...seconds) + HOUR_MS / 1000, hours: seconds },
     });
   }

@@ -3,7 +3,7 @@
  * evaluations: a window of W minutes moves one minute per evaluation, so reading it whole each
  * time read (and counted the terms of) every post W times. A minute is read again only when its
  * stored row count moved since it was read (a late or redelivered batch), so what an evaluation
- * sees is what a fresh read of `issue_posts` FINAL would give: a restarted stage and one that ran
+ * sees is what a fresh read of `issue_mentions` FINAL would give: a restarted stage and one that ran
  * on evaluate the same windows to the same issues.
  */
 import type { IssuePost, SentimentBucket } from "../../processors/issues/index.js";
@@ -19,7 +19,7 @@ export interface ScopePosts {
 }
 
 interface StoredMinute {
-  /** `issue_posts` rows of the minute (before FINAL) when it was read. */
+  /** `issue_mentions` rows of the minute (before FINAL) when it was read. */
   rows: number;
   scopes: Map<string, ScopePosts>;
 }
@@ -42,7 +42,7 @@ export class IssueWindowPosts {
 
   /** Every scope's posts in [start, end) (whole minutes, epoch ms), ordered by scope kind and id. */
   async read(start: number, end: number): Promise<Map<string, ScopePosts>> {
-    const table = this.storage.table("issue_posts");
+    const table = this.storage.table("issue_mentions");
     // Aliases differ from the column names: ClickHouse would read an alias named `minute` in WHERE.
     const stored = await queryRows<{ minute_ms: number; rows: number }>(
       this.storage,
@@ -58,26 +58,26 @@ export class IssueWindowPosts {
     return this.merge([...rowsOf.keys()].sort((a, b) => a - b));
   }
 
-  /** Reads the given minutes' posts (FINAL: one row per scope and mention). */
+  /** Reads the given minutes' posts (FINAL: one row per mention), each into every scope it counts in. */
   private async load(minutes: [number, number][]): Promise<void> {
     const seconds = minutes.map(([minute]) => minute / 1000);
-    const posts = await queryRows<{
-      scope_kind: string;
-      scope: string;
-      agency: string;
+    const mentions = await queryRows<{
       minute_ms: number;
       id: string;
       time: number;
       terms: string[];
       sentiment: SentimentBucket;
+      scope_kinds: string[];
+      scopes: string[];
+      agencies: string[];
     }>(
       this.storage,
-      `SELECT scope_kind, scope, agency, toUnixTimestamp(minute) * 1000 AS minute_ms,
-         concat(platform, ':', mention_id) AS id, toUnixTimestamp64Milli(event_time) AS time, terms, sentiment
-       FROM ${this.storage.table("issue_posts")} FINAL
+      `SELECT toUnixTimestamp(minute) * 1000 AS minute_ms, concat(platform, ':', mention_id) AS id,
+         toUnixTimestamp64Milli(event_time) AS time, terms, sentiment, scope_kinds, scopes, agencies
+       FROM ${this.storage.table("issue_mentions")} FINAL
        WHERE minute >= fromUnixTimestamp({first:Int64}) AND minute <= fromUnixTimestamp({last:Int64})
          AND has({minutes:Array(Int64)}, toInt64(toUnixTimestamp(minute)))
-       ORDER BY scope_kind, scope, time, id`,
+       ORDER BY time, id`,
       {
         first: Math.min(...seconds),
         last: Math.max(...seconds),
@@ -85,17 +85,27 @@ export class IssueWindowPosts {
       },
     );
     const loaded = new Map(minutes.map(([minute, rows]) => [minute, { rows, scopes: new Map<string, ScopePosts>() }]));
-    for (const post of posts) {
-      const minute = loaded.get(Number(post.minute_ms));
+    for (const mention of mentions) {
+      const minute = loaded.get(Number(mention.minute_ms));
       if (!minute) continue;
-      const key = scopeKey(post.scope_kind, post.scope);
-      let scope = minute.scopes.get(key);
-      if (!scope) {
-        scope = { kind: post.scope_kind, id: post.scope, agency: post.agency, posts: [], terms: new Map() };
-        minute.scopes.set(key, scope);
-      }
-      scope.posts.push({ id: post.id, time: Number(post.time), terms: post.terms, sentiment: post.sentiment });
-      for (const term of post.terms) scope.terms.set(term, (scope.terms.get(term) ?? 0) + 1);
+      // One post for all its scopes: in (time, id) order in each, as the query gives them.
+      const post: IssuePost = {
+        id: mention.id,
+        time: Number(mention.time),
+        terms: mention.terms,
+        sentiment: mention.sentiment,
+      };
+      mention.scopes.forEach((id, i) => {
+        const kind = mention.scope_kinds[i] as string;
+        const key = scopeKey(kind, id);
+        let scope = minute.scopes.get(key);
+        if (!scope) {
+          scope = { kind, id, agency: mention.agencies[i] as string, posts: [], terms: new Map() };
+          minute.scopes.set(key, scope);
+        }
+        scope.posts.push(post);
+        for (const term of post.terms) scope.terms.set(term, (scope.terms.get(term) ?? 0) + 1);
+      });
     }
     for (const [minute, stored] of loaded) this.minutes.set(minute, stored);
   }

@@ -1,12 +1,13 @@
 /**
- * The issues stage: tagged mentions -> per scope (each agency and monitoring query a mention
- * matched) one row in ClickHouse `issue_posts` with the post's terms (processors/issues), rolled
- * up into hourly term counts (`issue_terms_hourly`) once an hour is a baseline (issue-terms-hourly.ts);
- * and, once a minute of event time is complete, the issues of the window ending there for every
- * scope (`issue_windows`, read through `issues_hourly` and `rising_issues`; docs/analysts.md).
+ * The issues stage: tagged mentions -> one row in ClickHouse `issue_mentions` with the post's terms
+ * (processors/issues) and the scopes it counts in (each agency and monitoring query it matched;
+ * the view `issue_posts` gives a row per scope), rolled up into hourly term counts
+ * (`issue_terms_hourly`) once an hour is a baseline (issue-terms-hourly.ts); and, once a minute of
+ * event time is complete, the issues of the window ending there for every scope (`issue_windows`,
+ * read through `issues_hourly` and `rising_issues`; docs/analysts.md).
  *
- * Exactly once, simply: a post row is a pure function of its mention, keyed by (scope, minute,
- * platform, id) in a ReplacingMergeTree read with FINAL, and the hourly counts are sets of post ids
+ * Exactly once, simply: a post row is a pure function of its mention, keyed by (minute, platform,
+ * id) in a ReplacingMergeTree read with FINAL, and the hourly counts are sets of post ids
  * (uniqExact states), so a batch redelivered after a crash or a rebalance, or a mention published
  * twice, adds nothing. A batch's rows are acknowledged before its partition's watermark (the latest
  * event time stored, `issue_watermarks`) moves, and both before its offsets are committed.
@@ -47,24 +48,28 @@ export interface IssuesStageOptions {
   groupId?: string;
 }
 
-export function issuePostRows(item: TaggedMention) {
+/** The mention's `issue_mentions` row: its terms and the scopes it counts in; null when it matches none. */
+export function issueMentionRow(item: TaggedMention) {
   // Per agency and per query; "all" has no history of its own worth comparing with.
   const scopes = scopesOf(item).filter(({ kind }) => kind !== "all");
-  if (scopes.length === 0) return [];
+  if (scopes.length === 0) return null;
   const { mention, tags } = item;
-  const terms = postTerms(mention.text, mention.hashtags);
-  const minute = Math.floor(mention.eventTime / MINUTE_MS) * 60;
-  return scopes.map((scope) => ({
-    scope_kind: scope.kind,
-    scope: scope.id,
-    agency: scope.agency,
-    minute,
+  return {
+    minute: Math.floor(mention.eventTime / MINUTE_MS) * 60,
     platform: mention.platform,
     mention_id: mention.id,
     event_time: mention.eventTime,
-    terms,
+    terms: postTerms(mention.text, mention.hashtags),
     sentiment: tags.sentiment?.label ?? "unknown",
-  }));
+    scope_kinds: scopes.map((scope) => scope.kind),
+    scopes: scopes.map((scope) => scope.id),
+    agencies: scopes.map((scope) => scope.agency),
+  };
+}
+
+/** The rows of `issue_mentions` for the mentions that match a scope. */
+export function issueMentionRows(items: readonly TaggedMention[]) {
+  return items.map(issueMentionRow).filter((row) => row !== null);
 }
 
 export function issueWindowRows(
@@ -156,9 +161,9 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
     const { values, failed } = await decodeBatch(ctx, STAGE, batch, (record) =>
       codec.decode<TaggedMention>(record.value, contracts.TaggedMention),
     );
-    const postRows = values.flatMap(issuePostRows);
+    const rows = issueMentionRows(values);
     await Promise.all([
-      postRows.length ? storage.insertRows("issue_posts", postRows) : undefined,
+      rows.length ? storage.insertRows("issue_mentions", rows) : undefined,
       producer.send(deadLetters, failed),
     ]);
     if (values.length > 0) {
@@ -167,7 +172,7 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
         { source_topic: batch.topic, source_partition: batch.partition, watermark },
       ]);
     }
-    metrics.eventsOut.inc({ stage: STAGE, target: "issue_posts" }, postRows.length);
+    metrics.eventsOut.inc({ stage: STAGE, target: "issue_mentions" }, rows.length);
   };
 
   /** The next window end to evaluate and the latest one that may be: null when nothing is stored. */
@@ -187,7 +192,7 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
     // Nothing evaluated yet: from the first stored minute (read only then: it scans the table).
     const [first] = await queryRows<{ first: number | null }>(
       storage,
-      `SELECT if(count() = 0, NULL, toUnixTimestamp(min(minute)) * 1000) AS first FROM ${storage.table("issue_posts")}`,
+      `SELECT if(count() = 0, NULL, toUnixTimestamp(min(minute)) * 1000) AS first FROM ${storage.table("issue_mentions")}`,
     );
     if (!first || first.first === null) return null;
     return { next: Number(first.first) + MINUTE_MS, closed };

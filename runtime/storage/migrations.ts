@@ -993,6 +993,41 @@ export const MIGRATIONS: Migration[] = [
         SETTINGS mutations_sync = 1`,
     ],
   },
+  {
+    version: 30,
+    name: "issue posts stored once per mention with its scopes (issue_mentions); issue_posts a view of one row per scope",
+    // A mention matches about 7 scopes at a thousand monitoring queries: a row per scope carried
+    // its terms 7 times, most of what the issues stage cost the store to insert and merge
+    // (bench:full). Analysts and the dashboard read the same issue_posts as before, without FINAL
+    // (the view reads the table with it).
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t("issue_mentions")} (
+        minute DateTime('UTC'),
+        platform LowCardinality(String),
+        mention_id String,
+        event_time DateTime64(3, 'UTC'),
+        terms Array(String),
+        sentiment LowCardinality(String),
+        scope_kinds Array(LowCardinality(String)),
+        scopes Array(String),
+        agencies Array(LowCardinality(String))
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMMDD(minute)
+      ORDER BY (minute, platform, mention_id)
+      TTL minute + INTERVAL ${ISSUE_POSTS_DAYS} DAY`,
+      `INSERT INTO ${t("issue_mentions")}
+        SELECT minute, platform, mention_id, any(event_time), any(terms), any(sentiment),
+          groupArray(scope_kind), groupArray(scope), groupArray(agency)
+        FROM ${t("issue_posts")} FINAL
+        GROUP BY minute, platform, mention_id`,
+      `DROP TABLE ${t("issue_posts")}`,
+      `CREATE VIEW ${t("issue_posts")} AS
+        SELECT scope_kind, scope, agency, m.minute AS minute, m.platform AS platform, m.mention_id AS mention_id,
+          m.event_time AS event_time, m.terms AS terms, m.sentiment AS sentiment
+        FROM ${t("issue_mentions")} AS m FINAL
+        ARRAY JOIN m.scope_kinds AS scope_kind, m.scopes AS scope, m.agencies AS agency`,
+    ],
+  },
 ];
 
 /** Every table with a TTL: its time expression and which retention applies. */

@@ -79,19 +79,19 @@ beforeAll(async () => {
     ],
   });
   await storage.client.insert({
-    table: storage.table("issue_posts"),
+    table: storage.table("issue_mentions"),
     format: "JSONEachRow",
     values: [
       {
-        scope_kind: "agency",
-        scope: "bpjs",
-        agency: "bpjs",
         minute: (H + 2 * HOUR) / 1000,
         platform: "x",
         mention_id: "i1",
         event_time: H + 2 * HOUR,
         terms: ["antrean", "faskes"],
         sentiment: "positive",
+        scope_kinds: ["agency"],
+        scopes: ["bpjs"],
+        agencies: ["bpjs"],
       },
     ],
   });

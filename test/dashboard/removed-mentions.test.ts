@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgencyAnswer, AnswersAnswer, IssueAnswer } from "../../dashboard/shared/types.js";
 import { type Pipeline, startPipeline } from "../../pipeline/app.js";
-import { issuePostRows } from "../../pipeline/stages/issues.js";
+import { issueMentionRows } from "../../pipeline/stages/issues.js";
 import { untagged } from "../../processors/tagger.js";
 import { loadConfig } from "../../runtime/config.js";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
@@ -98,8 +98,8 @@ beforeAll(async () => {
   });
   // Both posts are about the issue "antrean" of the window ending at AT + 5 min.
   await storage.client.insert({
-    table: storage.table("issue_posts"),
-    values: [mention("gone", "penulis-hapus"), mention("stays", "penulis-tetap")].flatMap(issuePostRows),
+    table: storage.table("issue_mentions"),
+    values: issueMentionRows([mention("gone", "penulis-hapus"), mention("stays", "penulis-tetap")]),
     format: "JSONEachRow",
   });
   await storage.client.insert({

@@ -1,6 +1,6 @@
 /**
  * The issues stage's hourly term counts on embedded ClickHouse: the hours asked for are rolled up
- * from issue_posts (each post once per term, a post stored twice counted once, the hour in progress
+ * from issue_mentions (each post once per scope and term, a post stored twice counted once, the hour in progress
  * left alone), an hour rolled up is not rolled up again by the same or a restarted instance, and an
  * hour without posts stays empty.
  */
@@ -15,21 +15,23 @@ import { migrate } from "../../../runtime/storage/migrations.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-/** Five hours ago, on the hour (issue_posts keeps 7 days). */
+/** Five hours ago, on the hour (issue_mentions keeps 7 days). */
 const H0 = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;
 let storage: Storage;
 
-function post(id: string, scope: string, at: number, terms: string[]) {
+/** A mention's issue_mentions row, counted in each of `scopes` (agencies). */
+function post(id: string, scopes: string | string[], at: number, terms: string[]) {
+  const agencies = [scopes].flat();
   return {
-    scope_kind: "agency",
-    scope,
-    agency: scope,
     minute: Math.floor(at / MIN) * 60,
     platform: "x",
     mention_id: id,
     event_time: at,
     terms,
     sentiment: "negative",
+    scope_kinds: agencies.map(() => "agency"),
+    scopes: agencies,
+    agencies,
   };
 }
 
@@ -51,10 +53,10 @@ beforeAll(async () => {
     dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
   });
   await migrate(storage, pino({ level: "silent" }));
-  await storage.insertRows("issue_posts", [
+  await storage.insertRows("issue_mentions", [
     post("a", "bpjs", H0 + 5 * MIN, ["antrean", "faskes"]),
     post("b", "bpjs", H0 + 59 * MIN, ["antrean"]),
-    post("c", "kpu", H0 + 30 * MIN, ["pemilu"]),
+    post("c", ["kpu", "bpjs"], H0 + 30 * MIN, ["pemilu"]),
     // Hour 1: "d" stored twice (a redelivered batch).
     post("d", "bpjs", H0 + HOUR + MIN, ["obat"]),
     post("d", "bpjs", H0 + HOUR + MIN, ["obat"]),
@@ -72,9 +74,10 @@ describe("IssueTermsHourly", () => {
     const hourly = new IssueTermsHourly(storage);
     await hourly.ensure(H0, H0 + 3 * HOUR);
     const expected = [
-      "bpjs/0/=2",
+      "bpjs/0/=3",
       "bpjs/0/antrean=2",
       "bpjs/0/faskes=1",
+      "bpjs/0/pemilu=1",
       "bpjs/1/=1",
       "bpjs/1/obat=1",
       "kpu/0/=1",
@@ -85,13 +88,13 @@ describe("IssueTermsHourly", () => {
     // A post of hour 0 stored after its hour was rolled up (later than the lateness allowed), then
     // the same instance and a restarted one asked again: hour 0 is not rolled up again, and
     // hour 2, which had no posts, stays empty.
-    await storage.insertRows("issue_posts", [post("late", "bpjs", H0 + 10 * MIN, ["antrean"])]);
+    await storage.insertRows("issue_mentions", [post("late", "bpjs", H0 + 10 * MIN, ["antrean"])]);
     await hourly.ensure(H0, H0 + 3 * HOUR);
     await new IssueTermsHourly(storage).ensure(H0, H0 + 3 * HOUR);
     expect(await counts()).toEqual(expected);
 
     // The next hour asked for is rolled up then.
     await hourly.ensure(H0 + HOUR, H0 + 4 * HOUR);
-    expect(await counts()).toEqual([...expected.slice(0, 5), "bpjs/3/=1", "bpjs/3/antrean=1", ...expected.slice(5)]);
+    expect(await counts()).toEqual([...expected.slice(0, 6), "bpjs/3/=1", "bpjs/3/antrean=1", ...expected.slice(6)]);
   });
 });

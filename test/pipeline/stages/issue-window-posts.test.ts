@@ -1,6 +1,6 @@
 /**
  * The issues stage's window reader on embedded ClickHouse: sliding a minute at a time, with a late
- * post landing in a minute already read and a post stored twice, it gives exactly what a reader
+ * post landing in a minute already read, a post stored twice and one counted in two scopes, it gives exactly what a reader
  * reading the whole window afresh gives (posts in order, term counts), and forgets what left.
  */
 import { mkdtempSync } from "node:fs";
@@ -13,21 +13,23 @@ import { createStorage, type Storage } from "../../../runtime/storage/clickhouse
 import { migrate } from "../../../runtime/storage/migrations.js";
 
 const MIN = 60_000;
-/** A whole minute, an hour ago (issue_posts keeps 7 days). */
+/** A whole minute, an hour ago (issue_mentions keeps 7 days). */
 const T0 = Math.floor((Date.now() - 3_600_000) / MIN) * MIN;
 let storage: Storage;
 
-function post(id: string, scope: string, minute: number, second: number, terms: string[]) {
+/** A mention's issue_mentions row, counted in each of `scopes` (agencies). */
+function post(id: string, scopes: string | string[], minute: number, second: number, terms: string[]) {
+  const agencies = [scopes].flat();
   return {
-    scope_kind: "agency",
-    scope,
-    agency: scope,
     minute: (T0 + minute * MIN) / 1000,
     platform: "x",
     mention_id: id,
     event_time: T0 + minute * MIN + second * 1000,
     terms,
     sentiment: "negative",
+    scope_kinds: agencies.map(() => "agency"),
+    scopes: agencies,
+    agencies,
   };
 }
 
@@ -46,11 +48,11 @@ beforeAll(async () => {
     dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
   });
   await migrate(storage, pino({ level: "silent" }));
-  await storage.insertRows("issue_posts", [
+  await storage.insertRows("issue_mentions", [
     post("a", "bpjs", 0, 5, ["antrean", "faskes"]),
     post("b", "bpjs", 1, 10, ["antrean"]),
     post("c", "kpu", 1, 20, ["pemilu"]),
-    post("d", "bpjs", 2, 30, ["faskes", "obat"]),
+    post("d", ["bpjs", "kpu"], 2, 30, ["faskes", "obat"]),
     post("e", "bpjs", 3, 40, ["antrean", "obat"]),
     post("f", "kpu", 4, 50, ["pemilu", "kotak"]),
   ]);
@@ -68,18 +70,18 @@ describe("IssueWindowPosts", () => {
 
     expect(plain(await rolling.read(...window(0)))).toEqual([
       { id: "bpjs", posts: ["a", "b", "d"], terms: { antrean: 2, faskes: 2, obat: 1 } },
-      { id: "kpu", posts: ["c"], terms: { pemilu: 1 } },
+      { id: "kpu", posts: ["c", "d"], terms: { faskes: 1, obat: 1, pemilu: 1 } },
     ]);
     expect(plain(await rolling.read(...window(1)))).toEqual(await fresh(...window(1)));
     // A late post in minute 2 (read already) and b stored again (a redelivery): minute 2 is read again.
-    await storage.insertRows("issue_posts", [
+    await storage.insertRows("issue_mentions", [
       post("g", "kpu", 2, 45, ["pemilu", "kotak"]),
       post("b", "bpjs", 1, 10, ["antrean"]),
     ]);
     const slid = plain(await rolling.read(...window(2)));
     expect(slid).toEqual([
       { id: "bpjs", posts: ["d", "e"], terms: { antrean: 1, faskes: 1, obat: 2 } },
-      { id: "kpu", posts: ["g", "f"], terms: { kotak: 2, pemilu: 2 } },
+      { id: "kpu", posts: ["d", "g", "f"], terms: { faskes: 1, kotak: 2, obat: 1, pemilu: 2 } },
     ]);
     expect(slid).toEqual(await fresh(...window(2)));
     // Past every post: nothing, and nothing held.
