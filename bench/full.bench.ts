@@ -16,7 +16,8 @@
  *     the tagged topic): p50 and p99, in the sustained run and in a paced run at half the sustained
  *     rate (BENCH_PACED_SECONDS long);
  *   - the dashboard's overview (GET /api/dashboard/overview, 24 h) while the paced run goes: p50,
- *     p95; and on the idle store after it, as the reference;
+ *     p95, and how old the answers were (its `asOf`: browsers share one for
+ *     SIMAK_DASHBOARD_OVERVIEW_MAX_AGE_MS); and on the idle store after it, as the reference;
  *   - peak RSS of each process (VmHWM);
  *   - the added stages (issues and coordination): a second sustained run without them, in the
  *     same run (alternating which goes first): with / without, and the CPU per mention of each.
@@ -311,7 +312,7 @@ interface RunResult {
   p99Ms: number;
   rssMb: Record<string, number>;
   cpuSeconds: Record<string, number>;
-  overview?: { during: number[]; idle: number[]; slowOverlappingStall: number; slow: number };
+  overview?: { during: number[]; ages: number[]; idle: number[]; slowOverlappingStall: number; slow: number };
   /** Seconds in which the store's event loop stalled over 200 ms, and the longest stall. */
   storeStalls: { seconds: number; maxMs: number };
 }
@@ -397,6 +398,8 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     stages.push(ingest);
     const overviewUrl = `http://127.0.0.1:${store.port}/api/dashboard/overview?range=24h`;
     const during: number[] = [];
+    /** How old each answer was when it arrived (browsers share one for SIMAK_DASHBOARD_OVERVIEW_MAX_AGE_MS). */
+    const ages: number[] = [];
     const requestSpans: [number, number][] = [];
     let ingesting = true;
     const requests = (async () => {
@@ -404,9 +407,10 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
       while (ingesting) {
         const began = performance.now();
         const response = await fetch(overviewUrl, { signal: AbortSignal.timeout(30_000) });
-        await response.arrayBuffer();
+        const body = Buffer.from(await response.arrayBuffer()).toString("utf8");
         if (!response.ok) throw new Error(`overview ${response.status}`);
         during.push(performance.now() - began);
+        ages.push(Date.now() - (JSON.parse(body) as { asOf: number }).asOf);
         requestSpans.push([Date.now() - (performance.now() - began), Date.now()]);
         await sleep(250);
       }
@@ -459,7 +463,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
       ),
       storeStalls: { seconds: stalls.length, maxMs: Math.max(0, ...stalls.map((stall) => stall.maxMs)) },
       ...(options.overview && {
-        overview: { during: during.slice(3), idle, slow: slowSpans.length, slowOverlappingStall },
+        overview: { during: during.slice(3), ages: ages.slice(3), idle, slow: slowSpans.length, slowOverlappingStall },
       }),
     };
   } finally {
@@ -607,6 +611,12 @@ async function main(): Promise<void> {
         run,
         figure: "overview during paced p50 / p95 ms (n)",
         value: `${Math.round(percentile(during, 50))} / ${Math.round(percentile(during, 95))} (${during.length})`,
+      });
+      const ages = [...(result.overview?.ages ?? [])].sort((a, b) => a - b);
+      rows.push({
+        run,
+        figure: "overview answer age during paced p50 / p95 ms",
+        value: `${Math.round(percentile(ages, 50))} / ${Math.round(percentile(ages, 95))}`,
       });
       rows.push({
         run,

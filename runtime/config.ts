@@ -253,9 +253,11 @@ const ConfigSchema = z
         rotateSeconds: positiveInt.default(20),
         /** How often the server looks for newly landed aggregates and alerts while a browser listens. */
         pollMs: positiveInt.default(1000),
+        /** An overview this recent is served to every browser asking (dashboard/server/answer-cache.ts); 0: none is shared. */
+        overviewMaxAgeMs: z.coerce.number().int().min(0).max(60_000).default(5000),
       })
       .strict()
-      .default({ timezone: "Asia/Jakarta", language: "id", rotateSeconds: 20, pollMs: 1000 }),
+      .default({ timezone: "Asia/Jakarta", language: "id", rotateSeconds: 20, pollMs: 1000, overviewMaxAgeMs: 5000 }),
     simulator: z
       .object({
         seed: z.coerce.number().int().default(42),
@@ -336,6 +338,7 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_DASHBOARD_LANGUAGE: { path: ["dashboard", "language"] },
   SIMAK_DASHBOARD_ROTATE_SECONDS: { path: ["dashboard", "rotateSeconds"] },
   SIMAK_DASHBOARD_POLL_MS: { path: ["dashboard", "pollMs"] },
+  SIMAK_DASHBOARD_OVERVIEW_MAX_AGE_MS: { path: ["dashboard", "overviewMaxAgeMs"] },
   SIMAK_SIM_SEED: { path: ["simulator", "seed"] },
   SIMAK_SIM_RATE: { path: ["simulator", "mentionsPerMinute"] },
   SIMAK_SIM_MAX_MENTIONS: { path: ["simulator", "maxMentions"] },

@@ -16,6 +16,7 @@ import type { PipelineContext, StageHandle } from "../../runtime/context.js";
 import { type RequestHandler, sendJson } from "../../runtime/http.js";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
 import type { CampaignNetwork, IssueNetwork } from "../shared/types.js";
+import { AnswerCache } from "./answer-cache.js";
 import { answerCounts, closeItem, needsAnswer, parseQueueFilter } from "./answers.js";
 import { DASHBOARD_BASE, DIST_DIR, ensureDashboardBuilt } from "./build.js";
 import { agencyCampaigns, campaignScope } from "./campaigns.js";
@@ -31,6 +32,10 @@ const API = "/api/dashboard/";
 /** The change stream: the one path that takes the token as `?token=` (EventSource sends no headers). */
 export const DASHBOARD_EVENTS_PATH = `${API}events`;
 const RECENT_ALERTS = 20;
+/** An overview older than SIMAK_DASHBOARD_OVERVIEW_MAX_AGE_MS is served while the next is computed, until this old. */
+const OVERVIEW_MAX_STALE_MS = 60_000;
+/** Overviews kept (by range and province). */
+const OVERVIEW_KEYS = 32;
 const LISTED_ALERTS = 200;
 const MAX_ACK_BODY = 4096;
 /** Longest id, key or account a request may name (ids and handles are far shorter). */
@@ -155,6 +160,13 @@ export async function startDashboard(
     agencies: Object.fromEntries(names),
   };
 
+  // The overview, shared between the browsers asking for it (answer-cache.ts).
+  const overviews = new AnswerCache<Record<string, unknown>>({
+    maxAgeMs: config.dashboard.overviewMaxAgeMs,
+    maxStaleMs: OVERVIEW_MAX_STALE_MS,
+    maxKeys: OVERVIEW_KEYS,
+  });
+
   const sources = async (now: number) =>
     options.sources ? (await options.sources()).map((reading) => sourceHealth(reading, now)) : [];
 
@@ -171,31 +183,38 @@ export async function startDashboard(
       case "GET settings":
         return sendJson(res, 200, settings);
       case "GET overview": {
-        const range = parseRange(url.searchParams, now);
+        parseRange(url.searchParams, now);
         const province = parseProvince(url.searchParams);
-        const [agencies, map, alerts, waiting, health, issues, persepsi] = await Promise.all([
-          agencySummaries(storage, range, names, settings.timezone, province),
-          provinceMap(storage, range, settings.timezone, provinces, null),
-          listAlerts(storage, { fromMs: 0, toMs: now + 86_400_000, limit: RECENT_ALERTS }),
-          answerCounts(storage),
-          sources(now),
-          topIssues(storage),
-          persepsiPairs(storage, range, settings.timezone, { province }),
-        ]);
-        const silentSources = health.flatMap((source) =>
-          source.silentForMs === null ? [] : [{ id: source.id, silentForMs: source.silentForMs }],
-        );
-        return sendJson(res, 200, {
-          range,
-          province: province || null,
-          map,
-          agencies,
-          alerts,
-          needsAnswer: waiting,
-          silentSources,
-          topIssues: issues,
-          persepsi: Object.fromEntries(persepsi),
+        const { range: key, from, to } = Object.fromEntries(url.searchParams);
+        const { value, asOf } = await overviews.get(`${key}|${from}|${to}|${province}`, async () => {
+          // The range as of when the answer is computed: a relative one ends then.
+          const at = Date.now();
+          const range = parseRange(url.searchParams, at);
+          const [agencies, map, alerts, waiting, health, issues, persepsi] = await Promise.all([
+            agencySummaries(storage, range, names, settings.timezone, province),
+            provinceMap(storage, range, settings.timezone, provinces, null),
+            listAlerts(storage, { fromMs: 0, toMs: at + 86_400_000, limit: RECENT_ALERTS }),
+            answerCounts(storage),
+            sources(at),
+            topIssues(storage),
+            persepsiPairs(storage, range, settings.timezone, { province }),
+          ]);
+          const silentSources = health.flatMap((source) =>
+            source.silentForMs === null ? [] : [{ id: source.id, silentForMs: source.silentForMs }],
+          );
+          return {
+            range,
+            province: province || null,
+            map,
+            agencies,
+            alerts,
+            needsAnswer: waiting,
+            silentSources,
+            topIssues: issues,
+            persepsi: Object.fromEntries(persepsi),
+          };
         });
+        return sendJson(res, 200, { ...value, asOf });
       }
       case "GET sources": {
         return sendJson(res, 200, { configured: options.sources !== undefined, sources: await sources(now) });
@@ -271,6 +290,7 @@ export async function startDashboard(
         const body = (await readJson(req)) as { id?: unknown };
         if (typeof body?.id !== "string" || body.id === "") throw new BadRequest("id: the alert");
         const known = await acknowledgeAlert(storage, body.id, reader);
+        overviews.clear();
         return sendJson(res, known ? 200 : 404, { acknowledged: known });
       }
       case "GET answers":
@@ -282,6 +302,7 @@ export async function startDashboard(
           if (typeof value !== "string" || value === "") throw new BadRequest(`${key}: the item's ${key}`);
         }
         const closed = await closeItem(storage, item as Record<keyof typeof item, string>, reader || "dashboard");
+        overviews.clear();
         return sendJson(res, closed ? 200 : 404, { closed });
       }
       case "GET events":

@@ -133,6 +133,8 @@ export interface OverviewAnswer {
   silentSources: { id: string; silentForMs: number }[];
   /** Per agency, persepsi with every account and without flagged ones (dashboard/server/persepsi.ts). */
   persepsi: Record<string, PersepsiPair>;
+  /** Epoch ms the answer was computed at: browsers share one for SIMAK_DASHBOARD_OVERVIEW_MAX_AGE_MS. */
+  asOf: number;
 }
 
 /** How a source is doing, worst first: silent too long, waiting on a rate limit, with errors, fine; or no data yet. */
