@@ -59,13 +59,19 @@ export function similarityAtLeast(a: Uint32Array, b: Uint32Array, min: number): 
   return (SIGNATURE_SIZE - differ) / SIGNATURE_SIZE;
 }
 
-/** One bucket key per band. */
+/**
+ * One bucket key per band: the band's number, then its rows' values as 16-bit halves, as UTF-16
+ * code units. Short and flat (a lookup hashes and compares it; it is never stored or shown).
+ */
 export function bandKeys(signature: Uint32Array): string[] {
   const keys: string[] = [];
   for (let band = 0; band < BANDS; band++) {
-    let key = `${band}`;
-    for (let row = 0; row < ROWS; row++) key += `:${(signature[band * ROWS + row] as number).toString(36)}`;
-    keys.push(key);
+    const codes = [band];
+    for (let row = 0; row < ROWS; row++) {
+      const value = signature[band * ROWS + row] as number;
+      codes.push(value & 0xffff, value >>> 16);
+    }
+    keys.push(String.fromCharCode(...codes));
   }
   return keys;
 }
