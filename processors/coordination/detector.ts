@@ -199,12 +199,17 @@ interface CopyRef {
   time: number;
   signature: Uint32Array;
   event: CoordinationEvent;
-  /** Its buckets' keys, one per band: bandKeys(signature). */
-  keys: string[];
-  /** Bit i set: the copy is in its band i's bucket (keys[i]). */
+  /** Bit i set: the copy is in its band i's bucket, buckets[i] (of key bandKeys(signature)[i]). */
   bands: number;
+  buckets: Bucket[];
   /** The last lookup that compared it (a copy sits in up to 16 of a lookup's buckets); not stored. */
   lookup: number;
+}
+
+/** An LSH bucket: the copies whose signature has the band values its key encodes, in the order they came. */
+interface Bucket {
+  key: string;
+  refs: CopyRef[];
 }
 
 interface Pair {
@@ -258,7 +263,7 @@ type CopyRow = [number, number, string, string, number];
 export class CoordinationDetector {
   readonly options: CoordinationOptions;
   private readonly accounts = new Map<string, AccountState>();
-  private readonly buckets = new Map<string, CopyRef[]>();
+  private readonly buckets = new Map<string, Bucket>();
   private readonly events = new Map<string, CoordinationEvent>();
   /** Amplification events by `platform:target`. */
   private readonly targets = new Map<string, CoordinationEvent>();
@@ -475,14 +480,17 @@ export class CoordinationDetector {
       const signature = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       // A copy of an event swept meanwhile matches nothing (copy()): a stand-in keeps its id.
       const event = detector.events.get(eventId) ?? detachedEvent(eventId);
-      const keys = bandKeys(signature);
-      const ref: CopyRef = { seq, time, signature, event, keys, bands, lookup: 0 };
+      const ref: CopyRef = { seq, time, signature, event, bands, buckets: [], lookup: 0 };
       detector.copies.set(seq, ref);
-      keys.forEach((key, band) => {
+      bandKeys(signature).forEach((key, band) => {
         if ((bands & (1 << band)) === 0) return;
-        const bucket = detector.buckets.get(key);
-        if (bucket) bucket.push(ref);
-        else detector.buckets.set(key, [ref]);
+        let bucket = detector.buckets.get(key);
+        if (bucket) bucket.refs.push(ref);
+        else {
+          bucket = { key, refs: [ref] };
+          detector.buckets.set(key, bucket);
+        }
+        ref.buckets[band] = bucket;
       });
     }
     detector.ledger.restored(ids);
@@ -860,8 +868,10 @@ export class CoordinationDetector {
     let best: CopyRef | null = null;
     let bestSimilarity = o.copySimilarity;
     const lookup = ++this.lookups;
-    for (const key of keys) {
-      for (const ref of this.buckets.get(key) ?? []) {
+    const found = keys.map((key) => this.buckets.get(key));
+    for (const bucket of found) {
+      if (!bucket) continue;
+      for (const ref of bucket.refs) {
         if (ref.lookup === lookup || Math.abs(ref.time - item.eventTime) > o.copyWindowMs) continue;
         ref.lookup = lookup;
         const s = similarityAtLeast(sig, ref.signature, bestSimilarity);
@@ -889,29 +899,40 @@ export class CoordinationDetector {
       };
       this.addEvent(event);
     }
-    const ref: CopyRef = { seq: ++this.seq, time: item.eventTime, signature: sig, event, keys, bands: 0, lookup };
+    const ref: CopyRef = {
+      seq: ++this.seq,
+      time: item.eventTime,
+      signature: sig,
+      event,
+      bands: 0,
+      buckets: [],
+      lookup,
+    };
+    // The buckets looked up are still the ones held: nothing since dropped a bucket.
     keys.forEach((key, band) => {
       ref.bands |= 1 << band;
-      const bucket = this.buckets.get(key);
-      if (!bucket) this.buckets.set(key, [ref]);
-      else {
+      let bucket = found[band];
+      if (!bucket) {
+        bucket = { key, refs: [ref] };
+        this.buckets.set(key, bucket);
+      } else {
         // The latest few copies of a text are enough to find its event; stock phrases stay cheap.
-        if (bucket.length >= MAX_BUCKET_REFS) {
-          this.leaveBucket(bucket.shift() as CopyRef, band);
+        if (bucket.refs.length >= MAX_BUCKET_REFS) {
+          this.leaveBucket(bucket.refs.shift() as CopyRef, band);
           this.evicted.bucketCopies++;
         }
-        bucket.push(ref);
+        bucket.refs.push(ref);
       }
+      ref.buckets.push(bucket);
     });
     this.copies.set(ref.seq, ref);
     this.ledger.mark(timeChunk("r", ref.time));
     if (this.copies.size > o.maxCopies) {
       const oldest = this.copies.values().next().value as CopyRef;
-      oldest.keys.forEach((key, band) => {
+      oldest.buckets.forEach((bucket, band) => {
         if ((oldest.bands & (1 << band)) === 0) return;
-        const bucket = this.buckets.get(key) as CopyRef[];
-        bucket.splice(bucket.indexOf(oldest), 1);
-        if (bucket.length === 0) this.buckets.delete(key);
+        bucket.refs.splice(bucket.refs.indexOf(oldest), 1);
+        if (bucket.refs.length === 0) this.buckets.delete(bucket.key);
         this.leaveBucket(oldest, band);
       });
       this.evicted.copies++;
@@ -1009,13 +1030,12 @@ export class CoordinationDetector {
       if (old.time >= copyHorizon) continue;
       for (let band = 0; band < BANDS; band++) {
         if ((old.bands & (1 << band)) === 0) continue;
-        const key = old.keys[band] as string;
-        const bucket = this.buckets.get(key) as CopyRef[];
+        const bucket = old.buckets[band] as Bucket;
         let keep = 0;
-        while (keep < bucket.length && (bucket[keep] as CopyRef).time < copyHorizon) keep++;
+        while (keep < bucket.refs.length && (bucket.refs[keep] as CopyRef).time < copyHorizon) keep++;
         if (keep === 0) continue;
-        for (const ref of bucket.splice(0, keep)) this.leaveBucket(ref, band);
-        if (bucket.length === 0) this.buckets.delete(key);
+        for (const ref of bucket.refs.splice(0, keep)) this.leaveBucket(ref, band);
+        if (bucket.refs.length === 0) this.buckets.delete(bucket.key);
       }
     }
     const evidenceHorizon = now - o.evidenceTtlMs;
