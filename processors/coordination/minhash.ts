@@ -60,18 +60,20 @@ export function similarityAtLeast(a: Uint32Array, b: Uint32Array, min: number): 
 }
 
 /**
- * One bucket key per band: the band's number, then its rows' values as 16-bit halves, as UTF-16
- * code units. Short and flat (a lookup hashes and compares it; it is never stored or shown).
+ * A band's bucket hash: its number and its rows' values mixed into 30 bits (a small integer, the
+ * cheapest map key). Distinct bands can share a hash: `sameBand` tells them apart.
  */
-export function bandKeys(signature: Uint32Array): string[] {
-  const keys: string[] = [];
-  for (let band = 0; band < BANDS; band++) {
-    const codes = [band];
-    for (let row = 0; row < ROWS; row++) {
-      const value = signature[band * ROWS + row] as number;
-      codes.push(value & 0xffff, value >>> 16);
-    }
-    keys.push(String.fromCharCode(...codes));
+export function bandHash(signature: Uint32Array, band: number): number {
+  let hash = Math.imul(band + 1, 0x9e3779b1);
+  for (let row = band * ROWS; row < (band + 1) * ROWS; row++) {
+    hash = Math.imul(hash ^ (signature[row] as number), 0x85ebca6b);
+    hash ^= hash >>> 15;
   }
-  return keys;
+  return hash & 0x3fffffff;
+}
+
+/** Whether the two signatures have the same values in the band. */
+export function sameBand(a: Uint32Array, b: Uint32Array, band: number): boolean {
+  for (let row = band * ROWS; row < (band + 1) * ROWS; row++) if (a[row] !== b[row]) return false;
+  return true;
 }
