@@ -37,7 +37,7 @@ import {
   timeChunk,
 } from "./chunks.js";
 import { handleStem, hasDigitTail, patternedHandles } from "./handles.js";
-import { BANDS, bandHash, fnv1a, sameBand, signature, similarityAtLeast } from "./minhash.js";
+import { BANDS, type BandBucket, BandBuckets, fnv1a, signature, similarityAtLeast } from "./minhash.js";
 import { copyWords, isPlainRetweet, MIN_COPY_WORDS, shingles } from "./text.js";
 
 /** What the detector needs of a mention. */
@@ -206,17 +206,7 @@ interface CopyRef {
   lookup: number;
 }
 
-/** An LSH bucket: the copies whose signatures have its band's values, in the order they came. */
-interface Bucket {
-  band: number;
-  /** bandHash of its band's values: its key in `buckets`. */
-  hash: number;
-  /** The signature of the copy that opened it (its band's values are the bucket's). */
-  signature: Uint32Array;
-  refs: CopyRef[];
-  /** The next bucket of the same hash (distinct values that hash alike; almost never). */
-  next: Bucket | null;
-}
+type Bucket = BandBucket<CopyRef>;
 
 interface Pair {
   /** Its key in `pairs`: `a\nb`. */
@@ -269,9 +259,7 @@ type CopyRow = [number, number, string, string, number];
 export class CoordinationDetector {
   readonly options: CoordinationOptions;
   private readonly accounts = new Map<string, AccountState>();
-  /** LSH buckets by band hash, each the head of its hash's chain. */
-  private readonly buckets = new Map<number, Bucket>();
-  private bucketCount = 0;
+  private readonly buckets = new BandBuckets<CopyRef>();
   private readonly events = new Map<string, CoordinationEvent>();
   /** Amplification events by `platform:target`. */
   private readonly targets = new Map<string, CoordinationEvent>();
@@ -492,10 +480,9 @@ export class CoordinationDetector {
       detector.copies.set(seq, ref);
       for (let band = 0; band < BANDS; band++) {
         if ((bands & (1 << band)) === 0) continue;
-        const hash = bandHash(signature, band);
-        let bucket = detector.findBucket(signature, band, hash);
+        let bucket = detector.buckets.find(signature, band);
         if (bucket) bucket.refs.push(ref);
-        else bucket = detector.openBucket(signature, band, hash, ref);
+        else bucket = detector.buckets.open(signature, band, ref);
         ref.buckets[band] = bucket;
       }
     }
@@ -509,7 +496,7 @@ export class CoordinationDetector {
       accounts: this.accounts.size,
       pairs: this.pairs.size,
       events: this.events.size,
-      buckets: this.bucketCount,
+      buckets: this.buckets.size,
       copies: this.copies.size,
     };
   }
@@ -870,13 +857,8 @@ export class CoordinationDetector {
   private copy(account: string, item: CoordinationItem, words: string[]): void {
     const o = this.options;
     const sig = signature(shingles(words));
-    const hashes: number[] = [];
     const found: (Bucket | undefined)[] = [];
-    for (let band = 0; band < BANDS; band++) {
-      const hash = bandHash(sig, band);
-      hashes.push(hash);
-      found.push(this.findBucket(sig, band, hash));
-    }
+    for (let band = 0; band < BANDS; band++) found.push(this.buckets.find(sig, band));
     let best: CopyRef | null = null;
     let bestSimilarity = o.copySimilarity;
     const lookup = ++this.lookups;
@@ -923,7 +905,7 @@ export class CoordinationDetector {
     found.forEach((held, band) => {
       ref.bands |= 1 << band;
       let bucket = held;
-      if (!bucket) bucket = this.openBucket(sig, band, hashes[band] as number, ref);
+      if (!bucket) bucket = this.buckets.open(sig, band, ref);
       else {
         // The latest few copies of a text are enough to find its event; stock phrases stay cheap.
         if (bucket.refs.length >= MAX_BUCKET_REFS) {
@@ -941,7 +923,7 @@ export class CoordinationDetector {
       oldest.buckets.forEach((bucket, band) => {
         if ((oldest.bands & (1 << band)) === 0) return;
         bucket.refs.splice(bucket.refs.indexOf(oldest), 1);
-        if (bucket.refs.length === 0) this.closeBucket(bucket);
+        if (bucket.refs.length === 0) this.buckets.close(bucket);
         this.leaveBucket(oldest, band);
       });
       this.evicted.copies++;
@@ -1044,7 +1026,7 @@ export class CoordinationDetector {
         while (keep < bucket.refs.length && (bucket.refs[keep] as CopyRef).time < copyHorizon) keep++;
         if (keep === 0) continue;
         for (const ref of bucket.refs.splice(0, keep)) this.leaveBucket(ref, band);
-        if (bucket.refs.length === 0) this.closeBucket(bucket);
+        if (bucket.refs.length === 0) this.buckets.close(bucket);
       }
     }
     const evidenceHorizon = now - o.evidenceTtlMs;
@@ -1082,35 +1064,6 @@ export class CoordinationDetector {
     if (oldest.kind === "amplification") this.targets.delete(`${oldest.platform}:${oldest.target}`);
     this.ledger.mark(shardedChunk("e", oldest.last, oldest.shard));
     this.evicted.events++;
-  }
-
-  /** The bucket of the signature's values in the band (of hash bandHash(signature, band)), if one is held. */
-  private findBucket(signature: Uint32Array, band: number, hash: number): Bucket | undefined {
-    let bucket = this.buckets.get(hash);
-    while (bucket && !(bucket.band === band && sameBand(bucket.signature, signature, band))) {
-      bucket = bucket.next ?? undefined;
-    }
-    return bucket;
-  }
-
-  private openBucket(signature: Uint32Array, band: number, hash: number, ref: CopyRef): Bucket {
-    const bucket: Bucket = { band, hash, signature, refs: [ref], next: this.buckets.get(hash) ?? null };
-    this.buckets.set(hash, bucket);
-    this.bucketCount++;
-    return bucket;
-  }
-
-  /** Drops an emptied bucket from its hash's chain. */
-  private closeBucket(bucket: Bucket): void {
-    let head = this.buckets.get(bucket.hash) as Bucket;
-    if (head === bucket) {
-      if (bucket.next) this.buckets.set(bucket.hash, bucket.next);
-      else this.buckets.delete(bucket.hash);
-    } else {
-      while (head.next !== bucket) head = head.next as Bucket;
-      head.next = bucket.next;
-    }
-    this.bucketCount--;
   }
 
   /** The copy is no longer in its band's bucket; once in none, it is forgotten. */

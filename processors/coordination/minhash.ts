@@ -63,7 +63,7 @@ export function similarityAtLeast(a: Uint32Array, b: Uint32Array, min: number): 
  * A band's bucket hash: its number and its rows' values mixed into 30 bits (a small integer, the
  * cheapest map key). Distinct bands can share a hash: `sameBand` tells them apart.
  */
-export function bandHash(signature: Uint32Array, band: number): number {
+function bandHash(signature: Uint32Array, band: number): number {
   let hash = Math.imul(band + 1, 0x9e3779b1);
   for (let row = band * ROWS; row < (band + 1) * ROWS; row++) {
     hash = Math.imul(hash ^ (signature[row] as number), 0x85ebca6b);
@@ -73,7 +73,62 @@ export function bandHash(signature: Uint32Array, band: number): number {
 }
 
 /** Whether the two signatures have the same values in the band. */
-export function sameBand(a: Uint32Array, b: Uint32Array, band: number): boolean {
+function sameBand(a: Uint32Array, b: Uint32Array, band: number): boolean {
   for (let row = band * ROWS; row < (band + 1) * ROWS; row++) if (a[row] !== b[row]) return false;
   return true;
+}
+
+/** An LSH bucket: what was put in it (in the order it came), for the values of one band. */
+export interface BandBucket<T> {
+  band: number;
+  /** bandHash of its band's values. */
+  hash: number;
+  /** The signature it was opened for (its band's values are the bucket's). */
+  signature: Uint32Array;
+  refs: T[];
+  /** The buckets before and after it of the same hash (distinct values that hash alike; almost never). */
+  previous: BandBucket<T> | null;
+  next: BandBucket<T> | null;
+}
+
+/**
+ * The open LSH buckets, by band hash: an integer key is cheaper to look up than the band's values
+ * as a string (a copy looks up 16 bands), and a chain per hash keeps bands that hash alike apart.
+ */
+export class BandBuckets<T> {
+  private readonly heads = new Map<number, BandBucket<T>>();
+  size = 0;
+
+  /** `hash`: the band hash (tests make bands collide). */
+  constructor(private readonly hash: (signature: Uint32Array, band: number) => number = bandHash) {}
+
+  /** The bucket of the signature's values in the band, if open. */
+  find(signature: Uint32Array, band: number): BandBucket<T> | undefined {
+    let bucket = this.heads.get(this.hash(signature, band));
+    while (bucket && !(bucket.band === band && sameBand(bucket.signature, signature, band))) {
+      bucket = bucket.next ?? undefined;
+    }
+    return bucket;
+  }
+
+  /** A bucket for the signature's values in the band (none is open), holding `first`. */
+  open(signature: Uint32Array, band: number, first: T): BandBucket<T> {
+    const hash = this.hash(signature, band);
+    const next = this.heads.get(hash) ?? null;
+    const bucket: BandBucket<T> = { band, hash, signature, refs: [first], previous: null, next };
+    if (next) next.previous = bucket;
+    this.heads.set(hash, bucket);
+    this.size++;
+    return bucket;
+  }
+
+  /** Drops a bucket (emptied): `find` no longer gives it. */
+  close(bucket: BandBucket<T>): void {
+    const { previous, next } = bucket;
+    if (next) next.previous = previous;
+    if (previous) previous.next = next;
+    else if (next) this.heads.set(bucket.hash, next);
+    else this.heads.delete(bucket.hash);
+    this.size--;
+  }
 }
