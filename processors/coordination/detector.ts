@@ -37,8 +37,8 @@ import {
   timeChunk,
 } from "./chunks.js";
 import { handleStem, hasDigitTail, patternedHandles } from "./handles.js";
-import { BANDS, type BandBucket, BandBuckets, fnv1a, signature, similarityAtLeast } from "./minhash.js";
-import { copyWords, isPlainRetweet, MIN_COPY_WORDS, shingles } from "./text.js";
+import { BANDS, type BandBucket, BandBuckets, fnv1a, shingleHashes, signature, similarityAtLeast } from "./minhash.js";
+import { copyWords, isPlainRetweet, MIN_COPY_WORDS } from "./text.js";
 
 /** What the detector needs of a mention. */
 export interface CoordinationItem {
@@ -856,7 +856,7 @@ export class CoordinationDetector {
 
   private copy(account: string, item: CoordinationItem, words: string[]): void {
     const o = this.options;
-    const sig = signature(shingles(words));
+    const sig = signature(shingleHashes(words));
     const found: (Bucket | undefined)[] = [];
     for (let band = 0; band < BANDS; band++) found.push(this.buckets.find(sig, band));
     let best: CopyRef | null = null;

@@ -26,20 +26,39 @@ const OFFSETS = new Uint32Array(SIGNATURE_SIZE);
   }
 }
 
-/** 32-bit FNV-1a of a string's UTF-16 code units. */
-export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a's state after the text's UTF-16 code units, from `hash`. */
+function fnvUpdate(hash: number, text: string): number {
+  let next = hash;
+  for (let i = 0; i < text.length; i++) next = Math.imul(next ^ text.charCodeAt(i), FNV_PRIME);
+  return next;
 }
 
-export function signature(shingles: readonly string[]): Uint32Array {
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+export function fnv1a(text: string): number {
+  return fnvUpdate(FNV_OFFSET, text) >>> 0;
+}
+
+/**
+ * The shingles of a text's words, hashed: fnv1a of each overlapping word pair ("a b"), or of the
+ * word of a one-word text. Computed from the words, without making the pairs' strings.
+ */
+export function shingleHashes(words: readonly string[]): number[] {
+  if (words.length < 2) return words.map(fnv1a);
+  const hashes: number[] = [];
+  for (let i = 0; i + 1 < words.length; i++) {
+    const left = Math.imul(fnvUpdate(FNV_OFFSET, words[i] as string) ^ 0x20, FNV_PRIME);
+    hashes.push(fnvUpdate(left, words[i + 1] as string) >>> 0);
+  }
+  return hashes;
+}
+
+/** The MinHash signature of a text's shingles (shingleHashes). */
+export function signature(shingles: readonly number[]): Uint32Array {
   const signature = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
-  for (const shingle of shingles) {
-    const base = fnv1a(shingle);
+  for (const base of shingles) {
     for (let i = 0; i < SIGNATURE_SIZE; i++) {
       const value = (Math.imul(base, MULTIPLIERS[i] as number) + (OFFSETS[i] as number)) >>> 0;
       if (value < (signature[i] as number)) signature[i] = value;
