@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BANDS, BandBuckets, SIGNATURE_SIZE } from "../../../processors/coordination/minhash.js";
+import { BANDS, BandBuckets, fnv1a, SIGNATURE_SIZE, shingleHashes } from "../../../processors/coordination/minhash.js";
 
 /** A signature whose every value is `value`, but for band 0's first row (`first`). */
 function sig(value: number, first = value): Uint32Array {
@@ -51,5 +51,19 @@ describe("BandBuckets", () => {
     expect(buckets.find(sig(5, 99), 3)).toBe(opened);
     expect(buckets.find(sig(5), 2)).toBeUndefined();
     expect(buckets.find(sig(6), 3)).toBeUndefined();
+  });
+});
+
+describe("shingleHashes", () => {
+  it("hashes each overlapping word pair as fnv1a of the pair's text, and a one-word text's word", () => {
+    expect(shingleHashes(["polri", "kerja", "nyata", "sekali"])).toEqual([
+      fnv1a("polri kerja"),
+      fnv1a("kerja nyata"),
+      fnv1a("nyata sekali"),
+    ]);
+    expect(shingleHashes(["mantap"])).toEqual([fnv1a("mantap")]);
+    expect(shingleHashes([])).toEqual([]);
+    // Its values are in the stored state (signatures, chunk shards): they must not change.
+    expect(fnv1a("polri kerja")).toBe(0x7479df7a);
   });
 });
