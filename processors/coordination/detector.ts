@@ -348,16 +348,22 @@ export class CoordinationDetector {
     const pairChunks = new Set([...chunks].filter((chunk) => chunk[0] === "p"));
     // Only the pairs of the changed buckets are looked at (pairs are held by the hundred thousand).
     for (const bucket of changed("p")) {
+      const copied = new Set<PairRow[]>();
       for (const pair of this.pairIndex.rows(bucket)) {
         if (due()) await yieldTurn();
         const chunk = shardedChunk("p", pair.last, pair.shard);
         if (!pairChunks.has(chunk)) continue;
         const row: PairRow = [pair.a, pair.b, pair.count, pair.last, pair.seq];
         put(chunk, row);
+        copied.add(rows.get(chunk) as PairRow[]);
+      }
+      // A chunk's pairs in the order of `pairs` (by seq), the order a restore reads them in; a
+      // slice sorts a chunk or more (a burst's bucket holds thousands of pairs).
+      for (const list of copied) {
+        list.sort((x, y) => x[4] - y[4]);
+        if (due(list.length)) await yieldTurn();
       }
     }
-    // A chunk's pairs in the order of `pairs` (by seq), the order a restore reads them in.
-    for (const [chunk, list] of rows) if (chunk[0] === "p") (list as PairRow[]).sort((x, y) => x[4] - y[4]);
     const eventChunks = new Set([...chunks].filter((chunk) => chunk[0] === "e"));
     const eventBuckets = changed("e");
     const eWidth = chunkWidth("e");
