@@ -89,18 +89,6 @@ export interface CoordinationCapture {
 type AgencyRow = [string, number, [string, number][], number];
 type WrittenRow = [string, number, string[]];
 
-interface Agencies {
-  last: number;
-  counts: Map<string, number>;
-  seq: number;
-  /**
-   * Its stored row, made by the capture that stored it and kept until it changes: most of the
-   * hour's accounts a capture rewrites did not write since the last one. Never changed in place
-   * (a capture's rows are encoded after it).
-   */
-  row: AgencyRow | null;
-}
-
 interface Queued {
   value: TaggedMention;
   offset: bigint;
@@ -121,7 +109,7 @@ export class CoordinationState {
   readonly received = new Map<string, bigint>();
   private readonly queues = new Map<string, { items: Queued[]; emptySince: number }>();
   /** Account -> its agencies' mention counts; least recently seen first (at most the detector's maxAccounts). */
-  private readonly agencies = new Map<string, Agencies>();
+  private readonly agencies = new Map<string, { last: number; counts: Map<string, number>; seq: number }>();
   /** Campaigns stored in ClickHouse (to retire what a later write drops). */
   readonly written = new Map<string, { lastSeen: number; accounts: Set<string> }>();
   private readonly ledger = new ChunkLedger();
@@ -169,7 +157,7 @@ export class CoordinationState {
     }
     agencies.sort((a, b) => a[3] - b[3]);
     for (const [account, last, counts, seq] of agencies) {
-      state.agencies.set(account, { last, counts: new Map(counts), seq, row: null });
+      state.agencies.set(account, { last, counts: new Map(counts), seq });
       state.seq = Math.max(state.seq, seq);
     }
     for (const [id, lastSeen, accounts] of written) state.written.set(id, { lastSeen, accounts: new Set(accounts) });
@@ -260,8 +248,7 @@ export class CoordinationState {
       // Most recently seen last, so the least recently seen go first at the cap.
       this.agencies.delete(account);
       this.ledger.mark(timeChunk("g", entry.last));
-      entry.row = null;
-    } else entry = { last: mention.eventTime, counts: new Map(), seq: 0, row: null };
+    } else entry = { last: mention.eventTime, counts: new Map(), seq: 0 };
     entry.last = Math.max(entry.last, mention.eventTime);
     entry.seq = ++this.seq;
     this.agencies.set(account, entry);
@@ -352,12 +339,11 @@ export class CoordinationState {
     const rows = new Map<string, ChunkRows>();
     if ([...chunks].some((chunk) => chunk[0] === "g")) {
       let looked = 0;
-      for (const [account, entry] of this.agencies) {
+      for (const [account, { last, counts, seq }] of this.agencies) {
         if (++looked % CAPTURE_SLICE === 0) await yieldTurn();
-        const chunk = timeChunk("g", entry.last);
+        const chunk = timeChunk("g", last);
         if (!chunks.has(chunk)) continue;
-        entry.row ??= [account, entry.last, [...entry.counts], entry.seq];
-        const row = entry.row;
+        const row: AgencyRow = [account, last, [...counts], seq];
         const list = rows.get(chunk);
         if (list) list.push(row);
         else rows.set(chunk, [row]);

@@ -170,12 +170,6 @@ interface AccountState {
   events: number;
   /** When it was last seen, in the order of the detector's changes (map order after a restore). */
   seq: number;
-  /**
-   * Its stored row, made by the capture that stored it and kept until it changes: a capture
-   * rewrites the hour's accounts, most of them unchanged since the last one. Never changed in
-   * place (a capture's rows are encoded after it).
-   */
-  row: AccountRow | null;
 }
 
 interface EventMember {
@@ -336,8 +330,19 @@ export class CoordinationDetector {
       for (const [key, a] of this.accounts) {
         if (due()) await yieldTurn();
         if (!accountChunks.has(Math.floor(a.last / aWidth))) continue;
-        a.row ??= [key, a.handle, a.followers, a.first, a.last, a.items, a.shares, a.campaign, a.events, a.seq];
-        put(timeChunk("a", a.last), a.row);
+        const row: AccountRow = [
+          key,
+          a.handle,
+          a.followers,
+          a.first,
+          a.last,
+          a.items,
+          a.shares,
+          a.campaign,
+          a.events,
+          a.seq,
+        ];
+        put(timeChunk("a", a.last), row);
       }
     }
     const pairChunks = new Set([...chunks].filter((chunk) => chunk[0] === "p"));
@@ -460,7 +465,7 @@ export class CoordinationDetector {
     }
     accounts.sort((x, y) => x[9] - y[9]);
     for (const [key, handle, followers, first, last, items, shares, campaign, events, seq] of accounts) {
-      detector.accounts.set(key, { handle, followers, first, last, items, shares, campaign, events, seq, row: null });
+      detector.accounts.set(key, { handle, followers, first, last, items, shares, campaign, events, seq });
     }
     pairs.sort((x, y) => x[4] - y[4]);
     for (const [a, b, count, last, seq] of pairs) {
@@ -611,7 +616,6 @@ export class CoordinationDetector {
         const state = this.accounts.get(account.account);
         if (state && state.campaign !== campaign.id) {
           state.campaign = campaign.id;
-          state.row = null;
           this.ledger.mark(timeChunk("a", state.last));
         }
       }
@@ -814,13 +818,11 @@ export class CoordinationDetector {
         campaign: null,
         events: 0,
         seq: 0,
-        row: null,
       };
     }
     state.items++;
     if (isShare) state.shares++;
     state.seq = ++this.seq;
-    state.row = null;
     this.accounts.set(key, state);
     this.ledger.mark(timeChunk("a", state.last));
     if (this.accounts.size > this.options.maxAccounts) {
@@ -974,7 +976,6 @@ export class CoordinationDetector {
     const state = this.accounts.get(account);
     if (!state) return;
     state.events++;
-    state.row = null;
     this.ledger.mark(timeChunk("a", state.last));
   }
 
