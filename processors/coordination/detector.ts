@@ -982,7 +982,7 @@ export class CoordinationDetector {
   private tie(x: string, y: string, time: number): void {
     const [a, b] = x < y ? [x, y] : [y, x];
     const key = `${a}\n${b}`;
-    let pair = this.pairs.get(key);
+    const pair = this.pairs.get(key);
     if (pair) {
       this.pairs.delete(key);
       this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
@@ -994,17 +994,18 @@ export class CoordinationDetector {
       pair.seq = ++this.seq;
       this.pairs.set(key, pair);
       this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
+      if (pair.count >= this.options.minPairEvents) this.strongPairs.add(pair);
     } else {
-      pair = { key, a, b, count: 1, last: time, seq: ++this.seq, shard: fnv1a(key) % CHUNK_SHARDS };
-      this.pairs.set(key, pair);
-      this.pairIndex.add(time, pair);
-      this.ledger.mark(shardedChunk("p", time, pair.shard));
+      const created: Pair = { key, a, b, count: 1, last: time, seq: ++this.seq, shard: fnv1a(key) % CHUNK_SHARDS };
+      this.pairs.set(key, created);
+      this.pairIndex.add(time, created);
+      if (created.count >= this.options.minPairEvents) this.strongPairs.add(created);
+      this.ledger.mark(shardedChunk("p", time, created.shard));
       if (this.pairs.size > this.options.maxPairs) {
         this.dropPair(this.pairs.values().next().value as Pair);
         this.evicted.pairs++;
       }
     }
-    if (pair.count >= this.options.minPairEvents) this.strongPairs.add(pair);
   }
 
   private dropPair(pair: Pair): void {
