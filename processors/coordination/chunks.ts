@@ -35,8 +35,33 @@ export function chunkWidth(family: string): number {
   return HOURLY.has(family) ? 3_600_000 : 2 * 60_000;
 }
 
+/**
+ * Chunk ids by family and bucket: every change of the state marks its chunk (several times a
+ * mention), almost always one of a few recent buckets, and a string built anew is hashed anew.
+ * Cleared once it holds more buckets than a day and a half of 2-minute ones (pairs and events
+ * are kept a day).
+ */
+const ids = new Map<string, Map<number, string[]>>();
+const MAX_CACHED_BUCKETS = 1_024;
+
+/** The ids of the bucket's chunk (index 0) and of those of its shards made so far (1 + shard). */
+function bucketIds(family: string, bucket: number): string[] {
+  let byBucket = ids.get(family);
+  if (!byBucket) {
+    byBucket = new Map();
+    ids.set(family, byBucket);
+  }
+  let list = byBucket.get(bucket);
+  if (!list) {
+    if (byBucket.size >= MAX_CACHED_BUCKETS) byBucket.clear();
+    list = [`${family}${bucket}`];
+    byBucket.set(bucket, list);
+  }
+  return list;
+}
+
 export function timeChunk(family: string, time: number): string {
-  return `${family}${Math.floor(time / chunkWidth(family))}`;
+  return bucketIds(family, Math.floor(time / chunkWidth(family)))[0] as string;
 }
 
 /**
@@ -47,7 +72,13 @@ export function timeChunk(family: string, time: number): string {
 export const CHUNK_SHARDS = 16;
 
 export function shardedChunk(family: string, time: number, shard: number): string {
-  return `${timeChunk(family, time)}.${shard}`;
+  const list = bucketIds(family, Math.floor(time / chunkWidth(family)));
+  let id = list[1 + shard];
+  if (id === undefined) {
+    id = `${list[0]}.${shard}`;
+    list[1 + shard] = id;
+  }
+  return id;
 }
 
 /** Rows (and event members) a capture looks at between two yields to the event loop. */
@@ -93,3 +124,50 @@ export class ChunkLedger {
     return this.dirty.size;
   }
 }
+
+/**
+ * Rows by the time bucket of their chunk: a capture copies the rows of the buckets that changed,
+ * and a sweep drops the buckets that aged out, without a walk over every row (pairs are kept by
+ * the hundred thousand).
+ */
+export class BucketIndex<T> {
+  private readonly byBucket = new Map<number, Set<T>>();
+
+  constructor(private readonly width: number) {}
+
+  bucketOf(time: number): number {
+    return Math.floor(time / this.width);
+  }
+
+  add(time: number, row: T): void {
+    const bucket = this.bucketOf(time);
+    const rows = this.byBucket.get(bucket);
+    if (rows) rows.add(row);
+    else this.byBucket.set(bucket, new Set([row]));
+  }
+
+  delete(time: number, row: T): void {
+    const bucket = this.bucketOf(time);
+    const rows = this.byBucket.get(bucket);
+    if (!rows) return;
+    rows.delete(row);
+    if (rows.size === 0) this.byBucket.delete(bucket);
+  }
+
+  /** The row's time moved from `from` to `to`. */
+  move(from: number, to: number, row: T): void {
+    if (this.bucketOf(from) === this.bucketOf(to)) return;
+    this.delete(from, row);
+    this.add(to, row);
+  }
+
+  rows(bucket: number): ReadonlySet<T> {
+    return this.byBucket.get(bucket) ?? EMPTY;
+  }
+
+  buckets(): IterableIterator<number> {
+    return this.byBucket.keys();
+  }
+}
+
+const EMPTY: ReadonlySet<never> = new Set();

@@ -26,6 +26,7 @@
  * in the order they came), so rows carry a sequence number and a restore puts them back in it.
  */
 import {
+  BucketIndex,
   CAPTURE_SLICE,
   CHUNK_SHARDS,
   type ChunkCapture,
@@ -36,8 +37,8 @@ import {
   timeChunk,
 } from "./chunks.js";
 import { handleStem, hasDigitTail, patternedHandles } from "./handles.js";
-import { bandKeys, fnv1a, signature, similarityAtLeast } from "./minhash.js";
-import { copyWords, isPlainRetweet, MIN_COPY_WORDS, shingles } from "./text.js";
+import { BANDS, type BandBucket, BandBuckets, fnv1a, shingleHashes, signature, similarityAtLeast } from "./minhash.js";
+import { copyWords, isPlainRetweet, MIN_COPY_WORDS } from "./text.js";
 
 /** What the detector needs of a mention. */
 export interface CoordinationItem {
@@ -198,13 +199,18 @@ interface CopyRef {
   time: number;
   signature: Uint32Array;
   event: CoordinationEvent;
-  /** Bit i set: the copy is in its band i's bucket (bandKeys(signature)[i]). */
+  /** Bit i set: the copy is in its band i's bucket, buckets[i]. */
   bands: number;
+  buckets: Bucket[];
   /** The last lookup that compared it (a copy sits in up to 16 of a lookup's buckets); not stored. */
   lookup: number;
 }
 
+type Bucket = BandBucket<CopyRef>;
+
 interface Pair {
+  /** Its key in `pairs`: `a\nb`. */
+  key: string;
   a: string;
   b: string;
   count: number;
@@ -253,11 +259,15 @@ type CopyRow = [number, number, string, string, number];
 export class CoordinationDetector {
   readonly options: CoordinationOptions;
   private readonly accounts = new Map<string, AccountState>();
-  private readonly buckets = new Map<string, CopyRef[]>();
+  private readonly buckets = new BandBuckets<CopyRef>();
   private readonly events = new Map<string, CoordinationEvent>();
   /** Amplification events by `platform:target`. */
   private readonly targets = new Map<string, CoordinationEvent>();
   private readonly pairs = new Map<string, Pair>();
+  /** The pairs by the bucket of their `last` (their chunk's). */
+  private readonly pairIndex = new BucketIndex<Pair>(chunkWidth("p"));
+  /** The pairs that met minPairEvents times or more: the only ones campaigns() can find tied. */
+  private readonly strongPairs = new Set<Pair>();
   /** The copies held in buckets, by seq (in the order they came). */
   private readonly copies = new Map<number, CopyRef>();
   /** Copy lookups so far: a copy compared in a lookup is marked with its number, not put in a set. */
@@ -294,12 +304,16 @@ export class CoordinationDetector {
     const changed = (family: string) =>
       new Set([...chunks].filter((chunk) => chunk[0] === family).map((chunk) => Number.parseInt(chunk.slice(1), 10)));
     let looked = 0;
-    /** `weight`: the rows looked at, and the members of an event copied (an event holds up to a thousand). */
-    const slice = async (weight = 1) => {
+    /**
+     * Whether a slice is done and the capture yields: `weight` is the rows looked at, and the
+     * members of an event copied (an event holds up to a thousand). Synchronous: an await per row
+     * would cost more than the row.
+     */
+    const due = (weight = 1): boolean => {
       looked += weight;
-      if (looked < CAPTURE_SLICE) return;
+      if (looked < CAPTURE_SLICE) return false;
       looked = 0;
-      await yieldTurn();
+      return true;
     };
     const put = (chunk: string, row: unknown) => {
       const list = rows.get(chunk);
@@ -314,7 +328,7 @@ export class CoordinationDetector {
     const aWidth = chunkWidth("a");
     if (accountChunks.size > 0) {
       for (const [key, a] of this.accounts) {
-        await slice();
+        if (due()) await yieldTurn();
         if (!accountChunks.has(Math.floor(a.last / aWidth))) continue;
         const row: AccountRow = [
           key,
@@ -332,16 +346,22 @@ export class CoordinationDetector {
       }
     }
     const pairChunks = new Set([...chunks].filter((chunk) => chunk[0] === "p"));
-    const pairBuckets = changed("p");
-    const pWidth = chunkWidth("p");
-    if (pairChunks.size > 0) {
-      for (const pair of this.pairs.values()) {
-        await slice();
-        if (!pairBuckets.has(Math.floor(pair.last / pWidth))) continue;
+    // Only the pairs of the changed buckets are looked at (pairs are held by the hundred thousand).
+    for (const bucket of changed("p")) {
+      const copied = new Set<PairRow[]>();
+      for (const pair of this.pairIndex.rows(bucket)) {
+        if (due()) await yieldTurn();
         const chunk = shardedChunk("p", pair.last, pair.shard);
         if (!pairChunks.has(chunk)) continue;
         const row: PairRow = [pair.a, pair.b, pair.count, pair.last, pair.seq];
         put(chunk, row);
+        copied.add(rows.get(chunk) as PairRow[]);
+      }
+      // A chunk's pairs in the order of `pairs` (by seq), the order a restore reads them in; a
+      // slice sorts a chunk or more (a burst's bucket holds thousands of pairs).
+      for (const list of copied) {
+        list.sort((x, y) => x[4] - y[4]);
+        if (due(list.length)) await yieldTurn();
       }
     }
     const eventChunks = new Set([...chunks].filter((chunk) => chunk[0] === "e"));
@@ -349,7 +369,7 @@ export class CoordinationDetector {
     const eWidth = chunkWidth("e");
     if (eventChunks.size > 0) {
       for (const event of this.events.values()) {
-        await slice();
+        if (due()) await yieldTurn();
         if (!eventBuckets.has(Math.floor(event.last / eWidth))) continue;
         const chunk = shardedChunk("e", event.last, event.shard);
         if (!eventChunks.has(chunk)) continue;
@@ -366,14 +386,14 @@ export class CoordinationDetector {
           event.seq,
         ];
         put(chunk, row);
-        await slice(event.members.size);
+        if (due(event.members.size)) await yieldTurn();
       }
     }
     const copyChunks = changed("r");
     const rWidth = chunkWidth("r");
     if (copyChunks.size > 0) {
       for (const ref of this.copies.values()) {
-        await slice();
+        if (due()) await yieldTurn();
         if (!copyChunks.has(Math.floor(ref.time / rWidth))) continue;
         const bytes = Buffer.from(ref.signature.buffer, ref.signature.byteOffset, ref.signature.byteLength);
         const row: CopyRow = [ref.seq, ref.time, bytes.toString("base64"), ref.event.id, ref.bands];
@@ -450,7 +470,10 @@ export class CoordinationDetector {
     pairs.sort((x, y) => x[4] - y[4]);
     for (const [a, b, count, last, seq] of pairs) {
       const key = `${a}\n${b}`;
-      detector.pairs.set(key, { a, b, count, last, seq, shard: fnv1a(key) % CHUNK_SHARDS });
+      const pair: Pair = { key, a, b, count, last, seq, shard: fnv1a(key) % CHUNK_SHARDS };
+      detector.pairs.set(key, pair);
+      detector.pairIndex.add(last, pair);
+      if (count >= detector.options.minPairEvents) detector.strongPairs.add(pair);
     }
     // Each bucket holds its copies in the order they came: pushed back in seq order, to the bands they were in.
     copies.sort((x, y) => x[0] - y[0]);
@@ -459,14 +482,15 @@ export class CoordinationDetector {
       const signature = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       // A copy of an event swept meanwhile matches nothing (copy()): a stand-in keeps its id.
       const event = detector.events.get(eventId) ?? detachedEvent(eventId);
-      const ref: CopyRef = { seq, time, signature, event, bands, lookup: 0 };
+      const ref: CopyRef = { seq, time, signature, event, bands, buckets: [], lookup: 0 };
       detector.copies.set(seq, ref);
-      bandKeys(signature).forEach((key, band) => {
-        if ((bands & (1 << band)) === 0) return;
-        const bucket = detector.buckets.get(key);
-        if (bucket) bucket.push(ref);
-        else detector.buckets.set(key, [ref]);
-      });
+      for (let band = 0; band < BANDS; band++) {
+        if ((bands & (1 << band)) === 0) continue;
+        let bucket = detector.buckets.find(signature, band);
+        if (bucket) bucket.refs.push(ref);
+        else bucket = detector.buckets.open(signature, band, ref);
+        ref.buckets[band] = bucket;
+      }
     }
     detector.ledger.restored(ids);
     return detector;
@@ -529,13 +553,10 @@ export class CoordinationDetector {
       const fewest = Math.min(this.accounts.get(pair.a)?.events ?? 0, this.accounts.get(pair.b)?.events ?? 0);
       return pair.count >= o.minTieShare * fewest;
     };
-    const ties = new Map<string, number>();
-    for (const pair of this.pairs.values()) {
+    // Groups and their roots do not depend on the order pairs are read in.
+    for (const pair of this.strongPairs) {
       if (!tied(pair)) continue;
-      for (const x of [pair.a, pair.b]) {
-        if (!parent.has(x)) parent.set(x, x);
-        ties.set(x, (ties.get(x) ?? 0) + 1);
-      }
+      for (const x of [pair.a, pair.b]) if (!parent.has(x)) parent.set(x, x);
       const ra = find(pair.a);
       const rb = find(pair.b);
       // The smaller id becomes the root, so groups do not depend on the order pairs were seen in.
@@ -550,7 +571,7 @@ export class CoordinationDetector {
       else groups.set(root, [account]);
     }
     const tiedPairs = new Map<string, number>();
-    for (const pair of this.pairs.values()) {
+    for (const pair of this.strongPairs) {
       if (!tied(pair)) continue;
       const root = find(pair.a);
       tiedPairs.set(root, (tiedPairs.get(root) ?? 0) + 1);
@@ -841,13 +862,15 @@ export class CoordinationDetector {
 
   private copy(account: string, item: CoordinationItem, words: string[]): void {
     const o = this.options;
-    const sig = signature(shingles(words));
-    const keys = bandKeys(sig);
+    const sig = signature(shingleHashes(words));
+    const found: (Bucket | undefined)[] = [];
+    for (let band = 0; band < BANDS; band++) found.push(this.buckets.find(sig, band));
     let best: CopyRef | null = null;
     let bestSimilarity = o.copySimilarity;
     const lookup = ++this.lookups;
-    for (const key of keys) {
-      for (const ref of this.buckets.get(key) ?? []) {
+    for (const bucket of found) {
+      if (!bucket) continue;
+      for (const ref of bucket.refs) {
         if (ref.lookup === lookup || Math.abs(ref.time - item.eventTime) > o.copyWindowMs) continue;
         ref.lookup = lookup;
         const s = similarityAtLeast(sig, ref.signature, bestSimilarity);
@@ -875,29 +898,38 @@ export class CoordinationDetector {
       };
       this.addEvent(event);
     }
-    const ref: CopyRef = { seq: ++this.seq, time: item.eventTime, signature: sig, event, bands: 0, lookup };
-    keys.forEach((key, band) => {
+    const ref: CopyRef = {
+      seq: ++this.seq,
+      time: item.eventTime,
+      signature: sig,
+      event,
+      bands: 0,
+      buckets: [],
+      lookup,
+    };
+    // The buckets looked up are still the ones held: nothing since dropped a bucket.
+    found.forEach((held, band) => {
       ref.bands |= 1 << band;
-      const bucket = this.buckets.get(key);
-      if (!bucket) this.buckets.set(key, [ref]);
+      let bucket = held;
+      if (!bucket) bucket = this.buckets.open(sig, band, ref);
       else {
         // The latest few copies of a text are enough to find its event; stock phrases stay cheap.
-        if (bucket.length >= MAX_BUCKET_REFS) {
-          this.leaveBucket(bucket.shift() as CopyRef, band);
+        if (bucket.refs.length >= MAX_BUCKET_REFS) {
+          this.leaveBucket(bucket.refs.shift() as CopyRef, band);
           this.evicted.bucketCopies++;
         }
-        bucket.push(ref);
+        bucket.refs.push(ref);
       }
+      ref.buckets.push(bucket);
     });
     this.copies.set(ref.seq, ref);
     this.ledger.mark(timeChunk("r", ref.time));
     if (this.copies.size > o.maxCopies) {
       const oldest = this.copies.values().next().value as CopyRef;
-      bandKeys(oldest.signature).forEach((key, band) => {
+      oldest.buckets.forEach((bucket, band) => {
         if ((oldest.bands & (1 << band)) === 0) return;
-        const bucket = this.buckets.get(key) as CopyRef[];
-        bucket.splice(bucket.indexOf(oldest), 1);
-        if (bucket.length === 0) this.buckets.delete(key);
+        bucket.refs.splice(bucket.refs.indexOf(oldest), 1);
+        if (bucket.refs.length === 0) this.buckets.close(bucket);
         this.leaveBucket(oldest, band);
       });
       this.evicted.copies++;
@@ -955,21 +987,32 @@ export class CoordinationDetector {
       this.pairs.delete(key);
       this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
       pair.count++;
-      if (time > pair.last) pair.last = time;
+      if (time > pair.last) {
+        this.pairIndex.move(pair.last, time, pair);
+        pair.last = time;
+      }
       pair.seq = ++this.seq;
       this.pairs.set(key, pair);
       this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
+      if (pair.count >= this.options.minPairEvents) this.strongPairs.add(pair);
     } else {
-      const created = { a, b, count: 1, last: time, seq: ++this.seq, shard: fnv1a(key) % CHUNK_SHARDS };
+      const created: Pair = { key, a, b, count: 1, last: time, seq: ++this.seq, shard: fnv1a(key) % CHUNK_SHARDS };
       this.pairs.set(key, created);
+      this.pairIndex.add(time, created);
+      if (created.count >= this.options.minPairEvents) this.strongPairs.add(created);
       this.ledger.mark(shardedChunk("p", time, created.shard));
       if (this.pairs.size > this.options.maxPairs) {
-        const [oldest, evicted] = this.pairs.entries().next().value as [string, Pair];
-        this.pairs.delete(oldest);
-        this.ledger.mark(shardedChunk("p", evicted.last, evicted.shard));
+        this.dropPair(this.pairs.values().next().value as Pair);
         this.evicted.pairs++;
       }
     }
+  }
+
+  private dropPair(pair: Pair): void {
+    this.pairs.delete(pair.key);
+    this.pairIndex.delete(pair.last, pair);
+    this.strongPairs.delete(pair);
+    this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
   }
 
   /** Drops what has aged out of every window. */
@@ -978,13 +1021,20 @@ export class CoordinationDetector {
     const now = this.watermark;
     this.lastSweep = now;
     const copyHorizon = now - 2 * o.copyWindowMs;
-    for (const [key, bucket] of this.buckets) {
-      let keep = 0;
-      while (keep < bucket.length && (bucket[keep] as CopyRef).time < copyHorizon) keep++;
-      if (keep === 0) continue;
-      const band = Number.parseInt(key, 10);
-      for (const ref of bucket.splice(0, keep)) this.leaveBucket(ref, band);
-      if (bucket.length === 0) this.buckets.delete(key);
+    // A bucket's copies leave from its front while they are older than the horizon. A bucket with
+    // such a front holds an old copy, and every copy held is in `copies`: their buckets are the
+    // ones to look at (far fewer than all).
+    for (const old of this.copies.values()) {
+      if (old.time >= copyHorizon) continue;
+      for (let band = 0; band < BANDS; band++) {
+        if ((old.bands & (1 << band)) === 0) continue;
+        const bucket = old.buckets[band] as Bucket;
+        let keep = 0;
+        while (keep < bucket.refs.length && (bucket.refs[keep] as CopyRef).time < copyHorizon) keep++;
+        if (keep === 0) continue;
+        for (const ref of bucket.refs.splice(0, keep)) this.leaveBucket(ref, band);
+        if (bucket.refs.length === 0) this.buckets.close(bucket);
+      }
     }
     const evidenceHorizon = now - o.evidenceTtlMs;
     for (const [id, event] of this.events) {
@@ -997,10 +1047,10 @@ export class CoordinationDetector {
       this.ledger.mark(shardedChunk("e", event.last, event.shard));
       if (event.kind === "amplification") this.targets.delete(`${event.platform}:${event.target}`);
     }
-    for (const [key, pair] of this.pairs) {
-      if (pair.last >= evidenceHorizon) continue;
-      this.pairs.delete(key);
-      this.ledger.mark(shardedChunk("p", pair.last, pair.shard));
+    const lastBucket = this.pairIndex.bucketOf(evidenceHorizon);
+    for (const bucket of this.pairIndex.buckets()) {
+      if (bucket > lastBucket) continue;
+      for (const pair of this.pairIndex.rows(bucket)) if (pair.last < evidenceHorizon) this.dropPair(pair);
     }
     const accountHorizon = now - o.accountTtlMs;
     for (const [key, state] of this.accounts) {

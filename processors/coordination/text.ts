@@ -2,7 +2,7 @@
  * What a copy-paste campaign's copies have in common once a buzzer's noise is gone: the words.
  * Links, @mentions, hashtags, emoji and punctuation go, slang and elongations fold the way the
  * sentiment model reads them (processors/sentiment's normalisation), and the words are shingled
- * into overlapping word pairs for MinHash.
+ * into overlapping word pairs for MinHash (minhash.ts).
  */
 import { normalise } from "../sentiment/text.js";
 
@@ -26,12 +26,4 @@ export function isPlainRetweet(text: string): boolean {
 export function copyWords(text: string): string[] {
   if (isPlainRetweet(text)) return [];
   return normalise(text.replace(HASHTAG, " ")).tokens.filter((token) => WORD.test(token));
-}
-
-/** Overlapping word pairs (a single word for a one-word text). */
-export function shingles(words: readonly string[]): string[] {
-  if (words.length < 2) return [...words];
-  const out: string[] = [];
-  for (let i = 0; i + 1 < words.length; i++) out.push(`${words[i]} ${words[i + 1]}`);
-  return out;
 }

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { CoordinationState, coordinationKeys, loadState, storeCapture } from "../../../pipeline/stages/coordination.js";
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
-import { coordinationStream } from "../../fixtures/coordination.js";
+import { coordinationStream, taggedFor } from "../../fixtures/coordination.js";
+import { postWith } from "../../fixtures/mentions.js";
 
 const PARTITIONS = ["t/0", "t/1", "t/2"];
 const IDLE_MS = 1000;
@@ -106,6 +107,37 @@ describe("coordination stage state", () => {
     feed(restored, partitions, 400, covered);
     restored.drain(IDLE_MS, IDLE_MS);
     expect(restored.detector.campaigns()).toEqual(expected);
+  });
+
+  it("stores an account's agencies as they are at each capture, leaving an earlier capture's rows as they were", async () => {
+    const t0 = Date.UTC(2026, 10, 27, 2, 0, 0);
+    const state = new CoordinationState();
+    state.add(taggedFor(postWith({ id: "p1", eventTime: t0 }), "polri"));
+    state.add(taggedFor(postWith({ id: "p2", author: { ...postWith({}).author, id: "a2" }, eventTime: t0 }), "kpk"));
+    const first = await state.capture();
+    state.committed(first);
+    const hour = `g${Math.floor(t0 / 3_600_000)}`;
+    const firstRows = [
+      ["x:a1", t0, [["polri", 1]], 1],
+      ["x:a2", t0, [["kpk", 1]], 2],
+    ];
+    expect(first.stage.changed.get(hour)).toEqual(firstRows);
+    // a1 writes again in the same hour: its row is made anew, a2's is the same.
+    state.add(taggedFor(postWith({ id: "p3", eventTime: t0 + 60_000 }), "kpk"));
+    const second = await state.capture();
+    expect(second.stage.changed.get(hour)).toEqual([
+      ["x:a2", t0, [["kpk", 1]], 2],
+      [
+        "x:a1",
+        t0 + 60_000,
+        [
+          ["polri", 1],
+          ["kpk", 1],
+        ],
+        3,
+      ],
+    ]);
+    expect(first.stage.changed.get(hour)).toEqual(firstRows);
   });
 
   it("treats an earlier format's whole-state snapshot as none: replays from the beginning, saying so", async () => {
