@@ -9,11 +9,19 @@ export interface GroupTopics {
   topics: string[];
 }
 
-/** Polls every `pollMs` until each group is at the end of its topics; the time it was. Throws after `timeoutMs`. */
+/**
+ * Polls every `pollMs` until each group is at the end of its topics; the time it was. Throws after
+ * `timeoutMs`. `onBehind` hears of the first group found behind at each poll (the last one it hears
+ * of is the group that caught up last).
+ */
 export async function caughtUp(
   kafka: Kafka,
   groups: readonly GroupTopics[],
-  { pollMs, timeoutMs = Number.POSITIVE_INFINITY }: { pollMs: number; timeoutMs?: number },
+  {
+    pollMs,
+    timeoutMs = Number.POSITIVE_INFINITY,
+    onBehind,
+  }: { pollMs: number; timeoutMs?: number; onBehind?: (groupId: string) => void },
 ): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
@@ -32,7 +40,10 @@ export async function caughtUp(
             if (Number(high) > 0 && Number(at) < Number(high)) behind = true;
           }
         }
-        if (behind) break;
+        if (behind) {
+          onBehind?.(groupId);
+          break;
+        }
       }
       if (!behind) return Date.now();
       await new Promise((resolve) => setTimeout(resolve, pollMs));

@@ -121,7 +121,9 @@ export async function startAggregateStage(
 ): Promise<StageHandle> {
   const { metrics, codec, config } = ctx;
   const clock = options.clock ?? Date.now;
-  const storage = await ctx.storage();
+  // A connection of its own: on the stages' shared one its inserts, which the alert rules and the
+  // produce-to-counted latency wait for, queued behind the sink's larger ones (bench:full).
+  const storage = (await ctx.storage()).ownConnection();
   const source = topicName(config, "mentionsTagged");
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
@@ -244,6 +246,7 @@ export async function startAggregateStage(
     stop: async () => {
       await consumer.stop();
       await producer.close();
+      await storage.close();
     },
   };
 }
