@@ -1,6 +1,6 @@
 /**
- * One ClickHouse insert for the rows of every batch that arrives within an interval. Each
- * partition batch of the aggregate stage must land whole (its deltas with the offsets they cover);
+ * One ClickHouse insert for the rows of every batch that arrives within an interval (the aggregate
+ * and issues stages). Each partition batch of the aggregate stage must land whole (its deltas with the offsets they cover);
  * putting several batches' rows in ONE insert keeps that (an insert stamped with one inserted_at
  * is one part: all or nothing) while turning many tiny inserts, each running the rollup views,
  * into a few larger ones. A batch's promise resolves once the insert holding its rows is
@@ -17,10 +17,13 @@ export interface CoalescedInsertOptions {
   minIntervalMs: number;
   /** Insert at once when this many rows wait. */
   maxRows: number;
-  /** Column set to the insert's time on every row, so one insert is one part. */
-  stampColumn: string;
+  /**
+   * Column set to the insert's time on every row, so one insert is one part. Without it (and the
+   * token), rows must be idempotent on their own: keyed in a ReplacingMergeTree.
+   */
+  stampColumn?: string;
   /** Column set to the insert's deduplication token on every row, so the insert can be sent again. */
-  tokenColumn: string;
+  tokenColumn?: string;
   /** Told of each failed insert (counted in the metrics). */
   onInsertError?: () => void;
 }
@@ -51,7 +54,7 @@ export class CoalescedInsert {
   constructor(private readonly options: CoalescedInsertOptions) {}
 
   /** Queues a batch's rows; `token` names the batch (its offsets) for the insert's deduplication token. */
-  insert(rows: Row[], token: string): Promise<void> {
+  insert(rows: Row[], token = ""): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ rows, token, resolve, reject });
       this.waitingRows += rows.length;
@@ -82,8 +85,8 @@ export class CoalescedInsert {
     try {
       for (const batch of batches)
         for (const row of batch.rows) {
-          row[stampColumn] = stamp;
-          row[tokenColumn] = token;
+          if (stampColumn) row[stampColumn] = stamp;
+          if (tokenColumn) row[tokenColumn] = token;
         }
       // One insert must stay one insert (all or nothing), so a backfill's days are not split
       // as the sink splits them: the deltas table takes it as one part, and a rollup view writes
@@ -91,7 +94,7 @@ export class CoalescedInsert {
       await storage.insertRows(
         table,
         batches.flatMap((batch) => batch.rows),
-        { ...deduplicatedInsert(token), throw_on_max_partitions_per_insert_block: 0 },
+        { ...(tokenColumn && deduplicatedInsert(token)), throw_on_max_partitions_per_insert_block: 0 },
       );
       for (const batch of batches) batch.resolve();
     } catch (error) {
