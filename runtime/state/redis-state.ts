@@ -172,13 +172,9 @@ export class RedisStateStore implements StateStore {
     // The script's text rather than its digest: a NOSCRIPT retry would write after reads that
     // callers send next and that must see this write (enrich-authors: a post's author, then the
     // signals waiting for it). A few dozen bytes more per call.
-    await this.redis.eval(
-      SET_MANY,
-      entries.length,
-      ...entries.map(({ key }) => key),
-      String(ttlSeconds),
-      ...entries.map(({ value }) => value),
-    );
+    const keys = entries.map(({ key }) => key);
+    const values = entries.map(({ value }) => value);
+    await this.redis.eval(SET_MANY, keys.length, keys.concat([String(ttlSeconds)], values));
   }
 
   async membersOf(keys: string[]): Promise<string[][]> {
@@ -238,9 +234,12 @@ export class RedisStateStore implements StateStore {
    * sent meanwhile depends on, go through here (not setMany).
    */
   private evalScript({ text, sha }: Script, keys: string[], args: string[]): Promise<unknown> {
-    return this.redis.evalsha(sha, keys.length, ...keys, ...args).catch((error) => {
+    // One array argument, not spread ones: a call's arguments have a limit (the stack) that a large
+    // group of batches could reach; ioredis flattens the array.
+    const keysAndArgs = keys.concat(args);
+    return this.redis.evalsha(sha, keys.length, keysAndArgs).catch((error) => {
       if (!String(error?.message).startsWith("NOSCRIPT")) throw error;
-      return this.redis.eval(text, keys.length, ...keys, ...args);
+      return this.redis.eval(text, keys.length, keysAndArgs);
     });
   }
 
