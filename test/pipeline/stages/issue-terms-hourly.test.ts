@@ -12,28 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IssueTermsHourly } from "../../../pipeline/stages/issue-terms-hourly.js";
 import { createStorage, queryRows, type Storage } from "../../../runtime/storage/clickhouse.js";
 import { migrate } from "../../../runtime/storage/migrations.js";
+import { issueMention } from "../../fixtures/issues.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 /** Five hours ago, on the hour (issue_mentions keeps 7 days). */
 const H0 = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;
 let storage: Storage;
-
-/** A mention's issue_mentions row, counted in each of `scopes` (agencies). */
-function post(id: string, scopes: string | string[], at: number, terms: string[]) {
-  const agencies = [scopes].flat();
-  return {
-    minute: Math.floor(at / MIN) * 60,
-    platform: "x",
-    mention_id: id,
-    event_time: at,
-    terms,
-    sentiment: "negative",
-    scope_kinds: agencies.map(() => "agency"),
-    scopes: agencies,
-    agencies,
-  };
-}
 
 /** `scope/hour/term=posts`, hours counted from H0. */
 async function counts(): Promise<string[]> {
@@ -54,14 +39,14 @@ beforeAll(async () => {
   });
   await migrate(storage, pino({ level: "silent" }));
   await storage.insertRows("issue_mentions", [
-    post("a", "bpjs", H0 + 5 * MIN, ["antrean", "faskes"]),
-    post("b", "bpjs", H0 + 59 * MIN, ["antrean"]),
-    post("c", ["kpu", "bpjs"], H0 + 30 * MIN, ["pemilu"]),
+    issueMention("a", "bpjs", H0 + 5 * MIN, ["antrean", "faskes"]),
+    issueMention("b", "bpjs", H0 + 59 * MIN, ["antrean"]),
+    issueMention("c", ["kpu", "bpjs"], H0 + 30 * MIN, ["pemilu"]),
     // Hour 1: "d" stored twice (a redelivered batch).
-    post("d", "bpjs", H0 + HOUR + MIN, ["obat"]),
-    post("d", "bpjs", H0 + HOUR + MIN, ["obat"]),
+    issueMention("d", "bpjs", H0 + HOUR + MIN, ["obat"]),
+    issueMention("d", "bpjs", H0 + HOUR + MIN, ["obat"]),
     // Hour 3, still in progress when hours 0 to 2 are asked for.
-    post("e", "bpjs", H0 + 3 * HOUR, ["antrean"]),
+    issueMention("e", "bpjs", H0 + 3 * HOUR, ["antrean"]),
   ]);
 }, 60_000);
 
@@ -88,7 +73,7 @@ describe("IssueTermsHourly", () => {
     // A post of hour 0 stored after its hour was rolled up (later than the lateness allowed), then
     // the same instance and a restarted one asked again: hour 0 is not rolled up again, and
     // hour 2, which had no posts, stays empty.
-    await storage.insertRows("issue_mentions", [post("late", "bpjs", H0 + 10 * MIN, ["antrean"])]);
+    await storage.insertRows("issue_mentions", [issueMention("late", "bpjs", H0 + 10 * MIN, ["antrean"])]);
     await hourly.ensure(H0, H0 + 3 * HOUR);
     await new IssueTermsHourly(storage).ensure(H0, H0 + 3 * HOUR);
     expect(await counts()).toEqual(expected);

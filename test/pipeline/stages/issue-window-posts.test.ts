@@ -11,27 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IssueWindowPosts, type ScopePosts } from "../../../pipeline/stages/issue-window-posts.js";
 import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
 import { migrate } from "../../../runtime/storage/migrations.js";
+import { issueMention } from "../../fixtures/issues.js";
 
 const MIN = 60_000;
 /** A whole minute, an hour ago (issue_mentions keeps 7 days). */
 const T0 = Math.floor((Date.now() - 3_600_000) / MIN) * MIN;
 let storage: Storage;
 
-/** A mention's issue_mentions row, counted in each of `scopes` (agencies). */
-function post(id: string, scopes: string | string[], minute: number, second: number, terms: string[]) {
-  const agencies = [scopes].flat();
-  return {
-    minute: (T0 + minute * MIN) / 1000,
-    platform: "x",
-    mention_id: id,
-    event_time: T0 + minute * MIN + second * 1000,
-    terms,
-    sentiment: "negative",
-    scope_kinds: agencies.map(() => "agency"),
-    scopes: agencies,
-    agencies,
-  };
-}
+/** At `second` of `minute` from T0. */
+const post = (id: string, scopes: string | string[], minute: number, second: number, terms: string[]) =>
+  issueMention(id, scopes, T0 + minute * MIN + second * 1000, terms);
 
 const plain = (scopes: Map<string, ScopePosts>) =>
   [...scopes.values()].map(({ id, posts, terms }) => ({
