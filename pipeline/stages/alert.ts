@@ -51,7 +51,7 @@ import type { Alert } from "../../schemas/types.generated.js";
 import { sinkGroupId } from "../../sinks/clickhouse/index.js";
 import { type Channel, createChannels, DeliveryQueue } from "../../sinks/notify/index.js";
 import {
-  countedOffsets,
+  completedPosition,
   everyMinute,
   lastCompletedMinute,
   readEvidence,
@@ -107,14 +107,16 @@ export async function startAlertStage(ctx: PipelineContext, options: AlertStageO
   /**
    * The minute rules may be judged through: closed by every partition's watermark, and stored by
    * the sink, so a firing alert's evidence (tagged_mentions) holds its window's mentions. The
-   * aggregate stage's offsets are read after the minute and kept until the sink passes them: a
-   * sink always a batch behind the aggregate stage still lets the minutes through.
+   * aggregate stage's offsets, read with the minute, are kept until the sink passes them: a sink
+   * always a batch behind the aggregate stage still lets the minutes through.
    */
   const storedThrough = async (): Promise<number | null> => {
-    if (!unstored) {
-      const minute = await completed();
-      unstored = { minute, offsets: await countedOffsets(storage, source) };
-    }
+    unstored ??= await completedPosition(
+      storage,
+      source,
+      TOPICS.mentionsTagged.partitions,
+      config.alert.idlePartitionMs,
+    );
     if (!(await sinkPassed(unstored.offsets))) return seenCompleted;
     const { minute } = unstored;
     unstored = null;

@@ -32,29 +32,25 @@ export async function lastCompletedMinute(
   idleMs: number,
   now = Date.now(),
 ): Promise<number | null> {
-  const result = await storage.client.query({
-    query: `SELECT source_partition, toUnixTimestamp64Milli(max(watermark)) AS partition_watermark,
-              toUnixTimestamp64Milli(max(inserted_at)) AS last_insert, toUnixTimestamp64Milli(min(inserted_at)) AS first_insert
-            FROM ${storage.table("mention_window_deltas")}
-            WHERE source_topic = {topic:String} AND watermark IS NOT NULL
-            GROUP BY source_partition`,
-    query_params: { topic },
-    format: "JSONEachRow",
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-  });
-  const rows = await result.json<{ partition_watermark: number; last_insert: number; first_insert: number }>();
-  if (rows.length === 0) return null;
-  const writingSince = Math.min(...rows.map((row) => row.first_insert));
-  if (rows.length < partitions && now - writingSince < idleMs) return null;
-  const active = rows.filter((row) => now - row.last_insert < idleMs);
-  const clock = Math.min(...(active.length > 0 ? active : rows).map((row) => row.partition_watermark));
-  return Math.floor(clock / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
+  return (await completedPosition(storage, topic, partitions, idleMs, now)).minute;
 }
 
-/** The last offset of `topic` the aggregate stage has counted, by partition. */
-export async function countedOffsets(storage: Storage, topic: string): Promise<Map<number, number>> {
+/**
+ * lastCompletedMinute's minute, and the last offset of `topic` the aggregate stage had counted on
+ * each partition then (read together: the offsets cover every delta whose watermark closed it).
+ */
+export async function completedPosition(
+  storage: Storage,
+  topic: string,
+  partitions: number,
+  idleMs: number,
+  now = Date.now(),
+): Promise<{ minute: number | null; offsets: Map<number, number> }> {
   const result = await storage.client.query({
-    query: `SELECT source_partition, max(last_offset) AS last_offset
+    query: `SELECT source_partition, max(last_offset) AS last_offset, countIf(watermark IS NOT NULL) AS watermarked,
+              toUnixTimestamp64Milli(max(watermark)) AS partition_watermark,
+              toUnixTimestamp64Milli(maxIf(inserted_at, watermark IS NOT NULL)) AS last_insert,
+              toUnixTimestamp64Milli(minIf(inserted_at, watermark IS NOT NULL)) AS first_insert
             FROM ${storage.table("mention_window_deltas")}
             WHERE source_topic = {topic:String}
             GROUP BY source_partition`,
@@ -62,8 +58,22 @@ export async function countedOffsets(storage: Storage, topic: string): Promise<M
     format: "JSONEachRow",
     clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
   });
-  const rows = await result.json<{ source_partition: number; last_offset: number }>();
-  return new Map(rows.map((row) => [row.source_partition, row.last_offset]));
+  const all = await result.json<{
+    source_partition: number;
+    last_offset: number;
+    watermarked: number;
+    partition_watermark: number;
+    last_insert: number;
+    first_insert: number;
+  }>();
+  const offsets = new Map(all.map((row) => [row.source_partition, row.last_offset]));
+  const rows = all.filter((row) => row.watermarked > 0);
+  if (rows.length === 0) return { minute: null, offsets };
+  const writingSince = Math.min(...rows.map((row) => row.first_insert));
+  if (rows.length < partitions && now - writingSince < idleMs) return { minute: null, offsets };
+  const active = rows.filter((row) => now - row.last_insert < idleMs);
+  const clock = Math.min(...(active.length > 0 ? active : rows).map((row) => row.partition_watermark));
+  return { minute: Math.floor(clock / MINUTE_MS) * MINUTE_MS - MINUTE_MS, offsets };
 }
 
 /**
