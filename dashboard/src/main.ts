@@ -49,8 +49,8 @@ let wallTimer: number | undefined;
 async function refresh(): Promise<void> {
   if (!view) return;
   try {
-    await view.refresh();
-    updatedAt = Date.now();
+    const asOf = await view.refresh();
+    updatedAt = typeof asOf === "number" ? asOf : Date.now();
     document.body.dataset.loaded = "true";
   } catch (error) {
     console.error(error);

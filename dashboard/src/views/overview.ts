@@ -156,6 +156,8 @@ export function overviewView(settings: Settings, range: () => RangeParams): View
           ? data.alerts.map((alert) => alertFeedItem(alert, settings.agencies))
           : [h("li", { class: "muted" }, t("noAlerts"))]),
       );
+      // Browsers share an overview for a few seconds: the header shows when it was computed.
+      return data.asOf;
     },
     destroy: () => {},
   };

@@ -1,7 +1,8 @@
 /** A page of the dashboard: built once, refreshed when new data lands or the range changes. */
 export interface View {
   readonly root: HTMLElement;
-  refresh(): Promise<void>;
+  /** Fetches and shows the data again; may resolve to when the data were computed (epoch ms). */
+  refresh(): Promise<unknown>;
   destroy(): void;
 }
 
