@@ -42,7 +42,7 @@ import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
 import type { Mention } from "../schemas/types.generated.js";
 import { caughtUp } from "./support/caught-up.js";
-import { BROKERS, kafka, passthroughBaseline, REDIS, REGISTRY, type Result } from "./support/passthrough.js";
+import { BROKERS, deleteTopicsWithPrefix, kafka, passthroughBaseline, REDIS, REGISTRY, type Result } from "./support/passthrough.js";
 import { percentile } from "./support/percentile.js";
 import { buildQueries, queryFileText } from "./support/queries.js";
 import { simulatedEvents } from "./support/simulated.js";
@@ -260,14 +260,17 @@ async function sql<T>(port: number, query: string): Promise<T[]> {
  * Produce-to-counted latency of every mention: its raw record's timestamp, and the first insert of
  * window deltas whose offset range in the tagged topic reaches its tagged record.
  */
-async function countedLatencies(prefix: string, storePort: number): Promise<{ latencies: number[]; first: number }> {
+async function countedLatencies(
+  prefix: string,
+  storePort: number,
+): Promise<{ latencies: number[]; toTagged: number[]; taggedToCounted: number[]; first: number }> {
   const produced = new Map<string, number>();
   await readTopic(`${prefix}${TOPICS.mentionsRaw.name}`, (_p, _o, key, timestamp) => {
     if (!produced.has(key)) produced.set(key, timestamp);
   });
-  const tagged: { partition: number; offset: number; key: string }[] = [];
-  await readTopic(`${prefix}${TOPICS.mentionsTagged.name}`, (partition, offset, key) => {
-    tagged.push({ partition, offset, key });
+  const tagged: { partition: number; offset: number; key: string; timestamp: number }[] = [];
+  await readTopic(`${prefix}${TOPICS.mentionsTagged.name}`, (partition, offset, key, timestamp) => {
+    tagged.push({ partition, offset, key, timestamp });
   });
   const deltas = await sql<{ p: number; o: string; t: string }>(
     storePort,
@@ -286,7 +289,11 @@ async function countedLatencies(prefix: string, storePort: number): Promise<{ la
     for (let i = entry.at.length - 2; i >= 0; i--)
       entry.at[i] = Math.min(entry.at[i] as number, entry.at[i + 1] as number);
   const latencies: number[] = [];
-  for (const { partition, offset, key } of tagged) {
+  // The two halves of each latency: the process stage (raw produce to tagged produce), then the
+  // aggregate stage (tagged produce to counted), so a tail can be placed.
+  const toTagged: number[] = [];
+  const taggedToCounted: number[] = [];
+  for (const { partition, offset, key, timestamp } of tagged) {
     const entry = byPartition.get(partition);
     const sent = produced.get(key);
     if (!entry || sent === undefined) continue;
@@ -297,9 +304,12 @@ async function countedLatencies(prefix: string, storePort: number): Promise<{ la
       if ((entry.offsets[mid] as number) < offset) lo = mid + 1;
       else hi = mid;
     }
-    if (lo < entry.offsets.length) latencies.push((entry.at[lo] as number) - sent);
+    if (lo >= entry.offsets.length) continue;
+    latencies.push((entry.at[lo] as number) - sent);
+    toTagged.push(timestamp - sent);
+    taggedToCounted.push((entry.at[lo] as number) - timestamp);
   }
-  return { latencies, first: Math.min(...produced.values()) };
+  return { latencies, toTagged, taggedToCounted, first: Math.min(...produced.values()) };
 }
 
 interface RunResult {
@@ -310,6 +320,8 @@ interface RunResult {
   counted: number;
   p50Ms: number;
   p99Ms: number;
+  /** p50 / p99 of each half: raw produce to tagged produce, tagged produce to counted. */
+  halves: string;
   rssMb: Record<string, number>;
   cpuSeconds: Record<string, number>;
   overview?: { during: number[]; ages: number[]; idle: number[]; slowOverlappingStall: number; slow: number };
@@ -440,7 +452,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
         if (i >= 3) idle.push(performance.now() - began);
       }
     }
-    const { latencies, first } = await countedLatencies(prefix, store.port);
+    const { latencies, toTagged, taggedToCounted, first } = await countedLatencies(prefix, store.port);
     // The store's stalls: a second whose longest wait ended at `time` (the log record's).
     const stalls = readFileSync(store.logFile, "utf8")
       .split("\n")
@@ -467,6 +479,10 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
       counted: latencies.length,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
+      halves: [toTagged, taggedToCounted]
+        .map((half) => half.sort((a, b) => a - b))
+        .map((half) => `${percentile(half, 50)} / ${percentile(half, 99)}`)
+        .join(", "),
       rssMb: Object.fromEntries(stages.map((s) => [s.name, Math.round(s.peakRssKb / 1024)])),
       cpuSeconds: Object.fromEntries(
         stages.map((s) => [s.name, Number((s.cpuSeconds - (startupCpu.get(s.name) ?? 0)).toFixed(2))]),
@@ -483,6 +499,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     await Promise.all(stages.map((s) => Promise.race([s.exited, sleep(30_000)])));
     for (const stage of stages) if (stage.child.exitCode === null) stage.child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
+    await deleteTopicsWithPrefix(prefix);
   }
 }
 
@@ -617,6 +634,7 @@ async function main(): Promise<void> {
       rows.push({ run, figure: "paced achieved mentions/s", value: result.mentionsPerSecond });
       rows.push({ run, figure: "paced counted in windows", value: result.counted });
       rows.push({ run, figure: "paced p50 / p99 ms to window", value: `${result.p50Ms} / ${result.p99Ms}` });
+      rows.push({ run, figure: "paced p50 / p99 ms: to tagged, tagged to window", value: result.halves });
       for (const [name, mb] of Object.entries(result.rssMb))
         rows.push({ run, figure: `paced peak RSS MB ${name}`, value: mb });
       rows.push({

@@ -17,6 +17,7 @@ import { contracts } from "../schemas/contracts.js";
 import type { Mention } from "../schemas/types.generated.js";
 import {
   BROKERS,
+  deleteTopicsWithPrefix,
   passthroughBaseline,
   produceAll,
   REDIS,
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
   const id = await codec.register(`${runId}passthrough.in`, contracts.Mention);
   const base = await passthroughBaseline(runId, mentions, (mention) => codec.encode(id, contracts.Mention, mention));
   const ours = await simak(mentions);
+  await deleteTopicsWithPrefix(runId);
   console.table([base, ours]);
   console.log(
     JSON.stringify({

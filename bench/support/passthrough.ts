@@ -84,6 +84,21 @@ export async function createTopics(names: string[]): Promise<void> {
 }
 
 /**
+ * Deletes the topics whose names start with `prefix`: every run makes its own, and a local broker
+ * (deploy/local, a 512 MB heap) that keeps the topics of dozens of runs runs out of memory.
+ */
+export async function deleteTopicsWithPrefix(prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
  * The mentions through a bare kafkajs passthrough (`runId`passthrough.in -> .out, 6 partitions,
  * acks from every replica, offsets committed after each produced batch), read back by a second
  * consumer: mentions/s and produce-to-read latency.
@@ -137,5 +152,6 @@ export async function passthroughBaseline(
   await allSeen;
   const result = summarise("kafkajs passthrough (baseline)", latencies, firstSend, lastSeen, rss.stop());
   await Promise.all([passthrough.disconnect(), reader.disconnect(), producer.disconnect()]);
+  await deleteTopicsWithPrefix(`${runId}passthrough.`);
   return result;
 }
