@@ -1,29 +1,21 @@
 /** The "Perlu dijawab" data: the queue oldest first with filters, counts, and staff closing an item. */
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { answerCounts, closeItem, needsAnswer, parseQueueFilter } from "../../dashboard/server/answers.js";
 import { dataVersion } from "../../dashboard/server/queries.js";
 import { BadRequest } from "../../dashboard/server/range.js";
 import { localWeek } from "../../processors/responsiveness/index.js";
-import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";
-import { migrate } from "../../runtime/storage/migrations.js";
 import { seedResponsiveness } from "../fixtures/responsiveness.js";
-import { tempDir } from "../support/services.js";
+import { useMigratedStorage } from "../support/storage.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Monday 00:00 UTC two weeks ago (test/fixtures/responsiveness.ts's table). */
 const MONDAY = Date.parse(`${localWeek(Date.now() - 14 * DAY, "UTC")}T00:00:00Z`);
 const AGENCY = "bpjs-kesehatan";
-let storage: Storage;
+const storage = useMigratedStorage({ database: "answers" });
 
 beforeAll(async () => {
-  storage = createStorage({ username: "default", password: "", database: "answers", dataDir: tempDir("answers") });
-  await migrate(storage, pino({ level: "silent" }));
   await seedResponsiveness(storage, AGENCY, MONDAY);
-});
-afterAll(async () => {
-  await storage?.close();
 });
 
 describe("needs an answer", () => {

@@ -4,11 +4,7 @@
  * campaign's time) and of an issue (shares and replies of or by its posts), capped and sampled by
  * weight, and an account's posts in either.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { agencyCampaigns, campaignScope } from "../../dashboard/server/campaigns.js";
 import { issueScope } from "../../dashboard/server/issues.js";
 import {
@@ -19,24 +15,16 @@ import {
 } from "../../dashboard/server/network.js";
 import { persepsiPairs } from "../../dashboard/server/persepsi.js";
 import { showsOrganic } from "../../dashboard/shared/coordination.js";
-import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";
-import { migrate } from "../../runtime/storage/migrations.js";
 import { campaignRow, memberRow, mentionRow, seedPersepsiPair } from "../fixtures/coordination.js";
+import { useMigratedStorage } from "../support/storage.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const H = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 23 * HOUR;
 
-let storage: Storage;
+const storage = useMigratedStorage({ database: "simak_campaigns_test" });
 
 beforeAll(async () => {
-  storage = createStorage({
-    username: "default",
-    password: "",
-    database: "simak_campaigns_test",
-    dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
-  });
-  await migrate(storage, pino({ level: "silent" }));
   await storage.client.insert({
     table: storage.table("campaigns"),
     format: "JSONEachRow",
@@ -123,10 +111,6 @@ async function postsOf(account: string, scope: Promise<NetworkScope | null | und
 const mix = (negative: number, neutral: number, positive: number) => ({ negative, neutral, positive, unknown: 0 });
 const edgeNames = (edges: { source: string; target: string; kind: string; weight: number }[]) =>
   edges.map(({ source, target, kind, weight }) => `${source}>${target} ${kind} ${weight}`);
-
-afterAll(async () => {
-  await storage?.close();
-});
 
 describe("campaign API", () => {
   it("lists an agency's campaigns, latest first", async () => {

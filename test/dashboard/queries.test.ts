@@ -2,24 +2,19 @@
  * The dashboard's reads on embedded ClickHouse: a month's chart counts days in the dashboard's
  * zone; the reach and sustainability measures per author.
  */
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { agencyView } from "../../dashboard/server/queries.js";
 import { untagged } from "../../processors/tagger.js";
-import { createStorage } from "../../runtime/storage/clickhouse.js";
-import { migrate } from "../../runtime/storage/migrations.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
 import { taggedMentionRow } from "../../sinks/clickhouse/rows.js";
 import { postWith } from "../fixtures/mentions.js";
-import { tempDir } from "../support/services.js";
+import { useMigratedStorage } from "../support/storage.js";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** Midnight WIB (17:00 UTC) ten days ago. */
 const MIDNIGHT_WIB = Math.floor(Date.now() / DAY) * DAY - 10 * DAY - 7 * HOUR;
-const storage = createStorage({ username: "default", password: "", database: "simak", dataDir: tempDir("dash-q") });
-beforeAll(() => migrate(storage, pino({ level: "silent" })));
-afterAll(() => storage.close());
+const storage = useMigratedStorage();
 
 describe("agencyView", () => {
   it("buckets a month by days of the dashboard's zone", async () => {

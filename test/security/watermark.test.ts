@@ -4,17 +4,14 @@
  * on-time mention is still counted in mention_windows_1m, also after the stage restarts, and even
  * when a future watermark was already stored. Embedded ClickHouse (chdb), the stage driven directly.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Storage } from "../../runtime/storage/clickhouse.js";
 import { tagged } from "../processors/windows/helpers.js";
-import { embeddedDatabases, startAggregateInstance } from "../support/aggregate-stage.js";
-import { tempDir } from "../support/services.js";
+import { startAggregateInstance } from "../support/aggregate-stage.js";
+import { useEmbeddedDatabases } from "../support/storage.js";
 
 const YEAR_2100 = Date.UTC(2100, 0, 1);
-const dataDir = tempDir("watermark");
-const databases = embeddedDatabases(dataDir);
-afterAll(() => databases.closeAll());
-const openStorage = databases.open;
+const openStorage = useEmbeddedDatabases();
 
 /** Mentions counted in mention_windows_1m (scope all), per mention minute. */
 async function countedMinutes(storage: Storage): Promise<Record<string, number>> {

@@ -12,26 +12,9 @@ import { PipelineMetrics } from "../../runtime/metrics.js";
 import { AvroCodec, createRegistryClient } from "../../runtime/serde.js";
 import { MemoryStateStore } from "../../runtime/state/memory-state.js";
 import type { StateStore } from "../../runtime/state/state.js";
-import { createStorage, type Storage } from "../../runtime/storage/clickhouse.js";
-import { migrate } from "../../runtime/storage/migrations.js";
+import type { Storage } from "../../runtime/storage/clickhouse.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { DeadLetter, TaggedMention } from "../../schemas/types.generated.js";
-
-/** Migrated embedded databases in one data folder; `closeAll` in the test file's afterAll. */
-export function embeddedDatabases(dataDir: string) {
-  const storages: Storage[] = [];
-  return {
-    open: async (database: string): Promise<Storage> => {
-      const storage = createStorage({ username: "default", password: "", database, dataDir });
-      await migrate(storage, pino({ level: "silent" }));
-      storages.push(storage);
-      return storage;
-    },
-    closeAll: async () => {
-      for (const storage of storages) await storage.close();
-    },
-  };
-}
 
 export interface AggregateInstance {
   stage: StageHandle;

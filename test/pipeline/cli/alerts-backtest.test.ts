@@ -9,13 +9,10 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MINUTE_MS } from "../../../processors/alerts/index.js";
-import { loadConfig } from "../../../runtime/config.js";
-import { createStorage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
 import { tempDir } from "../../support/services.js";
+import { migratedStorage } from "../../support/storage.js";
 
 const DAY_MS = 1440 * MINUTE_MS;
 /** Two days ago, 00:00 UTC: recent for the aggregates' retention. */
@@ -47,8 +44,7 @@ describe("simak alerts backtest", () => {
     threshold: { z: 3, minVolume: 10 }
 `,
     );
-    const storage = createStorage(loadConfig({ SIMAK_DATA_DIR: dataDir }).clickhouse);
-    await migrate(storage, pino({ level: "silent" }));
+    const storage = await migratedStorage({ dataDir });
     const rows = [];
     for (let minute = DAY1; minute < DAY2 + DAY_MS; minute += MINUTE_MS) {
       const ofDay = ((minute - DAY1) % DAY_MS) / MINUTE_MS;

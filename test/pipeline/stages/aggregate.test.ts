@@ -2,10 +2,7 @@
  * The aggregate stage on embedded ClickHouse (chdb), fed hand-made partition batches
  * (test/support/aggregate-stage.ts). Expectations are computed by hand.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { windowStart } from "../../../processors/windows/index.js";
 import type { StageHandle } from "../../../runtime/context.js";
 import type { PipelineMetrics } from "../../../runtime/metrics.js";
@@ -13,12 +10,12 @@ import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
 import type { StateStore } from "../../../runtime/state/state.js";
 import type { Storage } from "../../../runtime/storage/clickhouse.js";
 import { MIN, type TaggedSpec, tagged } from "../../processors/windows/helpers.js";
-import { embeddedDatabases, startAggregateInstance } from "../../support/aggregate-stage.js";
+import { startAggregateInstance } from "../../support/aggregate-stage.js";
+import { useEmbeddedDatabases } from "../../support/storage.js";
 
 const HOUR = 60 * MIN;
 /** Yesterday 03:00 UTC: recent enough for every TTL, two whole hours inside one day. */
 const T0 = windowStart(Date.now() - 24 * HOUR, 24 * HOUR) + 3 * HOUR;
-const dataDir = mkdtempSync(join(tmpdir(), "simak-aggregate-"));
 const bpjs = { queryId: "bpjs-antrean", agency: "BPJS Kesehatan" };
 const polri = { queryId: "polri-tilang", agency: "Polri" };
 
@@ -59,9 +56,7 @@ interface Instance {
   deliverSpecs(partition: number, firstOffset: number, specs: TaggedSpec[]): Promise<void>;
 }
 
-const databases = embeddedDatabases(dataDir);
-afterAll(() => databases.closeAll());
-const openStorage = databases.open;
+const openStorage = useEmbeddedDatabases();
 
 /** An aggregate stage instance on `storage`, fed the records of PARTITIONS. */
 async function startInstance(storage: Storage, state?: StateStore): Promise<Instance> {

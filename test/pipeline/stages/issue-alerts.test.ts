@@ -4,26 +4,20 @@
  * in the window ending H + 10 min and again at H + 11; "aplikasi error" (6 posts: under the volume
  * threshold) in the first only.
  */
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { everyMinute, readPostEvents, readTopIssue } from "../../../pipeline/stages/minute-aggregates.js";
 import { compileAlertConfig, MINUTE_MS, runDetector } from "../../../processors/alerts/index.js";
-import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
 import { seedIssues } from "../../fixtures/issues.js";
-import { tempDir } from "../../support/services.js";
+import { useMigratedStorage } from "../../support/storage.js";
 
 const H = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
 const AGENCY = "bpjs-kesehatan";
 const scope = { agency: AGENCY, queryId: null, platform: null };
-let storage: Storage;
+const storage = useMigratedStorage();
 
 beforeAll(async () => {
-  storage = createStorage({ username: "default", password: "", database: "simak", dataDir: tempDir("issue-alerts") });
-  await migrate(storage, pino({ level: "silent" }));
   await seedIssues(storage, AGENCY, H);
 });
-afterAll(() => storage?.close());
 
 describe("negative-issue events", () => {
   it("fire once, at the last minute of the first window where the issue passes the threshold", async () => {

@@ -4,21 +4,17 @@
  * left alone), an hour rolled up is not rolled up again by the same or a restarted instance, and an
  * hour without posts stays empty.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { IssueTermsHourly } from "../../../pipeline/stages/issue-terms-hourly.js";
-import { createStorage, queryRows, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
+import { queryRows } from "../../../runtime/storage/clickhouse.js";
 import { issueMention } from "../../fixtures/issues.js";
+import { useMigratedStorage } from "../../support/storage.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 /** Five hours ago, on the hour (issue_mentions keeps 7 days). */
 const H0 = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;
-let storage: Storage;
+const storage = useMigratedStorage({ database: "simak_issue_terms_test" });
 
 /** `scope/hour/term=posts`, hours counted from H0. */
 async function counts(): Promise<string[]> {
@@ -31,13 +27,6 @@ async function counts(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  storage = createStorage({
-    username: "default",
-    password: "",
-    database: "simak_issue_terms_test",
-    dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
-  });
-  await migrate(storage, pino({ level: "silent" }));
   await storage.insertRows("issue_mentions", [
     issueMention("a", "bpjs", H0 + 5 * MIN, ["antrean", "faskes"]),
     issueMention("b", "bpjs", H0 + 59 * MIN, ["antrean"]),
@@ -49,10 +38,6 @@ beforeAll(async () => {
     issueMention("e", "bpjs", H0 + 3 * HOUR, ["antrean"]),
   ]);
 }, 60_000);
-
-afterAll(async () => {
-  await storage?.close();
-});
 
 describe("IssueTermsHourly", () => {
   it("rolls up the hours asked for, once, each post counted once per term", async () => {

@@ -3,20 +3,15 @@
  * post landing in a minute already read, a post stored twice and one counted in two scopes, it gives exactly what a reader
  * reading the whole window afresh gives (posts in order, term counts), and forgets what left.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { IssueWindowPosts, type ScopePosts } from "../../../pipeline/stages/issue-window-posts.js";
-import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
 import { issueMention } from "../../fixtures/issues.js";
+import { useMigratedStorage } from "../../support/storage.js";
 
 const MIN = 60_000;
 /** A whole minute, an hour ago (issue_mentions keeps 7 days). */
 const T0 = Math.floor((Date.now() - 3_600_000) / MIN) * MIN;
-let storage: Storage;
+const storage = useMigratedStorage({ database: "simak_issue_window_test" });
 
 /** At `second` of `minute` from T0. */
 const post = (id: string, scopes: string | string[], minute: number, second: number, terms: string[]) =>
@@ -30,13 +25,6 @@ const plain = (scopes: Map<string, ScopePosts>) =>
   }));
 
 beforeAll(async () => {
-  storage = createStorage({
-    username: "default",
-    password: "",
-    database: "simak_issue_window_test",
-    dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
-  });
-  await migrate(storage, pino({ level: "silent" }));
   await storage.insertRows("issue_mentions", [
     post("a", "bpjs", 0, 5, ["antrean", "faskes"]),
     post("b", "bpjs", 1, 10, ["antrean"]),
@@ -46,10 +34,6 @@ beforeAll(async () => {
     post("f", "kpu", 4, 50, ["pemilu", "kotak"]),
   ]);
 }, 60_000);
-
-afterAll(async () => {
-  await storage?.close();
-});
 
 describe("IssueWindowPosts", () => {
   it("slides a minute at a time to what a fresh read of the window gives, re-reading a changed minute", async () => {

@@ -3,23 +3,19 @@
  * by high-influence authors, impersonation suspects), in scope and by minute, and an event rule's
  * detector fed with them through everyMinute; which minutes are complete, with idle partitions.
  */
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { everyMinute, lastCompletedMinute, readPostEvents } from "../../../pipeline/stages/minute-aggregates.js";
 import { compileAlertConfig, MINUTE_MS, runDetector } from "../../../processors/alerts/index.js";
 import { untagged } from "../../../processors/tagger.js";
-import { loadConfig } from "../../../runtime/config.js";
-import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
 import type { TaggedMention } from "../../../schemas/types.generated.js";
 import { taggedMentionRow, viralityRow } from "../../../sinks/clickhouse/rows.js";
 import { postWith } from "../../fixtures/mentions.js";
-import { tempDir } from "../../support/services.js";
+import { useMigratedStorage } from "../../support/storage.js";
 
 const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
 const at = { topic: "t", partition: 0, offset: "0" };
 const scope = { agency: "bpjs-kesehatan", queryId: null, platform: null };
-let storage: Storage;
+const storage = useMigratedStorage();
 
 function tagged(
   id: string,
@@ -53,8 +49,6 @@ function tagged(
 }
 
 beforeAll(async () => {
-  storage = createStorage(loadConfig({ SIMAK_DATA_DIR: tempDir("minute-aggregates") }).clickhouse);
-  await migrate(storage, pino({ level: "silent" }));
   const mentions = [
     tagged("viral-neg", 1, {}),
     tagged("viral-pos", 1, { label: "positive" }),
@@ -100,10 +94,6 @@ beforeAll(async () => {
     ],
     format: "JSONEachRow",
   });
-});
-
-afterAll(async () => {
-  await storage?.close();
 });
 
 describe("readPostEvents", () => {

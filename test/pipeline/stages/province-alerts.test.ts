@@ -3,22 +3,18 @@
  * alert stage's reads (minutes, post events, evidence) take the province rollup and the stored
  * place for such a scope, the same rollups as before without one.
  */
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readEvidence, readMinutePoints, readPostEvents } from "../../../pipeline/stages/minute-aggregates.js";
 import { compileAlertConfig, MINUTE_MS, scopeKey } from "../../../processors/alerts/index.js";
 import { PartitionWindows } from "../../../processors/windows/index.js";
-import { loadConfig } from "../../../runtime/config.js";
-import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
 import { taggedMentionRow, windowDeltaRows } from "../../../sinks/clickhouse/rows.js";
 import { tagged } from "../../processors/windows/helpers.js";
-import { tempDir } from "../../support/services.js";
+import { useMigratedStorage } from "../../support/storage.js";
 
 const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
 const AGENCY = "bpjs-kesehatan";
 const topics = [{ queryId: "q", agency: AGENCY }];
-let storage: Storage;
+const storage = useMigratedStorage();
 
 /** Minute 1: 3 negative in Jawa Barat, 1 positive in Jawa Barat, 2 negative in Jawa Timur, 1 negative nowhere. */
 const MENTIONS = [
@@ -47,8 +43,6 @@ const MENTIONS = [
 ];
 
 beforeAll(async () => {
-  storage = createStorage(loadConfig({ SIMAK_DATA_DIR: tempDir("province-alerts") }).clickhouse);
-  await migrate(storage, pino({ level: "silent" }));
   const at = (offset: number) => ({ topic: "t", partition: 0, offset: String(offset) });
   await storage.client.insert({
     table: storage.table("tagged_mentions"),
@@ -66,10 +60,6 @@ beforeAll(async () => {
     ),
     format: "JSONEachRow",
   });
-});
-
-afterAll(async () => {
-  await storage?.close();
 });
 
 const scope = (province: string | null) => ({ agency: AGENCY, queryId: null, platform: null, province });

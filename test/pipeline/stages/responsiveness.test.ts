@@ -3,11 +3,8 @@
  * bus that hands them to the stage directly, so redeliveries, restarts and the order of questions and
  * answers across partitions are chosen by the test. Answer times and statuses are computed by hand.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { everyMinute, readPostEvents } from "../../../pipeline/stages/minute-aggregates.js";
 import { startResponsivenessStage, workingHoursOf } from "../../../pipeline/stages/responsiveness.js";
 import { AccountRegistry } from "../../../processors/accounts/index.js";
@@ -19,11 +16,10 @@ import { type PipelineContext, type StageHandle, topicName } from "../../../runt
 import { PipelineMetrics } from "../../../runtime/metrics.js";
 import { AvroCodec, createRegistryClient } from "../../../runtime/serde.js";
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
-import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
 import { contracts } from "../../../schemas/contracts.js";
 import type { AccountTag, Mention, TaggedMention } from "../../../schemas/types.generated.js";
 import { byRole } from "../../fixtures/responsiveness.js";
+import { useMigratedStorage } from "../../support/storage.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -81,19 +77,7 @@ interface Instance {
   deliver(partition: number, from: number, to: number): Promise<void>;
 }
 
-let storage: Storage;
-beforeAll(async () => {
-  storage = createStorage({
-    username: "default",
-    password: "",
-    database: "responsiveness",
-    dataDir: mkdtempSync(join(tmpdir(), "simak-responsiveness-")),
-  });
-  await migrate(storage, pino({ level: "silent" }));
-});
-afterAll(async () => {
-  await storage.close();
-});
+const storage = useMigratedStorage({ database: "responsiveness" });
 
 async function startInstance(): Promise<Instance> {
   const config = loadConfig({});

@@ -3,27 +3,19 @@
  * rows (a mention in two scopes, one row stored twice) become one issue_mentions row per mention,
  * and the issue_posts view gives the same rows per scope as the table did, without duplicates.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pino from "pino";
-import { afterAll, expect, it } from "vitest";
-import { createStorage, queryRows } from "../../../runtime/storage/clickhouse.js";
+import { expect, it } from "vitest";
+import { queryRows } from "../../../runtime/storage/clickhouse.js";
 import { MIGRATIONS, migrate } from "../../../runtime/storage/migrations.js";
+import { useMigratedStorage } from "../../support/storage.js";
 
 const MIN = 60_000;
 /** An hour ago, on the minute (issue_posts keeps 7 days). */
 const T = Math.floor((Date.now() - 3_600_000) / MIN) * MIN;
 const logger = pino({ level: "silent" });
-const storage = createStorage({
-  username: "default",
-  password: "",
+const storage = useMigratedStorage({
   database: "simak_issue_mentions_migration",
-  dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
-});
-
-afterAll(async () => {
-  await storage.close();
+  migrations: MIGRATIONS.filter((migration) => migration.version < 30),
 });
 
 const row = (kind: string, scope: string, agency: string, id: string, terms: string[]) => ({
@@ -39,12 +31,6 @@ const row = (kind: string, scope: string, agency: string, id: string, terms: str
 });
 
 it("folds the per-scope rows into one row per mention, read per scope through the issue_posts view", async () => {
-  await migrate(
-    storage,
-    logger,
-    undefined,
-    MIGRATIONS.filter((migration) => migration.version < 30),
-  );
   await storage.insertRows("issue_posts", [
     row("agency", "bpjs", "bpjs", "m1", ["antrean"]),
     row("query", "bpjs-antrean", "bpjs", "m1", ["antrean"]),

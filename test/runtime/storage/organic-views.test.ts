@@ -4,14 +4,9 @@
  * sustainability are read without them (a retired membership, or a mention outside the
  * campaign's time, is organic).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { memberRow as member, mentionRow } from "../../fixtures/coordination.js";
+import { useMigratedStorage } from "../../support/storage.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -24,7 +19,7 @@ const D = H - DAY;
 const KPK = { agency: "kpk", query: "kpk-korupsi" };
 const SUAP = { agency: "kpk", query: "kpk-suap" };
 
-let storage: Storage;
+const storage = useMigratedStorage({ database: "simak_organic_test" });
 
 async function query(sql: string): Promise<Record<string, unknown>[]> {
   const result = await storage.client.query({
@@ -36,13 +31,6 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
 }
 
 beforeAll(async () => {
-  storage = createStorage({
-    username: "default",
-    password: "",
-    database: "simak_organic_test",
-    dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
-  });
-  await migrate(storage, pino({ level: "silent" }));
   await storage.client.insert({
     table: storage.table("tagged_mentions"),
     format: "JSONEachRow",
@@ -77,10 +65,6 @@ beforeAll(async () => {
     ],
   });
 }, 60_000);
-
-afterAll(async () => {
-  await storage?.close();
-});
 
 describe("organic views (migration 23)", () => {
   it("flags members' mentions while their campaign is active, with its grace", async () => {

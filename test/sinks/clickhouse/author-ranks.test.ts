@@ -4,11 +4,8 @@
  * resolved to accounts by handle), its ranks in the state store and the top in author_ranks; the
  * schedule that runs it on one sink instance at a time.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Random } from "../../../ingestors/synthetic/random.js";
 import { authorKeys } from "../../../processors/authors/index.js";
 import {
@@ -23,33 +20,21 @@ import {
 import { untagged } from "../../../processors/tagger.js";
 import { PipelineMetrics } from "../../../runtime/metrics.js";
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
-import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
+import type { Storage } from "../../../runtime/storage/clickhouse.js";
 import type { Mention } from "../../../schemas/types.generated.js";
 import { rankAuthors, scheduleAuthorRanks } from "../../../sinks/clickhouse/author-ranks.js";
 import { taggedMentionRow } from "../../../sinks/clickhouse/rows.js";
 import { postWith } from "../../fixtures/mentions.js";
+import { useEmbeddedDatabases } from "../../support/storage.js";
 
 const logger = pino({ level: "silent" });
 const NOW = Date.now() - 3_600_000;
 const DAY = 86_400_000;
-const dataDir = mkdtempSync(join(tmpdir(), "simak-chdb-"));
+const openStorage = useEmbeddedDatabases();
 let storage: Storage;
-const opened: Storage[] = [];
 
 beforeAll(async () => {
-  storage = createStorage({
-    username: "default",
-    password: "",
-    database: "simak_ranks_test",
-    dataDir,
-  });
-  await migrate(storage, logger);
-});
-
-afterAll(async () => {
-  for (const other of opened) await other.close();
-  await storage?.close();
+  storage = await openStorage("simak_ranks_test");
 });
 
 const by = (id: string, followers = 100) => ({
@@ -169,14 +154,7 @@ describe("rankAuthors against the edges of processors/influence", () => {
         }),
       );
     }
-    const ranked = createStorage({
-      username: "default",
-      password: "",
-      database: "simak_ranks_random",
-      dataDir,
-    });
-    opened.push(ranked);
-    await migrate(ranked, logger);
+    const ranked = await openStorage("simak_ranks_random");
     await store(mentions, ranked);
     const state = new MemoryStateStore();
     const now = Math.max(...mentions.map((m) => m.eventTime));

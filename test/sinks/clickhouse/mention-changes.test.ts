@@ -4,25 +4,20 @@
  * the text without a second row; a mention stored after its removal is erased before insert; the
  * dashboard's reads never show a removed mention.
  */
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { needsAnswer } from "../../../dashboard/server/answers.js";
 import { agencyView, dataVersion } from "../../../dashboard/server/queries.js";
 import { untagged } from "../../../processors/tagger.js";
-import { createStorage } from "../../../runtime/storage/clickhouse.js";
-import { migrate } from "../../../runtime/storage/migrations.js";
 import type { MentionChange, TaggedMention } from "../../../schemas/types.generated.js";
 import { applyMentionChanges, applyStoredChanges } from "../../../sinks/clickhouse/mention-changes.js";
 import { taggedMentionRow } from "../../../sinks/clickhouse/rows.js";
 import { TableWriter } from "../../../sinks/clickhouse/table-writer.js";
 import { postWith } from "../../fixtures/mentions.js";
-import { tempDir } from "../../support/services.js";
+import { useMigratedStorage } from "../../support/storage.js";
 
 const HOUR = 3_600_000;
 const AT = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
-const storage = createStorage({ username: "default", password: "", database: "simak", dataDir: tempDir("changes") });
-beforeAll(() => migrate(storage, pino({ level: "silent" })));
-afterAll(() => storage.close());
+const storage = useMigratedStorage();
 
 function tagged(id: string, author: string, text: string, minute = 0): TaggedMention {
   const tags = untagged();

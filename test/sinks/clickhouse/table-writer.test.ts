@@ -1,30 +1,19 @@
-import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStorage, type Storage } from "../../../runtime/storage/clickhouse.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createStorage } from "../../../runtime/storage/clickhouse.js";
 import { MIGRATIONS, migrate } from "../../../runtime/storage/migrations.js";
 import { engagementRow, type Row } from "../../../sinks/clickhouse/rows.js";
 import { MAX_DAYS_PER_INSERT, TableWriter, type TableWriterOptions } from "../../../sinks/clickhouse/table-writer.js";
+import { useMigratedStorage } from "../../support/storage.js";
 
-let storage: Storage;
+// Migrated by the test, which checks what migrate applies the first time and the second.
+const storage = useMigratedStorage({ database: "simak_writer_test", migrations: [] });
 
 beforeAll(async () => {
-  storage = createStorage({
-    username: "default",
-    password: "",
-    database: "simak_writer_test",
-    dataDir: mkdtempSync(join(tmpdir(), "simak-chdb-")),
-  });
   expect(await migrate(storage, pino({ level: "silent" }))).toEqual(MIGRATIONS.map((m) => m.version));
   expect(await migrate(storage, pino({ level: "silent" }))).toEqual([]);
-});
-
-afterAll(async () => {
-  await storage?.close();
 });
 
 function snapshot(postId: string, minute: number, likes: number, offset: number, day = 0) {
