@@ -42,7 +42,15 @@ import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
 import type { Mention } from "../schemas/types.generated.js";
 import { caughtUp } from "./support/caught-up.js";
-import { BROKERS, deleteTopicsWithPrefix, kafka, passthroughBaseline, REDIS, REGISTRY, type Result } from "./support/passthrough.js";
+import {
+  BROKERS,
+  deleteTopicsWithPrefix,
+  kafka,
+  passthroughBaseline,
+  REDIS,
+  REGISTRY,
+  type Result,
+} from "./support/passthrough.js";
 import { percentile } from "./support/percentile.js";
 import { buildQueries, queryFileText } from "./support/queries.js";
 import { simulatedEvents } from "./support/simulated.js";
