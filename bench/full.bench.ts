@@ -181,6 +181,14 @@ function trackPeakRss(stages: StageProcess[]): { stop: () => void; sample: () =>
   };
 }
 
+/** The machine's CPU time so far, every core, busy and in all (seconds; /proc/stat's first line). */
+function machineCpu(): { busy: number; total: number } {
+  const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  // idle and iowait are the 4th and 5th fields.
+  return { busy: (total - (fields[3] ?? 0) - (fields[4] ?? 0)) / 100, total: total / 100 };
+}
+
 /** The consumer groups of the pipeline and the topics each reads. */
 function consumerGroups(prefix: string, storeStages: readonly string[]): { groupId: string; topics: string[] }[] {
   const topic = (id: TopicId) => `${prefix}${TOPICS[id].name}`;
@@ -337,6 +345,8 @@ interface RunResult {
   storeStalls: { seconds: number; maxMs: number };
   /** The consumer group that caught up last, and when. */
   lastToDrain: string;
+  /** The machine's CPU from the ingest's start to the drain: busy share, and what was not the stages'. */
+  machine: { busyShare: number; othersCpuSeconds: number };
 }
 
 interface RunOptions {
@@ -402,6 +412,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     // CPU spent starting (compiling the TypeScript, loading chdb, joining) is not the mentions'.
     usage.sample();
     const startupCpu = new Map(stages.map((s) => [s.name, s.cpuSeconds]));
+    const machineStart = machineCpu();
 
     const ingest = await startProcess(
       "ingest",
@@ -451,6 +462,7 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
       },
     });
     usage.stop();
+    const machineEnd = machineCpu();
 
     const idle: number[] = [];
     if (options.overview) {
@@ -496,6 +508,13 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
         stages.map((s) => [s.name, Number((s.cpuSeconds - (startupCpu.get(s.name) ?? 0)).toFixed(2))]),
       ),
       storeStalls: { seconds: stalls.length, maxMs: Math.max(0, ...stalls.map((stall) => stall.maxMs)) },
+      machine: {
+        busyShare: (machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total),
+        othersCpuSeconds:
+          machineEnd.busy -
+          machineStart.busy -
+          stages.reduce((sum, s) => sum + s.cpuSeconds - (startupCpu.get(s.name) ?? 0), 0),
+      },
       lastToDrain: lastBehind ? `${lastBehind} (${((end - ingestEnd) / 1000).toFixed(1)} s after ingest)` : "-",
       ...(options.overview && {
         overview: { during: during.slice(3), ages: ages.slice(3), idle, slow: slowSpans.length, slowOverlappingStall },
@@ -510,6 +529,10 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     await deleteTopicsWithPrefix(prefix);
   }
 }
+
+/** Busy share of every core, and the CPU seconds of the rest (the broker, Redis, the registry, other work). */
+const machineFigure = ({ machine }: RunResult) =>
+  `${Math.round(100 * machine.busyShare)} (${machine.othersCpuSeconds.toFixed(1)})`;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -589,6 +612,7 @@ async function main(): Promise<void> {
       value: `${sustained.storeStalls.seconds}, ${sustained.storeStalls.maxMs}`,
     });
     rows.push({ run, figure: "sustained last group to drain", value: sustained.lastToDrain });
+    rows.push({ run, figure: "sustained machine CPU busy % (others' CPU s)", value: machineFigure(sustained) });
     rows.push({ run, figure: "ratio (sustained / passthrough)", value: ratio.toFixed(3) });
     if (without) {
       const added = sustained.mentionsPerSecond / without.mentionsPerSecond;
@@ -625,7 +649,7 @@ async function main(): Promise<void> {
         speed,
         start,
         queriesFile,
-        profile: false,
+        profile: process.env.BENCH_PROFILE_PACED === "1",
         overview: true,
         storeStages: STORE_STAGES,
       });
@@ -645,6 +669,14 @@ async function main(): Promise<void> {
       rows.push({ run, figure: "paced p50 / p99 ms: to tagged, tagged to window", value: result.halves });
       for (const [name, mb] of Object.entries(result.rssMb))
         rows.push({ run, figure: `paced peak RSS MB ${name}`, value: mb });
+      // At half the rate the machine has room; what each process takes of it decides the tail.
+      for (const [name, seconds] of Object.entries(result.cpuSeconds))
+        rows.push({
+          run,
+          figure: `paced CPU s (ms/mention) ${name}`,
+          value: `${seconds.toFixed(1)} (${((1000 * seconds) / count).toFixed(2)})`,
+        });
+      rows.push({ run, figure: "paced machine CPU busy % (others' CPU s)", value: machineFigure(result) });
       rows.push({
         run,
         figure: "overview during paced p50 / p95 ms (n)",

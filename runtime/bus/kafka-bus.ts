@@ -22,6 +22,7 @@ import type {
   TopicDeclaration,
 } from "./bus.js";
 import "./kafkajs-request-queue.js";
+import { GroupedRequests } from "./grouped-requests.js";
 import { StuckPartitions } from "./stuck-partitions.js";
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
@@ -156,13 +157,15 @@ export class KafkaBus implements Bus {
     });
     await producer.connect();
     this.producers.push(producer);
+    const sends = new GroupedRequests<{ topic: string; records: OutgoingRecord[] }[]>(async (groups) => {
+      for (const topicMessages of produceRequests(groups.flat())) await producer.sendBatch({ acks: -1, topicMessages });
+    });
     return {
       send: async (topic, records) => {
-        for (const topicMessages of produceRequests([{ topic, records }]))
-          await producer.sendBatch({ acks: -1, topicMessages });
+        if (records.length > 0) await sends.push([{ topic, records }]);
       },
       sendMany: async (batches) => {
-        for (const topicMessages of produceRequests(batches)) await producer.sendBatch({ acks: -1, topicMessages });
+        if (batches.some((batch) => batch.records.length > 0)) await sends.push(batches);
       },
       close: async () => {
         await producer.disconnect();
@@ -186,6 +189,8 @@ export class KafkaBus implements Bus {
     let inFlight = 0;
     let onIdle: (() => void) | undefined;
     let consumer: kafkajs.Consumer;
+    /** Offsets of the batches handled, committed by the current consumer (a partition's latest wins). */
+    let commits: GroupedRequests<kafkajs.TopicPartitionOffset>;
     /** Partitions already moved to their start offset: a later rebalance keeps the group's position. */
     const started = new Set<string>();
     const handle = async (
@@ -209,9 +214,7 @@ export class KafkaBus implements Bus {
       });
       const last = batch.lastOffset();
       resolveOffset(last);
-      await consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-      ]);
+      await commits.push({ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
       stuck.committed(batch.topic, batch.partition);
       await heartbeat();
     };
@@ -223,13 +226,16 @@ export class KafkaBus implements Bus {
      */
     const sessionTimeoutMs = this.options.sessionTimeoutMs ?? 30_000;
     const start = async (): Promise<void> => {
-      consumer = this.kafka.consumer({
+      const current = this.kafka.consumer({
         groupId: options.groupId,
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: 100,
         sessionTimeout: sessionTimeoutMs,
         heartbeatInterval: sessionTimeoutMs / 10,
       });
+      consumer = current;
+      // A partition's next batch starts only once its commit is done: one offset per partition a request.
+      commits = new GroupedRequests((offsets) => current.commitOffsets(offsets));
       consumer.on(consumer.events.CRASH, (event) => {
         joined = false;
         log.error({ err: event.payload.error, restart: event.payload.restart }, "consumer crashed");
