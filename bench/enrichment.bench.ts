@@ -27,6 +27,7 @@ import { encodeFor, type StageHandle, topicName } from "../runtime/context.js";
 import { postKey, type TopicId } from "../schemas/topics.js";
 import type { EngagementEvent, Mention } from "../schemas/types.generated.js";
 import { caughtUp } from "./support/caught-up.js";
+import { deleteTopicsWithPrefix } from "./support/passthrough.js";
 import { buildQueries, queryFileText } from "./support/queries.js";
 import { simulatedEvents } from "./support/simulated.js";
 
@@ -164,6 +165,7 @@ async function run(events: Event[], mode: Mode, queriesFile: string, round: numb
   for (const stage of extra) await stage.stop();
   enrich?.kill("SIGTERM");
   await pipeline.stop();
+  await deleteTopicsWithPrefix(prefix);
   const seconds = (end - start) / 1000;
   return {
     name: MODE_NAMES[mode],

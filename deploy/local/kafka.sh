@@ -130,7 +130,9 @@ up() {
     write_config
     format_storage "$java"
     log "starting Kafka $LOCAL_KAFKA_VERSION ($java) on $KAFKA_ADDR, controller $LOCAL_HOST:$LOCAL_KAFKA_CONTROLLER_PORT"
-    start_bg "$KAFKA_PID" "$KAFKA_LOG" "$java" -Xms256m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+    # 1 GB: at 512 MB the broker died of heap holding the 12 000 partitions of a day's test and
+    # benchmark runs (every run makes its own topics).
+    start_bg "$KAFKA_PID" "$KAFKA_LOG" "$java" -Xms256m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
       -Djava.awt.headless=true -Dlog4j2.configurationFile="$LOCAL_SCRIPTS/kafka/log4j2.properties" \
       -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF"
     pid=$(cat "$KAFKA_PID")
