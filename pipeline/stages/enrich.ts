@@ -25,6 +25,7 @@ import {
   VIRALITY_TTL_SECONDS,
   type ViralityAssessment,
   viralityKeys,
+  viralityReason,
 } from "../../processors/virality/index.js";
 import type { IncomingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import {
@@ -109,7 +110,7 @@ function updateOf(state: PostVirality, assessedAt: number, assessment: ViralityA
     cascadeVelocity: assessment.cascadeVelocity,
     cascadeReach: assessment.cascadeReach,
     viral: assessment.viral,
-    reason: assessment.reason,
+    reason: viralityReason(state, assessment),
   };
 }
 
