@@ -1,9 +1,11 @@
 /**
  * A process of one stage loads that stage's code and the plumbing, not the other stages' code nor
- * the other commands' (dashboard, taggers, ingestors, ClickHouse, reports): their loading was a
- * few hundred ms of CPU at every start of a scaled-out stage process (bench:enrichment).
+ * the other commands' (dashboard, taggers, ingestors, ClickHouse, reports), and compiles what it
+ * loads once for the next starts: that was a few hundred ms of CPU at every start of a scaled-out
+ * stage process (bench:enrichment).
  */
 import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../support/services.js";
@@ -64,6 +66,14 @@ describe("a stage's process", () => {
     const loaded = filesLoadedBy(["bin/simak.js", "run", "nosuch"]);
     expect(loaded).toContain("pipeline/cli/main.ts");
     expect(loaded.filter((file) => OTHERS.some((other) => other.test(file)))).toEqual([]);
+  });
+
+  it("keeps V8's compiled code of its modules on disk for the next start", () => {
+    const cache = tempDir("compile-cache");
+    spawnSync(process.execPath, [join(ROOT, "bin", "simak.js"), "run", "nosuch"], {
+      env: { ...process.env, NODE_COMPILE_CACHE: cache },
+    });
+    expect(readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
   });
 
   it("loads every command for the help", () => {
