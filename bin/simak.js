@@ -3,6 +3,13 @@
 // than it; otherwise the TypeScript sources through tsx's loader, so a clone needs no build step
 // and an edit is never hidden by an older build (development).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import module from "node:module";
+
+// V8's compiled code of the modules is kept on disk (NODE_COMPILE_CACHE, else the temporary
+// folder) and reused by the next start when the module is unchanged: a stage process starts with
+// about 90 ms less CPU. Node 20 has no such cache (optional call); a folder it cannot write only
+// goes without it.
+module.enableCompileCache?.();
 
 const root = new URL("../", import.meta.url);
 const compiled = new URL("dist/pipeline/cli/main.js", root);

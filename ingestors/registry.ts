@@ -9,6 +9,7 @@ import { parseQueryFile } from "../processors/topics/load.js";
 import { ConfigError, type SimakConfig } from "../runtime/config.js";
 import type { Ingestor } from "../runtime/ingestor.js";
 import { createMetaIngestor } from "./meta/index.js";
+import { INGESTOR_NAMES, type IngestorName } from "./names.js";
 import { createReplayIngestor } from "./replay/index.js";
 import { googleNewsFeeds } from "./rss/google-news.js";
 import { createRssIngestor, type FeedSpec } from "./rss/index.js";
@@ -40,10 +41,7 @@ const FACTORIES = {
     if (!options.file) throw new Error("the replay source needs --file <path>");
     return createReplayIngestor({ name: "replay", path: options.file, speed: options.speed ?? 0 });
   },
-} as const;
-
-export type IngestorName = keyof typeof FACTORIES;
-export const INGESTOR_NAMES = Object.keys(FACTORIES) as IngestorName[];
+} satisfies Record<IngestorName, (config: SimakConfig, options: IngestorOptions) => Ingestor>;
 
 export function createIngestor(name: string, config: SimakConfig, options: IngestorOptions): Ingestor {
   const factory = FACTORIES[name as IngestorName];

@@ -5,9 +5,7 @@
  * upstream-first so every stage drains into a still-running successor.
  */
 import type { Server } from "node:http";
-import { DASHBOARD_EVENTS_PATH, type DashboardStage, startDashboard } from "../dashboard/server/index.js";
-import { expectedSilenceMs, loadSourcesFile } from "../ingestors/sources.js";
-import { openTaggers } from "../processors/index.js";
+import type { DashboardStage } from "../dashboard/server/index.js";
 import type { Bus } from "../runtime/bus/bus.js";
 import { KafkaBus } from "../runtime/bus/kafka-bus.js";
 import { MemoryBus } from "../runtime/bus/memory-bus.js";
@@ -22,14 +20,10 @@ import { AvroCodec, createRegistryClient } from "../runtime/serde.js";
 import { MemoryStateStore } from "../runtime/state/memory-state.js";
 import { RedisStateStore } from "../runtime/state/redis-state.js";
 import type { StateStore } from "../runtime/state/state.js";
-import { createStorage, type Storage } from "../runtime/storage/clickhouse.js";
-import { migrate } from "../runtime/storage/migrations.js";
+import type { Storage } from "../runtime/storage/clickhouse.js";
 import { contracts } from "../schemas/contracts.js";
 import { TOPICS, type TopicId } from "../schemas/topics.js";
-import { persepsiHandler } from "./api/persepsi.js";
-import { type IngestStageHandle, startIngestStage } from "./stages/ingest.js";
-import { startProcessStage } from "./stages/process.js";
-import { readSourceReadings } from "./stages/source-state.js";
+import type { IngestStageHandle } from "./stages/ingest.js";
 
 /** Downstream first: the dashboard reads what the sink, the alert and the aggregate stage write. */
 export const STAGE_NAMES = [
@@ -133,6 +127,10 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     schemaIds,
     storage: () => {
       storage ??= (async () => {
+        const [{ createStorage }, { migrate }] = await Promise.all([
+          import("../runtime/storage/clickhouse.js"),
+          import("../runtime/storage/migrations.js"),
+        ]);
         const opened = (options.openStorage ?? createStorage)(config.clickhouse, config.sql);
         await migrate(opened, logger, config.retention);
         return opened;
@@ -145,9 +143,23 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const closers: (() => void)[] = [];
   let ingest: IngestStageHandle | undefined;
   let dashboard: DashboardStage | undefined;
+  /** Paths whose requests may carry the access token in the query (the dashboard's event stream). */
+  const queryTokenPaths: string[] = [];
+  // Each stage's code is loaded only by a process that runs it: a process of one stage (`simak
+  // run enrich`) does not pay the start-up of the others' libraries (dashboard, taggers, ingestors,
+  // reports, mail, ClickHouse): a few hundred ms of CPU per process (bench:enrichment).
   for (const name of STAGE_NAMES) {
     if (!options.stages.includes(name)) continue;
     if (name === "dashboard") {
+      const [
+        { DASHBOARD_EVENTS_PATH, startDashboard },
+        { expectedSilenceMs, loadSourcesFile },
+        { readSourceReadings },
+      ] = await Promise.all([
+        import("../dashboard/server/index.js"),
+        import("../ingestors/sources.js"),
+        import("./stages/source-state.js"),
+      ]);
       const file = config.ingest.sourcesFile;
       // The Sumber page reads the file each time, so it follows the file's reloads.
       dashboard = await startDashboard(context, {
@@ -163,10 +175,9 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
             }
           : undefined,
       });
+      queryTokenPaths.push(DASHBOARD_EVENTS_PATH);
       stages.push(dashboard);
     }
-    // Each stage's code is loaded only by a process that runs it: a process of one stage (`simak
-    // run ingest`) does not pay the start-up of the others' libraries (reports, mail, ClickHouse).
     if (name === "sink") stages.push(await (await import("../sinks/clickhouse/index.js")).startClickHouseSink(context));
     if (name === "alert") stages.push(await (await import("./stages/alert.js")).startAlertStage(context));
     if (name === "aggregate") stages.push(await (await import("./stages/aggregate.js")).startAggregateStage(context));
@@ -177,13 +188,17 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       stages.push(await (await import("./stages/coordination.js")).startCoordinationStage(context));
     if (name === "enrich") stages.push(await (await import("./stages/enrich.js")).startEnrichStage(context));
     if (name === "process") {
+      const [{ openTaggers }, { startProcessStage }] = await Promise.all([
+        import("../processors/index.js"),
+        import("./stages/process.js"),
+      ]);
       const opened = await openTaggers({ ...config.process, state, prefix: config.topicPrefix, logger });
       closers.push(opened.close);
       stages.push(await startProcessStage(context, { taggers: opened.taggers }));
     }
     if (name === "ingest") {
       if (!options.ingestor) throw new Error("the ingest stage needs an ingestor");
-      ingest = await startIngestStage(context, options.ingestor);
+      ingest = await (await import("./stages/ingest.js")).startIngestStage(context, options.ingestor);
       stages.push(ingest);
     }
   }
@@ -196,7 +211,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       host: config.http.host,
       port: config.http.port,
       access: httpAccess(config),
-      queryTokenPaths: dashboard ? [DASHBOARD_EVENTS_PATH] : [],
+      queryTokenPaths,
       metrics,
       logger,
       // The state store on its own: a hung Redis fails /healthz in every process that uses it.
@@ -205,7 +220,10 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
         { name: "state", healthy: () => state.healthy() },
       ],
       sql: readsStorage ? async (query, format) => (await context.storage()).queryText(query, format) : undefined,
-      handlers: [...(readsStorage ? [persepsiHandler(context.storage)] : []), ...(dashboard ? [dashboard.handle] : [])],
+      handlers: [
+        ...(readsStorage ? [(await import("./api/persepsi.js")).persepsiHandler(context.storage)] : []),
+        ...(dashboard ? [dashboard.handle] : []),
+      ],
     });
   }
   const address = server?.address();

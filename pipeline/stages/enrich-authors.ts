@@ -32,6 +32,7 @@ import { dayOf } from "../../processors/segments/behaviour.js";
 import type { IncomingRecord, OutgoingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import { mapIsolated, type PipelineContext } from "../../runtime/context.js";
 import type { ReadEntry, StateEntry, StateWrite } from "../../runtime/state/state.js";
+import type { ReadState, WrittenStates } from "../../runtime/state/written-states.js";
 import { postKey } from "../../schemas/topics.js";
 import type { AuthorSignal, EngagementEvent, TaggedMention } from "../../schemas/types.generated.js";
 
@@ -149,6 +150,8 @@ export interface StatePlan {
   /** The states read, as read: the writes hold only if they still are. */
   read: ReadEntry[];
   writes: StateWrite[];
+  /** Once written: keeps the new states in the process's WrittenStates. */
+  remember: () => void;
 }
 
 /** Signals from one consumed batch (whose records their dead letters name). */
@@ -158,10 +161,10 @@ export interface BatchPart<T> {
 }
 
 /**
- * Applies AuthorSignals to the author states in the state store (reads them; writes nothing), the
- * signals of several batches at once.
+ * Applies AuthorSignals to the author states (as `cache` has them, else as the state store has
+ * them; writes nothing), the signals of several batches at once.
  */
-export function authorPlanner(ctx: PipelineContext) {
+export function authorPlanner(ctx: PipelineContext, cache: WrittenStates<AuthorState>) {
   const { state } = ctx;
   const keys = authorKeys(ctx.config.topicPrefix);
   return async (parts: BatchPart<AuthorSignal>[]): Promise<StatePlan> => {
@@ -173,15 +176,15 @@ export function authorPlanner(ctx: PipelineContext) {
     };
     const candidates = all.map(memberOf);
     const probes = candidates.filter((entry): entry is StateEntry => entry !== null);
-    const [stored, known] = await Promise.all([state.getMany(authors.map(keys.state)), state.hasMembers(probes)]);
-    const storedStates = new Map(authors.map((author, i) => [author, stored[i] ?? null]));
+    const [stored, known] = await Promise.all([cache.read(state, authors.map(keys.state)), state.hasMembers(probes)]);
+    const storedStates = new Map(authors.map((author, i) => [author, stored[i] as ReadState<AuthorState>]));
     const states = new Map<string, AuthorState>();
     // Parsed at the author's first signal, inside its isolation: a corrupt state fails its signals only.
     const stateOf = (author: string): AuthorState => {
       const known = states.get(author);
       if (known) return known;
-      const text = storedStates.get(author);
-      return text ? (JSON.parse(text) as AuthorState) : emptyAuthor(author);
+      const { text, state } = storedStates.get(author) as ReadState<AuthorState>;
+      return state ?? (text ? (JSON.parse(text) as AuthorState) : emptyAuthor(author));
     };
     const applied = new Set(probes.filter((_, i) => known[i]).map((entry) => `${entry.key}\n${entry.value}`));
     const newMembers: StateEntry[] = [];
@@ -198,18 +201,26 @@ export function authorPlanner(ctx: PipelineContext) {
         newMembers.push(member);
       }
     }
-    const written = [...states.keys()];
+    const written = [...states].map(([author, state]) => ({
+      key: keys.state(author),
+      value: JSON.stringify(state),
+      read: storedStates.get(author)?.text ?? null,
+      state,
+    }));
     return {
       failed,
-      read: written.map((author) => ({ key: keys.state(author), value: storedStates.get(author) ?? null })),
+      read: written.map(({ key, read }) => ({ key, value: read })),
       writes: [
         {
-          values: written.map((author) => ({ key: keys.state(author), value: JSON.stringify(states.get(author)) })),
+          values: written,
           members: newMembers,
           ttlSeconds: AUTHOR_TTL_SECONDS,
           membersTtlSeconds: APPLIED_ITEMS_TTL_SECONDS,
         },
       ],
+      remember: () => {
+        for (const { key, value, state } of written) cache.remember(key, value, state);
+      },
     };
   };
 }

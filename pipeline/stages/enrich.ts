@@ -7,13 +7,16 @@
  * as read from the state store, and the new states are written with the ids of the items they
  * count (cascade members, applied author items) in one compare-and-set (writeIfUnchanged): only if
  * no other writer changed those states since they were read; otherwise the batch's signals are
- * applied again to the states as they are now. A redelivered item is recognised by its id and
+ * applied again to the states as they are now. A state this process wrote is then taken as it
+ * wrote it, not read again (WrittenStates): if another writer changed it since, the same
+ * compare-and-set refuses, and it is read afresh. A redelivered item is recognised by its id and
  * never counted twice, whatever moment a crash interrupts, so no instance needs to own a root or
  * an author, and nothing is re-keyed through Kafka. Within one process, batches apply one at a
  * time, so only instances in different processes ever retry. The stage emits a ViralityUpdate per
  * root touched (and one at every moment a post turns viral or stops being so), before its write.
  */
 
+import type { AuthorState } from "../../processors/authors/index.js";
 import { engagementProblem, throwIfRejected } from "../../processors/normalise/index.js";
 import {
   applyCascade,
@@ -25,6 +28,7 @@ import {
   VIRALITY_TTL_SECONDS,
   type ViralityAssessment,
   viralityKeys,
+  viralityReason,
 } from "../../processors/virality/index.js";
 import type { IncomingRecord, RecordBatch } from "../../runtime/bus/bus.js";
 import {
@@ -37,6 +41,7 @@ import {
   topicName,
 } from "../../runtime/context.js";
 import type { StateEntry } from "../../runtime/state/state.js";
+import { type ReadState, WrittenStates } from "../../runtime/state/written-states.js";
 import { contracts } from "../../schemas/contracts.js";
 import { postKey } from "../../schemas/topics.js";
 import type {
@@ -58,6 +63,12 @@ import {
 const STAGE = "enrich";
 /** Compare-and-set attempts per batch before it fails (and is redelivered): other writers keep changing its states. */
 const MAX_ATTEMPTS = 20;
+/**
+ * Text of the post states, and of the author states, this process keeps as it last wrote them (see
+ * WrittenStates), each: 8 Mi characters hold some 15 000 states of a few hundred bytes, parsed
+ * ones taking about twice that again.
+ */
+const WRITTEN_STATES_CHARS = 8 * 2 ** 20;
 
 function signalOf(input: RoutedInput): PostSignal {
   if ("tagged" in input) {
@@ -109,7 +120,7 @@ function updateOf(state: PostVirality, assessedAt: number, assessment: ViralityA
     cascadeVelocity: assessment.cascadeVelocity,
     cascadeReach: assessment.cascadeReach,
     viral: assessment.viral,
-    reason: assessment.reason,
+    reason: viralityReason(state, assessment),
   };
 }
 
@@ -121,10 +132,10 @@ interface BatchParts {
 }
 
 /**
- * Applies PostSignals to the post states in the state store (reads them; writes nothing), the
- * signals of several batches at once.
+ * Applies PostSignals to the post states (as `cache` has them, else as the state store has them;
+ * writes nothing), the signals of several batches at once.
  */
-function postPlanner(ctx: PipelineContext) {
+function postPlanner(ctx: PipelineContext, cache: WrittenStates<PostVirality>) {
   const { state, config } = ctx;
   const { post: stateKey, members: membersKey, depth: depthKey } = viralityKeys(config.topicPrefix);
   return async (parts: BatchPart<PostSignal>[]): Promise<StatePlan & { updates: ViralityUpdate[] }> => {
@@ -133,7 +144,7 @@ function postPlanner(ctx: PipelineContext) {
     const cascade = signals.filter((signal) => signal.cascade !== null);
     const cascadeOf = (signal: PostSignal) => signal.cascade as NonNullable<PostSignal["cascade"]>;
     const [stored, known, parentDepths] = await Promise.all([
-      state.getMany(roots.map(stateKey)),
+      cache.read(state, roots.map(stateKey)),
       state.hasMembers(
         cascade.map((signal) => ({
           key: membersKey(postKey(signal.platform, signal.rootId)),
@@ -142,14 +153,14 @@ function postPlanner(ctx: PipelineContext) {
       ),
       state.getMany(cascade.map((signal) => depthKey(signal.platform, cascadeOf(signal).parentId))),
     ]);
-    const storedStates = new Map(roots.map((key, i) => [key, stored[i] ?? null]));
+    const storedStates = new Map(roots.map((key, i) => [key, stored[i] as ReadState<PostVirality>]));
     const states = new Map<string, PostVirality>();
     // Parsed at the root's first signal, inside its isolation: a corrupt state fails its signals only.
     const stateOf = (key: string, signal: PostSignal): PostVirality => {
       const known = states.get(key);
       if (known) return known;
-      const text = storedStates.get(key);
-      return text ? (JSON.parse(text) as PostVirality) : emptyPostState(signal.platform, signal.rootId);
+      const { text, state } = storedStates.get(key) as ReadState<PostVirality>;
+      return state ?? (text ? (JSON.parse(text) as PostVirality) : emptyPostState(signal.platform, signal.rootId));
     };
     const alreadyCounted = new Set(cascade.filter((_, i) => known[i]).map((signal) => cascadeOf(signal).itemId));
     const depths = new Map<string, number>();
@@ -211,21 +222,20 @@ function postPlanner(ctx: PipelineContext) {
       const post = states.get(key) as PostVirality;
       if (emittedAt.get(key) !== at) updates.push(updateOf(post, at, assessVirality(post, at)));
     }
-    const written = [...lastAt.keys()];
+    const written = [...lastAt.keys()].map((key) => ({
+      key: stateKey(key),
+      value: JSON.stringify(states.get(key)),
+      read: storedStates.get(key)?.text ?? null,
+      state: states.get(key) as PostVirality,
+    }));
     return {
       updates,
       failed,
-      read: written.map((key) => ({ key: stateKey(key), value: storedStates.get(key) ?? null })),
-      writes: [
-        {
-          values: [
-            ...written.map((key) => ({ key: stateKey(key), value: JSON.stringify(states.get(key)) })),
-            ...newDepths,
-          ],
-          members: newMembers,
-          ttlSeconds: VIRALITY_TTL_SECONDS,
-        },
-      ],
+      read: written.map(({ key, read }) => ({ key, value: read })),
+      writes: [{ values: [...written, ...newDepths], members: newMembers, ttlSeconds: VIRALITY_TTL_SECONDS }],
+      remember: () => {
+        for (const { key, value, state } of written) cache.remember(key, value, state);
+      },
     };
   };
 }
@@ -238,8 +248,10 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
   const deadLetters = topicName(config, "deadLetter");
   const producer = await ctx.bus.producer();
   const routeAuthors = authorRouter(ctx);
-  const planPosts = postPlanner(ctx);
-  const planAuthors = authorPlanner(ctx);
+  const postStates = new WrittenStates<PostVirality>(WRITTEN_STATES_CHARS);
+  const authorStates = new WrittenStates<AuthorState>(WRITTEN_STATES_CHARS);
+  const planPosts = postPlanner(ctx, postStates);
+  const planAuthors = authorPlanner(ctx, authorStates);
   /**
    * Batches apply in turn within this process (so only other processes ever change their states
    * meanwhile), and those that arrive while one applies wait and then apply together: one read,
@@ -286,8 +298,14 @@ export async function startEnrichStage(ctx: PipelineContext): Promise<StageHandl
         [...posts.read, ...authors.read],
         [...posts.writes, ...authors.writes],
       );
-      if (changed.length === 0) return;
+      if (changed.length === 0) {
+        posts.remember();
+        authors.remember();
+        return;
+      }
       // Another instance wrote some of these states since they were read: apply to its result.
+      postStates.forget(changed);
+      authorStates.forget(changed);
       ctx.logger.debug({ stage: STAGE, attempt, changed: changed.length }, "states changed meanwhile, applying again");
       if (attempt >= MAX_ATTEMPTS) {
         throw new Error(`${changed.length} states kept changing during ${MAX_ATTEMPTS} attempts, e.g. ${changed[0]}`);

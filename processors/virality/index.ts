@@ -14,6 +14,7 @@ export {
   VIRAL_RULE,
   type ViralityAssessment,
   velocityAt,
+  viralityReason,
   viralityScore,
   weightedEngagement,
 } from "./assess.js";

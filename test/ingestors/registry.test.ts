@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createIngestor, INGESTOR_NAMES } from "../../ingestors/registry.js";
+import { INGESTOR_NAMES } from "../../ingestors/names.js";
+import { createIngestor } from "../../ingestors/registry.js";
 import { loadConfig } from "../../runtime/config.js";
 
 async function scenarioCounts(scenarios: string): Promise<Record<string, number>> {

@@ -15,7 +15,7 @@ import { viralityKeys } from "../../../processors/virality/index.js";
 import { loadConfig } from "../../../runtime/config.js";
 import { encodeFor, topicName } from "../../../runtime/context.js";
 import { MemoryStateStore } from "../../../runtime/state/memory-state.js";
-import type { ReadEntry, StateStore, StateWrite } from "../../../runtime/state/state.js";
+import type { StateStore } from "../../../runtime/state/state.js";
 import { postKey } from "../../../schemas/topics.js";
 import type { EngagementEvent, Mention } from "../../../schemas/types.generated.js";
 import { postWith } from "../../fixtures/mentions.js";
@@ -117,11 +117,40 @@ async function statesIn(store: StateStore): Promise<unknown[]> {
   );
 }
 
+/** A new in-process store, with one of its methods replaced by `replace(the original)`. */
+function storeWith<K extends "getMany" | "writeIfUnchanged">(
+  method: K,
+  replace: (original: MemoryStateStore[K]) => MemoryStateStore[K],
+): StateStore {
+  const shared = new MemoryStateStore();
+  const replaced = replace(shared[method].bind(shared) as MemoryStateStore[K]);
+  return new Proxy(shared, {
+    get(target, property) {
+      if (property === method) return replaced;
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 describe("enrich stage, two instances on one state store", () => {
   const pipelines: Pipeline[] = [];
   afterAll(async () => {
     for (const pipeline of pipelines) await pipeline.stop();
   });
+  /** An instance of the enrich stage on `store`. */
+  const instance = async (store: StateStore) => {
+    const config = loadConfig({ SIMAK_LOG_LEVEL: "silent" });
+    const pipeline = await startPipeline({
+      config,
+      stages: ["enrich"],
+      http: false,
+      logger: pino({ level: "silent" }),
+      state: store,
+    });
+    pipelines.push(pipeline);
+    return pipeline;
+  };
 
   it("ends in the states of one instance, when the other writes between its read and its write, and a redelivery changes nothing", async () => {
     const alone = await embeddedPipeline(["enrich"], pipelines);
@@ -130,40 +159,19 @@ describe("enrich stage, two instances on one state store", () => {
     const expected = await statesIn(alone.context.state);
     expect(expected.every((state) => state !== null)).toBe(true);
 
-    const shared = new MemoryStateStore();
     /** Runs once, at the first compare-and-set: the other instance's whole batch. */
     let meanwhile: (() => Promise<void>) | undefined;
     const changed: string[][] = [];
-    const store = new Proxy(shared, {
-      get(target, property) {
-        if (property === "writeIfUnchanged") {
-          return async (read: ReadEntry[], writes: StateWrite[]) => {
-            const other = meanwhile;
-            meanwhile = undefined;
-            await other?.();
-            const result = await target.writeIfUnchanged(read, writes);
-            changed.push(result);
-            return result;
-          };
-        }
-        const value = Reflect.get(target, property, target);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
+    const store = storeWith("writeIfUnchanged", (writeIfUnchanged) => async (read, writes) => {
+      const other = meanwhile;
+      meanwhile = undefined;
+      await other?.();
+      const result = await writeIfUnchanged(read, writes);
+      changed.push(result);
+      return result;
     });
-    const instance = async () => {
-      const config = loadConfig({ SIMAK_LOG_LEVEL: "silent" });
-      const pipeline = await startPipeline({
-        config,
-        stages: ["enrich"],
-        http: false,
-        logger: pino({ level: "silent" }),
-        state: store,
-      });
-      pipelines.push(pipeline);
-      return pipeline;
-    };
-    const first = await instance();
-    const second = await instance();
+    const first = await instance(store);
+    const second = await instance(store);
     meanwhile = () => feed(second, [share, nested, snapshot]);
     await feed(first, [post, reply]);
 
@@ -178,7 +186,30 @@ describe("enrich stage, two instances on one state store", () => {
     expect(await statesIn(store)).toEqual(expected);
 
     await feed(first, [post, reply, share]);
+    changed.length = 0;
     await feed(second, [nested, snapshot, share]);
+    // The second instance applies to the states as it last wrote them (WrittenStates), not as read:
+    // the first one rewrote three of them since, so its first compare-and-set is refused, and it
+    // applies again to what the store holds (its snapshot may come in a group of its own).
+    const [refused, ...after] = changed.map((keys) => keys.sort());
+    expect(refused).toEqual([authorKeys("").state("x:a"), authorKeys("").state("x:b"), viralityKeys("").post("x:p1")]);
+    expect(after).toEqual(after.map(() => []));
     expect(await statesIn(store)).toEqual(expected);
+  });
+
+  it("reads a state from the store only until it has written it", async () => {
+    const read: string[] = [];
+    const pipeline = await instance(
+      storeWith("getMany", (getMany) => (keys) => {
+        read.push(...keys.filter((key) => STATES.includes(key)));
+        return getMany(keys);
+      }),
+    );
+    await feed(pipeline, [post]);
+    expect(read.sort()).toEqual([authorKeys("").state("x:a"), viralityKeys("").post("x:p1")]);
+    read.length = 0;
+    await feed(pipeline, [reply, snapshot]);
+    // The root's and its author's states as written: only the reply's author and the handle it names are read.
+    expect(read.sort()).toEqual([authorKeys("").state("x:@agus"), authorKeys("").state("x:b")]);
   });
 });

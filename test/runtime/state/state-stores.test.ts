@@ -62,6 +62,21 @@ describe.each(stores)("%s state store", (_, open) => {
     await store.writeAtomically([], [], 60);
   });
 
+  it("adds many members of several sets, interleaved, in one write", async () => {
+    const store = await open();
+    const ns = uniquePrefix("many");
+    // 2 500 members of one set (more than one SADD of 1 000), between members of two others.
+    const members = Array.from({ length: 2_500 }, (_, i) => ({ key: `${ns}big`, value: `m${i}` }));
+    members.splice(1_200, 0, { key: `${ns}small`, value: "a" }, { key: `${ns}other`, value: "b" });
+    members.push({ key: `${ns}small`, value: "c" });
+    expect(await store.writeIfUnchanged([], [{ values: [], members, ttlSeconds: 60 }])).toEqual([]);
+    const [big, small, other] = await store.membersOf([`${ns}big`, `${ns}small`, `${ns}other`]);
+    expect(big?.length).toBe(2_500);
+    expect(new Set(big)).toEqual(new Set(members.filter(({ key }) => key === `${ns}big`).map(({ value }) => value)));
+    expect(small?.sort()).toEqual(["a", "c"]);
+    expect(other).toEqual(["b"]);
+  });
+
   it("writes only if every key read still holds what it held, and tells which keys changed", async () => {
     const store = await open();
     const ns = uniquePrefix("cas");
