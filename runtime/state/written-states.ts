@@ -5,7 +5,9 @@
  * since; then the compare-and-set refuses, the caller forgets the keys it names, and applies again
  * to what the store holds. Kept within a budget of text characters, the least recently used first
  * out. The enrich stage rewrites each state a few times in a row (a post's replies and snapshots
- * of a few minutes, an author's items): three writes per state in bench:enrichment.
+ * of a few minutes, an author's items): three writes per state in bench:enrichment. The states
+ * are values: the virality and author processors return a new state for each signal, never change
+ * the one given, so a batch that fails or is refused leaves what is kept here as it was written.
  */
 import type { StateStore } from "./state.js";
 
