@@ -2,7 +2,7 @@
  * The production bus on kafkajs. Consumers run with auto-commit off: a partition's offsets are
  * committed right after the stage's batch handler resolves (its downstream write acknowledged), so
  * a crash redelivers at most the batches in flight. Producers wait for acks from all in-sync
- * replicas. Keys go through the DefaultPartitioner (murmur2, as the Java client).
+ * replicas. Keys go where the Java client's default partitioner puts them (murmur2, partition.ts).
  *
  * A consumer is unhealthy after a crash until it rejoins, and while a partition is stuck: failed
  * `unhealthyAfterFailures` times in a row on the same offset (runtime/bus/stuck-partitions.ts), which
@@ -23,9 +23,10 @@ import type {
 } from "./bus.js";
 import "./kafkajs-request-queue.js";
 import { GroupedRequests } from "./grouped-requests.js";
+import { keyPartitioner } from "./partition.js";
 import { StuckPartitions } from "./stuck-partitions.js";
 
-const { Kafka, logLevel, Partitioners } = kafkajs;
+const { Kafka, logLevel } = kafkajs;
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -152,7 +153,7 @@ export class KafkaBus implements Bus {
 
   async producer(): Promise<ProducerHandle> {
     const producer = this.kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: keyPartitioner,
       allowAutoTopicCreation: false,
     });
     await producer.connect();

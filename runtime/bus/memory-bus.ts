@@ -150,7 +150,7 @@ export class MemoryBus implements Bus {
       const partitions = this.partitions(topic);
       const written = new Set<number>();
       for (const record of records) {
-        const partition = partitionFor(topic, record.key, partitions.length);
+        const partition = partitionFor(record.key, partitions.length);
         (partitions[partition] as PartitionLog).append(record);
         written.add(partition);
       }

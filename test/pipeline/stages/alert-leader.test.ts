@@ -252,7 +252,7 @@ describe("alert stage leadership", () => {
       })),
     );
     const keys = Array.from({ length: 2000 }, (_, i) => `m${i}`).filter(
-      (key) => partitionFor(mentions, key, TOPICS.mentionsTagged.partitions) === 0,
+      (key) => partitionFor(key, TOPICS.mentionsTagged.partitions) === 0,
     );
     const counted = offset + 10;
     expect(keys.length).toBeGreaterThanOrEqual(counted);

@@ -57,9 +57,7 @@ describe("Kafka bus", () => {
         handled.push(String(record.value));
       }
     };
-    const perPartition = [0, 1, 2].map(
-      (partition) => keys.filter((key) => partitionFor(topic, key, 3) === partition).length,
-    );
+    const perPartition = [0, 1, 2].map((partition) => keys.filter((key) => partitionFor(key, 3) === partition).length);
     // Before the group has read anything: nothing committed, the log ends after each partition's records.
     expect(await bus.progress(`${prefix}g`, topic)).toEqual(
       perPartition.map((end, partition) => ({ partition, committed: -1, end })),
@@ -67,7 +65,7 @@ describe("Kafka bus", () => {
     const first = await bus.consume({ groupId: `${prefix}g`, topics: [topic], onBatch });
     consumers.push(first);
     await waitFor("every record handled", async () => (new Set(handled).size === 60 ? true : undefined), 60_000);
-    for (const key of keys) expect(partitionOf.get(key)).toBe(partitionFor(topic, key, 3));
+    for (const key of keys) expect(partitionOf.get(key)).toBe(partitionFor(key, 3));
     expect(failures).toBe(1);
     await first.stop();
     consumers.pop();

@@ -20,8 +20,8 @@ describe("memory bus", () => {
   it("places keys on the partitions Kafka's default partitioner chooses", () => {
     // Reference partitions computed with the Java client's Utils.murmur2 (kafka-clients 4.1.1) for 6 partitions.
     const reference = { "x:1": 1, "x:2": 2, "news:abc": 1, "tiktok:7300000000000000001": 1, "facebook:9": 3 };
-    for (const [key, partition] of Object.entries(reference)) expect(partitionFor("t", key, 6)).toBe(partition);
-    const spread = new Set(Array.from({ length: 100 }, (_, i) => partitionFor("t", `x:${i}`, 6)));
+    for (const [key, partition] of Object.entries(reference)) expect(partitionFor(key, 6)).toBe(partition);
+    const spread = new Set(Array.from({ length: 100 }, (_, i) => partitionFor(`x:${i}`, 6)));
     expect(spread.size).toBe(6);
   });
 
@@ -141,7 +141,7 @@ describe("memory bus", () => {
     const producer = await bus.producer();
     const poisonKey = "x:1";
     const other = Array.from({ length: 50 }, (_, i) => `y:${i}`).find(
-      (key) => partitionFor("t", key, 2) !== partitionFor("t", poisonKey, 2),
+      (key) => partitionFor(key, 2) !== partitionFor(poisonKey, 2),
     ) as string;
     await producer.send("t", records([poisonKey, other]));
     let poisoned = true;
