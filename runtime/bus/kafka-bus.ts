@@ -22,7 +22,6 @@ import type {
   TopicDeclaration,
 } from "./bus.js";
 import "./kafkajs-request-queue.js";
-import { GroupedRequests } from "./grouped-requests.js";
 import { keyPartitioner } from "./partition.js";
 import { StuckPartitions } from "./stuck-partitions.js";
 
@@ -158,15 +157,13 @@ export class KafkaBus implements Bus {
     });
     await producer.connect();
     this.producers.push(producer);
-    const sends = new GroupedRequests<{ topic: string; records: OutgoingRecord[] }[]>(async (groups) => {
-      for (const topicMessages of produceRequests(groups.flat())) await producer.sendBatch({ acks: -1, topicMessages });
-    });
     return {
       send: async (topic, records) => {
-        if (records.length > 0) await sends.push([{ topic, records }]);
+        for (const topicMessages of produceRequests([{ topic, records }]))
+          await producer.sendBatch({ acks: -1, topicMessages });
       },
       sendMany: async (batches) => {
-        if (batches.some((batch) => batch.records.length > 0)) await sends.push(batches);
+        for (const topicMessages of produceRequests(batches)) await producer.sendBatch({ acks: -1, topicMessages });
       },
       close: async () => {
         await producer.disconnect();
@@ -190,8 +187,6 @@ export class KafkaBus implements Bus {
     let inFlight = 0;
     let onIdle: (() => void) | undefined;
     let consumer: kafkajs.Consumer;
-    /** Offsets of the batches handled, committed by the current consumer (a partition's latest wins). */
-    let commits: GroupedRequests<kafkajs.TopicPartitionOffset>;
     /** Partitions already moved to their start offset: a later rebalance keeps the group's position. */
     const started = new Set<string>();
     const handle = async (
@@ -215,7 +210,9 @@ export class KafkaBus implements Bus {
       });
       const last = batch.lastOffset();
       resolveOffset(last);
-      await commits.push({ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ]);
       stuck.committed(batch.topic, batch.partition);
       await heartbeat();
     };
@@ -227,16 +224,13 @@ export class KafkaBus implements Bus {
      */
     const sessionTimeoutMs = this.options.sessionTimeoutMs ?? 30_000;
     const start = async (): Promise<void> => {
-      const current = this.kafka.consumer({
+      consumer = this.kafka.consumer({
         groupId: options.groupId,
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: 100,
         sessionTimeout: sessionTimeoutMs,
         heartbeatInterval: sessionTimeoutMs / 10,
       });
-      consumer = current;
-      // A partition's next batch starts only once its commit is done: one offset per partition a request.
-      commits = new GroupedRequests((offsets) => current.commitOffsets(offsets));
       consumer.on(consumer.events.CRASH, (event) => {
         joined = false;
         log.error({ err: event.payload.error, restart: event.payload.restart }, "consumer crashed");
