@@ -186,14 +186,17 @@ export async function startDashboard(
         parseRange(url.searchParams, now);
         const province = parseProvince(url.searchParams);
         const { range: key, from, to } = Object.fromEntries(url.searchParams);
-        const { value, asOf } = await overviews.get(`${key}|${from}|${to}|${province}`, async () => {
+        // The alert feed is read at every request, not shared: an alert must reach the monitoring
+        // room as soon as the change feed says it was written, not once the shared answer is
+        // recomputed (up to SIMAK_DASHBOARD_OVERVIEW_MAX_AGE_MS later). It is one small query.
+        const recentAlerts = listAlerts(storage, { fromMs: 0, toMs: now + 86_400_000, limit: RECENT_ALERTS });
+        const shared = overviews.get(`${key}|${from}|${to}|${province}`, async () => {
           // The range as of when the answer is computed: a relative one ends then.
           const at = Date.now();
           const range = parseRange(url.searchParams, at);
-          const [agencies, map, alerts, waiting, health, issues, persepsi] = await Promise.all([
+          const [agencies, map, waiting, health, issues, persepsi] = await Promise.all([
             agencySummaries(storage, range, names, settings.timezone, province),
             provinceMap(storage, range, settings.timezone, provinces, null),
-            listAlerts(storage, { fromMs: 0, toMs: at + 86_400_000, limit: RECENT_ALERTS }),
             answerCounts(storage),
             sources(at),
             topIssues(storage),
@@ -207,14 +210,14 @@ export async function startDashboard(
             province: province || null,
             map,
             agencies,
-            alerts,
             needsAnswer: waiting,
             silentSources,
             topIssues: issues,
             persepsi: Object.fromEntries(persepsi),
           };
         });
-        return sendJson(res, 200, { ...value, asOf });
+        const [{ value, asOf }, alerts] = await Promise.all([shared, recentAlerts]);
+        return sendJson(res, 200, { ...value, alerts, asOf });
       }
       case "GET sources": {
         return sendJson(res, 200, { configured: options.sources !== undefined, sources: await sources(now) });
