@@ -35,7 +35,7 @@ import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topi
 import { queryRows, type Storage } from "../../runtime/storage/clickhouse.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
-import { CoalescedInsert } from "../../sinks/clickhouse/coalesced-insert.js";
+import { keyedInserts } from "../../sinks/clickhouse/coalesced-insert.js";
 import { IssueTermsHourly } from "./issue-terms-hourly.js";
 import { IssueWindowPosts } from "./issue-window-posts.js";
 
@@ -44,8 +44,6 @@ const MINUTE_MS = 60_000;
 /** Minutes evaluated per round at most, so that a stage catching up still stops promptly. */
 const MINUTES_PER_ROUND = 30;
 const PROGRESS = "issues";
-/** Shortest time between two inserts into one table. */
-const INSERT_INTERVAL_MS = 500;
 
 export interface IssuesStageOptions {
   groupId?: string;
@@ -159,17 +157,7 @@ export async function startIssuesStage(ctx: PipelineContext, options: IssuesStag
   const settings = config.issues;
   const windowPosts = new IssueWindowPosts(storage);
   const hourlyTerms = new IssueTermsHourly(storage);
-  // The batches of every partition in one insert a table per INSERT_INTERVAL_MS: two inserts per
-  // batch, each a part to write and merge, were most of the stage's cost to chdb (bench:full).
-  // Both tables are keyed (ReplacingMergeTree), so a batch's rows sent again replace themselves.
-  const insertOf = (table: string, maxRows: number) =>
-    new CoalescedInsert({
-      storage,
-      table,
-      minIntervalMs: INSERT_INTERVAL_MS,
-      maxRows,
-      onInsertError: () => metrics.clickhouseInsertErrors.inc({ stage: STAGE, table }),
-    });
+  const insertOf = keyedInserts(storage, metrics, STAGE);
   const mentionRows = insertOf("issue_mentions", 20_000);
   const watermarks = insertOf("issue_watermarks", 1_000);
 

@@ -27,14 +27,12 @@ import type { SimakConfig } from "../../runtime/config.js";
 import { decodeBatch, instrumented, type PipelineContext, type StageHandle, topicName } from "../../runtime/context.js";
 import { contracts } from "../../schemas/contracts.js";
 import type { TaggedMention } from "../../schemas/types.generated.js";
-import { CoalescedInsert } from "../../sinks/clickhouse/coalesced-insert.js";
+import { keyedInserts } from "../../sinks/clickhouse/coalesced-insert.js";
 
 const STAGE = "responsiveness";
 const HOUR_MS = 3_600_000;
 /** Mentions tracked between two turns of the event loop. */
 const TRACKED_PER_TURN = 128;
-/** Shortest time between two inserts into one table. */
-const INSERT_INTERVAL_MS = 500;
 
 export interface ResponsivenessStageOptions {
   groupId?: string;
@@ -109,17 +107,7 @@ export async function startResponsivenessStage(
     answerWithinMs: config.responsiveness.answerWithinHours * HOUR_MS,
   };
 
-  // The batches of every partition in one insert a table per INSERT_INTERVAL_MS: an insert per
-  // batch (of 5 rows on average) was 64% of the store's inserts at half bench:full's sustained rate,
-  // each a part to write and merge. The rows are keyed, so a batch's rows sent again replace themselves.
-  const insertOf = (table: string, maxRows: number) =>
-    new CoalescedInsert({
-      storage,
-      table,
-      minIntervalMs: INSERT_INTERVAL_MS,
-      maxRows,
-      onInsertError: () => metrics.clickhouseInsertErrors.inc({ stage: STAGE, table }),
-    });
+  const insertOf = keyedInserts(storage, metrics, STAGE);
   const itemRows = insertOf("responsiveness_items", 10_000);
   const answerRows = insertOf("responsiveness_answers", 10_000);
 
