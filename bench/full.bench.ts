@@ -19,6 +19,10 @@
  *     p95, and how old the answers were (its `asOf`: browsers share one for
  *     SIMAK_DASHBOARD_OVERVIEW_MAX_AGE_MS); and on the idle store after it, as the reference;
  *   - peak RSS of each process (VmHWM);
+ *   - the Kafka records a mention writes and reads, and the same traffic through the same topics,
+ *     groups and processes with no stage work (bench/support/bare-topology.ts): its mentions/s over
+ *     the passthrough's, and every core's CPU a mention of the passthrough, the bare topology and
+ *     the pipeline (on saturated cores the ratio is at most the passthrough's over the pipeline's);
  *   - the added stages (issues and coordination): a second sustained run without them, in the
  *     same run (alternating which goes first): with / without, and the CPU per mention of each.
  * The last line is `full-pipeline ratio <x>`: sustained mentions/s over the passthrough's.
@@ -33,23 +37,25 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { normaliseMention } from "../processors/normalise/index.js";
 import { loadConfig } from "../runtime/config.js";
+import type { SourceEvent } from "../runtime/ingestor.js";
 import { AvroCodec, createRegistryClient } from "../runtime/serde.js";
 import { contracts } from "../schemas/contracts.js";
-import { TOPICS, type TopicId } from "../schemas/topics.js";
+import { postKey, TOPICS, type TopicId } from "../schemas/topics.js";
 import type { Mention } from "../schemas/types.generated.js";
-import { caughtUp } from "./support/caught-up.js";
+import { type BareProcess, type BareResult, bareTopologyBaseline } from "./support/bare-topology.js";
+import { caughtUp, groupsJoined } from "./support/caught-up.js";
 import {
   BROKERS,
   deleteTopicsWithPrefix,
   kafka,
+  machineCpu,
   passthroughBaseline,
   REDIS,
   REGISTRY,
-  type Result,
 } from "./support/passthrough.js";
 import { percentile } from "./support/percentile.js";
 import { buildQueries, queryFileText } from "./support/queries.js";
@@ -181,14 +187,6 @@ function trackPeakRss(stages: StageProcess[]): { stop: () => void; sample: () =>
   };
 }
 
-/** The machine's CPU time so far, every core, busy and in all (seconds; /proc/stat's first line). */
-function machineCpu(): { busy: number; total: number } {
-  const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.reduce((sum, value) => sum + value, 0);
-  // idle and iowait are the 4th and 5th fields.
-  return { busy: (total - (fields[3] ?? 0) - (fields[4] ?? 0)) / 100, total: total / 100 };
-}
-
 /** The consumer groups of the pipeline and the topics each reads. */
 function consumerGroups(prefix: string, storeStages: readonly string[]): { groupId: string; topics: string[] }[] {
   const topic = (id: TopicId) => `${prefix}${TOPICS[id].name}`;
@@ -207,24 +205,6 @@ function consumerGroups(prefix: string, storeStages: readonly string[]): { group
       topics: [topic("mentionsTagged"), topic("engagementRaw"), topic("virality"), topic("alerts")],
     },
   ];
-}
-
-/** Waits until every consumer group of the pipeline has members and is stable (joined). */
-async function groupsJoined(groups: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const described = await admin.describeGroups(groups);
-      if (described.groups.every((g) => g.state === "Stable" && g.members.length > 0)) return;
-      if (Date.now() > deadline)
-        throw new Error(`groups not stable: ${described.groups.map((g) => `${g.groupId}=${g.state}`).join(", ")}`);
-      await sleep(250);
-    }
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Every record of `topic` from the beginning, read by a group of its own. */
@@ -346,7 +326,9 @@ interface RunResult {
   /** The consumer group that caught up last, and when. */
   lastToDrain: string;
   /** The machine's CPU from the ingest's start to the drain: busy share, and what was not the stages'. */
-  machine: { busyShare: number; othersCpuSeconds: number };
+  machine: { busyShare: number; othersCpuSeconds: number; busySeconds: number };
+  /** Kafka records the run wrote, each topic once, and read, once per consumer group reading it. */
+  traffic: { written: number; read: number; tagged: number; virality: number };
 }
 
 interface RunOptions {
@@ -408,7 +390,10 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     stages.push(...others);
     await Promise.all(others.map(running));
     const groups = consumerGroups(prefix, options.storeStages);
-    await groupsJoined(groups.map((g) => g.groupId));
+    await groupsJoined(
+      kafka,
+      groups.map((g) => g.groupId),
+    );
     // CPU spent starting (compiling the TypeScript, loading chdb, joining) is not the mentions'.
     usage.sample();
     const startupCpu = new Map(stages.map((s) => [s.name, s.cpuSeconds]));
@@ -485,11 +470,15 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     latencies.sort((a, b) => a - b);
     const admin = kafka.admin();
     await admin.connect();
-    const snapshots = (await admin.fetchTopicOffsets(`${prefix}${TOPICS.engagementRaw.name}`)).reduce(
-      (sum, p) => sum + Number(p.high),
-      0,
-    );
+    const records = new Map<string, number>();
+    for (const topic of (await admin.listTopics()).filter((name) => name.startsWith(prefix)))
+      records.set(
+        topic,
+        (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0),
+      );
     await admin.disconnect();
+    const recordsOf = (id: TopicId) => records.get(`${prefix}${TOPICS[id].name}`) ?? 0;
+    const snapshots = recordsOf("engagementRaw");
     const seconds = (end - first) / 1000;
     return {
       mentions: options.mentions,
@@ -509,11 +498,18 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
       ),
       storeStalls: { seconds: stalls.length, maxMs: Math.max(0, ...stalls.map((stall) => stall.maxMs)) },
       machine: {
+        busySeconds: machineEnd.busy - machineStart.busy,
         busyShare: (machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total),
         othersCpuSeconds:
           machineEnd.busy -
           machineStart.busy -
           stages.reduce((sum, s) => sum + s.cpuSeconds - (startupCpu.get(s.name) ?? 0), 0),
+      },
+      traffic: {
+        written: [...records.values()].reduce((sum, n) => sum + n, 0),
+        read: groups.reduce((sum, g) => sum + g.topics.reduce((n, topic) => n + (records.get(topic) ?? 0), 0), 0),
+        tagged: recordsOf("mentionsTagged"),
+        virality: recordsOf("virality"),
       },
       lastToDrain: lastBehind ? `${lastBehind} (${((end - ingestEnd) / 1000).toFixed(1)} s after ingest)` : "-",
       ...(options.overview && {
@@ -526,6 +522,65 @@ async function runPipeline(options: RunOptions): Promise<RunResult> {
     await Promise.all(stages.map((s) => Promise.race([s.exited, sleep(30_000)])));
     for (const stage of stages) if (stage.child.exitCode === null) stage.child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
+    await deleteTopicsWithPrefix(prefix);
+  }
+}
+
+/**
+ * The pipeline's Kafka traffic without its work (bench/support/bare-topology.ts), in the layout of
+ * `consumerGroups` and the processes of `runPipeline`: the process stage's group copies every raw
+ * mention to the tagged topic, the enrich stage's copies to the virality topic the share of what it
+ * read that became virality updates in `sustained`, and the store's groups only read.
+ */
+async function bareRun(
+  runId: string,
+  codec: AvroCodec,
+  events: SourceEvent[],
+  sustained: RunResult,
+): Promise<BareResult> {
+  const prefix = `${runId}bare.`;
+  const topic = (id: TopicId) => `${prefix}${TOPICS[id].name}`;
+  const viralityShare = sustained.traffic.virality / (sustained.traffic.tagged + sustained.snapshots);
+  const processes: BareProcess[] = [
+    { name: "process", flows: [] },
+    { name: "enrich", flows: [] },
+    { name: "store", flows: [] },
+  ];
+  for (const group of consumerGroups(prefix, STORE_STAGES)) {
+    const stage = group.groupId.slice(`${prefix}simak-`.length);
+    if (stage === "process") processes[0]?.flows.push({ ...group, copyTo: topic("mentionsTagged") });
+    else if (stage === "enrich-router")
+      processes[1]?.flows.push({ ...group, copyTo: topic("virality"), copyShare: viralityShare });
+    else processes[2]?.flows.push(group);
+  }
+  const [mentionId, engagementId] = await Promise.all([
+    codec.register(topic("mentionsRaw"), contracts.Mention),
+    codec.register(topic("engagementRaw"), contracts.EngagementEvent),
+  ]);
+  try {
+    return await bareTopologyBaseline({
+      processes,
+      topics: [
+        ...new Set(processes.flatMap((p) => p.flows.flatMap((f) => (f.copyTo ? [...f.topics, f.copyTo] : f.topics)))),
+      ],
+      rawTopic: topic("mentionsRaw"),
+      engagementTopic: topic("engagementRaw"),
+      events,
+      encode: (event) => {
+        if (event.type === "mention")
+          return {
+            key: postKey(event.mention.platform, event.mention.id),
+            value: codec.encode(mentionId, contracts.Mention, { ...event.mention, ingestTime: Date.now() }),
+          };
+        if (event.type === "engagement")
+          return {
+            key: postKey(event.engagement.platform, event.engagement.postId),
+            value: codec.encode(engagementId, contracts.EngagementEvent, event.engagement),
+          };
+        return undefined;
+      },
+    });
+  } finally {
     await deleteTopicsWithPrefix(prefix);
   }
 }
@@ -547,7 +602,9 @@ async function mentionsOf(count: number, start: number): Promise<Mention[]> {
 
 async function main(): Promise<void> {
   const start = simulatedStart(Math.max(MENTIONS, 200_000));
-  const mentions = await mentionsOf(MENTIONS, start);
+  // The stream the ingest stage's simulator produces in the sustained runs (the same seed and start).
+  const events = await simulatedEvents({ seed: SEED, maxMentions: MENTIONS, startTime: start });
+  const mentions = events.flatMap((event) => (event.type === "mention" ? [event.mention] : []));
   const normalised = mentions.flatMap((mention) => {
     const result = normaliseMention(mention);
     return result.ok ? [result.mention] : [];
@@ -558,13 +615,14 @@ async function main(): Promise<void> {
 
   const rows: Record<string, string | number>[] = [];
   const ratios: number[] = [];
+  const bareRatios: number[] = [];
   const addedRatios: number[] = [];
   const pacedP99: number[] = [];
   const overviewP95: number[] = [];
   for (let run = 1; run <= RUNS; run++) {
     const runId = `bench.full.${Date.now().toString(36)}.`;
     const id = await codec.register(`${runId}passthrough.in`, contracts.Mention);
-    const base: Result = await passthroughBaseline(runId, mentions, (m) => codec.encode(id, contracts.Mention, m));
+    const base = await passthroughBaseline(runId, mentions, (m) => codec.encode(id, contracts.Mention, m));
     const sustainedRun = (storeStages: readonly string[], label: string) =>
       runPipeline({
         label,
@@ -587,8 +645,11 @@ async function main(): Promise<void> {
       sustained = await sustainedRun(STORE_STAGES, `r${run}sustained`);
       if (COMPARE_ADDED) without = await sustainedRun(withoutAdded, `r${run}without`);
     }
+    const bare = await bareRun(runId, codec, events, sustained);
     const ratio = sustained.mentionsPerSecond / base.mentionsPerSecond;
     ratios.push(ratio);
+    bareRatios.push(bare.mentionsPerSecond / base.mentionsPerSecond);
+    const sustainedCpu = (1000 * sustained.machine.busySeconds) / MENTIONS;
     rows.push({ run, figure: "passthrough mentions/s", value: base.mentionsPerSecond });
     rows.push({ run, figure: "passthrough p50 / p99 ms", value: `${base.p50Ms} / ${base.p99Ms}` });
     rows.push({ run, figure: "passthrough peak RSS MB", value: base.peakRssMb });
@@ -613,6 +674,31 @@ async function main(): Promise<void> {
     });
     rows.push({ run, figure: "sustained last group to drain", value: sustained.lastToDrain });
     rows.push({ run, figure: "sustained machine CPU busy % (others' CPU s)", value: machineFigure(sustained) });
+    rows.push({
+      run,
+      figure: "Kafka records per mention: written, read (passthrough: 2, 2)",
+      value: `${(sustained.traffic.written / MENTIONS).toFixed(2)}, ${(sustained.traffic.read / MENTIONS).toFixed(2)}`,
+    });
+    rows.push({
+      run,
+      figure: "bare topology mentions/s (over passthrough)",
+      value: `${bare.mentionsPerSecond} (${(bare.mentionsPerSecond / base.mentionsPerSecond).toFixed(3)})`,
+    });
+    // Every core's busy time (the broker's too) per mention.
+    rows.push({
+      run,
+      figure: "machine CPU ms/mention: passthrough, bare topology, sustained",
+      value: [base.machineCpuMsPerMention, bare.machineCpuMsPerMention, sustainedCpu]
+        .map((ms) => ms.toFixed(3))
+        .join(", "),
+    });
+    // Every core for half the passthrough's rate: the most CPU a mention can take at ratio 0.5.
+    const budget = (1000 * availableParallelism()) / (0.5 * base.mentionsPerSecond);
+    rows.push({
+      run,
+      figure: "machine CPU ms/mention at ratio 0.5: budget, left for stage work",
+      value: `${budget.toFixed(3)}, ${(budget - bare.machineCpuMsPerMention).toFixed(3)}`,
+    });
     rows.push({ run, figure: "ratio (sustained / passthrough)", value: ratio.toFixed(3) });
     if (without) {
       const added = sustained.mentionsPerSecond / without.mentionsPerSecond;
@@ -707,6 +793,7 @@ async function main(): Promise<void> {
   }
   rmSync(queriesFile, { force: true });
   if (RUNS > 1) {
+    rows.push({ run: "median", figure: "bare topology over passthrough", value: median(bareRatios).toFixed(3) });
     rows.push({ run: "median", figure: "ratio (sustained / passthrough)", value: median(ratios).toFixed(3) });
     if (addedRatios.length)
       rows.push({

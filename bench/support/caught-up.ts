@@ -52,3 +52,21 @@ export async function caughtUp(
     await admin.disconnect();
   }
 }
+
+/** Waits until every consumer group of the pipeline has members and is stable (joined). */
+export async function groupsJoined(kafka: Kafka, groups: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const described = await admin.describeGroups(groups);
+      if (described.groups.every((g) => g.state === "Stable" && g.members.length > 0)) return;
+      if (Date.now() > deadline)
+        throw new Error(`groups not stable: ${described.groups.map((g) => `${g.groupId}=${g.state}`).join(", ")}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -2,6 +2,7 @@
  * The baseline of the end-to-end benchmarks: a bare kafkajs consume-and-produce passthrough on the
  * same broker (no decoding, no processing), with the produce side and the measures they share.
  */
+import { readFileSync } from "node:fs";
 import kafkajs from "kafkajs";
 // The same kafkajs as the stages' (runtime/bus/kafka-bus.ts): without its request queue's 1 ms loop.
 import "../../runtime/bus/kafkajs-request-queue.js";
@@ -39,6 +40,14 @@ export function summarise(
     p99Ms: percentile(sorted, 99),
     peakRssMb: Math.round(peakRss / 2 ** 20),
   };
+}
+
+/** The machine's CPU time so far, every core, busy and in all (seconds; /proc/stat's first line). */
+export function machineCpu(): { busy: number; total: number } {
+  const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  // idle and iowait are the 4th and 5th fields.
+  return { busy: (total - (fields[3] ?? 0) - (fields[4] ?? 0)) / 100, total: total / 100 };
 }
 
 /** This process's peak RSS, sampled every 50 ms until stopped. */
@@ -102,13 +111,14 @@ export async function deleteTopicsWithPrefix(prefix: string): Promise<void> {
 /**
  * The mentions through a bare kafkajs passthrough (`runId`passthrough.in -> .out, 6 partitions,
  * acks from every replica, offsets committed after each produced batch), read back by a second
- * consumer: mentions/s and produce-to-read latency.
+ * consumer: mentions/s, produce-to-read latency, and every core's busy CPU (the broker's included)
+ * per mention.
  */
 export async function passthroughBaseline(
   runId: string,
   mentions: Mention[],
   encode: (mention: Mention) => Buffer,
-): Promise<Result> {
+): Promise<Result & { machineCpuMsPerMention: number }> {
   const [input, output] = [`${runId}passthrough.in`, `${runId}passthrough.out`];
   await createTopics([input, output]);
   const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
@@ -149,9 +159,14 @@ export async function passthroughBaseline(
     },
   });
   const rss = trackRss();
+  const cpuStart = machineCpu();
   const firstSend = await produceAll(input, mentions, encode);
   await allSeen;
-  const result = summarise("kafkajs passthrough (baseline)", latencies, firstSend, lastSeen, rss.stop());
+  const cpuEnd = machineCpu();
+  const result = {
+    ...summarise("kafkajs passthrough (baseline)", latencies, firstSend, lastSeen, rss.stop()),
+    machineCpuMsPerMention: Number(((1000 * (cpuEnd.busy - cpuStart.busy)) / mentions.length).toFixed(3)),
+  };
   await Promise.all([passthrough.disconnect(), reader.disconnect(), producer.disconnect()]);
   await deleteTopicsWithPrefix(`${runId}passthrough.`);
   return result;
