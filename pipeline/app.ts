@@ -80,7 +80,7 @@ async function createState(config: SimakConfig, metrics: PipelineMetrics, logger
 }
 
 function createBus(config: SimakConfig, logger: Logger, metrics: PipelineMetrics): Bus {
-  const { unhealthyAfterFailures, sessionTimeoutMs } = config.consumer;
+  const { unhealthyAfterFailures, sessionTimeoutMs, fetchMinBytes, fetchMaxWaitMs } = config.consumer;
   if (!config.kafka) return new MemoryBus(logger.child({ component: "bus" }), { unhealthyAfterFailures, metrics });
   return new KafkaBus({
     brokers: config.kafka.brokers,
@@ -89,6 +89,8 @@ function createBus(config: SimakConfig, logger: Logger, metrics: PipelineMetrics
     metrics,
     unhealthyAfterFailures,
     sessionTimeoutMs,
+    fetchMinBytes,
+    fetchMaxWaitMs,
   });
 }
 

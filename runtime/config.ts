@@ -117,9 +117,16 @@ const ConfigSchema = z
          * 30 min by default). Heartbeats go every tenth of it.
          */
         sessionTimeoutMs: z.coerce.number().int().min(6000).max(1_800_000).default(30_000),
+        /**
+         * A Kafka fetch waits at the broker until this much data is there or fetchMaxWaitMs has
+         * passed: below full load, fewer and larger batches (each costs a fetch, a produce and a
+         * commit whatever its size). 1 answers as soon as anything is there.
+         */
+        fetchMinBytes: z.coerce.number().int().min(1).max(16_777_216).default(32_768),
+        fetchMaxWaitMs: z.coerce.number().int().min(10).max(1000).default(50),
       })
       .strict()
-      .default({ unhealthyAfterFailures: 5, sessionTimeoutMs: 30_000 }),
+      .default({ unhealthyAfterFailures: 5, sessionTimeoutMs: 30_000, fetchMinBytes: 32_768, fetchMaxWaitMs: 50 }),
     process: z
       .object({
         dedupTtlSeconds: positiveInt.default(3 * 24 * 3600),
@@ -303,6 +310,8 @@ const ENV_KEYS: Record<string, { path: string[]; list?: boolean }> = {
   SIMAK_SOURCE_LEASE_SECONDS: { path: ["ingest", "sourceLeaseSeconds"] },
   SIMAK_CONSUMER_UNHEALTHY_AFTER_FAILURES: { path: ["consumer", "unhealthyAfterFailures"] },
   SIMAK_CONSUMER_SESSION_TIMEOUT_MS: { path: ["consumer", "sessionTimeoutMs"] },
+  SIMAK_CONSUMER_FETCH_MIN_BYTES: { path: ["consumer", "fetchMinBytes"] },
+  SIMAK_CONSUMER_FETCH_MAX_WAIT_MS: { path: ["consumer", "fetchMaxWaitMs"] },
   SIMAK_DEDUP_TTL_SECONDS: { path: ["process", "dedupTtlSeconds"] },
   SIMAK_QUERIES_FILE: { path: ["process", "queriesFile"] },
   SIMAK_ACCOUNTS_FILE: { path: ["process", "accountsFile"] },

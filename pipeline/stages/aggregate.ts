@@ -235,6 +235,9 @@ export async function startAggregateStage(
     groupId: options.groupId ?? `${config.topicPrefix}simak-aggregate`,
     topics: [source],
     onBatch: instrumented(ctx, STAGE, onBatch),
+    // Its batches already wait for the next insert (every SIMAK_AGGREGATE_MIN_INSERT_INTERVAL_MS);
+    // a fetch that also waited at the broker made produce-to-counted slower (docs/scaling.md).
+    fetchMinBytes: 1,
   });
   ctx.logger.info(
     { stage: STAGE, source, storage: storage.kind, latenessMs: config.aggregate.latenessMs },

@@ -47,6 +47,11 @@ export interface ConsumeOptions {
    * these offsets replays from there). An offset the log no longer holds starts at its earliest.
    */
   startOffsets?: ReadonlyMap<string, string>;
+  /**
+   * The least data a Kafka fetch waits for at the broker (up to the bus's fetch wait); default the
+   * bus's. 1 for a consumer whose batches already wait for something else.
+   */
+  fetchMinBytes?: number;
 }
 
 export interface ConsumerHandle {

@@ -35,6 +35,9 @@ export interface KafkaBusOptions {
   unhealthyAfterFailures: number;
   /** How long the group waits for a silent member before rebalancing its partitions; default 30 s. */
   sessionTimeoutMs?: number;
+  /** The least data a fetch waits for at the broker, and for how long at most; default 1 byte, 100 ms. */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
   /** For simak_consumer_stuck and simak_consumer_failures_total. */
   metrics?: PipelineMetrics;
 }
@@ -227,7 +230,8 @@ export class KafkaBus implements Bus {
       consumer = this.kafka.consumer({
         groupId: options.groupId,
         allowAutoTopicCreation: false,
-        maxWaitTimeInMs: 100,
+        minBytes: options.fetchMinBytes ?? this.options.fetchMinBytes ?? 1,
+        maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
         sessionTimeout: sessionTimeoutMs,
         heartbeatInterval: sessionTimeoutMs / 10,
       });

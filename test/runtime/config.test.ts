@@ -62,6 +62,14 @@ describe("configuration", () => {
     expect(error.key).toBe("SIMAK_CONSUMER_SESSION_TIMEOUT_MS (consumer.sessionTimeoutMs)");
   });
 
+  it("lets a Kafka fetch wait for some data at the broker, within bounds", () => {
+    expect(loadConfig({}).consumer).toMatchObject({ fetchMinBytes: 32_768, fetchMaxWaitMs: 50 });
+    const tuned = loadConfig({ SIMAK_CONSUMER_FETCH_MIN_BYTES: "1", SIMAK_CONSUMER_FETCH_MAX_WAIT_MS: "100" });
+    expect(tuned.consumer).toMatchObject({ fetchMinBytes: 1, fetchMaxWaitMs: 100 });
+    const error = errorOf(() => loadConfig({ SIMAK_CONSUMER_FETCH_MAX_WAIT_MS: "5000" }));
+    expect(error.key).toBe("SIMAK_CONSUMER_FETCH_MAX_WAIT_MS (consumer.fetchMaxWaitMs)");
+  });
+
   it("refuses an unknown SIMAK_ variable by name", () => {
     const error = errorOf(() => loadConfig({ SIMAK_SINK_BATCH: "10" }));
     expect(error.key).toBe("SIMAK_SINK_BATCH");

@@ -1,8 +1,9 @@
 /**
  * The Kafka bus on the real broker: keyed partitioning like the Java client, offsets committed only
- * after the batch handler resolves, redelivery after a failed handler, and a restarted consumer
- * resuming after the last committed record.
+ * after the batch handler resolves, redelivery after a failed handler, a restarted consumer
+ * resuming after the last committed record, and how long a fetch waits at the broker.
  */
+import type kafkajs from "kafkajs";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ConsumerHandle, RecordBatch } from "../../../runtime/bus/bus.js";
@@ -132,5 +133,67 @@ describe("Kafka bus", () => {
     expect(handled).toEqual(["good", "poison"]);
     expect(await series("simak_consumer_stuck", group)).toBe(0);
     await producer.close();
+  });
+
+  it("fetches wait at the broker for the bus's fetch minimum, or for what the consumer asks", async () => {
+    const gathering = new KafkaBus({
+      brokers: [SERVICES.kafkaBrokers],
+      clientId: "bus-test-gathering",
+      logger: pino({ level: "silent" }),
+      unhealthyAfterFailures: 3,
+      fetchMinBytes: 4096,
+      fetchMaxWaitMs: 40,
+    });
+    const kafka = (gathering as unknown as { kafka: kafkajs.Kafka }).kafka;
+    const consumerConfigs: kafkajs.ConsumerConfig[] = [];
+    const createConsumer = kafka.consumer.bind(kafka);
+    kafka.consumer = (config) => {
+      consumerConfigs.push(config);
+      return createConsumer(config);
+    };
+    const prefix = uniquePrefix("gather");
+    const topic = `${prefix}t`;
+    await gathering.ensureTopics([{ name: topic, partitions: 2, retentionMs: 3_600_000 }]);
+    const producer = await gathering.producer();
+    await producer.send(
+      topic,
+      ["a", "b", "c", "d"].map((key) => ({ key, value: Buffer.from(key) })),
+    );
+    const seen = { gathered: [] as string[], eager: [] as string[] };
+    const started = [
+      await gathering.consume({
+        groupId: `${prefix}gathered`,
+        topics: [topic],
+        onBatch: async (batch) => {
+          seen.gathered.push(...batch.records.map((record) => String(record.value)));
+        },
+      }),
+      await gathering.consume({
+        groupId: `${prefix}eager`,
+        topics: [topic],
+        fetchMinBytes: 1,
+        onBatch: async (batch) => {
+          seen.eager.push(...batch.records.map((record) => String(record.value)));
+        },
+      }),
+    ];
+    try {
+      expect(consumerConfigs.map(({ minBytes, maxWaitTimeInMs }) => ({ minBytes, maxWaitTimeInMs }))).toEqual([
+        { minBytes: 4096, maxWaitTimeInMs: 40 },
+        { minBytes: 1, maxWaitTimeInMs: 40 },
+      ]);
+      // Four small records never reach 4 096 bytes: the gathering group gets them when the wait ends.
+      await waitFor(
+        "both groups",
+        async () => (seen.gathered.length === 4 && seen.eager.length === 4 ? true : undefined),
+        60_000,
+      );
+      expect(seen.gathered.sort()).toEqual(["a", "b", "c", "d"]);
+      expect(seen.eager.sort()).toEqual(["a", "b", "c", "d"]);
+    } finally {
+      for (const consumer of started) await consumer.stop();
+      await producer.close();
+      await gathering.close();
+    }
   });
 });
