@@ -551,7 +551,8 @@ async function bareRun(
     if (stage === "process") processes[0]?.flows.push({ ...group, copyTo: topic("mentionsTagged") });
     else if (stage === "enrich-router")
       processes[1]?.flows.push({ ...group, copyTo: topic("virality"), copyShare: viralityShare });
-    else processes[2]?.flows.push(group);
+    // As pipeline/stages/aggregate.ts: its batches wait for its inserts, not at the broker.
+    else processes[2]?.flows.push(stage === "aggregate" ? { ...group, fetchMinBytes: 1 } : group);
   }
   const [mentionId, engagementId] = await Promise.all([
     codec.register(topic("mentionsRaw"), contracts.Mention),

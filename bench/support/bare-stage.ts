@@ -2,21 +2,28 @@
  * One process of the bare topology (bench/support/bare-topology.ts): kafkajs consumers that do no
  * stage work. Each reads its topics as a group of its own, copies a share of what it reads to the
  * topic its stage writes (the same key and bytes), and commits after the copies are acknowledged,
- * as the stages do. SIGTERM disconnects and exits.
+ * as the stages do, fetching as the stages' Kafka bus does. SIGTERM disconnects and exits.
  *
  *   node --import tsx bench/support/bare-stage.ts '<JSON BareFlow[]>'
  */
 import kafkajs from "kafkajs";
 import "../../runtime/bus/kafkajs-request-queue.js";
+import { loadConfig } from "../../runtime/config.js";
 import type { BareFlow } from "./bare-topology.js";
 import { kafka } from "./passthrough.js";
 
 const flows = JSON.parse(process.argv[2] ?? "[]") as BareFlow[];
+// The stages' fetch settings (runtime/bus/kafka-bus.ts), with their defaults.
+const { fetchMinBytes, fetchMaxWaitMs } = loadConfig({}).consumer;
 const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
 await producer.connect();
 const consumers = await Promise.all(
   flows.map(async (flow) => {
-    const consumer = kafka.consumer({ groupId: flow.groupId, maxWaitTimeInMs: 100 });
+    const consumer = kafka.consumer({
+      groupId: flow.groupId,
+      minBytes: flow.fetchMinBytes ?? fetchMinBytes,
+      maxWaitTimeInMs: fetchMaxWaitMs,
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: flow.topics, fromBeginning: true });
     /** Records read so far: a share s copies the n-th record when floor(n s) steps up. */

@@ -18,6 +18,8 @@ export interface BareFlow extends GroupTopics {
   /** The topic the group's stage writes, if any, and the share of the records read that it copies there (1: all). */
   copyTo?: string;
   copyShare?: number;
+  /** The stage's own fetch minimum, where it sets one (ConsumeOptions.fetchMinBytes). */
+  fetchMinBytes?: number;
 }
 
 export interface BareProcess {
