@@ -84,18 +84,21 @@ describe("issues stage on Kafka + registry + Redis", () => {
 
     const producer = await stages.taggedProducer(prefix, "issues-test");
     const stream = issueStream(T0);
-    const produce = async () => {
-      // In small sends, so the stage reads many batches and the kill lands between them.
-      for (let k = 0; k < stream.length; k += 20) {
-        await producer.send(stream.slice(k, k + 20));
+    // In small sends, so the stage reads many batches and the kill lands between them; the second
+    // half only after the kill, so that it is mid-stream however fast the stage reads and inserts.
+    const produce = async (from: number, to: number) => {
+      for (let k = from; k < to; k += 20) {
+        await producer.send(stream.slice(k, Math.min(k + 20, to)));
         await new Promise((resolve) => setTimeout(resolve, 30));
       }
     };
-    const producing = produce();
+    const half = Math.floor(stream.length / 2);
+    const producing = produce(0, half);
     const atKill = await killWhenReached(first, first.port, 'target="issue_mentions"', stream.length / 4);
-    expect(atKill).toBeLessThan(stream.length);
-    const { port: port2 } = await stages.start("issues-2", ["run", "issues"], env);
+    expect(atKill).toBeLessThanOrEqual(half);
     await producing;
+    const { port: port2 } = await stages.start("issues-2", ["run", "issues"], env);
+    await produce(half, stream.length);
 
     await waitFor(
       "every window evaluated",

@@ -80,18 +80,21 @@ describe("responsiveness stage on Kafka + registry + Redis", () => {
 
     // Topics and contracts are declared by the stage; the test produces the tagged stream itself.
     const producer = await stages.taggedProducer(prefix, "answers-test");
-    const produce = async () => {
-      // In small sends, so the stage reads many batches and the kill lands between them.
-      for (let k = 0; k < THREADS; k += 10) {
-        await producer.send(Array.from({ length: 10 }, (_, i) => thread(k + i)).flat());
+    // In small sends, so the stage reads many batches and the kill lands between them; the second
+    // half only after the kill, so that it is mid-stream however fast the stage reads and inserts.
+    const produce = async (from: number, to: number) => {
+      for (let k = from; k < to; k += 10) {
+        await producer.send(Array.from({ length: Math.min(10, to - k) }, (_, i) => thread(k + i)).flat());
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
-    const producing = produce();
+    const half = Math.floor(THREADS / 2);
+    const producing = produce(0, half);
     const atKill = await killWhenReached(first, first.port, 'target="responsiveness_items"', THREADS / 4);
-    expect(atKill).toBeLessThan(THREADS);
-    const { port: port2 } = await stages.start("answers-2", ["run", "responsiveness"], env);
+    expect(atKill).toBeLessThanOrEqual(half);
     await producing;
+    const { port: port2 } = await stages.start("answers-2", ["run", "responsiveness"], env);
+    await produce(half, THREADS);
 
     const count = `SELECT (SELECT count() FROM simak.responsiveness_items FINAL) || '/' || (SELECT count() FROM simak.responsiveness_answers FINAL)`;
     const answered = Array.from({ length: THREADS }, (_, k) => k).filter((k) => k % 4 !== 3).length;
