@@ -46,8 +46,8 @@ import { AvroCodec, createRegistryClient } from "../runtime/serde.js";
 import { contracts } from "../schemas/contracts.js";
 import { postKey, TOPICS, type TopicId } from "../schemas/topics.js";
 import type { Mention } from "../schemas/types.generated.js";
-import { type BareProcess, type BareResult, bareTopologyBaseline } from "./support/bare-topology.js";
-import { caughtUp, groupsJoined } from "./support/caught-up.js";
+import { type BareFlow, type BareProcess, type BareResult, bareTopologyBaseline } from "./support/bare-topology.js";
+import { caughtUp, type GroupTopics, groupsJoined } from "./support/caught-up.js";
 import {
   BROKERS,
   deleteTopicsWithPrefix,
@@ -541,19 +541,23 @@ async function bareRun(
   const prefix = `${runId}bare.`;
   const topic = (id: TopicId) => `${prefix}${TOPICS[id].name}`;
   const viralityShare = sustained.traffic.virality / (sustained.traffic.tagged + sustained.snapshots);
-  const processes: BareProcess[] = [
-    { name: "process", flows: [] },
-    { name: "enrich", flows: [] },
-    { name: "store", flows: [] },
-  ];
-  for (const group of consumerGroups(prefix, STORE_STAGES)) {
-    const stage = group.groupId.slice(`${prefix}simak-`.length);
-    if (stage === "process") processes[0]?.flows.push({ ...group, copyTo: topic("mentionsTagged") });
-    else if (stage === "enrich-router")
-      processes[1]?.flows.push({ ...group, copyTo: topic("virality"), copyShare: viralityShare });
+  const flowOf = (stage: string, group: GroupTopics): BareFlow => {
+    if (stage === "process") return { ...group, copyTo: topic("mentionsTagged") };
+    if (stage === "enrich-router") return { ...group, copyTo: topic("virality"), copyShare: viralityShare };
     // As pipeline/stages/aggregate.ts: its batches wait for its inserts, not at the broker.
-    else processes[2]?.flows.push(stage === "aggregate" ? { ...group, fetchMinBytes: 1 } : group);
-  }
+    if (stage === "aggregate") return { ...group, fetchMinBytes: 1 };
+    return group;
+  };
+  const processOf = (stage: string) =>
+    stage === "process" ? "process" : stage === "enrich-router" ? "enrich" : "store";
+  const stages = consumerGroups(prefix, STORE_STAGES).map((group) => ({
+    stage: group.groupId.slice(`${prefix}simak-`.length),
+    group,
+  }));
+  const processes: BareProcess[] = ["process", "enrich", "store"].map((name) => ({
+    name,
+    flows: stages.filter(({ stage }) => processOf(stage) === name).map(({ stage, group }) => flowOf(stage, group)),
+  }));
   const [mentionId, engagementId] = await Promise.all([
     codec.register(topic("mentionsRaw"), contracts.Mention),
     codec.register(topic("engagementRaw"), contracts.EngagementEvent),
@@ -561,9 +565,6 @@ async function bareRun(
   try {
     return await bareTopologyBaseline({
       processes,
-      topics: [
-        ...new Set(processes.flatMap((p) => p.flows.flatMap((f) => (f.copyTo ? [...f.topics, f.copyTo] : f.topics)))),
-      ],
       rawTopic: topic("mentionsRaw"),
       engagementTopic: topic("engagementRaw"),
       events,

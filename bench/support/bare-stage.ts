@@ -13,8 +13,8 @@ import type { BareFlow } from "./bare-topology.js";
 import { kafka } from "./passthrough.js";
 
 const flows = JSON.parse(process.argv[2] ?? "[]") as BareFlow[];
-// The stages' fetch settings (runtime/bus/kafka-bus.ts), with their defaults.
-const { fetchMinBytes, fetchMaxWaitMs } = loadConfig({}).consumer;
+// The stages' fetch settings (runtime/bus/kafka-bus.ts), from the environment the stages also see.
+const { fetchMinBytes, fetchMaxWaitMs } = loadConfig().consumer;
 const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
 await producer.connect();
 const consumers = await Promise.all(

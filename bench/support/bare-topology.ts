@@ -38,15 +38,16 @@ const PRODUCE_CHUNK = 500;
 /** Runs `processes` over `events`, whose mentions go to `rawTopic` and snapshots to `engagementTopic`. */
 export async function bareTopologyBaseline(options: {
   processes: BareProcess[];
-  topics: string[];
   rawTopic: string;
   engagementTopic: string;
   events: SourceEvent[];
   encode: (event: SourceEvent) => { key: string; value: Buffer } | undefined;
 }): Promise<BareResult> {
   const { processes, rawTopic, engagementTopic, events, encode } = options;
-  await createTopics(options.topics);
   const groups = processes.flatMap((p) => p.flows);
+  await createTopics([
+    ...new Set(groups.flatMap((flow) => (flow.copyTo ? [...flow.topics, flow.copyTo] : flow.topics))),
+  ]);
   const children: ChildProcess[] = processes.map((p) =>
     spawn(process.execPath, ["--import", "tsx", "bench/support/bare-stage.ts", JSON.stringify(p.flows)], {
       stdio: ["ignore", "ignore", "inherit"],
